@@ -1,0 +1,3 @@
+"""rolodex: a terminal-native personal CRM over one SQLite file."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,56 @@
+"""The command line: Typer apps, one per noun, and the one error boundary (``main``)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sqlite3
+import sys
+
+from rolodex.errors import Ambiguous, RolodexError
+
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in rolodex, not a user mistake
+EXIT_INTERRUPTED = 130
+
+
+def _fail(message: str, hint: str | None, code: int) -> None:
+    sys.stderr.write(f"rolodex: {message}\n")
+    if hint:
+        sys.stderr.write(f"  hint: {hint}\n")
+    sys.exit(code)
+
+
+def main() -> None:
+    """Entry point of the ``rolodex`` script: run the app, turn failures into one clear line."""
+    from rolodex.cli import _context
+    from rolodex.cli.app import app
+
+    _context.state.command = shlex.join(["rolodex", *sys.argv[1:]])
+    debug = bool(os.environ.get("ROLODEX_DEBUG"))
+    try:
+        app(prog_name="rolodex")
+    except RolodexError as exc:
+        if debug:
+            raise
+        if isinstance(exc, Ambiguous):
+            exc.message += ":\n" + "\n".join(f"  {c}" for c in exc.candidates)
+        _fail(exc.message, exc.hint, exc.exit_code)
+    except sqlite3.Error as exc:
+        if debug:
+            raise
+        from rolodex.store.db import translate
+
+        err = translate(exc, _context.state.db_path())
+        _fail(err.message, err.hint, err.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", None, EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error; silence the flush at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc}",
+              "this is a bug in rolodex; run again with ROLODEX_DEBUG=1 for the traceback",
+              EXIT_INTERNAL)

@@ -1,0 +1,79 @@
+"""Per-process state of the CLI: the database the user chose, opened once and on demand."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rolodex.errors import InvalidInput
+from rolodex.store.db import Database, open_db
+from rolodex.store.paths import resolve_db_path
+
+
+@dataclass
+class State:
+    db_option: str | None = None
+    quiet: bool = False
+    command: str = ""
+    _db: Database | None = field(default=None, repr=False)
+
+    def db_path(self) -> Path:
+        return resolve_db_path(self.db_option)
+
+    def db(self) -> Database:
+        """The database, created and migrated on first use."""
+        if self._db is None:
+            self._db = open_db(self.db_path())
+            self._db.command = self.command
+        return self._db
+
+    def zone(self):
+        """The user's time zone: the ``timezone`` setting, else the system's."""
+        from rolodex.dates import get_zone, system_zone
+        from rolodex.store.settings import get
+
+        name = get(self.db(), "timezone")
+        return get_zone(name) if name else system_zone()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+state = State()
+
+
+def say(text: str) -> None:
+    """A confirmation for the person at the terminal (stderr; silenced by --quiet)."""
+    if not state.quiet:
+        sys.stderr.write(text + "\n")
+
+
+def expand_refs(refs: list[str]) -> list[str]:
+    """Replace ``-`` with the references read from stdin, one a line (blank lines skipped)."""
+    out: list[str] = []
+    for ref in refs:
+        if ref == "-":
+            out.extend(line.strip() for line in sys.stdin if line.strip())
+        else:
+            out.append(ref)
+    if not out:
+        raise InvalidInput("no contacts given", hint="name them, or pass - to read them from stdin")
+    return out
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; without one, ``--yes`` is required."""
+    from rolodex.errors import Aborted
+
+    if yes:
+        return
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise Aborted(f"{question.rstrip('?')}: refusing without --yes (no terminal to ask on)")
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("y", "yes"):
+        raise Aborted("nothing was changed")

@@ -1,0 +1,83 @@
+"""Options shared by several commands, and parsing of their values into model objects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rolodex.cli._output import Format
+from rolodex.cli.completion import complete_company, complete_contact
+from rolodex.errors import InvalidInput
+
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", help="Output format: table on a terminal, or json, jsonl, csv, tsv, ids.",
+    case_sensitive=False)]
+ShowFormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", help="Output format: a card on a terminal, or json, jsonl, csv, tsv.",
+    case_sensitive=False)]
+LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=0,
+                                                 help="Show at most this many.")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+TagOption = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")]
+FieldOption = Annotated[list[str] | None, typer.Option(
+    "--field", metavar="KEY=VALUE", help="Custom field (repeatable); KEY= removes it.")]
+
+RefArg = Annotated[str, typer.Argument(
+    metavar="REF", help="Id, UID, email, or a unique (prefix of a) name; - reads stdin.",
+    autocompletion=complete_contact)]
+RefsArg = Annotated[list[str], typer.Argument(
+    metavar="REF...", help="Ids, UIDs, emails or unique names; - reads them from stdin.",
+    autocompletion=complete_contact)]
+EmailOpt = Annotated[list[str] | None, typer.Option(
+    "--email", "-e", help="Email, optionally 'jane@acme.example (work, preferred)'.")]
+PhoneOpt = Annotated[list[str] | None, typer.Option(
+    "--phone", "-p", help="Phone, optionally '+1 555 0100 (mobile)'.")]
+AddressOpt = Annotated[list[str] | None, typer.Option(
+    "--address", help="Postal address: 'street; city; region; postcode; country (home)'.")]
+UrlOpt = Annotated[list[str] | None, typer.Option("--url", help="Web address (repeatable).")]
+CompanyOpt = Annotated[str | None, typer.Option(
+    "--company", "-c", help="Company id or name; created if no company fits.",
+    autocompletion=complete_company)]
+BirthdayOpt = Annotated[str | None, typer.Option(
+    "--birthday", "-b", help="1985-04-15, --04-15 (no year), 'April 15' or '15 Apr 1985'.")]
+AnniversaryOpt = Annotated[str | None, typer.Option(
+    "--anniversary", help="Same forms as --birthday.")]
+EveryOpt = Annotated[str | None, typer.Option(
+    "--every", metavar="CADENCE", help="Stay-in-touch cadence: 30d, 2w, 3m; '' clears.")]
+
+
+def parse_fields(items: list[str] | None) -> dict[str, str | None]:
+    """``KEY=VALUE`` pairs; an empty value means remove."""
+    out: dict[str, str | None] = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"custom fields are KEY=VALUE, not '{item}'")
+        out[key.strip()] = value.strip() or None
+    return out
+
+
+def parse_partial(text: str | None):
+    """A birthday or anniversary; an empty string clears it (returns None)."""
+    from rolodex.dates import parse_partial_date
+
+    if text is None or not text.strip():
+        return None
+    return parse_partial_date(text)
+
+
+def parse_details(email: list[str] | None, phone: list[str] | None,
+                  address: list[str] | None, url: list[str] | None) -> list:
+    """Emails, phones, addresses and URLs as typed, validated into model objects."""
+    from rolodex.models import parse_address, parse_email, parse_phone, parse_url
+
+    return ([parse_email(e) for e in email or ()] + [parse_phone(p) for p in phone or ()]
+            + [parse_address(a) for a in address or ()] + [parse_url(u) for u in url or ()])
+
+
+def parse_cadence(text: str | None) -> int | None:
+    """A stay-in-touch cadence in days; empty clears it."""
+    from rolodex.dates import parse_days
+
+    return parse_days(text) if text and text.strip() else None

@@ -1,0 +1,143 @@
+"""Rendering lists of plain dicts: a Rich table on a terminal, json/jsonl/csv/tsv/ids for pipes.
+
+The machine formats carry every key of every row, always (null when empty), in the order
+the store gives them; the table shows a readable subset. Rich is imported only to draw.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    ids = "ids"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    show: Callable[[dict], str] | None = None
+    style: str | None = None
+    no_wrap: bool = False
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def console(stderr: bool = False):
+    """A Rich console: colour only on a terminal and never with NO_COLOR (Rich checks it).
+
+    Off a terminal the width is unbounded so tables are never wrapped or cut for a pipe.
+    """
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    tty = stream.isatty()
+    return Console(file=stream, width=None if tty else 4000, highlight=False,
+                   soft_wrap=not tty)
+
+
+def flat(value: Any) -> str:
+    """One cell of csv/tsv: lists joined by '; ', each item by its main value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(_item(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+    return str(value)
+
+
+_ADDRESS_PARTS = ("street", "locality", "region", "postcode", "country")
+
+
+def _item(value: Any) -> str:
+    if not isinstance(value, dict):
+        return flat(value)
+    for key in ("address", "number", "url"):
+        if key in value:
+            return str(value[key])
+    if "kind" in value:
+        return f"{value['kind']}: {value.get('name') or ''}"
+    if "street" in value:
+        return ", ".join(str(value[k]) for k in _ADDRESS_PARTS if value.get(k))
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _tsv_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r",
+                                                                                         "\\r")
+
+
+def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
+         title: str | None = None, empty: str | None = None) -> None:
+    """Write ``rows`` to stdout in ``fmt``; a note goes to stderr when a table is empty."""
+    out = sys.stdout
+    if fmt is Format.json:
+        json.dump(list(rows), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt is Format.jsonl:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt is Format.ids:
+        for row in rows:
+            out.write(f"{row['id']}\n")
+    elif fmt in (Format.csv, Format.tsv):
+        keys = list(rows[0]) if rows else [c.key for c in columns]
+        if fmt is Format.csv:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(keys)
+            writer.writerows([flat(row.get(k)) for k in keys] for row in rows)
+        else:
+            out.write("\t".join(keys) + "\n")
+            for row in rows:
+                out.write("\t".join(_tsv_cell(flat(row.get(k))) for k in keys) + "\n")
+    else:
+        if not rows:
+            if empty:
+                message(empty)
+            return
+        table(rows, columns, title=title)
+
+
+def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None = None) -> None:
+    from rich import box
+    from rich.table import Table
+
+    grid = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    for col in columns:
+        grid.add_column(col.header, style=col.style, no_wrap=col.no_wrap, overflow="fold")
+    for row in rows:
+        grid.add_row(*[(col.show(row) if col.show else flat(row.get(col.key))) or ""
+                       for col in columns])
+    console().print(grid)
+
+
+def emit_one(record: dict, fmt: Format, draw: Callable[[dict], None]) -> None:
+    """A single record (``show``): JSON is an object, not a list; the table is a card."""
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    elif fmt is Format.table:
+        draw(record)
+    else:
+        emit([record], fmt)
+
+
+def message(text: str) -> None:
+    """A note for the person at the terminal: stderr, never mixed with data."""
+    sys.stderr.write(text + "\n")

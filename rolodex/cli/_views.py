@@ -1,0 +1,101 @@
+"""How contacts and companies look in tables and on cards (Rich is imported only to draw)."""
+
+from __future__ import annotations
+
+from rolodex.cli._output import Column, console, flat
+from rolodex.models import join_labelled
+
+CONTACT_COLUMNS = (
+    Column("id", "ID", style="dim", no_wrap=True),
+    Column("name", "Name", style="bold"),
+    Column("company", "Company"),
+    Column("title", "Title"),
+    Column("email", "Email", no_wrap=True),
+    Column("phone", "Phone", no_wrap=True),
+    Column("tags", "Tags", show=lambda r: ", ".join(r["tags"])),
+    Column("status", "Status"),
+)
+
+COMPANY_COLUMNS = (
+    Column("id", "ID", style="dim", no_wrap=True),
+    Column("name", "Name", style="bold"),
+    Column("kind", "Kind"),
+    Column("industry", "Industry"),
+    Column("domain", "Domain"),
+    Column("contacts", "People"),
+    Column("tags", "Tags", show=lambda r: ", ".join(r["tags"])),
+)
+
+
+def _labelled(items: list[dict], key: str) -> list[str]:
+    return [join_labelled(i[key], i["label"], i["preferred"]) for i in items]
+
+
+def _address(item: dict) -> str:
+    text = ", ".join(item[k] for k in ("street", "locality", "region", "postcode", "country")
+                     if item[k])
+    return join_labelled(text, item["label"], item["preferred"])
+
+
+def _card(title: str, subtitle: str | None, rows: list[tuple[str, str | list[str] | None]],
+          extra: list = ()) -> None:
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold cyan", no_wrap=True)
+    grid.add_column()
+    for label, value in rows:
+        if value in (None, "", []):
+            continue
+        text = "\n".join(value) if isinstance(value, list) else str(value)
+        grid.add_row(label, escape(text))
+    console().print(Panel(Group(grid, *extra), title=f"[bold]{escape(title)}[/]",
+                          subtitle=escape(subtitle) if subtitle else None,
+                          title_align="left", subtitle_align="left", expand=False))
+
+
+def contact_card(c: dict) -> None:
+    """The Rich card of ``contact show``: every field that has a value."""
+    job = " · ".join(p for p in (c["title"], c["department"], c["company"]) if p)
+    rels = [f"{r['kind']}: {r['name']}" + (f" (#{r['contact_id']})" if r["contact_id"] else "")
+            for r in c["relationships"]]
+    rows = [
+        ("Job", job), ("Emails", _labelled(c["emails"], "address")),
+        ("Phones", _labelled(c["phones"], "number")),
+        ("Addresses", [_address(a) for a in c["addresses"]]),
+        ("Web", _labelled(c["urls"], "url")),
+        ("Name parts", " / ".join(f"{k}: {c[k]}" for k in (
+            "prefix", "first_name", "middle_name", "last_name", "suffix") if c[k])),
+        ("Nickname", c["nickname"]), ("Birthday", c["birthday"]),
+        ("Anniversary", c["anniversary"]), ("Status", c["status"]), ("Source", c["source"]),
+        ("Owner", c["owner"]),
+        ("Stay in touch", f"every {c['cadence_days']} days" if c["cadence_days"] else None),
+        ("Tags", ", ".join(c["tags"])), ("Relationships", rels),
+        *((f"{k}", v) for k, v in c["custom"].items()),
+        ("Notes", c["notes"]),
+        ("Record", f"#{c['id']} · uid {c['uid']} · created {c['created']} · "
+                   f"updated {c['updated']}"),
+    ]
+    _card(c["name"], None, rows)
+
+
+def company_card(co: dict, people: list[dict]) -> None:
+    """The Rich card of ``company show``: fields, then its people."""
+    staff = [f"#{p['id']} {p['name']}" + (f" — {p['title']}" if p["title"] else "")
+             + (f" <{p['email']}>" if p["email"] else "") for p in people]
+    rows = [
+        ("Kind", co["kind"]), ("Industry", co["industry"]), ("Domain", co["domain"]),
+        ("Website", co["website"]), ("Phone", co["phone"]), ("Email", co["email"]),
+        ("Address", co["address"]), ("Tags", ", ".join(co["tags"])),
+        *((f"{k}", v) for k, v in co["custom"].items()),
+        ("People", staff), ("Notes", co["notes"]),
+        ("Record", f"#{co['id']} · uid {co['uid']} · created {co['created']} · "
+                   f"updated {co['updated']}"),
+    ]
+    _card(co["name"], None, rows)
+
+
+__all__ = ["COMPANY_COLUMNS", "CONTACT_COLUMNS", "company_card", "contact_card", "flat"]

@@ -1,0 +1,54 @@
+"""The root command: global options and one sub-app per noun, nothing else."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rolodex import __version__
+from rolodex.cli import company, config, contact, dbcmd, demo, search
+from rolodex.cli._context import state
+
+app = typer.Typer(
+    name="rolodex",
+    help="A terminal-native personal CRM: contacts, companies and their history in one "
+         "SQLite file.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"rolodex {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[str | None, typer.Option(
+        "--db", metavar="PATH", help="Database file (default: $ROLODEX_DB, else the user "
+        "data directory; see 'rolodex db path').", show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No confirmations on stderr (errors are still shown).")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")]
+    = False,
+) -> None:
+    """A terminal-native personal CRM over one SQLite file.
+
+    Example: rolodex add "Jane Doe" --email jane@acme.example --company "Acme Ltd"
+    """
+    state.db_option = db
+    state.quiet = quiet
+
+
+app.add_typer(contact.app, name="contact")
+app.add_typer(company.app, name="company")
+app.add_typer(config.app, name="config")
+app.add_typer(dbcmd.app, name="db")
+app.command("add", help=contact.add.__doc__)(contact.add)
+app.command("search")(search.search)
+app.command("demo")(demo.demo)

@@ -1,0 +1,46 @@
+"""Shell completion of contact and company names from the database.
+
+Runs inside the user's shell on every <TAB>: opens the file read-only, never creates or
+migrates it, and stays silent on any error rather than spilling into the prompt.
+"""
+
+from __future__ import annotations
+
+MAX_SUGGESTIONS = 50
+
+
+def _suggest(sql: str, incomplete: str) -> list[tuple[str, str]]:
+    from rolodex.cli._context import state
+    from rolodex.store.db import open_db
+
+    try:
+        path = state.db_path()
+        if not path.exists():
+            return []
+        db = open_db(path, readonly=True)
+        try:
+            return [(r[0], r[1] or "") for r in db.execute(sql, (incomplete, MAX_SUGGESTIONS))]
+        finally:
+            db.close()
+    except Exception:
+        return []
+
+
+def complete_contact(incomplete: str) -> list[tuple[str, str]]:
+    """Contact names starting with what was typed (accents and case ignored), with emails."""
+    from rolodex.normalize import fold
+
+    key = fold(incomplete)
+    return _suggest(
+        """SELECT c.display_name, (SELECT address FROM contact_emails e
+                  WHERE e.contact_id = c.id ORDER BY preferred DESC, position LIMIT 1)
+           FROM contacts c WHERE c.name_key >= ?1 AND c.name_key < ?1 || char(1114111)
+           ORDER BY c.name_key LIMIT ?2""", key)
+
+
+def complete_company(incomplete: str) -> list[tuple[str, str]]:
+    from rolodex.normalize import fold
+
+    return _suggest(
+        """SELECT name, domain FROM companies WHERE name_key >= ?1
+           AND name_key < ?1 || char(1114111) ORDER BY name_key LIMIT ?2""", fold(incomplete))

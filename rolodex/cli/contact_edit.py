@@ -1,0 +1,145 @@
+"""``rolodex contact edit``: change fields by option, or everything at once in $EDITOR."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from typing import Annotated
+
+import typer
+
+from rolodex.cli._context import expand_refs, say, state
+from rolodex.cli._options import (
+    AddressOpt,
+    AnniversaryOpt,
+    BirthdayOpt,
+    CompanyOpt,
+    EmailOpt,
+    EveryOpt,
+    FieldOption,
+    PhoneOpt,
+    RefsArg,
+    UrlOpt,
+    parse_cadence,
+    parse_details,
+    parse_fields,
+    parse_partial,
+)
+from rolodex.errors import Aborted, InvalidInput
+from rolodex.store import contact_queries, contacts, records
+from rolodex.store.refs import company_for_contact, resolve_contact
+
+
+def edit(
+    refs: RefsArg,
+    name: Annotated[str | None, typer.Option("--name", help="Full name (re-splits the parts).")]
+    = None,
+    first: Annotated[str | None, typer.Option("--first")] = None,
+    middle: Annotated[str | None, typer.Option("--middle")] = None,
+    last: Annotated[str | None, typer.Option("--last")] = None,
+    prefix: Annotated[str | None, typer.Option("--prefix")] = None,
+    suffix: Annotated[str | None, typer.Option("--suffix")] = None,
+    nickname: Annotated[str | None, typer.Option("--nickname")] = None,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    department: Annotated[str | None, typer.Option("--department")] = None,
+    company: CompanyOpt = None, birthday: BirthdayOpt = None, anniversary: AnniversaryOpt = None,
+    note: Annotated[str | None, typer.Option("--note", help="Replace the notes.")] = None,
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    source: Annotated[str | None, typer.Option("--source")] = None,
+    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    every: EveryOpt = None,
+    email: EmailOpt = None, phone: PhoneOpt = None, address: AddressOpt = None,
+    url: UrlOpt = None,
+    rm_email: Annotated[list[str] | None, typer.Option("--rm-email")] = None,
+    rm_phone: Annotated[list[str] | None, typer.Option("--rm-phone")] = None,
+    rm_address: Annotated[list[str] | None, typer.Option("--rm-address")] = None,
+    rm_url: Annotated[list[str] | None, typer.Option("--rm-url")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag.")] = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    field: FieldOption = None,
+    editor: Annotated[bool, typer.Option(
+        "--editor", help="Edit the whole contact as text in $VISUAL or $EDITOR.")] = False,
+) -> None:
+    """Change contacts: set fields by option ('' clears one), or --editor for everything.
+
+    Example: rolodex contact edit jane --title CTO --email "jane@new.example (work)" --untag lead
+    """
+    db = state.db()
+    ids = list(dict.fromkeys(resolve_contact(db, r) for r in expand_refs(refs)))
+    texts = {"name": name, "first_name": first, "middle_name": middle, "last_name": last,
+             "prefix": prefix, "suffix": suffix, "nickname": nickname, "title": title,
+             "department": department, "notes": note, "status": status, "source": source,
+             "owner": owner}
+    values = {k: v for k, v in texts.items() if v is not None}
+    if birthday is not None:
+        values["birthday"] = parse_partial(birthday)
+    if anniversary is not None:
+        values["anniversary"] = parse_partial(anniversary)
+    if every is not None:
+        values["cadence_days"] = parse_cadence(every)
+    adds = parse_details(email, phone, address, url)
+    removes = parse_details(rm_email, rm_phone, rm_address, rm_url)
+    fields = parse_fields(field)
+    asked = values or adds or removes or tag or untag or fields or company is not None
+    if editor:
+        if asked or len(ids) != 1:
+            raise InvalidInput("--editor edits one contact and takes no other changes")
+        return _edit_in_editor(ids[0])
+    if not asked:
+        raise InvalidInput("nothing to change", hint="give options such as --title, or --editor")
+    with db.write(f"edit {len(ids)} contacts"):
+        for contact_id in ids:
+            row = dict(values)
+            if company is not None:
+                row["company_id"] = company_for_contact(db, company)[0] if company.strip() \
+                    else None
+            contacts.update_contact(db, contact_id, row)
+            if adds or removes:
+                contacts.change_details(db, contact_id, add=adds, remove=removes)
+            if tag:
+                records.add_tags(db, "contact", contact_id, tag)
+            if untag:
+                records.remove_tags(db, "contact", contact_id, untag)
+            if fields:
+                contacts.set_fields(db, contact_id, fields)
+            contacts.touch(db, contact_id)
+    say(f"updated {len(ids)} contact(s)")
+
+
+def _edit_in_editor(contact_id: int) -> None:
+    from rolodex.formats import editform
+
+    db = state.db()
+    before = editform.to_text(contact_queries.fetch(db, [contact_id])[0])
+    after = run_editor(before)
+    if after == before:
+        say("no changes")
+        return
+    form = editform.parse(after)
+    contacts.rewrite(db, contact_id, values={**form.values, "notes": form.notes},
+                     company=form.company, details=form.details, tags=form.tags,
+                     fields=form.fields)
+    say(f"updated contact #{contact_id}")
+
+
+def run_editor(text: str) -> str:
+    """Open ``text`` in the user's editor in a private temporary file; return what was saved."""
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    fd, path = tempfile.mkstemp(prefix="rolodex-", suffix=".txt")  # created 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        try:
+            result = subprocess.run([*shlex.split(command), path], check=False)
+        except OSError as exc:
+            raise Aborted(f"cannot run editor '{command}': {exc.strerror}",
+                          hint="set $EDITOR to your editor") from exc
+        if result.returncode != 0:
+            raise Aborted(f"editor '{command}' exited with status {result.returncode}; "
+                          "nothing was saved")
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    finally:
+        os.unlink(path)

@@ -1,0 +1,69 @@
+"""Typed errors, each carrying the exit code the CLI returns for it.
+
+Every layer raises these; ``rolodex.cli`` catches them in one place and prints one
+line (plus an optional hint) on stderr. Exit codes are part of the public contract
+and are documented in the README: never renumber one.
+"""
+
+from __future__ import annotations
+
+
+class RolodexError(Exception):
+    """Base class: a failure the user can understand and act on."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class NotFound(RolodexError):
+    """A contact, company or other record named by the user does not exist."""
+
+    exit_code = 3
+
+
+class Ambiguous(RolodexError):
+    """A reference matches several records; the CLI lists the candidates."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, candidates: list[str], *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.candidates = candidates
+
+
+class InvalidInput(RolodexError):
+    """A value the user typed cannot be accepted (bad email, unknown status...)."""
+
+    exit_code = 5
+
+
+class BadDate(InvalidInput):
+    """A date, time or duration could not be read."""
+
+
+class DatabaseError(RolodexError):
+    """The database file cannot be opened, written or is not a rolodex database."""
+
+    exit_code = 6
+
+
+class DatabaseBusy(RolodexError):
+    """Another process holds the write lock for longer than the busy timeout."""
+
+    exit_code = 7
+
+
+class FileError(RolodexError):
+    """A file named by the user cannot be read, written or parsed."""
+
+    exit_code = 8
+
+
+class Aborted(RolodexError):
+    """The user declined a confirmation, or one was needed without a terminal."""
+
+    exit_code = 9

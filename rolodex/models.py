@@ -1,0 +1,170 @@
+"""Plain values shared by every layer: labelled details, names and their validation.
+
+No I/O here. The CLI and the editor form both parse ``VALUE (label, preferred)`` through
+these functions, so a detail typed either way is read the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rolodex.errors import InvalidInput
+
+DEFAULT_STATUSES = ("lead", "prospect", "customer", "partner", "inactive")
+COMPANY_KINDS = ("client", "partner", "vendor", "competitor", "prospect", "other")
+RELATIONSHIP_KINDS = ("spouse", "partner", "manager", "report", "assistant", "referred-by",
+                      "referred", "colleague", "friend", "family", "child", "parent")
+# A relationship seen from the other side: Jane is Joe's manager, so Joe is Jane's report.
+INVERSE_KINDS = {
+    "spouse": "spouse", "partner": "partner", "colleague": "colleague", "friend": "friend",
+    "family": "family", "manager": "report", "report": "manager", "assistant": "assisted",
+    "referred-by": "referred", "referred": "referred-by", "child": "parent", "parent": "child",
+}
+
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]+$")
+_PHONE = re.compile(r"^\+?[\d\s().\-/]*\d[\d\s().\-/]*(?:\s*(?:ext\.?|x|#)\s*\d+)?$", re.I)
+_LABELLED = re.compile(r"^(?P<value>.*?)\s*\((?P<meta>[^()]*)\)\s*$")
+_PREFERRED_WORDS = {"pref", "preferred", "primary"}
+_NAME_PREFIXES = {"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "rev", "hon"}
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "mba", "dds"}
+_NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "la", "le",
+                   "du", "dos", "das", "ten", "ter", "al", "el", "bin", "ibn", "st", "st."}
+
+
+@dataclass
+class Email:
+    address: str
+    label: str | None = None
+    preferred: bool = False
+
+
+@dataclass
+class Phone:
+    number: str
+    label: str | None = None
+    preferred: bool = False
+
+
+@dataclass
+class Url:
+    url: str
+    label: str | None = None
+    preferred: bool = False
+
+
+@dataclass
+class Address:
+    street: str | None = None
+    locality: str | None = None
+    region: str | None = None
+    postcode: str | None = None
+    country: str | None = None
+    label: str | None = None
+    preferred: bool = False
+
+    def one_line(self) -> str:
+        parts = [self.street, self.locality, self.region, self.postcode, self.country]
+        return "; ".join(p or "" for p in parts).rstrip("; ")
+
+
+@dataclass
+class PersonName:
+    prefix: str | None = None
+    first: str | None = None
+    middle: str | None = None
+    last: str | None = None
+    suffix: str | None = None
+    extra: list[str] = field(default_factory=list)
+
+
+def split_labelled(text: str) -> tuple[str, str | None, bool]:
+    """``jane@acme.example (work, preferred)`` -> (value, label, preferred)."""
+    text = text.strip()
+    match = _LABELLED.match(text)
+    if not match:
+        return text, None, False
+    meta = [m.strip() for m in match["meta"].split(",") if m.strip()]
+    preferred = any(m.lower() in _PREFERRED_WORDS for m in meta)
+    labels = [m for m in meta if m.lower() not in _PREFERRED_WORDS]
+    return match["value"].strip(), (", ".join(labels) or None), preferred
+
+
+def join_labelled(value: str, label: str | None, preferred: bool) -> str:
+    """The inverse of :func:`split_labelled`, for the editor form and tables."""
+    meta = [m for m in (label, "preferred" if preferred else None) if m]
+    return f"{value} ({', '.join(meta)})" if meta else value
+
+
+def parse_email(text: str) -> Email:
+    address, label, preferred = split_labelled(text)
+    if address.lower().startswith("mailto:"):
+        address = address[7:]
+    if not _EMAIL.match(address):
+        raise InvalidInput(f"not an email address: '{address}'", hint="expected name@domain.tld")
+    return Email(address, label, preferred)
+
+
+def parse_phone(text: str) -> Phone:
+    number, label, preferred = split_labelled(text)
+    if number.lower().startswith("tel:"):
+        number = number[4:]
+    if not _PHONE.match(number) or sum(c.isdigit() for c in number) < 3:
+        raise InvalidInput(f"not a phone number: '{number}'",
+                           hint="digits with optional +, spaces, dashes, dots or parentheses")
+    return Phone(number, label, preferred)
+
+
+def parse_url(text: str) -> Url:
+    url, label, preferred = split_labelled(text)
+    if not url or any(c.isspace() for c in url):
+        raise InvalidInput(f"not a URL: '{url}'")
+    return Url(url, label, preferred)
+
+
+def parse_address(text: str) -> Address:
+    """``street; city; region; postcode; country (label)``: later parts may be left out."""
+    value, label, preferred = split_labelled(text)
+    parts = [p.strip() or None for p in value.split(";")]
+    if len(parts) > 5 or not any(parts):
+        raise InvalidInput(f"cannot read address '{value}'",
+                           hint="write it as 'street; city; region; postcode; country'")
+    parts += [None] * (5 - len(parts))
+    return Address(*parts, label=label, preferred=preferred)
+
+
+def split_name(full: str) -> PersonName:
+    """Split a name as typed into its parts: ``Dr. Jane van der Berg Jr.``, ``Doe, Jane``.
+
+    Particles (van, de, ...) stay with the last name; a comma means "last, first".
+    """
+    full = " ".join(full.split())
+    if "," in full:
+        last, _, rest = full.partition(",")
+        inner = split_name(rest) if rest.strip() else PersonName()
+        return PersonName(inner.prefix, inner.first, inner.middle, last.strip() or None,
+                          inner.suffix)
+    tokens = full.split(" ")
+    name = PersonName()
+    if len(tokens) > 1 and tokens[0].rstrip(".").lower() in _NAME_PREFIXES:
+        name.prefix = tokens.pop(0)
+    if len(tokens) > 1 and tokens[-1].rstrip(".").lower() in _NAME_SUFFIXES:
+        name.suffix = tokens.pop()
+    if not tokens:
+        return name
+    if len(tokens) == 1:
+        name.first = tokens[0]
+        return name
+    name.first = tokens.pop(0)
+    last = [tokens.pop()]
+    while tokens and tokens[-1].lower() in _NAME_PARTICLES:
+        last.insert(0, tokens.pop())
+    name.last = " ".join(last)
+    name.middle = " ".join(tokens) or None
+    return name
+
+
+def join_name(prefix: str | None, first: str | None, middle: str | None, last: str | None,
+              suffix: str | None) -> str:
+    """A display name from its parts."""
+    return " ".join(p for p in (prefix, first, middle, last, suffix) if p)

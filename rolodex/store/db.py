@@ -1,0 +1,200 @@
+"""Open the one SQLite file: pragmas, permissions, migrations and write transactions.
+
+Opening is on every command's path, so this module imports only the standard library;
+sqlite-utils is loaded by the migration runner only when a migration is pending.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rolodex.errors import DatabaseBusy, DatabaseError
+
+APPLICATION_ID = 0x524F4C58  # "ROLX": tells a rolodex file from any other SQLite file
+BUSY_TIMEOUT_MS = 5000
+
+
+def current_user() -> str:
+    """Who is writing: ``ROLODEX_USER``, else the login name."""
+    user = os.environ.get("ROLODEX_USER")
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers and services
+        return "unknown"
+
+
+class Database:
+    """An open rolodex database: the connection plus the journal's context."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.command = ""
+        self.user = current_user()
+        self.operation_id: int | None = None
+
+    def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    @contextmanager
+    def write(self, summary: str) -> Iterator[int]:
+        """One journalled operation in one transaction; nested calls join the outer one.
+
+        ``BEGIN IMMEDIATE`` takes the write lock up front, so a second writer waits for
+        the busy timeout instead of failing half-way through its changes.
+        """
+        if self.operation_id is not None:
+            yield self.operation_id
+            return
+        from rolodex.dates import now, to_utc_iso
+
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise translate(exc, self.path) from exc
+        try:
+            cur = self.conn.execute(
+                "INSERT INTO operations (at, user, command, summary) VALUES (?, ?, ?, ?)",
+                (to_utc_iso(now()), self.user, self.command, summary),
+            )
+            self.operation_id = cur.lastrowid
+            yield self.operation_id
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self.operation_id = None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def translate(exc: sqlite3.Error, path: Path) -> DatabaseError | DatabaseBusy:
+    """Turn SQLite's exceptions about the file into errors a user can act on."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy(
+            f"database {path} is busy: another rolodex is writing to it",
+            hint="try again in a moment",
+        )
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError(f"database {path} is read-only", hint="check the file's permissions")
+    if "not a database" in text or "malformed" in text:
+        return DatabaseError(f"{path} is not a rolodex database or is damaged ({exc})")
+    return DatabaseError(f"cannot use database {path}: {exc}")
+
+
+def _create_file(path: Path) -> None:
+    """Create the parent folders and an empty file readable by its owner only."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create database {path}: {exc.strerror}", hint="use --db PATH or ROLODEX_DB"
+        ) from exc
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with rolodex's pragmas; errors become DatabaseError."""
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                   isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA user_version").fetchone()  # reads the header: fails on non-SQLite
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+    return conn
+
+
+def open_db(path: Path, *, create: bool = True, readonly: bool = False) -> Database:
+    """Open (and on first use create) the database at ``path``, migrating it if needed."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    if not path.exists():
+        if not create or readonly:
+            raise DatabaseError(f"no database at {path}", hint="add a contact to create it")
+        _create_file(path)
+    conn = connect(path, readonly=readonly)
+    db = Database(conn, path)
+    try:
+        _check_identity(db)
+        if not readonly:
+            _migrate(db)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate(exc, path) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
+def _check_identity(db: Database) -> None:
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == APPLICATION_ID:
+        return
+    has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if app_id != 0 or has_tables:
+        raise DatabaseError(f"{db.path} is an SQLite file but not a rolodex database")
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations, keeping a copy of a database that holds data first."""
+    from rolodex.store.migrations import MIGRATION_COUNT
+
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == MIGRATION_COUNT:
+        return
+    if version > MIGRATION_COUNT:
+        raise DatabaseError(
+            f"{db.path} was written by a newer rolodex (schema {version})",
+            hint="upgrade rolodex to use this database",
+        )
+    if version > 0:
+        backup_before_migration(db, version)
+    from rolodex.store.migrations import apply_all
+
+    apply_all(db.conn)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {MIGRATION_COUNT}")
+
+
+def backup_before_migration(db: Database, version: int) -> Path:
+    """Copy the file beside itself with SQLite's online backup, private like the original."""
+    from rolodex.dates import now
+
+    stamp = now().strftime("%Y%m%dT%H%M%SZ")
+    target = db.path.with_name(f"{db.path.name}.schema{version}-{stamp}.bak")
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(target)
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+    shutil.copymode(db.path, target)
+    return target

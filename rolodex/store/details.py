@@ -1,0 +1,115 @@
+"""A contact's labelled details (emails, phones, addresses, URLs): add, remove, replace.
+
+At most one detail of each kind is preferred; when none is marked the first one is, so
+exports and mail lookups always have an address to pick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from rolodex.errors import NotFound
+from rolodex.models import Address, Email, Phone, Url
+from rolodex.normalize import fold, phone_digits, phone_key
+from rolodex.store import journal
+from rolodex.store.db import Database
+
+Detail = Email | Phone | Address | Url
+
+TABLES: dict[type, str] = {
+    Email: "contact_emails", Phone: "contact_phones", Address: "contact_addresses",
+    Url: "contact_urls",
+}
+
+
+def _row(item: Detail) -> dict[str, Any]:
+    row = asdict(item)
+    row["preferred"] = int(item.preferred)
+    if isinstance(item, Phone):
+        row["digits_rev"] = phone_key(item.number)
+    return row
+
+
+def _same(item: Detail, row: Any) -> bool:
+    """Whether a stored row holds the same value (ignoring label and preference)."""
+    if isinstance(item, Email):
+        return fold(row["address"]) == fold(item.address)
+    if isinstance(item, Phone):
+        return phone_digits(row["number"]) == phone_digits(item.number)
+    if isinstance(item, Url):
+        return row["url"] == item.url
+    return all(fold(row[k]) == fold(getattr(item, k))
+               for k in ("street", "locality", "region", "postcode", "country"))
+
+
+def _rows(db: Database, table: str, contact_id: int) -> list[Any]:
+    return db.query(f"SELECT * FROM {table} WHERE contact_id = ? ORDER BY position, id",
+                    (contact_id,))
+
+
+def add(db: Database, contact_id: int, item: Detail) -> bool:
+    """Add a detail, or update the label/preference of the same value; True if changed."""
+    table = TABLES[type(item)]
+    rows = _rows(db, table, contact_id)
+    existing = next((r for r in rows if _same(item, r)), None)
+    changed = False
+    if item.preferred:
+        for r in rows:
+            if r["preferred"] and r is not existing:
+                changed |= journal.update(db, table, r["id"], {"preferred": 0})
+    if existing is not None:
+        values = {"preferred": int(item.preferred or existing["preferred"])}
+        if item.label:
+            values["label"] = item.label
+        changed |= journal.update(db, table, existing["id"], values)
+    else:
+        position = max((r["position"] for r in rows), default=-1) + 1
+        journal.insert(db, table, {"contact_id": contact_id, "position": position, **_row(item)})
+        changed = True
+    _ensure_one_preferred(db, table, contact_id)
+    return changed
+
+
+def remove(db: Database, contact_id: int, item: Detail) -> None:
+    table = TABLES[type(item)]
+    matches = [r for r in _rows(db, table, contact_id) if _same(item, r)]
+    if not matches:
+        raise NotFound(f"contact #{contact_id} has no such {table.split('_')[1][:-1]}: "
+                       f"'{_describe(item)}'")
+    for r in matches:
+        journal.delete(db, table, r["id"])
+    _ensure_one_preferred(db, table, contact_id)
+
+
+def replace(db: Database, contact_id: int, kind: type, items: list[Detail]) -> None:
+    """Make the stored list equal ``items`` (order, labels, preference), touching only
+    the rows that differ so the journal shows what really changed."""
+    table = TABLES[kind]
+    rows = _rows(db, table, contact_id)
+    if items and not any(i.preferred for i in items):
+        items[0].preferred = True
+    kept: set[int] = set()
+    for position, item in enumerate(items):
+        match = next((r for r in rows if r["id"] not in kept and _same(item, r)), None)
+        values = {"position": position, **_row(item)}
+        if match is None:
+            journal.insert(db, table, {"contact_id": contact_id, **values})
+        else:
+            kept.add(match["id"])
+            journal.update(db, table, match["id"], values)
+    for r in rows:
+        if r["id"] not in kept:
+            journal.delete(db, table, r["id"])
+
+
+def _ensure_one_preferred(db: Database, table: str, contact_id: int) -> None:
+    rows = _rows(db, table, contact_id)
+    if rows and not any(r["preferred"] for r in rows):
+        journal.update(db, table, rows[0]["id"], {"preferred": 1})
+
+
+def _describe(item: Detail) -> str:
+    if isinstance(item, Address):
+        return item.one_line()
+    return str(asdict(item)[next(iter(asdict(item)))])

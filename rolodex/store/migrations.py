@@ -1,0 +1,218 @@
+"""The schema as an ordered list of named migrations.
+
+A shipped migration is never edited: a mistake is fixed by a new one appended here.
+``PRAGMA user_version`` holds how many have run, so opening the database can tell in one
+pragma whether any are pending without importing sqlite-utils.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database as SqliteUtilsDatabase
+
+M001_SCHEMA = """
+CREATE TABLE operations (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    command TEXT NOT NULL DEFAULT '',
+    summary TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    operation_id INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    row_id INTEGER NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX changes_operation ON changes(operation_id);
+CREATE INDEX changes_row ON changes(table_name, row_id);
+
+CREATE TABLE settings (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE companies (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    domain TEXT,
+    industry TEXT,
+    kind TEXT,
+    phone TEXT,
+    email TEXT,
+    address TEXT,
+    website TEXT,
+    notes TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX companies_name_key ON companies(name_key);
+CREATE INDEX companies_domain ON companies(domain COLLATE NOCASE);
+
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    prefix TEXT,
+    first_name TEXT,
+    middle_name TEXT,
+    last_name TEXT,
+    suffix TEXT,
+    display_name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
+    nickname TEXT,
+    title TEXT,
+    department TEXT,
+    company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,
+    birthday TEXT,
+    anniversary TEXT,
+    notes TEXT,
+    source TEXT,
+    status TEXT,
+    owner TEXT,
+    cadence_days INTEGER CHECK (cadence_days IS NULL OR cadence_days > 0),
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX contacts_name_key ON contacts(name_key);
+CREATE INDEX contacts_sort_key ON contacts(sort_key);
+CREATE INDEX contacts_company ON contacts(company_id);
+CREATE INDEX contacts_status ON contacts(status);
+CREATE INDEX contacts_owner ON contacts(owner);
+CREATE INDEX contacts_updated ON contacts(updated);
+
+CREATE TABLE contact_emails (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    address TEXT NOT NULL,
+    label TEXT,
+    preferred INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX contact_emails_contact ON contact_emails(contact_id);
+CREATE INDEX contact_emails_address ON contact_emails(address COLLATE NOCASE);
+
+CREATE TABLE contact_phones (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    number TEXT NOT NULL,
+    digits_rev TEXT NOT NULL,
+    label TEXT,
+    preferred INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX contact_phones_contact ON contact_phones(contact_id);
+CREATE INDEX contact_phones_digits ON contact_phones(digits_rev);
+
+CREATE TABLE contact_addresses (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    street TEXT,
+    locality TEXT,
+    region TEXT,
+    postcode TEXT,
+    country TEXT,
+    label TEXT,
+    preferred INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX contact_addresses_contact ON contact_addresses(contact_id);
+
+CREATE TABLE contact_urls (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    label TEXT,
+    preferred INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX contact_urls_contact ON contact_urls(contact_id);
+
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+CREATE TABLE contact_tags (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    UNIQUE (contact_id, tag_id)
+);
+CREATE INDEX contact_tags_tag ON contact_tags(tag_id);
+CREATE TABLE company_tags (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    UNIQUE (company_id, tag_id)
+);
+CREATE INDEX company_tags_tag ON company_tags(tag_id);
+
+CREATE TABLE relationships (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    related_id INTEGER REFERENCES contacts(id) ON DELETE CASCADE,
+    related_name TEXT,
+    created TEXT NOT NULL,
+    CHECK (related_id IS NOT NULL OR related_name IS NOT NULL)
+);
+CREATE INDEX relationships_contact ON relationships(contact_id);
+CREATE INDEX relationships_related ON relationships(related_id);
+
+CREATE TABLE contact_fields (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    UNIQUE (contact_id, key)
+);
+CREATE TABLE company_fields (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    UNIQUE (company_id, key)
+);
+
+CREATE VIRTUAL TABLE contacts_fts USING fts5(
+    name, nickname, emails, phones, company, title, notes, tags,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+
+def m001_initial(db: SqliteUtilsDatabase) -> None:
+    """Contacts, companies, their details, tags, relationships, settings, journal, search."""
+    for statement in M001_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [m001_initial]
+MIGRATION_COUNT = len(MIGRATIONS)
+
+
+def apply_all(conn: sqlite3.Connection, *, upto: int | None = None) -> None:
+    """Run every pending migration (or the first ``upto``), each in its own transaction.
+
+    sqlite-utils records each applied name in ``_sqlite_migrations`` inside the same
+    transaction as the migration itself, and gives later migrations ``transform()`` for the
+    table rebuilds SQLite's ALTER TABLE cannot do.
+    """
+    from sqlite_utils import Database as SqliteUtilsDatabase
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations("rolodex")
+    for fn in MIGRATIONS[:upto]:
+        migrations()(fn)
+    migrations.apply(SqliteUtilsDatabase(conn))

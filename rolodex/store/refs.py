@@ -1,0 +1,118 @@
+"""Turning what users type (id, UID, email, a name or its prefix) into one record.
+
+It never guesses: a reference that fits several records raises Ambiguous with the
+candidates, so a script cannot silently log a call on the wrong Jane.
+"""
+
+from __future__ import annotations
+
+from rolodex.errors import Ambiguous, NotFound
+from rolodex.normalize import fold
+from rolodex.store.db import Database
+from rolodex.store.search import fts_query
+
+MAX_CANDIDATES = 10
+
+
+def _describe_contacts(db: Database, ids: list[int]) -> list[str]:
+    rows = db.query(
+        f"""SELECT c.id, c.display_name, co.name AS company,
+              (SELECT address FROM contact_emails e WHERE e.contact_id = c.id
+               ORDER BY preferred DESC, position LIMIT 1) AS email
+            FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+            WHERE c.id IN ({', '.join('?' * len(ids))}) ORDER BY c.sort_key""", ids)
+    out = []
+    for r in rows:
+        extra = "".join(f" <{r['email']}>" if r["email"] else "")
+        extra += f" ({r['company']})" if r["company"] else ""
+        out.append(f"#{r['id']} {r['display_name']}{extra}")
+    return out
+
+
+def _one(db: Database, ids: list[int], ref: str, noun: str, describe) -> int:
+    ids = list(dict.fromkeys(ids))
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        raise NotFound(f"no {noun} matches '{ref}'",
+                       hint="'rolodex search' finds records by any part of them")
+    shown = describe(db, ids[:MAX_CANDIDATES])
+    more = len(ids) - len(shown)
+    if more > 0:
+        shown.append(f"... and {more} more")
+    raise Ambiguous(f"'{ref}' matches {len(ids)} {noun}s", shown,
+                    hint=f"name the {noun} by id, email or a longer name")
+
+
+def resolve_contact(db: Database, ref: str) -> int:
+    """The one contact ``ref`` names; NotFound or Ambiguous otherwise."""
+    ref = ref.strip()
+    if not ref:
+        raise NotFound("an empty name matches no contact")
+    if ref.lstrip("#").isdigit():
+        row = db.execute("SELECT id FROM contacts WHERE id = ?", (int(ref.lstrip("#")),)).fetchone()
+        if row:
+            return row[0]
+        raise NotFound(f"no contact with id {ref.lstrip('#')}")
+    row = db.execute("SELECT id FROM contacts WHERE uid = ?", (ref,)).fetchone()
+    if row:
+        return row[0]
+    if "@" in ref:
+        ids = [r[0] for r in db.execute(
+            "SELECT contact_id FROM contact_emails WHERE address = ? COLLATE NOCASE", (ref,))]
+        return _one(db, ids, ref, "contact", _describe_contacts)
+    exact = [r[0] for r in db.execute("SELECT id FROM contacts WHERE name_key = ?", (fold(ref),))]
+    if exact:
+        return _one(db, exact, ref, "contact", _describe_contacts)
+    query = fts_query(ref, ("name", "nickname"))
+    ids = [r[0] for r in db.execute(
+        "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?", (query,))] if query else []
+    return _one(db, ids, ref, "contact", _describe_contacts)
+
+
+def _describe_companies(db: Database, ids: list[int]) -> list[str]:
+    rows = db.query(f"SELECT id, name, domain FROM companies WHERE id IN"
+                    f" ({', '.join('?' * len(ids))}) ORDER BY name_key", ids)
+    return [f"#{r['id']} {r['name']}" + (f" ({r['domain']})" if r["domain"] else "")
+            for r in rows]
+
+
+def find_company(db: Database, ref: str) -> list[int]:
+    """Companies ``ref`` could mean: by id, UID, exact name or domain, else name prefix."""
+    ref = ref.strip()
+    if ref.lstrip("#").isdigit():
+        return [r[0] for r in db.execute("SELECT id FROM companies WHERE id = ?",
+                                         (int(ref.lstrip("#")),))]
+    for sql, value in (("uid = ?", ref), ("name_key = ?", fold(ref)),
+                       ("domain = ? COLLATE NOCASE", ref)):
+        ids = [r[0] for r in db.execute(f"SELECT id FROM companies WHERE {sql}", (value,))]
+        if ids:
+            return ids
+    key = fold(ref)
+    if not key:
+        return []
+    return [r[0] for r in db.execute(
+        "SELECT id FROM companies WHERE (name_key >= ? AND name_key < ?) OR name_key LIKE ?"
+        " ESCAPE '\\' ORDER BY name_key",
+        (key, key + "\uffff", "% " + key.replace("%", "\\%").replace("_", "\\_") + "%"))]
+
+
+def resolve_company(db: Database, ref: str) -> int:
+    """The one company ``ref`` names; NotFound or Ambiguous otherwise."""
+    if not ref.strip():
+        raise NotFound("an empty name matches no company")
+    return _one(db, find_company(db, ref), ref, "company", _describe_companies)
+
+
+def company_for_contact(db: Database, ref: str) -> tuple[int, bool]:
+    """The company a ``--company`` option means, created when no company fits.
+
+    Returns (id, created). An exact or unique prefix match links; several matches are
+    ambiguous; none creates a company with that name.
+    """
+    ids = find_company(db, ref)
+    if not ids and not ref.strip().lstrip("#").isdigit():
+        from rolodex.store.companies import add_company
+
+        return add_company(db, ref), True
+    return _one(db, ids, ref, "company", _describe_companies), False

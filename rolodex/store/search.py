@@ -1,0 +1,86 @@
+"""Full-text search over contacts (FTS5), kept current by the store itself.
+
+The index holds folded text (see ``rolodex.normalize``), so case and accents never matter.
+Phone numbers are matched separately on their reversed significant digits, which answers
+"ends with" from an index: ``5550100100`` finds ``+1 (555) 010-0100``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rolodex.normalize import fold, looks_like_phone, phone_digits, phone_key, words
+from rolodex.store.db import Database
+
+MIN_PHONE_MATCH = 6  # digits a stored number must share with the query's end
+
+
+def reindex_contacts(db: Database, ids: Iterable[int]) -> None:
+    """Rewrite the index rows of these contacts from the tables (call after every write)."""
+    for contact_id in ids:
+        db.execute("DELETE FROM contacts_fts WHERE rowid = ?", (contact_id,))
+        row = db.execute(
+            """
+            SELECT c.display_name, c.prefix, c.first_name, c.middle_name, c.last_name,
+                   c.suffix, c.nickname, c.title, c.department, c.notes, co.name AS company,
+              (SELECT group_concat(address, ' ') FROM contact_emails WHERE contact_id = c.id),
+              (SELECT group_concat(number, ' ') FROM contact_phones WHERE contact_id = c.id),
+              (SELECT group_concat(t.name, ' ') FROM contact_tags ct JOIN tags t
+                 ON t.id = ct.tag_id WHERE ct.contact_id = c.id)
+            FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?
+            """, (contact_id,)).fetchone()
+        if row is None:
+            continue
+        names = " ".join(filter(None, row[0:6]))
+        phones = " ".join(phone_digits(p) for p in (row[12] or "").split(" ") if p)
+        db.execute(
+            "INSERT INTO contacts_fts (rowid, name, nickname, emails, phones, company, title,"
+            " notes, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (contact_id, fold(names), fold(row["nickname"]), fold(row[11]), phones,
+             fold(row["company"]), fold(" ".join(filter(None, (row["title"], row["department"])))),
+             fold(row["notes"]), fold(row[13])),
+        )
+
+
+def reindex_company_people(db: Database, company_id: int) -> None:
+    ids = [r[0] for r in db.execute("SELECT id FROM contacts WHERE company_id = ?", (company_id,))]
+    reindex_contacts(db, ids)
+
+
+def fts_query(text: str, columns: tuple[str, ...] = ()) -> str | None:
+    """An FTS5 query matching every word of ``text`` as a prefix; None if it has no words."""
+    tokens = words(text)
+    if not tokens:
+        return None
+    body = " ".join(f'"{t}"*' for t in tokens)
+    if columns:
+        return "{" + " ".join(columns) + "} : (" + body + ")"
+    return body
+
+
+def phone_matches(db: Database, query: str) -> list[int]:
+    """Contacts with a number that ends with the query's digits, or whose digits end the query."""
+    key = phone_key(query)
+    if len(key) < 5:
+        return []
+    prefixes = [key[:n] for n in range(MIN_PHONE_MATCH, len(key) + 1)]
+    rows = db.execute(
+        f"""SELECT DISTINCT contact_id FROM contact_phones
+            WHERE (digits_rev >= ? AND digits_rev < ?)
+               OR digits_rev IN ({', '.join('?' * len(prefixes))})""",
+        (key, key + "\uffff", *prefixes),
+    )
+    return [r[0] for r in rows]
+
+
+def search_contacts(db: Database, query: str, limit: int | None = None) -> list[int]:
+    """Contact ids matching ``query``, best first: text matches by rank, then phone matches."""
+    ids: list[int] = []
+    if looks_like_phone(query):
+        ids.extend(phone_matches(db, query))
+    match = fts_query(query)
+    if match:
+        sql = "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rank"
+        seen = set(ids)
+        ids.extend(r[0] for r in db.execute(sql, (match,)) if r[0] not in seen)
+    return ids[:limit] if limit else ids

@@ -1,0 +1,117 @@
+"""Settings that belong to the data (time zone, vCard version, stages...): ``rolodex config``.
+
+They live in the database, not a dotfile, so a copied database keeps its own conventions.
+Values are stored as JSON; each known key has a parser that validates what users type.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rolodex.errors import InvalidInput, NotFound
+from rolodex.models import DEFAULT_STATUSES, parse_email
+from rolodex.store import journal
+from rolodex.store.db import Database
+
+
+def _list(text: str) -> list[str]:
+    items = [p.strip() for p in text.split(",") if p.strip()]
+    if len(set(i.lower() for i in items)) != len(items):
+        raise InvalidInput(f"repeated item in '{text}'")
+    return items
+
+
+def _zone(text: str) -> str:
+    from rolodex.dates import get_zone
+
+    get_zone(text)
+    return text
+
+
+def _vcard_version(text: str) -> str:
+    if text not in ("3.0", "4.0"):
+        raise InvalidInput(f"vCard version must be 3.0 or 4.0, not '{text}'")
+    return text
+
+
+def _emails(text: str) -> list[str]:
+    return [parse_email(e).address for e in _list(text)]
+
+
+def _days(text: str) -> int:
+    from rolodex.dates import parse_days
+
+    return parse_days(text)
+
+
+def _nonempty_list(text: str) -> list[str]:
+    items = _list(text)
+    if not items:
+        raise InvalidInput("the list cannot be empty")
+    return items
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    "timezone": Setting(None, _zone, "IANA time zone for dates; empty means the system's"),
+    "vcard.version": Setting("3.0", _vcard_version, "vCard version written by export"),
+    "pipeline.stages": Setting(
+        ["lead", "qualified", "proposal", "negotiation", "won", "lost"], _nonempty_list,
+        "sales pipeline stages, in order (comma-separated)"),
+    "contact.statuses": Setting(list(DEFAULT_STATUSES), _nonempty_list,
+                                "allowed contact statuses (comma-separated)"),
+    "my.emails": Setting([], _emails, "your own addresses, to tell incoming mail from outgoing"),
+}
+CADENCE_PREFIX = "cadence."
+
+
+def _setting(key: str) -> Setting:
+    if key in SETTINGS:
+        return SETTINGS[key]
+    if key.startswith(CADENCE_PREFIX) and len(key) > len(CADENCE_PREFIX):
+        return Setting(None, _days, f"stay-in-touch cadence in days for tag {key[8:]}")
+    raise NotFound(f"unknown setting '{key}'", hint="'rolodex config list' shows them all")
+
+
+def get(db: Database, key: str) -> Any:
+    setting = _setting(key)
+    row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else setting.default
+
+
+def set_value(db: Database, key: str, text: str) -> Any:
+    """Parse, validate and store ``text``; an empty text restores the default."""
+    setting = _setting(key)
+    value = setting.parse(text) if text.strip() else None
+    row = db.execute("SELECT id FROM settings WHERE key = ?", (key,)).fetchone()
+    with db.write(f"config set {key}"):
+        if value is None:
+            if row:
+                journal.delete(db, "settings", row[0])
+            return setting.default
+        encoded = json.dumps(value, ensure_ascii=False)
+        if row:
+            journal.update(db, "settings", row[0], {"value": encoded})
+        else:
+            journal.insert(db, "settings", {"key": key, "value": encoded})
+    return value
+
+
+def list_all(db: Database) -> list[dict[str, Any]]:
+    """Every known setting plus every cadence set, with whether it is the default."""
+    stored = {r["key"]: json.loads(r["value"]) for r in db.query("SELECT key, value FROM settings")}
+    keys = list(SETTINGS) + sorted(k for k in stored if k not in SETTINGS)
+    return [
+        {"key": k, "value": stored.get(k, _setting(k).default), "default": k not in stored,
+         "description": _setting(k).help}
+        for k in keys
+    ]
