@@ -26,7 +26,7 @@ _WHEN_FORMS = ("try 2026-11-20, 2026-11-20 09:30, today, tomorrow 9am, fri 3pm, 
 _PARTIAL_FORMS = "try 1985-04-15, --04-15, April 15, 15 Apr 1985 or 15.04.1985"
 _DURATION_FORMS = "try 45m, 1h30m, 1:30, 1.5h, 30 min or 2 hours"
 _DAYS_FORMS = "try 30, 30d, 2w, 3m (months of 30 days), 1y or 90 days"
-_AMBIGUOUS = r"\d\d?/\d\d?(?:/\d{2,4})?|\d\d?-\d\d?-\d{2,4}"
+_AMBIGUOUS = r"(?<![\d/-])(?:\d\d?/\d\d?(?:/\d{2,4})?|\d\d?-\d\d?-\d{2,4})(?![\d/-])"
 _AMBIGUOUS_HINT = "dates like 04/05/2026 are ambiguous; write year-month-day: 2026-04-05"
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")

@@ -12,7 +12,7 @@ import unicodedata
 # Letters that Unicode does not decompose into a base letter plus a mark.
 _EXTRA_FOLDS = str.maketrans({
     "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae",
-    "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th", "ı": "i",
+    "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th", "\u0131": "i",  # dotless i
 })
 _NON_DIGIT = re.compile(r"\D")
 _EXTENSION = re.compile(r"(?i)\s*(?:ext\.?|x|#)\s*\d+\s*$")

@@ -26,7 +26,7 @@ PEOPLE = [
     ("John Roe", "Acme Ltd", "Purchasing Manager", ["john.roe@acme.example"],
      ["+44 20 7946 0456"], ["buyer"], "customer", "trade show", "--11-23", {}),
     ("Zoë Müller", "Müller & Söhne GmbH", "Geschäftsführerin", ["zoe@mueller-soehne.example"],
-     ["0176 123-45678 (mobile)"], ["vip", "de"], "partner", "referral", "1979-02-29",
+     ["0176 123-45678 (mobile)"], ["vip", "de"], "partner", "referral", "1980-02-29",
      {"cadence_days": 60}),
     ("José Álvarez", "Contoso Consulting", "Senior Consultant",
      ["jose.alvarez@contoso.example"], ["+34 600 000 111"], ["es"], "partner", "website",

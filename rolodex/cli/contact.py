@@ -66,7 +66,8 @@ def add(
     with db.write(f"add contact {name}"):
         company_id, created = company_for_contact(db, company) if company else (None, False)
         contact_id = contacts.add_contact(
-            db, name, details=items, tags=tag or [], fields={k: v for k, v in parse_fields(field).items() if v},
+            db, name, details=items, tags=tag or [],
+            fields={k: v for k, v in parse_fields(field).items() if v},
             company_id=company_id, **{k: v for k, v in values.items() if v is not None})
     print(contact_id)
     say(f"added contact #{contact_id} {name.strip()}"

@@ -15,13 +15,13 @@ from rolodex.models import INVERSE_KINDS, join_name, split_name
 from rolodex.normalize import fold
 from rolodex.store import details as detail_rows
 from rolodex.store import journal, records, settings
-from rolodex.store.details import Detail
 from rolodex.store.db import Database
+from rolodex.store.details import Detail
 from rolodex.store.search import reindex_contacts
 
 NAME_PARTS = ("prefix", "first_name", "middle_name", "last_name", "suffix")
-SCALARS = NAME_PARTS + (
-    "display_name", "nickname", "title", "department", "company_id", "birthday",
+SCALARS = (
+    *NAME_PARTS, "display_name", "nickname", "title", "department", "company_id", "birthday",
     "anniversary", "notes", "source", "status", "owner", "cadence_days",
 )
 

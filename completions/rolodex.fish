@@ -1,0 +1,1 @@
+complete --command rolodex --no-files --arguments "(env _ROLODEX_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) rolodex)" --condition "env _ROLODEX_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) rolodex"

@@ -1,0 +1,88 @@
+"""The installed program: console script, completions, and what start-up imports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHELLS = ("bash", "zsh", "fish")
+
+
+def run(args: list[str], db: Path, **env: str) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "ROLODEX_DB": str(db), **env}
+    return subprocess.run([sys.executable, "-m", "rolodex", *args], capture_output=True,
+                          text=True, env=full_env, timeout=60)
+
+
+def script() -> list[str]:
+    """The ``rolodex`` console script installed with the package."""
+    found = shutil.which("rolodex") or str(Path(sys.executable).parent / "rolodex")
+    assert Path(found).exists(), "the rolodex console script is not installed"
+    return [found]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_completion_scripts_are_current(shell, isolated):
+    result = run(["--show-completion", shell], isolated,
+                 _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")
+    assert result.returncode == 0, result.stderr
+    stored = (ROOT / "completions" / f"rolodex.{shell}").read_text()
+    assert result.stdout == stored, "completions are stale: run completions/generate.sh"
+
+
+def test_contact_names_complete_from_the_database(rolodex, isolated):
+    rolodex(["add", "Janet Roe"])
+    rolodex(["add", "Jane Doe", "-e", "jane@acme.example"])
+    rolodex(["add", "John Smith"])
+    result = run([], isolated, _ROLODEX_COMPLETE="complete_bash",
+                 COMP_WORDS="rolodex contact show Jan", COMP_CWORD="3")
+    assert result.stdout.split("\n")[:2] == ["Jane Doe", "Janet Roe"]
+    zsh = run([], isolated, _ROLODEX_COMPLETE="complete_zsh",
+              _TYPER_COMPLETE_ARGS="rolodex contact show Jan")
+    assert '"Jane Doe":"jane@acme.example"' in zsh.stdout
+
+
+def test_completion_without_a_database_creates_nothing(isolated):
+    result = run([], isolated, _ROLODEX_COMPLETE="complete_bash",
+                 COMP_WORDS="rolodex contact show Ja", COMP_CWORD="3")
+    assert result.returncode == 0
+    assert not isolated.exists()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["contact", "list"], ["search", "jane"]])
+def test_start_up_path_stays_light(args, rolodex, isolated):
+    rolodex(["add", "Jane Doe"])  # the database exists, so no migration runs
+    probe = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "rolodex", *args], capture_output=True,
+        text=True, env={**os.environ, "ROLODEX_DB": str(isolated)}, timeout=60)
+    assert probe.returncode == 0, probe.stderr[-500:]
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in
+                probe.stderr.splitlines() if line.startswith("import time:")}
+    assert "rolodex" in imported
+    for heavy in ("vobject", "icalendar", "sqlite_utils", "pydantic", "dateutil"):
+        assert heavy not in imported, f"{heavy} imported by 'rolodex {' '.join(args)}'"
+
+
+def test_console_script_end_to_end(isolated):
+    env = {**os.environ, "ROLODEX_DB": str(isolated)}
+    added = subprocess.run([*script(), "add", "Zoë Müller", "-e", "zoe@example.org"],
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "1"
+    listed = subprocess.run([*script(), "search", "muller", "--format", "csv"],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert listed.stdout.splitlines()[1].startswith("1,")
+    assert "\x1b[" not in listed.stdout
+
+
+def test_version(isolated):
+    from rolodex import __version__
+
+    result = run(["--version"], isolated)
+    assert result.stdout.strip() == f"rolodex {__version__}"
