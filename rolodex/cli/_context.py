@@ -36,6 +36,17 @@ class State:
         name = get(self.db(), "timezone")
         return get_zone(name) if name else system_zone()
 
+    def when(self, text: str):
+        """A date or time as the user typed it, read in the user's zone."""
+        from rolodex.dates import parse_when
+
+        return parse_when(text, tz=self.zone())
+
+    def today(self):
+        from rolodex.dates import now
+
+        return now().astimezone(self.zone()).date()
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()

@@ -37,17 +37,22 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def console(stderr: bool = False):
+def console(stderr: bool = False, *, fixed_width: bool = False):
     """A Rich console: colour only on a terminal and never with NO_COLOR (Rich checks it).
 
-    Off a terminal the width is unbounded so tables are never wrapped or cut for a pipe.
+    Off a terminal the width is unbounded so tables are never wrapped or cut for a pipe;
+    a layout that fills the width (the calendar grid) gets $COLUMNS or 120 instead.
     """
+    import os
+
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty()
-    return Console(file=stream, width=None if tty else 4000, highlight=False,
-                   soft_wrap=not tty)
+    width = None
+    if not tty:
+        width = int(os.environ.get("COLUMNS", "120")) if fixed_width else 4000
+    return Console(file=stream, width=width, highlight=False, soft_wrap=not tty)
 
 
 def flat(value: Any) -> str:

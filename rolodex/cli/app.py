@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rolodex import __version__
-from rolodex.cli import company, config, contact, dbcmd, demo, search
+from rolodex.cli import company, config, contact, dbcmd, demo, event, history, planner, search, task
 from rolodex.cli._context import state
 
 app = typer.Typer(
@@ -47,8 +47,16 @@ def root(
 
 app.add_typer(contact.app, name="contact")
 app.add_typer(company.app, name="company")
+app.add_typer(task.app, name="task")
+app.add_typer(event.app, name="event")
+app.add_typer(planner.cadence_app, name="cadence")
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
 app.command("add", help=contact.add.__doc__)(contact.add)
 app.command("search")(search.search)
+app.command("log")(history.log)
+app.command("history")(history.history_)
+app.command("followups")(planner.followups)
+app.command("agenda")(planner.agenda)
+app.command("calendar")(planner.calendar)
 app.command("demo")(demo.demo)

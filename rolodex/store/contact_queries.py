@@ -12,6 +12,7 @@ from typing import Any
 from rolodex.errors import InvalidInput
 from rolodex.models import INVERSE_KINDS
 from rolodex.store.db import Database
+from rolodex.store.history import last_contacted
 from rolodex.store.records import chunks, fields_of, tags_of
 
 SORTS = {
@@ -20,6 +21,7 @@ SORTS = {
     "updated": "c.updated, c.id",
     "company": "co.name_key IS NULL, co.name_key, c.sort_key, c.id",
     "id": "c.id",
+    "last-contacted": "(SELECT max(at) FROM interaction_contacts WHERE contact_id = c.id), c.id",
 }
 
 
@@ -120,8 +122,9 @@ def fetch(db: Database, ids: list[int]) -> list[dict[str, Any]]:
     tags = tags_of(db, "contact", ids)
     fields = fields_of(db, "contact", ids)
     rels = _relationships(db, ids)
+    last = last_contacted(db, ids)
     return [_shape(rows[i], emails[i], phones[i], addresses[i], urls[i], tags[i], fields[i],
-                   rels[i]) for i in ids]
+                   rels[i], last[i]) for i in ids]
 
 
 def _preferred(items: list[dict], key: str) -> str | None:
@@ -130,7 +133,7 @@ def _preferred(items: list[dict], key: str) -> str | None:
 
 
 def _shape(row: Any, emails: list, phones: list, addresses: list, urls: list, tags: list,
-           fields: dict, rels: list) -> dict[str, Any]:
+           fields: dict, rels: list, last: str | None) -> dict[str, Any]:
     return {
         "id": row["id"], "uid": row["uid"], "name": row["display_name"],
         "prefix": row["prefix"], "first_name": row["first_name"],
@@ -143,6 +146,6 @@ def _shape(row: Any, emails: list, phones: list, addresses: list, urls: list, ta
         "tags": tags, "birthday": row["birthday"], "anniversary": row["anniversary"],
         "status": row["status"], "source": row["source"], "owner": row["owner"],
         "cadence_days": row["cadence_days"], "notes": row["notes"],
-        "relationships": rels, "custom": fields,
+        "relationships": rels, "custom": fields, "last_contacted": last,
         "created": row["created"], "updated": row["updated"],
     }

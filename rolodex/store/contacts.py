@@ -208,6 +208,9 @@ def delete_contact(db: Database, contact_id: int) -> None:
             journal.delete_where(db, table, "contact_id", contact_id)
         journal.delete_where(db, "relationships", "contact_id", contact_id)
         journal.delete_where(db, "relationships", "related_id", contact_id)
+        for table in ("task_contacts", "event_contacts"):
+            journal.delete_where(db, table, "contact_id", contact_id)
+        _delete_history_of(db, contact_id)
         journal.delete(db, "contacts", contact_id)
         db.execute("DELETE FROM contacts_fts WHERE rowid = ?", (contact_id,))
 
@@ -247,3 +250,17 @@ def rewrite(db: Database, contact_id: int, *, values: dict[str, Any], company: s
             if stored.get(key) != value:
                 records.set_field(db, "contact", contact_id, key, value)
         touch(db, contact_id)
+
+
+def _delete_history_of(db: Database, contact_id: int) -> None:
+    """Unlink a contact from its history; entries left with nobody and no company go too."""
+    entries = [r[0] for r in db.execute(
+        "SELECT interaction_id FROM interaction_contacts WHERE contact_id = ?", (contact_id,))]
+    journal.delete_where(db, "interaction_contacts", "contact_id", contact_id)
+    for interaction_id in entries:
+        orphan = db.execute(
+            "SELECT company_id IS NULL AND NOT EXISTS (SELECT 1 FROM interaction_contacts"
+            " WHERE interaction_id = i.id) FROM interactions i WHERE id = ?",
+            (interaction_id,)).fetchone()[0]
+        if orphan:
+            journal.delete(db, "interactions", interaction_id)

@@ -198,7 +198,103 @@ def m001_initial(db: SqliteUtilsDatabase) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [m001_initial]
+M002_SCHEMA = """
+CREATE TABLE interactions (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    at TEXT NOT NULL,
+    duration_minutes INTEGER CHECK (duration_minutes IS NULL OR duration_minutes > 0),
+    direction TEXT CHECK (direction IS NULL OR direction IN ('in', 'out')),
+    text TEXT,
+    outcome TEXT,
+    company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,
+    task_id INTEGER REFERENCES tasks(id) ON DELETE SET NULL,
+    user TEXT,
+    created TEXT NOT NULL
+);
+CREATE INDEX interactions_at ON interactions(at);
+CREATE INDEX interactions_company ON interactions(company_id, at);
+CREATE TABLE interaction_contacts (
+    id INTEGER PRIMARY KEY,
+    interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    UNIQUE (interaction_id, contact_id)
+);
+CREATE INDEX interaction_contacts_contact ON interaction_contacts(contact_id, at);
+
+CREATE TABLE tasks (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'todo',
+    due TEXT,
+    priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high')),
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'cancelled')),
+    rrule TEXT,
+    series_start TEXT,
+    notes TEXT,
+    owner TEXT,
+    completed TEXT,
+    previous_id INTEGER REFERENCES tasks(id) ON DELETE SET NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX tasks_status_due ON tasks(status, due);
+CREATE TABLE task_contacts (
+    id INTEGER PRIMARY KEY,
+    task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    UNIQUE (task_id, contact_id)
+);
+CREATE INDEX task_contacts_contact ON task_contacts(contact_id);
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    all_day INTEGER NOT NULL DEFAULT 0,
+    tz TEXT,
+    rrule TEXT,
+    location TEXT,
+    notes TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX events_start ON events(start);
+CREATE TABLE event_contacts (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    UNIQUE (event_id, contact_id)
+);
+CREATE INDEX event_contacts_contact ON event_contacts(contact_id);
+CREATE TABLE event_exceptions (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    original TEXT NOT NULL,
+    start TEXT,
+    end TEXT,
+    UNIQUE (event_id, original)
+);
+"""
+
+
+def m002_time_management(db: SqliteUtilsDatabase) -> None:
+    """Interaction history, tasks and calendar events, each linked to contacts.
+
+    ``interaction_contacts.at`` repeats the interaction's time so that "last contacted"
+    for any number of contacts is an index lookup, not a scan of the history.
+    """
+    for statement in M002_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [m001_initial, m002_time_management]
 MIGRATION_COUNT = len(MIGRATIONS)
 
 

@@ -69,6 +69,8 @@ SETTINGS: dict[str, Setting] = {
         "sales pipeline stages, in order (comma-separated)"),
     "contact.statuses": Setting(list(DEFAULT_STATUSES), _nonempty_list,
                                 "allowed contact statuses (comma-separated)"),
+    "history.kinds": Setting(["call", "email", "meeting", "message", "note", "letter"],
+                             _nonempty_list, "kinds of interaction 'rolodex log' accepts"),
     "my.emails": Setting([], _emails, "your own addresses, to tell incoming mail from outgoing"),
 }
 CADENCE_PREFIX = "cadence."

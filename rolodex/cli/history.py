@@ -1,0 +1,146 @@
+"""``rolodex log`` and ``rolodex history``: recording and reading interactions."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from rolodex.cli._context import expand_refs, say, state
+from rolodex.cli._options import FormatOption, LimitOption
+from rolodex.cli._output import Column, Format, emit
+from rolodex.cli.completion import complete_company, complete_contact
+from rolodex.errors import InvalidInput, NotFound
+from rolodex.store import history, settings, tasks
+from rolodex.store.refs import resolve_company, resolve_contact
+
+HISTORY_COLUMNS = (
+    Column("id", "ID", style="dim", no_wrap=True),
+    Column("at", "When", show=lambda r: _local(r["at"]), no_wrap=True),
+    Column("kind", "Kind", style="cyan"),
+    Column("contacts", "With", show=lambda r: ", ".join(c["name"] for c in r["contacts"])
+           or (r["company"] or "")),
+    Column("text", "What"),
+    Column("outcome", "Outcome"),
+)
+
+
+def _local(text: str) -> str:
+    from rolodex.dates import from_utc_iso
+
+    return from_utc_iso(text).astimezone(state.zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _split(words: list[str], kinds: list[str]) -> tuple[list[str], str, str | None]:
+    """``REF... KIND [TEXT]``: the kind is the first word that names one."""
+    for index, word in enumerate(words):
+        if word.lower() in kinds and index > 0:
+            rest = words[index + 1:]
+            if len(rest) > 1:
+                raise InvalidInput("put the text in quotes: rolodex log jane call "
+                                   "\"talked pricing\"")
+            return words[:index], word.lower(), rest[0] if rest else None
+    raise InvalidInput("expected REF... KIND [TEXT]",
+                       hint=f"KIND is one of: {', '.join(kinds)}")
+
+
+def log(
+    words: Annotated[list[str], typer.Argument(
+        metavar="REF... KIND [TEXT]", help="Who (ids, names, emails; - reads stdin), the kind "
+        "(call, email, meeting, message, note, letter) and what happened (- reads stdin).",
+        autocompletion=complete_contact)],
+    at: Annotated[str | None, typer.Option("--at", metavar="WHEN",
+                                           help="When it happened (default: now).")] = None,
+    duration: Annotated[str | None, typer.Option("--duration", help="45m, 1h30m...")] = None,
+    direction: Annotated[str | None, typer.Option("--direction", help="in or out.")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="What came of it.")] = None,
+    company: Annotated[str | None, typer.Option("--company", "-c",
+                                                autocompletion=complete_company)] = None,
+    next_: Annotated[str | None, typer.Option(
+        "--next", metavar="WHEN", help="Schedule a follow-up task for the same people.")]
+    = None,
+    editor: Annotated[bool, typer.Option("--editor", help="Write the text in $EDITOR.")]
+    = False,
+) -> None:
+    """Record a call, email, meeting, message, note or letter with one or more contacts.
+
+    Example: rolodex log jane call "talked pricing" --next "in 2 weeks"
+    """
+    db = state.db()
+    refs, kind, text = _split(words, settings.get(db, "history.kinds"))
+    if text == "-":
+        text = sys.stdin.read()
+    if editor:
+        from rolodex.cli.contact_edit import run_editor
+
+        text = "\n".join(line for line in run_editor(
+            f"# {kind} with {', '.join(refs)}: write what happened; # lines are ignored\n"
+        ).splitlines() if not line.startswith("#")).strip()
+    people = [resolve_contact(db, r) for r in expand_refs(refs)]
+    minutes = None
+    if duration:
+        from rolodex.dates import parse_duration
+
+        minutes = max(1, round(parse_duration(duration).total_seconds() / 60))
+    moment = _instant(at)
+    follow_up = state.when(next_) if next_ else None
+    company_id = resolve_company(db, company) if company else None
+    with db.write(f"log {kind}"):
+        entry = history.log(db, people, kind, at=moment, text=text, duration_minutes=minutes,
+                            direction=direction, outcome=outcome, company_id=company_id)
+        task_id = tasks.add_task(db, tasks.FOLLOW_UP + (text or kind).splitlines()[0][:80],
+                                 contact_ids=people, due=follow_up,
+                                 kind=kind if kind in tasks.KINDS else "todo") \
+            if follow_up is not None else None
+    print(entry)
+    say(f"logged {kind} #{entry} with {len(people)} contact(s)"
+        + (f"; follow-up task #{task_id} due {follow_up}" if task_id else ""))
+
+
+def _instant(text: str | None) -> datetime:
+    """When something happened: a typed day means noon of it, a time is taken as is."""
+    from rolodex.dates import now, start_of_day
+
+    if not text:
+        return now()
+    value = state.when(text)
+    if isinstance(value, datetime):
+        return value
+    return start_of_day(value, state.zone()).replace(hour=12)
+
+
+def history_(
+    ref: Annotated[str | None, typer.Argument(
+        metavar="[REF]", help="A contact, or a company (all its people); none: everyone.",
+        autocompletion=complete_contact)] = None,
+    company: Annotated[str | None, typer.Option("--company", "-c", help="A company's history.",
+                                                autocompletion=complete_company)] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k")] = None,
+    from_: Annotated[str | None, typer.Option("--from", metavar="WHEN")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="WHEN",
+                                           help="Up to the end of this day or time.")] = None,
+    limit: LimitOption = None, format: FormatOption = Format.table,
+) -> None:
+    """The timeline of a contact, a company or everyone, newest first.
+
+    Example: rolodex history jane --kind call --from "30 days ago" --format json
+    """
+    from rolodex.dates import as_instant
+
+    db = state.db()
+    contact_ids = company_id = None
+    if company:
+        company_id = resolve_company(db, company)
+    elif ref:
+        try:
+            contact_ids = [resolve_contact(db, ref)]
+        except NotFound:
+            company_id = resolve_company(db, ref)
+    zone = state.zone()
+    since = as_instant(state.when(from_), zone) if from_ else None
+    until = as_instant(state.when(to), zone, end=True) if to else None
+    rows = history.list_entries(db, contact_ids=contact_ids, company_id=company_id, kind=kind,
+                                since=since, until=until, limit=limit)
+    emit(rows, format, HISTORY_COLUMNS, empty="no history")

@@ -1,0 +1,1 @@
+"""Read-only queries that combine records into report rows (followups, agenda, ...)."""

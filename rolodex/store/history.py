@@ -1,0 +1,128 @@
+"""Interaction history: every call, mail, meeting and note, linked to its contacts.
+
+"Last contacted" is always derived from here (never a stored field that goes stale);
+``interaction_contacts`` repeats each interaction's time so it is an index lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from rolodex.dates import to_utc_iso
+from rolodex.errors import InvalidInput, NotFound
+from rolodex.store import journal, records, settings
+from rolodex.store.db import Database
+
+
+def check_kind(db: Database, kind: str) -> str:
+    kind = kind.strip().lower()
+    allowed = settings.get(db, "history.kinds")
+    if kind not in allowed:
+        raise InvalidInput(f"unknown interaction kind '{kind}'",
+                           hint=f"use one of: {', '.join(allowed)} (or add one with "
+                                "'rolodex config set history.kinds ...')")
+    return kind
+
+
+def log(db: Database, contact_ids: Sequence[int], kind: str, *, at: datetime,
+        text: str | None = None, duration_minutes: int | None = None,
+        direction: str | None = None, outcome: str | None = None,
+        company_id: int | None = None, task_id: int | None = None) -> int:
+    """Record one interaction with one or more contacts; returns its id."""
+    kind = check_kind(db, kind)
+    if direction is not None and direction not in ("in", "out"):
+        raise InvalidInput(f"direction must be 'in' or 'out', not '{direction}'")
+    if not contact_ids and company_id is None:
+        raise InvalidInput("an interaction needs at least one contact or a company")
+    stamp = to_utc_iso(at)
+    with db.write(f"log {kind}"):
+        interaction_id = journal.insert(db, "interactions", {
+            "uid": records.new_uid(), "kind": kind, "at": stamp,
+            "duration_minutes": duration_minutes, "direction": direction,
+            "text": records.clean(text), "outcome": records.clean(outcome),
+            "company_id": company_id, "task_id": task_id, "user": db.user,
+            "created": records.timestamp()})
+        for contact_id in dict.fromkeys(contact_ids):
+            journal.insert(db, "interaction_contacts", {
+                "interaction_id": interaction_id, "contact_id": contact_id, "at": stamp})
+    return interaction_id
+
+
+def delete(db: Database, interaction_id: int) -> None:
+    row = db.execute("SELECT kind FROM interactions WHERE id = ?", (interaction_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no history entry #{interaction_id}")
+    with db.write(f"delete history #{interaction_id}"):
+        journal.delete_where(db, "interaction_contacts", "interaction_id", interaction_id)
+        journal.delete(db, "interactions", interaction_id)
+
+
+def list_entries(db: Database, *, contact_ids: Sequence[int] | None = None,
+                 company_id: int | None = None, kind: str | None = None,
+                 since: datetime | None = None, until: datetime | None = None,
+                 limit: int | None = None, newest_first: bool = True) -> list[dict[str, Any]]:
+    """History entries matching the filters: the documented history JSON shape.
+
+    ``company_id`` selects entries logged against the company or with any of its people.
+    """
+    where, params = ["1"], []
+    if contact_ids is not None:
+        marks = ", ".join("?" * len(contact_ids)) or "NULL"
+        where.append(f"i.id IN (SELECT interaction_id FROM interaction_contacts"
+                     f" WHERE contact_id IN ({marks}))")
+        params += list(contact_ids)
+    if company_id is not None:
+        where.append("(i.company_id = ? OR i.id IN (SELECT ic.interaction_id FROM"
+                     " interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id"
+                     " WHERE c.company_id = ?))")
+        params += [company_id, company_id]
+    if kind:
+        where.append("i.kind = ?")
+        params.append(kind.strip().lower())
+    if since is not None:
+        where.append("i.at >= ?")
+        params.append(to_utc_iso(since))
+    if until is not None:
+        where.append("i.at < ?")
+        params.append(to_utc_iso(until))
+    order = "DESC" if newest_first else "ASC"
+    sql = (f"SELECT i.*, co.name AS company FROM interactions i LEFT JOIN companies co"
+           f" ON co.id = i.company_id WHERE {' AND '.join(where)} ORDER BY i.at {order}, i.id"
+           f" {order}")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    rows = db.query(sql, params)
+    people = _people(db, [r["id"] for r in rows])
+    return [{
+        "id": r["id"], "uid": r["uid"], "kind": r["kind"], "at": r["at"], "text": r["text"],
+        "outcome": r["outcome"], "direction": r["direction"],
+        "duration_minutes": r["duration_minutes"], "contacts": people.get(r["id"], []),
+        "company": r["company"], "company_id": r["company_id"], "task_id": r["task_id"],
+        "user": r["user"],
+    } for r in rows]
+
+
+def _people(db: Database, ids: list[int]) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    for chunk in records.chunks(ids):
+        rows = db.execute(
+            f"SELECT ic.interaction_id, c.id, c.display_name FROM interaction_contacts ic"
+            f" JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id IN"
+            f" ({', '.join('?' * len(chunk))}) ORDER BY ic.id", chunk)
+        for interaction_id, contact_id, name in rows:
+            out.setdefault(interaction_id, []).append({"id": contact_id, "name": name})
+    return out
+
+
+def last_contacted(db: Database, contact_ids: list[int]) -> dict[int, str | None]:
+    """When each contact was last in the history (UTC ISO), or None."""
+    out: dict[int, str | None] = dict.fromkeys(contact_ids)
+    for chunk in records.chunks(contact_ids):
+        rows = db.execute(
+            f"SELECT contact_id, max(at) FROM interaction_contacts WHERE contact_id IN"
+            f" ({', '.join('?' * len(chunk))}) GROUP BY contact_id", chunk)
+        out.update(dict(rows.fetchall()))
+    return out

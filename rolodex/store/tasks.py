@@ -1,0 +1,244 @@
+"""Tasks and follow-ups (ACT! activities), with the complete -> history -> follow-up loop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from rolodex.dates import now, to_utc_iso
+from rolodex.errors import InvalidInput, NotFound
+from rolodex.store import history, journal, records, when
+from rolodex.store.db import Database
+
+PRIORITIES = ("low", "normal", "high")
+KINDS = ("todo", "call", "meeting", "email")
+# The history kind a completed task is recorded as.
+HISTORY_KIND = {"call": "call", "meeting": "meeting", "email": "email", "todo": "note"}
+FOLLOW_UP = "Follow up: "
+
+
+def _check(values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    if "title" in out:
+        out["title"] = records.clean(out["title"])
+        if not out["title"]:
+            raise InvalidInput("a task needs a title")
+    if out.get("priority") is not None and out["priority"] not in PRIORITIES:
+        raise InvalidInput(f"unknown priority '{out['priority']}'",
+                           hint=f"use one of: {', '.join(PRIORITIES)}")
+    if out.get("kind") is not None and out["kind"] not in KINDS:
+        raise InvalidInput(f"unknown task kind '{out['kind']}'",
+                           hint=f"use one of: {', '.join(KINDS)}")
+    if "due" in out:
+        out["due"] = when.encode(out["due"])
+    return out
+
+
+def get_row(db: Database, task_id: int) -> Any:
+    row = db.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no task #{task_id}", hint="'rolodex task list --all' shows every task")
+    return row
+
+
+def add_task(db: Database, title: str, *, contact_ids: Sequence[int] = (),
+             due: date | datetime | None = None, priority: str = "normal", kind: str = "todo",
+             rrule: str | None = None, notes: str | None = None, owner: str | None = None,
+             previous_id: int | None = None, series_start: str | None = None) -> int:
+    """Create an open task for some contacts; a repeating one needs a due date."""
+    if rrule and due is None:
+        raise InvalidInput("a repeating task needs --due: the first time it is due")
+    row = _check({"title": title, "due": due, "priority": priority, "kind": kind})
+    stamp = records.timestamp()
+    with db.write(f"add task {row['title']}"):
+        task_id = journal.insert(db, "tasks", {
+            "uid": records.new_uid(), **row, "status": "open", "rrule": rrule,
+            "series_start": series_start or (row["due"] if rrule else None),
+            "notes": records.clean(notes), "owner": records.clean(owner),
+            "previous_id": previous_id, "created": stamp, "updated": stamp})
+        for contact_id in dict.fromkeys(contact_ids):
+            journal.insert(db, "task_contacts", {"task_id": task_id, "contact_id": contact_id})
+    return task_id
+
+
+def contacts_of(db: Database, task_ids: list[int]) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {i: [] for i in task_ids}
+    for chunk in records.chunks(task_ids):
+        rows = db.execute(
+            f"SELECT tc.task_id, c.id, c.display_name FROM task_contacts tc JOIN contacts c"
+            f" ON c.id = tc.contact_id WHERE tc.task_id IN ({', '.join('?' * len(chunk))})"
+            f" ORDER BY tc.id", chunk)
+        for task_id, contact_id, name in rows:
+            out[task_id].append({"id": contact_id, "name": name})
+    return out
+
+
+def update_task(db: Database, task_id: int, values: dict[str, Any], *,
+                add_contacts: Sequence[int] = (), remove_contacts: Sequence[int] = ()) -> None:
+    old = get_row(db, task_id)
+    row = _check(values)
+    if row.get("rrule") and not (row.get("due") or old["due"]):
+        raise InvalidInput("a repeating task needs a due date")
+    if "rrule" in row:
+        row["series_start"] = (row.get("due") or old["due"]) if row["rrule"] else None
+    with db.write(f"edit task #{task_id}"):
+        journal.update(db, "tasks", task_id, {**row, "updated": records.timestamp()})
+        for contact_id in add_contacts:
+            if not db.execute("SELECT 1 FROM task_contacts WHERE task_id = ? AND contact_id = ?",
+                              (task_id, contact_id)).fetchone():
+                journal.insert(db, "task_contacts", {"task_id": task_id,
+                                                     "contact_id": contact_id})
+        for contact_id in remove_contacts:
+            row_id = db.execute("SELECT id FROM task_contacts WHERE task_id = ? AND"
+                                " contact_id = ?", (task_id, contact_id)).fetchone()
+            if row_id:
+                journal.delete(db, "task_contacts", row_id[0])
+
+
+def set_status(db: Database, task_id: int, status: str) -> None:
+    """Reopen (``open``) or cancel (``cancelled``) a task."""
+    get_row(db, task_id)
+    with db.write(f"{status} task #{task_id}"):
+        journal.update(db, "tasks", task_id, {
+            "status": status, "completed": None, "updated": records.timestamp()})
+
+
+def delete_task(db: Database, task_id: int) -> None:
+    get_row(db, task_id)
+    with db.write(f"delete task #{task_id}"):
+        journal.delete_where(db, "task_contacts", "task_id", task_id)
+        for row in db.query("SELECT id FROM tasks WHERE previous_id = ?", (task_id,)):
+            journal.update(db, "tasks", row[0], {"previous_id": None})
+        for row in db.query("SELECT id FROM interactions WHERE task_id = ?", (task_id,)):
+            journal.update(db, "interactions", row[0], {"task_id": None})
+        journal.delete(db, "tasks", task_id)
+
+
+@dataclass
+class Completion:
+    """What ``task done`` did: the history entry, the follow-up, the next repetition."""
+
+    task_id: int
+    history_id: int | None
+    follow_up_id: int | None
+    next_id: int | None
+
+
+def complete(db: Database, task_id: int, *, outcome: str | None = None,
+             follow_up: date | datetime | None = None, record_history: bool = True,
+             tz: tzinfo | None = None) -> Completion:
+    """Close a task; record it in its contacts' history; schedule what comes next.
+
+    The ACT! loop in one transaction: the history entry (kind from the task, text from its
+    title and the outcome), a follow-up task for the same people when asked, and for a
+    repeating task its next occurrence.
+    """
+    task = get_row(db, task_id)
+    if task["status"] == "done":
+        raise InvalidInput(f"task #{task_id} is already done",
+                           hint="'rolodex task reopen' opens it again")
+    people = [c["id"] for c in contacts_of(db, [task_id])[task_id]]
+    at = now()
+    with db.write(f"complete task #{task_id}"):
+        journal.update(db, "tasks", task_id, {"status": "done", "completed": to_utc_iso(at),
+                                              "updated": to_utc_iso(at)})
+        history_id = None
+        if record_history and people:
+            text = task["title"] + (f": {outcome.strip()}" if outcome and outcome.strip() else "")
+            history_id = history.log(db, people, HISTORY_KIND.get(task["kind"], "note"), at=at,
+                                     text=text, outcome=outcome, task_id=task_id)
+        follow_up_id = None
+        if follow_up is not None:
+            title = task["title"] if task["title"].startswith(FOLLOW_UP) else \
+                FOLLOW_UP + task["title"]
+            follow_up_id = add_task(db, title, contact_ids=people, due=follow_up,
+                                    priority=task["priority"], kind=task["kind"],
+                                    owner=task["owner"], previous_id=task_id)
+        next_id = _repeat(db, task, people, tz)
+    return Completion(task_id, history_id, follow_up_id, next_id)
+
+
+def _repeat(db: Database, task: Any, people: list[int], tz: tzinfo | None) -> int | None:
+    if not task["rrule"] or not task["due"]:
+        return None
+    from rolodex.recurrence import next_after
+
+    start = when.decode(task["series_start"] or task["due"], tz)
+    due = next_after(task["rrule"], start, when.decode(task["due"], tz), tz=tz)
+    if due is None:
+        return None
+    return add_task(db, task["title"], contact_ids=people, due=due, priority=task["priority"],
+                    kind=task["kind"], rrule=task["rrule"], notes=task["notes"],
+                    owner=task["owner"], previous_id=task["id"],
+                    series_start=task["series_start"])
+
+
+def list_ids(db: Database, *, status: str | None = "open", first: date | None = None,
+             last: date | None = None, overdue_at: datetime | None = None,
+             contact_id: int | None = None, owner: str | None = None, tz: tzinfo,
+             limit: int | None = None) -> list[int]:
+    """Task ids by status, due window (local days), overdue-ness, contact and owner.
+
+    Ordered by due (undated last), then priority (high first).
+    """
+    where, params = ["1"], []
+    if status:
+        where.append("status = ?")
+        params.append(status)
+    if first is not None or last is not None:
+        sql, values = when.window_sql("due", first, last, tz)
+        where.append(f"due IS NOT NULL AND {sql}")
+        params += values
+    if overdue_at is not None:
+        today = overdue_at.astimezone(tz).date()
+        where.append("((length(due) = 10 AND due < ?) OR (length(due) > 10 AND due < ?))")
+        params += [today.isoformat(), to_utc_iso(overdue_at)]
+    if contact_id is not None:
+        where.append("id IN (SELECT task_id FROM task_contacts WHERE contact_id = ?)")
+        params.append(contact_id)
+    if owner:
+        where.append("owner = ?")
+        params.append(owner)
+    sql = (f"SELECT id FROM tasks WHERE {' AND '.join(where)} ORDER BY due IS NULL, due,"
+           f" CASE priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, id")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [r[0] for r in db.execute(sql, params)]
+
+
+def fetch(db: Database, ids: list[int], *, tz: tzinfo) -> list[dict[str, Any]]:
+    """Full records for ``ids`` in that order: the documented task JSON shape."""
+    rows: dict[int, Any] = {}
+    for chunk in records.chunks(ids):
+        for row in db.execute(f"SELECT * FROM tasks WHERE id IN ({', '.join('?' * len(chunk))})",
+                              chunk):
+            rows[row["id"]] = row
+    ids = [i for i in ids if i in rows]
+    people = contacts_of(db, ids)
+    current = now()
+    return [_shape(rows[i], people[i], current, tz) for i in ids]
+
+
+def _shape(row: Any, people: list[dict], current: datetime, tz: tzinfo) -> dict[str, Any]:
+    due = when.decode(row["due"], tz)
+    overdue = False
+    if row["status"] == "open" and due is not None:
+        overdue = due < current.astimezone(tz).date() if not isinstance(due, datetime) \
+            else due < current
+    return {
+        "id": row["id"], "uid": row["uid"], "title": row["title"], "kind": row["kind"],
+        "due": row["due"], "all_day": row["due"] is not None and len(row["due"]) == 10,
+        "status": row["status"], "priority": row["priority"], "overdue": overdue,
+        "rrule": row["rrule"], "contacts": people, "notes": row["notes"],
+        "owner": row["owner"], "completed": row["completed"],
+        "previous_id": row["previous_id"], "created": row["created"],
+        "updated": row["updated"],
+    }
+
+
+def week_window(today: date) -> tuple[date, date]:
+    """Today and the six days after it: what ``--week`` means."""
+    return today, today + timedelta(days=6)
