@@ -78,6 +78,14 @@ class PersonName:
     extra: list[str] = field(default_factory=list)
 
 
+def check_tag(name: str) -> str:
+    """A tag is one word; '-' and '@' starts are kept for options and saved searches."""
+    name = name.strip()
+    if not name or any(c.isspace() for c in name) or name.startswith(("-", "@")):
+        raise InvalidInput(f"bad tag '{name}': a tag is one word, not starting with - or @")
+    return name
+
+
 def split_labelled(text: str) -> tuple[str, str | None, bool]:
     """``jane@acme.example (work, preferred)`` -> (value, label, preferred)."""
     text = text.strip()

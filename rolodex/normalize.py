@@ -52,5 +52,5 @@ def phone_key(number: str) -> str:
 def looks_like_phone(query: str) -> bool:
     """True for a query that is a phone number (or a long enough part of one)."""
     stripped = query.strip()
-    return bool(re.fullmatch(r"[+\d][\d\s()./-]*", stripped)) and len(
+    return bool(re.fullmatch(r"[+(\d][\d\s()./-]*", stripped)) and len(
         _NON_DIGIT.sub("", stripped)) >= 5

@@ -90,8 +90,11 @@ def _tsv_cell(text: str) -> str:
 
 
 def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
-         title: str | None = None, empty: str | None = None) -> None:
-    """Write ``rows`` to stdout in ``fmt``; a note goes to stderr when a table is empty."""
+         keys: Sequence[str] = (), title: str | None = None, empty: str | None = None) -> None:
+    """Write ``rows`` to stdout in ``fmt``; a note goes to stderr when a table is empty.
+
+    ``keys`` is the record shape, so an empty csv/tsv still has its full header row.
+    """
     out = sys.stdout
     if fmt is Format.json:
         json.dump(list(rows), out, ensure_ascii=False, indent=2)
@@ -103,7 +106,7 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
         for row in rows:
             out.write(f"{row['id']}\n")
     elif fmt in (Format.csv, Format.tsv):
-        keys = list(rows[0]) if rows else [c.key for c in columns]
+        keys = list(rows[0]) if rows else list(keys or [c.key for c in columns])
         if fmt is Format.csv:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(keys)
@@ -123,12 +126,13 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
 def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None = None) -> None:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     grid = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for col in columns:
         grid.add_column(col.header, style=col.style, no_wrap=col.no_wrap, overflow="fold")
     for row in rows:
-        grid.add_row(*[(col.show(row) if col.show else flat(row.get(col.key))) or ""
+        grid.add_row(*[Text((col.show(row) if col.show else flat(row.get(col.key))) or "")
                        for col in columns])
     console().print(grid)
 

@@ -70,7 +70,8 @@ def list_(
     """
     db = state.db()
     ids = companies.list_ids(db, tags=tag or [], kind=kind, sort=sort, limit=limit)
-    emit(companies.fetch(db, ids), format, COMPANY_COLUMNS, empty="no companies")
+    emit(companies.fetch(db, ids), format, COMPANY_COLUMNS, keys=companies.KEYS,
+         empty="no companies")
 
 
 @app.command("show")

@@ -105,7 +105,8 @@ def list_(
     company_id = resolve_company(db, company) if company else None
     ids = contact_queries.list_ids(db, tags=tag or [], company_id=company_id, status=status,
                                    owner=owner, updated_since=since, sort=sort, limit=limit)
-    emit(contact_queries.fetch(db, ids), format, CONTACT_COLUMNS, empty="no contacts")
+    emit(contact_queries.fetch(db, ids), format, CONTACT_COLUMNS, keys=contact_queries.KEYS,
+         empty="no contacts")
 
 
 @app.command("show")

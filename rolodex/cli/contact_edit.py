@@ -28,7 +28,7 @@ from rolodex.cli._options import (
     parse_partial,
 )
 from rolodex.errors import Aborted, InvalidInput
-from rolodex.store import contact_queries, contacts, records
+from rolodex.store import contact_queries, contacts
 from rolodex.store.refs import company_for_contact, resolve_contact
 
 
@@ -90,22 +90,14 @@ def edit(
     if not asked:
         raise InvalidInput("nothing to change", hint="give options such as --title, or --editor")
     with db.write(f"edit {len(ids)} contacts"):
-        for contact_id in ids:
-            row = dict(values)
-            if company is not None:
-                row["company_id"] = company_for_contact(db, company)[0] if company.strip() \
-                    else None
-            contacts.update_contact(db, contact_id, row)
-            if adds or removes:
-                contacts.change_details(db, contact_id, add=adds, remove=removes)
-            if tag:
-                records.add_tags(db, "contact", contact_id, tag)
-            if untag:
-                records.remove_tags(db, "contact", contact_id, untag)
-            if fields:
-                contacts.set_fields(db, contact_id, fields)
-            contacts.touch(db, contact_id)
-    say(f"updated {len(ids)} contact(s)")
+        if company is not None:
+            values["company_id"] = company_for_contact(db, company)[0] if company.strip() \
+                else None
+        changed = sum(contacts.edit(db, contact_id, values=values, add=adds, remove=removes,
+                                    tags=tag or [], untags=untag or [], fields=fields)
+                      for contact_id in ids)
+    unchanged = len(ids) - changed
+    say(f"updated {changed} contact(s)" + (f"; {unchanged} unchanged" if unchanged else ""))
 
 
 def _edit_in_editor(contact_id: int) -> None:
@@ -117,7 +109,9 @@ def _edit_in_editor(contact_id: int) -> None:
     if after == before:
         say("no changes")
         return
-    form = editform.parse(after)
+    from rolodex.store.settings import get
+
+    form = editform.parse(after, get(db, "contact.statuses"))
     contacts.rewrite(db, contact_id, values={**form.values, "notes": form.notes},
                      company=form.company, details=form.details, tags=form.tags,
                      fields=form.fields)

@@ -139,7 +139,7 @@ def list_(
         raise InvalidInput("--to is before --from")
     contact_id = resolve_contact(db, with_) if with_ else None
     rows = events.occurrences(db, first, last, state.zone(), contact_id=contact_id)
-    emit(rows, format, EVENT_COLUMNS, empty="no events")
+    emit(rows, format, EVENT_COLUMNS, keys=events.OCCURRENCE_KEYS, empty="no events")
 
 
 def _day(text: str) -> date:

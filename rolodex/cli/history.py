@@ -143,4 +143,4 @@ def history_(
     until = as_instant(state.when(to), zone, end=True) if to else None
     rows = history.list_entries(db, contact_ids=contact_ids, company_id=company_id, kind=kind,
                                 since=since, until=until, limit=limit)
-    emit(rows, format, HISTORY_COLUMNS, empty="no history")
+    emit(rows, format, HISTORY_COLUMNS, keys=history.KEYS, empty="no history")

@@ -63,7 +63,9 @@ def agenda(
 
     today = state.today()
     items = build(state.db(), today, today + timedelta(days=days), state.zone(), today)
-    emit(items, format, AGENDA_COLUMNS, empty="nothing on the agenda")
+    from rolodex.reports.agenda import KEYS
+
+    emit(items, format, AGENDA_COLUMNS, keys=KEYS, empty="nothing on the agenda")
 
 
 def followups(
@@ -74,13 +76,14 @@ def followups(
 
     Example: rolodex followups --due today --format json | mail -s "Follow-ups" me@example.org
     """
+    from rolodex.reports.followups import KEYS
     from rolodex.reports.followups import followups as build
 
     if due not in ("today", "week"):
         raise InvalidInput(f"--due is today or week, not '{due}'")
     today = state.today()
     horizon = today if due == "today" else today + timedelta(days=6)
-    emit(build(state.db(), horizon, state.zone()), format, FOLLOWUP_COLUMNS,
+    emit(build(state.db(), horizon, state.zone()), format, FOLLOWUP_COLUMNS, keys=KEYS,
          empty="nothing to follow up")
 
 

@@ -27,4 +27,5 @@ def search(
     """
     db = state.db()
     ids = search_contacts(db, query, limit=limit)
-    emit(contact_queries.fetch(db, ids), format, CONTACT_COLUMNS, empty="no matches")
+    emit(contact_queries.fetch(db, ids), format, CONTACT_COLUMNS, keys=contact_queries.KEYS,
+         empty="no matches")

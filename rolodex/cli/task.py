@@ -120,7 +120,8 @@ def list_(
                          overdue_at=now() if overdue else None,
                          contact_id=resolve_contact(db, for_) if for_ else None, owner=owner,
                          tz=zone, limit=limit)
-    emit(tasks.fetch(db, ids, tz=zone), format, TASK_COLUMNS, empty="no tasks")
+    emit(tasks.fetch(db, ids, tz=zone), format, TASK_COLUMNS, keys=tasks.KEYS,
+         empty="no tasks")
 
 
 @app.command("show")

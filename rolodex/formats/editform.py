@@ -15,6 +15,7 @@ from rolodex.models import (
     Email,
     Phone,
     Url,
+    check_tag,
     join_labelled,
     parse_address,
     parse_email,
@@ -76,8 +77,11 @@ def _fail(number: int, message: str) -> InvalidInput:
     return InvalidInput(f"line {number}: {message}", hint="nothing was saved")
 
 
-def parse(text: str) -> EditedContact:
-    """Read an edited form back; raises InvalidInput naming the line at fault."""
+def parse(text: str, statuses: list[str] | None = None) -> EditedContact:
+    """Read an edited form back; raises InvalidInput naming the line at fault.
+
+    ``statuses`` are the allowed contact statuses (a setting of the database).
+    """
     out = EditedContact(details={kind: [] for kind in KINDS.values()})
     seen: set[str] = set()
     block: str | None = None
@@ -105,6 +109,10 @@ def parse(text: str) -> EditedContact:
             raise _fail(number, f"write the {key} on the indented lines below '{key}:'")
         try:
             _scalar(out, key, value)
+            if key == "status" and value and statuses is not None \
+                    and value.lower() not in statuses:
+                raise InvalidInput(f"unknown status '{value}' (use one of: "
+                                   f"{', '.join(statuses)})")
         except RolodexError as exc:
             raise _fail(number, exc.message) from exc
     if "name" not in seen or not out.values.get("name"):
@@ -116,7 +124,7 @@ def parse(text: str) -> EditedContact:
 
 def _scalar(out: EditedContact, key: str, value: str) -> None:
     if key == "tags":
-        out.tags = [t.strip() for t in value.replace(",", " ").split() if t.strip()]
+        out.tags = [check_tag(t) for t in value.replace(",", " ").split() if t.strip()]
     elif key == "company":
         out.company = value or None
     elif key in ("birthday", "anniversary"):

@@ -16,6 +16,8 @@ from rolodex.store.db import Database
 from rolodex.store.history import last_contacted
 from rolodex.store.settings import CADENCE_PREFIX
 
+KEYS = ("type", "id", "title", "due", "days_overdue", "last_contacted", "cadence_days",
+        "priority", "contacts")
 PRIORITY_RANK = {"high": 0, "normal": 1, "low": 2}
 
 

@@ -121,6 +121,10 @@ def list_ids(db: Database, *, tags: list[str] = (), kind: str | None = None,
     return [r[0] for r in db.execute(sql, params)]
 
 
+KEYS = ("id", "uid", "name", "domain", "industry", "kind", "phone", "email", "address",
+        "website", "notes", "tags", "custom", "contacts", "created", "updated")
+
+
 def fetch(db: Database, ids: list[int]) -> list[dict[str, Any]]:
     """Full records for ``ids``, in that order: the documented company JSON shape."""
     rows: dict[int, Any] = {}

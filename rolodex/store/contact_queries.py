@@ -127,6 +127,13 @@ def fetch(db: Database, ids: list[int]) -> list[dict[str, Any]]:
                    rels[i], last[i]) for i in ids]
 
 
+KEYS = ("id", "uid", "name", "prefix", "first_name", "middle_name", "last_name", "suffix",
+        "nickname", "company", "company_id", "title", "department", "email", "phone", "emails",
+        "phones", "addresses", "urls", "tags", "birthday", "anniversary", "status", "source",
+        "owner", "cadence_days", "notes", "relationships", "custom", "last_contacted",
+        "created", "updated")
+
+
 def _preferred(items: list[dict], key: str) -> str | None:
     best = next((i for i in items if i["preferred"]), items[0] if items else None)
     return best[key] if best else None

@@ -118,6 +118,27 @@ def update_contact(db: Database, contact_id: int, values: dict[str, Any]) -> boo
     return True
 
 
+def edit(db: Database, contact_id: int, *, values: dict[str, Any], add: Sequence = (),
+         remove: Sequence = (), tags: Sequence[str] = (), untags: Sequence[str] = (),
+         fields: dict[str, str | None] | None = None) -> bool:
+    """Apply option-style changes to one contact; True if anything changed."""
+    with db.write(f"edit contact #{contact_id}"):
+        before = _changes_so_far(db)
+        update_contact(db, contact_id, values)
+        for item in remove:
+            detail_rows.remove(db, contact_id, item)
+        for item in add:
+            detail_rows.add(db, contact_id, item)
+        records.add_tags(db, "contact", contact_id, tags)
+        records.remove_tags(db, "contact", contact_id, untags)
+        for key, value in (fields or {}).items():
+            records.set_field(db, "contact", contact_id, key, value)
+        changed = _changes_so_far(db) > before
+        if changed:
+            touch(db, contact_id)
+    return changed
+
+
 def touch(db: Database, contact_id: int) -> None:
     """Mark a contact updated now and refresh its index row (after any change to it)."""
     journal.update(db, "contacts", contact_id, {"updated": records.timestamp()})
@@ -249,7 +270,8 @@ def rewrite(db: Database, contact_id: int, *, values: dict[str, Any], company: s
         for key, value in fields.items():
             if stored.get(key) != value:
                 records.set_field(db, "contact", contact_id, key, value)
-        touch(db, contact_id)
+        if _changes_so_far(db):
+            touch(db, contact_id)
 
 
 def _delete_history_of(db: Database, contact_id: int) -> None:
@@ -264,3 +286,9 @@ def _delete_history_of(db: Database, contact_id: int) -> None:
             (interaction_id,)).fetchone()[0]
         if orphan:
             journal.delete(db, "interactions", interaction_id)
+
+
+def _changes_so_far(db: Database) -> int:
+    """How many rows the current operation has changed (0: leave ``updated`` alone)."""
+    return db.execute("SELECT count(*) FROM changes WHERE operation_id = ?",
+                      (db.operation_id,)).fetchone()[0]

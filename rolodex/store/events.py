@@ -176,6 +176,10 @@ def _base(row: Any, people: list[dict]) -> dict[str, Any]:
             "rrule": row["rrule"], "contacts": people, "location": row["location"]}
 
 
+OCCURRENCE_KEYS = ("id", "uid", "title", "start", "end", "all_day", "tz", "rrule", "contacts",
+                   "location", "original", "moved")
+
+
 def occurrences(db: Database, first: date, last: date, tz: tzinfo,
                 contact_id: int | None = None) -> list[dict[str, Any]]:
     """Every occurrence on local days ``first`` to ``last`` (inclusive), recurring events

@@ -59,6 +59,10 @@ def delete(db: Database, interaction_id: int) -> None:
         journal.delete(db, "interactions", interaction_id)
 
 
+KEYS = ("id", "uid", "kind", "at", "text", "outcome", "direction", "duration_minutes",
+        "contacts", "company", "company_id", "task_id", "user")
+
+
 def list_entries(db: Database, *, contact_ids: Sequence[int] | None = None,
                  company_id: int | None = None, kind: str | None = None,
                  since: datetime | None = None, until: datetime | None = None,

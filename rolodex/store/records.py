@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from rolodex.dates import now, to_utc_iso
 from rolodex.errors import InvalidInput
+from rolodex.models import check_tag
 from rolodex.store import journal
 from rolodex.store.db import Database
 
@@ -31,13 +32,6 @@ def clean(value: str | None) -> str | None:
         return None
     value = value.strip()
     return value or None
-
-
-def check_tag(name: str) -> str:
-    name = name.strip()
-    if not name or any(c.isspace() for c in name) or name.startswith(("-", "@")):
-        raise InvalidInput(f"bad tag '{name}': tags are single words (no spaces)")
-    return name
 
 
 def tag_id(db: Database, name: str) -> int:

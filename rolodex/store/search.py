@@ -83,4 +83,4 @@ def search_contacts(db: Database, query: str, limit: int | None = None) -> list[
         sql = "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rank"
         seen = set(ids)
         ids.extend(r[0] for r in db.execute(sql, (match,)) if r[0] not in seen)
-    return ids[:limit] if limit else ids
+    return ids if limit is None else ids[:limit]

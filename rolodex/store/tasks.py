@@ -209,6 +209,10 @@ def list_ids(db: Database, *, status: str | None = "open", first: date | None = 
     return [r[0] for r in db.execute(sql, params)]
 
 
+KEYS = ("id", "uid", "title", "kind", "due", "all_day", "status", "priority", "overdue",
+        "rrule", "contacts", "notes", "owner", "completed", "previous_id", "created", "updated")
+
+
 def fetch(db: Database, ids: list[int], *, tz: tzinfo) -> list[dict[str, Any]]:
     """Full records for ``ids`` in that order: the documented task JSON shape."""
     rows: dict[int, Any] = {}
