@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -86,3 +87,24 @@ def test_version(isolated):
 
     result = run(["--version"], isolated)
     assert result.stdout.strip() == f"rolodex {__version__}"
+
+
+def test_demo_writes_its_own_file_and_never_the_users(isolated, tmp_path):
+    target = tmp_path / "sample" / "demo.db"
+    result = run(["demo", "--db", str(target)], isolated)
+    assert result.returncode == 0, result.stderr
+    assert not isolated.exists(), "demo touched the user's database"
+    assert "Jane Doe" in result.stdout and "8 contacts" in result.stdout
+    listed = run(["--db", str(target), "contact", "list", "--format", "json"], isolated)
+    names = {c["name"] for c in json.loads(listed.stdout)}
+    assert {"Jane Doe", "Zoë Müller", "José Álvarez"} <= names
+    again = run(["demo", "--db", str(target)], isolated)
+    assert again.returncode == 5 and "already exists" in again.stderr
+
+
+def test_demo_without_db_uses_a_temporary_file(isolated):
+    result = run(["demo"], isolated)
+    assert result.returncode == 0, result.stderr
+    assert not isolated.exists()
+    path = result.stderr.split("sample database: ")[1].splitlines()[0]
+    assert Path(path).exists() and path != str(isolated)

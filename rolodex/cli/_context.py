@@ -75,6 +75,17 @@ def expand_refs(refs: list[str]) -> list[str]:
     return out
 
 
+def expand_ids(values: list[str]) -> list[int]:
+    """Numeric ids as typed (``12`` or ``#12``), ``-`` reading them from stdin."""
+    out = []
+    for value in expand_refs(values):
+        text = value.strip().lstrip("#")
+        if not text.isdigit():
+            raise InvalidInput(f"not an id: '{value}'", hint="ids are numbers such as 12")
+        out.append(int(text))
+    return list(dict.fromkeys(out))
+
+
 def confirm(question: str, yes: bool) -> None:
     """Ask on a terminal; without one, ``--yes`` is required."""
     from rolodex.errors import Aborted

@@ -103,6 +103,10 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     elif fmt is Format.ids:
+        if "id" not in (rows[0] if rows else keys or [c.key for c in columns]):
+            from rolodex.errors import InvalidInput
+
+            raise InvalidInput("this listing has no ids; use json, jsonl, csv or tsv")
         for row in rows:
             out.write(f"{row['id']}\n")
     elif fmt in (Format.csv, Format.tsv):
@@ -121,6 +125,30 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
                 message(empty)
             return
         table(rows, columns, title=title)
+
+
+TABLE_LIMIT = 500  # rows a terminal table shows when no --limit is given
+
+
+def query_limit(limit: int | None, fmt: Format) -> int | None:
+    """How many records to fetch: a terminal table without --limit needs one more than it
+    shows (to know there are more); machine formats get everything."""
+    if limit is None and fmt is Format.table:
+        return TABLE_LIMIT + 1
+    return limit
+
+
+def emit_records(ids: list[int], fetch: Callable[[list[int]], list[dict]], fmt: Format,
+                 columns: Sequence[Column], *, keys: Sequence[str], limit: int | None,
+                 empty: str) -> None:
+    """A listing of records by id: ``ids`` format needs no fetch, a long table is cut."""
+    if fmt is Format.ids:
+        sys.stdout.writelines(f"{i}\n" for i in ids)
+        return
+    cut = limit is None and fmt is Format.table and len(ids) > TABLE_LIMIT
+    emit(fetch(ids[:TABLE_LIMIT] if cut else ids), fmt, columns, keys=keys, empty=empty)
+    if cut:
+        message(f"showing the first {TABLE_LIMIT}; use --limit N, or --format for all of them")
 
 
 def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None = None) -> None:

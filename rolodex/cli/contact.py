@@ -29,10 +29,11 @@ from rolodex.cli._options import (
     parse_fields,
     parse_partial,
 )
-from rolodex.cli._output import Format, emit, emit_one
+from rolodex.cli._output import Format, emit_one, emit_records, query_limit
 from rolodex.cli._views import CONTACT_COLUMNS, contact_card
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.cli.contact_edit import edit
+from rolodex.errors import InvalidInput
 from rolodex.store import contact_queries, contacts
 from rolodex.store.refs import company_for_contact, resolve_company, resolve_contact
 
@@ -104,9 +105,10 @@ def list_(
         since = as_instant(parse_when(updated_since, tz=zone), zone)
     company_id = resolve_company(db, company) if company else None
     ids = contact_queries.list_ids(db, tags=tag or [], company_id=company_id, status=status,
-                                   owner=owner, updated_since=since, sort=sort, limit=limit)
-    emit(contact_queries.fetch(db, ids), format, CONTACT_COLUMNS, keys=contact_queries.KEYS,
-         empty="no contacts")
+                                   owner=owner, updated_since=since, sort=sort,
+                                   limit=query_limit(limit, format))
+    emit_records(ids, lambda i: contact_queries.fetch(db, i), format, CONTACT_COLUMNS,
+                 keys=contact_queries.KEYS, limit=limit, empty="no contacts")
 
 
 @app.command("show")
@@ -116,7 +118,11 @@ def show(ref: RefArg, format: ShowFormatOption = Format.table) -> None:
     Example: rolodex contact show jane --format json
     """
     db = state.db()
-    record = contact_queries.fetch(db, [resolve_contact(db, ref)])[0]
+    refs = expand_refs([ref])
+    if len(refs) != 1:
+        raise InvalidInput(f"show takes one contact; stdin gave {len(refs)}",
+                           hint="use 'contact list' or 'search' for several")
+    record = contact_queries.fetch(db, [resolve_contact(db, refs[0])])[0]
     emit_one(record, format, contact_card)
 
 

@@ -8,7 +8,7 @@ import typer
 
 from rolodex.cli._context import state
 from rolodex.cli._options import FormatOption, LimitOption
-from rolodex.cli._output import Format, emit
+from rolodex.cli._output import Format, emit_records, query_limit
 from rolodex.cli._views import CONTACT_COLUMNS
 from rolodex.store import contact_queries
 from rolodex.store.search import search_contacts
@@ -26,6 +26,6 @@ def search(
     Example: rolodex search "muller acme" --format jsonl
     """
     db = state.db()
-    ids = search_contacts(db, query, limit=limit)
-    emit(contact_queries.fetch(db, ids), format, CONTACT_COLUMNS, keys=contact_queries.KEYS,
-         empty="no matches")
+    ids = search_contacts(db, query, limit=query_limit(limit, format))
+    emit_records(ids, lambda i: contact_queries.fetch(db, i), format, CONTACT_COLUMNS,
+                 keys=contact_queries.KEYS, limit=limit, empty="no matches")

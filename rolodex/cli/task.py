@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli._context import confirm, expand_refs, say, state
+from rolodex.cli._context import confirm, expand_ids, expand_refs, say, state
 from rolodex.cli._options import FormatOption, LimitOption, ShowFormatOption, YesOption
 from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli.completion import complete_contact
@@ -138,7 +138,8 @@ def show(task_id: IdArg, format: ShowFormatOption = Format.table) -> None:
 
 @app.command("done")
 def done(
-    task_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="Tasks to complete.")],
+    task_ids: Annotated[list[str], typer.Argument(
+        metavar="ID...", help="Tasks to complete; - reads ids from stdin.")],
     outcome: Annotated[str | None, typer.Option("--outcome", help="What came of it.")] = None,
     next_: Annotated[str | None, typer.Option(
         "--next", metavar="WHEN", help="Schedule a follow-up for the same people.")] = None,
@@ -150,11 +151,12 @@ def done(
     Example: rolodex task done 12 --outcome "they signed" --next "in 3 months"
     """
     db = state.db()
+    ids = expand_ids(task_ids)
     follow_up = state.when(next_) if next_ else None
-    with db.write(f"complete {len(task_ids)} tasks"):
+    with db.write(f"complete {len(ids)} tasks"):
         results = [tasks.complete(db, t, outcome=outcome, follow_up=follow_up,
                                   record_history=not no_history, tz=state.zone())
-                   for t in dict.fromkeys(task_ids)]
+                   for t in ids]
     for r in results:
         parts = [f"done #{r.task_id}"]
         if r.history_id:
@@ -236,17 +238,19 @@ def cancel(task_id: IdArg) -> None:
 
 
 @app.command("rm")
-def rm(task_ids: Annotated[list[int], typer.Argument(metavar="ID...")],
+def rm(task_ids: Annotated[list[str], typer.Argument(
+        metavar="ID...", help="Tasks to delete; - reads ids from stdin.")],
        yes: YesOption = False) -> None:
     """Delete tasks (asks first on a terminal).
 
-    Example: rolodex task rm 12 --yes
+    Example: rolodex task list --done --format ids | rolodex task rm - --yes
     """
     db = state.db()
-    for t in task_ids:
+    ids = expand_ids(task_ids)
+    for t in ids:
         tasks.get_row(db, t)
-    confirm(f"Delete {len(task_ids)} task(s)?", yes)
-    with db.write(f"delete {len(task_ids)} tasks"):
-        for t in dict.fromkeys(task_ids):
+    confirm(f"Delete {len(ids)} task(s)?", yes)
+    with db.write(f"delete {len(ids)} tasks"):
+        for t in ids:
             tasks.delete_task(db, t)
-    say(f"deleted {len(task_ids)} task(s)")
+    say(f"deleted {len(ids)} task(s)")
