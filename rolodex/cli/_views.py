@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rolodex.cli._output import Column, console, flat
+from rolodex.cli._output import Column, console
 from rolodex.models import join_labelled
 
 CONTACT_COLUMNS = (
@@ -14,6 +14,8 @@ CONTACT_COLUMNS = (
     Column("phone", "Phone", no_wrap=True),
     Column("tags", "Tags", show=lambda r: ", ".join(r["tags"])),
     Column("status", "Status"),
+    Column("last_contacted", "Last contact", show=lambda r: _day(r["last_contacted"]),
+           no_wrap=True),
 )
 
 COMPANY_COLUMNS = (
@@ -25,6 +27,16 @@ COMPANY_COLUMNS = (
     Column("contacts", "People"),
     Column("tags", "Tags", show=lambda r: ", ".join(r["tags"])),
 )
+
+
+def _day(instant: str | None) -> str:
+    """A stored UTC time as the user's local day."""
+    if not instant:
+        return ""
+    from rolodex.cli._context import state
+    from rolodex.dates import from_utc_iso
+
+    return from_utc_iso(instant).astimezone(state.zone()).date().isoformat()
 
 
 def _labelled(items: list[dict], key: str) -> list[str]:
@@ -73,6 +85,7 @@ def contact_card(c: dict) -> None:
         ("Anniversary", c["anniversary"]), ("Status", c["status"]), ("Source", c["source"]),
         ("Owner", c["owner"]),
         ("Stay in touch", f"every {c['cadence_days']} days" if c["cadence_days"] else None),
+        ("Last contact", _day(c["last_contacted"])),
         ("Tags", ", ".join(c["tags"])), ("Relationships", rels),
         *((f"{k}", v) for k, v in c["custom"].items()),
         ("Notes", c["notes"]),
@@ -97,5 +110,3 @@ def company_card(co: dict, people: list[dict]) -> None:
     ]
     _card(co["name"], None, rows)
 
-
-__all__ = ["COMPANY_COLUMNS", "CONTACT_COLUMNS", "company_card", "contact_card", "flat"]
