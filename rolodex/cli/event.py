@@ -66,7 +66,10 @@ def _times(at: str, length: str | None, until: str | None, all_day: bool, zone):
     if all_day and isinstance(start, datetime):
         start = start.date()
     if until:
-        end = parse_when(until, tz=zone)
+        # Read relative to the start: "--until 17:00" is 17:00 on the event's day.
+        anchor = start if isinstance(start, datetime) else \
+            datetime.combine(start, datetime.min.time(), zone)
+        end = parse_when(until, tz=zone, now=anchor)
         if not isinstance(start, datetime):
             end = (end.date() if isinstance(end, datetime) else end) + timedelta(days=1)
         elif not isinstance(end, datetime):
@@ -244,6 +247,9 @@ def move(event_id: IdArg,
     row = events.get_row(db, event_id)
     from rolodex.dates import parse_when
 
-    new_start = parse_when(when, tz=_zone(row["tz"]))
+    zone = _zone(row["tz"])
+    # Read relative to the occurrence's day: "10:00" is 10:00 on that day.
+    anchor = datetime.combine(_day(day), datetime.min.time().replace(hour=12), zone)
+    new_start = parse_when(when, tz=zone, now=anchor)
     events.move(db, event_id, _day(day), new_start, state.zone())
     say(f"moved event #{event_id} from {_day(day)} to {new_start}")

@@ -69,7 +69,7 @@ def log(
     Example: rolodex log jane call "talked pricing" --next "in 2 weeks"
     """
     db = state.db()
-    refs, kind, text = _split(words, settings.get(db, "history.kinds"))
+    refs, kind, text = _split(words, [k.lower() for k in settings.get(db, "history.kinds")])
     if text == "-":
         text = sys.stdin.read()
     if editor:
@@ -78,7 +78,7 @@ def log(
         text = "\n".join(line for line in run_editor(
             f"# {kind} with {', '.join(refs)}: write what happened; # lines are ignored\n"
         ).splitlines() if not line.startswith("#")).strip()
-    people = [resolve_contact(db, r) for r in expand_refs(refs)]
+    people = list(dict.fromkeys(resolve_contact(db, r) for r in expand_refs(refs)))
     minutes = None
     if duration:
         from rolodex.dates import parse_duration

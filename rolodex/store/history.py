@@ -18,7 +18,7 @@ from rolodex.store.db import Database
 
 def check_kind(db: Database, kind: str) -> str:
     kind = kind.strip().lower()
-    allowed = settings.get(db, "history.kinds")
+    allowed = [k.lower() for k in settings.get(db, "history.kinds")]
     if kind not in allowed:
         raise InvalidInput(f"unknown interaction kind '{kind}'",
                            hint=f"use one of: {', '.join(allowed)} (or add one with "
@@ -29,9 +29,14 @@ def check_kind(db: Database, kind: str) -> str:
 def log(db: Database, contact_ids: Sequence[int], kind: str, *, at: datetime,
         text: str | None = None, duration_minutes: int | None = None,
         direction: str | None = None, outcome: str | None = None,
-        company_id: int | None = None, task_id: int | None = None) -> int:
-    """Record one interaction with one or more contacts; returns its id."""
-    kind = check_kind(db, kind)
+        company_id: int | None = None, task_id: int | None = None,
+        check: bool = True) -> int:
+    """Record one interaction with one or more contacts; returns its id.
+
+    ``check=False`` is for kinds rolodex itself writes (a completed task's call, meeting,
+    email or note), which must not fail because the user trimmed ``history.kinds``.
+    """
+    kind = check_kind(db, kind) if check else kind
     if direction is not None and direction not in ("in", "out"):
         raise InvalidInput(f"direction must be 'in' or 'out', not '{direction}'")
     if not contact_ids and company_id is None:

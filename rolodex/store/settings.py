@@ -54,6 +54,10 @@ def _nonempty_list(text: str) -> list[str]:
     return items
 
 
+def _lower_list(text: str) -> list[str]:
+    return [item.lower() for item in _nonempty_list(text)]
+
+
 @dataclass(frozen=True)
 class Setting:
     default: Any
@@ -70,7 +74,7 @@ SETTINGS: dict[str, Setting] = {
     "contact.statuses": Setting(list(DEFAULT_STATUSES), _nonempty_list,
                                 "allowed contact statuses (comma-separated)"),
     "history.kinds": Setting(["call", "email", "meeting", "message", "note", "letter"],
-                             _nonempty_list, "kinds of interaction 'rolodex log' accepts"),
+                             _lower_list, "kinds of interaction 'rolodex log' accepts"),
     "my.emails": Setting([], _emails, "your own addresses, to tell incoming mail from outgoing"),
 }
 CADENCE_PREFIX = "cadence."

@@ -148,7 +148,8 @@ def complete(db: Database, task_id: int, *, outcome: str | None = None,
         if record_history and people:
             text = task["title"] + (f": {outcome.strip()}" if outcome and outcome.strip() else "")
             history_id = history.log(db, people, HISTORY_KIND.get(task["kind"], "note"), at=at,
-                                     text=text, outcome=outcome, task_id=task_id)
+                                     text=text, outcome=outcome, task_id=task_id,
+                                     check=False)
         follow_up_id = None
         if follow_up is not None:
             title = task["title"] if task["title"].startswith(FOLLOW_UP) else \
@@ -193,7 +194,8 @@ def list_ids(db: Database, *, status: str | None = "open", first: date | None = 
         params += values
     if overdue_at is not None:
         today = overdue_at.astimezone(tz).date()
-        where.append("((length(due) = 10 AND due < ?) OR (length(due) > 10 AND due < ?))")
+        where.append("status = 'open' AND ((length(due) = 10 AND due < ?)"
+                     " OR (length(due) > 10 AND due < ?))")
         params += [today.isoformat(), to_utc_iso(overdue_at)]
     if contact_id is not None:
         where.append("id IN (SELECT task_id FROM task_contacts WHERE contact_id = ?)")
