@@ -90,6 +90,7 @@ def add(
 
 @app.command("list")
 def list_(
+    open_: Annotated[bool, typer.Option("--open", help="Open tasks (the default).")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Open, done and cancelled.")] = False,
     done: Annotated[bool, typer.Option("--done", help="Only completed tasks.")] = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
@@ -115,6 +116,8 @@ def list_(
         first = last = day
     elif week:
         first, last = tasks.week_window(day)
+    if open_ + all_ + done > 1:
+        raise InvalidInput("choose one of --open, --all, --done")
     status = None if all_ else ("done" if done else "open")
     ids = tasks.list_ids(db, status=status, first=first, last=last,
                          overdue_at=now() if overdue else None,

@@ -1,0 +1,44 @@
+"""Every command is documented: in the README and with an example in its --help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+
+from rolodex.cli.app import app
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def command_paths(command=None, prefix: tuple[str, ...] = ()):
+    command = command or typer.main.get_command(app)
+    for name, sub in getattr(command, "commands", {}).items():
+        if getattr(sub, "commands", None):
+            yield from command_paths(sub, (*prefix, name))
+        else:
+            yield (*prefix, name), sub
+
+
+ALIASES = {("contact", "add"): "add"}  # one docstring serves `rolodex add` too
+PATHS = sorted(command_paths(), key=lambda item: item[0])
+
+
+@pytest.mark.parametrize(("path", "command"), PATHS, ids=[" ".join(p) for p, _ in PATHS])
+def test_command_is_in_the_readme(path, command):
+    assert f"rolodex {' '.join(path)}" in README or (
+        len(path) == 2 and f"rolodex {path[0]} " in README and path[1] in README), path
+
+
+@pytest.mark.parametrize(("path", "command"), PATHS, ids=[" ".join(p) for p, _ in PATHS])
+def test_command_help_ends_with_an_example(path, command):
+    help_text = command.help or ""
+    assert "Example:" in help_text, f"{' '.join(path)} has no example"
+    spelled = ALIASES.get(path, " ".join(path))
+    assert f"rolodex {spelled}" in help_text.split("Example:")[1]
+
+
+def test_there_are_commands():
+    names = {" ".join(p) for p, _ in PATHS}
+    assert {"add", "contact list", "task done", "event move", "agenda"} <= names
