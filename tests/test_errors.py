@@ -310,3 +310,12 @@ def test_no_traceback_subprocess(tmp_path):
         assert result.stdout == ""
     listed = run("contact", "list", "-f", "ids")
     assert listed.stdout == "1\n"
+
+
+@pytest.mark.parametrize("args", [["event", "list", "--from", "9999-12-31"],
+                                  ["calendar", "0001-01-01"]])
+def test_dates_at_the_edge_of_the_calendar_are_user_errors(rolodex, args):
+    result = rolodex(args)
+    assert result.exit_code == 5
+    assert_one_error_line(result.stderr)
+    assert "date out of range" in result.stderr

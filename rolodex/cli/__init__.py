@@ -42,6 +42,14 @@ def main() -> None:
 
         err = translate(exc, _context.state.db_path())
         _fail(err.message, err.hint, err.exit_code)
+    except OverflowError as exc:
+        # Date arithmetic past year 1 or 9999 (calendar 9999-12-31, agenda --days 10**6).
+        if debug:
+            raise
+        from rolodex.errors import InvalidInput
+
+        _fail(f"date out of range: {exc}", "use dates between the years 1 and 9999",
+              InvalidInput.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", None, EXIT_INTERRUPTED)
     except BrokenPipeError:
