@@ -69,8 +69,9 @@ def _card(title: str, subtitle: str | None, rows: list[tuple[str, str | list[str
                           title_align="left", subtitle_align="left", expand=False))
 
 
-def contact_card(c: dict) -> None:
-    """The Rich card of ``contact show``: every field that has a value."""
+def contact_card(c: dict, recent: list[dict] = (), open_tasks: list[dict] = ()) -> None:
+    """The Rich card of ``contact show``: every field that has a value, then the latest
+    history and the open tasks, as an ACT! contact screen shows them."""
     job = " · ".join(p for p in (c["title"], c["department"], c["company"]) if p)
     rels = [f"{r['kind']}: {r['name']}" + (f" (#{r['contact_id']})" if r["contact_id"] else "")
             for r in c["relationships"]]
@@ -92,6 +93,10 @@ def contact_card(c: dict) -> None:
         ("Record", f"#{c['id']} · uid {c['uid']} · created {c['created']} · "
                    f"updated {c['updated']}"),
     ]
+    history = [f"{_day(h['at'])} {h['kind']}: {h['text'] or ''}".rstrip(": ") for h in recent]
+    todo = [f"#{t['id']} {t['due'] or 'no date'}: {t['title']}"
+            + (" (overdue)" if t["overdue"] else "") for t in open_tasks]
+    rows += [("Recent history", history), ("Open tasks", todo)]
     _card(c["name"], None, rows)
 
 

@@ -38,6 +38,7 @@ from rolodex.store import contact_queries, contacts
 from rolodex.store.refs import company_for_contact, resolve_company, resolve_contact
 
 app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=True)
+CARD_HISTORY = 5  # history entries on a contact card
 
 def add(
     name: Annotated[str, typer.Argument(help="Full name as written, e.g. 'Dr. Jane Doe'.")],
@@ -123,7 +124,18 @@ def show(ref: RefArg, format: ShowFormatOption = Format.table) -> None:
         raise InvalidInput(f"show takes one contact; stdin gave {len(refs)}",
                            hint="use 'contact list' or 'search' for several")
     record = contact_queries.fetch(db, [resolve_contact(db, refs[0])])[0]
-    emit_one(record, format, contact_card)
+    emit_one(record, format, lambda c: contact_card(c, *_activity(c["id"])))
+
+
+def _activity(contact_id: int) -> tuple[list[dict], list[dict]]:
+    """The card's recent history and open tasks (only drawn, never in the JSON)."""
+    from rolodex.store import history, tasks
+
+    db = state.db()
+    recent = history.list_entries(db, contact_ids=[contact_id], limit=CARD_HISTORY)
+    open_tasks = tasks.fetch(db, tasks.list_ids(db, contact_id=contact_id, tz=state.zone()),
+                             tz=state.zone())
+    return recent, open_tasks
 
 
 @app.command("rm")
