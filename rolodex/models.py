@@ -176,3 +176,35 @@ def join_name(prefix: str | None, first: str | None, middle: str | None, last: s
               suffix: str | None) -> str:
     """A display name from its parts."""
     return " ".join(p for p in (prefix, first, middle, last, suffix) if p)
+
+
+@dataclass
+class ContactData:
+    """A contact as an importer reads it (vCard, CSV), before it meets the database.
+
+    Every field is optional except the name; ``extra`` holds what the source format keeps
+    for a lossless round trip (for vCard: the card's properties) and is opaque here.
+    """
+
+    name: str
+    prefix: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    suffix: str | None = None
+    nickname: str | None = None
+    company: str | None = None
+    department: str | None = None
+    title: str | None = None
+    birthday: object | None = None  # rolodex.dates.PartialDate
+    anniversary: object | None = None  # rolodex.dates.PartialDate
+    notes: str | None = None
+    uid: str | None = None
+    emails: list[Email] = field(default_factory=list)
+    phones: list[Phone] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    urls: list[Url] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    is_company: bool = False
+    extra: object | None = None
