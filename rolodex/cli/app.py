@@ -7,7 +7,20 @@ from typing import Annotated
 import typer
 
 from rolodex import __version__
-from rolodex.cli import company, config, contact, dbcmd, demo, event, history, planner, search, task
+from rolodex.cli import (
+    company,
+    config,
+    contact,
+    dbcmd,
+    demo,
+    event,
+    history,
+    mail,
+    planner,
+    search,
+    task,
+    transfer,
+)
 from rolodex.cli._context import state
 
 app = typer.Typer(
@@ -59,4 +72,7 @@ app.command("history")(history.history_)
 app.command("followups")(planner.followups)
 app.command("agenda")(planner.agenda)
 app.command("calendar")(planner.calendar)
+app.command("import")(transfer.import_)
+app.command("export")(transfer.export)
+app.command("mutt-query")(mail.mutt_query)
 app.command("demo")(demo.demo)

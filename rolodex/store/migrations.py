@@ -294,7 +294,21 @@ def m002_time_management(db: SqliteUtilsDatabase) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [m001_initial, m002_time_management]
+def m003_kept_cards(db: SqliteUtilsDatabase) -> None:
+    """The vCard each imported contact came from, kept to write it back losslessly."""
+    db.execute("""
+        CREATE TABLE contact_cards (
+            id INTEGER PRIMARY KEY,
+            contact_id INTEGER NOT NULL UNIQUE REFERENCES contacts(id) ON DELETE CASCADE,
+            version TEXT NOT NULL,
+            props TEXT NOT NULL,
+            meaning TEXT NOT NULL
+        )""")
+
+
+MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
+    m001_initial, m002_time_management, m003_kept_cards,
+]
 MIGRATION_COUNT = len(MIGRATIONS)
 
 

@@ -1,0 +1,203 @@
+"""``rolodex import`` and ``rolodex export``: address books in and out (vCard, CSV)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rolodex.cli._context import state
+from rolodex.cli._output import message
+from rolodex.cli.completion import complete_company
+from rolodex.errors import FileError, InvalidInput
+
+PROGRESS_AT = 500  # items from which a terminal gets a progress bar
+
+
+def _read_sources(path: str) -> list[tuple[str, bytes]]:
+    """(name, bytes) of each file to import: a file, every .vcf of a folder, or stdin."""
+    if path == "-":
+        return [("-", sys.stdin.buffer.read())]
+    target = Path(path).expanduser()
+    try:
+        if target.is_dir():
+            files = sorted(p for p in target.iterdir()
+                           if p.suffix.lower() in (".vcf", ".vcard") and p.is_file())
+            if not files:
+                raise FileError(f"{target}: no .vcf files in this folder")
+            return [(str(p), p.read_bytes()) for p in files]
+        return [(str(target), target.read_bytes())]
+    except OSError as exc:
+        raise FileError(f"cannot read {target}: {exc.strerror}") from exc
+
+
+def _parse(name: str, data: bytes, kind: str | None, encoding: str | None,
+           mapping: dict[str, str] | None):
+    from rolodex.formats.importer import Item, Problem, sniff_format
+
+    kind = kind or sniff_format(name, data)
+    items, problems = [], []
+    if kind == "vcard":
+        from rolodex.formats.vcard import to_contact
+        from rolodex.formats.vcard_syntax import read_cards
+
+        found, errors = read_cards(data, source=name, encoding=encoding)
+        problems += [Problem(e.source, e.index, e.line, e.reason) for e in errors]
+        for card in found:
+            contact = to_contact(card)
+            if contact is None:
+                problems.append(Problem(name, card.index, card.line, "the card names nobody"))
+            else:
+                items.append(Item(contact, name, card.index, card.line))
+    else:
+        from rolodex.formats.contacts_csv import read_contacts_csv
+
+        rows, errors = read_contacts_csv(data, source=name, encoding=encoding, mapping=mapping)
+        problems += [Problem(e.source, e.row, e.row, e.reason) for e in errors]
+        items += [Item(row, name, n, n) for n, row in enumerate(rows, start=1)]
+    return items, problems
+
+
+def import_(
+    path: Annotated[str, typer.Argument(metavar="FILE|DIR|-",
+                                        help="A .vcf or .csv file, a folder of .vcf files "
+                                        "(a vdir), or - for stdin.")],
+    type_: Annotated[str | None, typer.Option(
+        "--type", metavar="vcard|csv", help="What the input is (default: from the name or "
+        "the content).")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", help="The file's encoding when it is not UTF-8, e.g. cp1252.")] = None,
+    map_: Annotated[str | None, typer.Option(
+        "--map", metavar="COLUMN=FIELD,...", help="CSV columns to fields, e.g. "
+        "'E-mail=email,Firma=company'.")] = None,
+    on_match: Annotated[str, typer.Option(
+        "--on-match", metavar="update|skip|new",
+        help="A card without a known UID whose email or phone matches a contact.")]
+    = "update",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; "
+                                          "write nothing.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Abort everything on the first "
+                                         "bad card.")] = False,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="table|json",
+                                        help="json prints the summary on stdout.")] = "table",
+) -> None:
+    """Import contacts from vCard (2.1, 3.0, 4.0) or CSV (Google, Outlook, Thunderbird...).
+
+    One transaction: what the summary reports is what was written. Cards that cannot be
+    read are skipped and listed (or, with --strict, nothing is imported). Importing the
+    same file again changes nothing; a card with a known UID updates its contact.
+
+    Example: rolodex import ~/contacts.vcf --dry-run
+    """
+    from rolodex.formats.importer import import_items
+
+    if type_ not in (None, "vcard", "csv"):
+        raise InvalidInput(f"--type is vcard or csv, not '{type_}'")
+    if format not in ("table", "json"):
+        raise InvalidInput(f"--format is table or json, not '{format}'")
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise InvalidInput(f"unknown encoding '{encoding}'") from exc
+    mapping = None
+    if map_:
+        from rolodex.formats.contacts_csv import parse_map
+
+        mapping = parse_map(map_)
+    items, problems = [], []
+    for name, data in _read_sources(path):
+        found, trouble = _parse(name, data, type_, encoding, mapping)
+        items += found
+        problems += trouble
+    report = import_items(state.db(), items, on_match=on_match, dry_run=dry_run,
+                          strict=strict, problems=problems)
+    summary = report.summary()
+    if format == "json":
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    for problem in report.failed:
+        message(f"  skipped {problem.source}: card {problem.index}, line {problem.line}: "
+                f"{problem.reason}")
+    for match in summary["matches"]:
+        message(f"  {match['name']}: matched #{match['id']} by {match['matched_by']}")
+    message(("would import" if dry_run else "imported") + f" {len(items)} contact(s): "
+            f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} "
+            f"unchanged, {summary['skipped']} skipped, {summary['failed']} failed"
+            + (" (dry run: nothing written)" if dry_run else ""))
+
+
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", metavar="vcard|csv",
+                                        help="vcard or csv.")] = "vcard",
+    vcard_version: Annotated[str | None, typer.Option(
+        "--vcard-version", metavar="3.0|4.0", help="Write every card in this version "
+        "(default: each imported card keeps its own; new ones use 'vcard.version').")]
+    = None,
+    output: Annotated[str, typer.Option(
+        "--output", "-o", metavar="FILE|DIR|-", help="A file, a folder (one .vcf per "
+        "contact, named from its UID), or - for stdout.")] = "-",
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t")] = None,
+    company: Annotated[str | None, typer.Option("--company", "-c",
+                                                autocompletion=complete_company)] = None,
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Only contacts matching "
+                                               "this search.")] = None,
+) -> None:
+    """Export contacts as vCard or CSV, to stdout, a file or a folder of .vcf files.
+
+    Example: rolodex export --format vcard --tag vip -o vip.vcf
+    """
+    from rolodex.formats.exporter import write_csv, write_vcards
+    from rolodex.store import contact_queries
+    from rolodex.store.refs import resolve_company
+    from rolodex.store.search import search_contacts
+
+    if format not in ("vcard", "csv"):
+        raise InvalidInput(f"--format is vcard or csv, not '{format}'",
+                           hint="calendars come with the iCalendar export")
+    if vcard_version not in (None, "3.0", "4.0"):
+        raise InvalidInput(f"--vcard-version is 3.0 or 4.0, not '{vcard_version}'")
+    db = state.db()
+    company_id = resolve_company(db, company) if company else None
+    ids = contact_queries.list_ids(db, tags=tag or [], company_id=company_id, status=status)
+    if search is not None:
+        wanted = set(search_contacts(db, search))
+        ids = [i for i in ids if i in wanted]
+    if format == "csv":
+        if output != "-" and Path(output).is_dir():
+            raise InvalidInput("CSV goes to one file or stdout, not a folder")
+        with _opened(output) as out:
+            write_csv(db, ids, out)
+        count = len(ids)
+    else:
+        count = write_vcards(db, ids, output, version=vcard_version)
+    message(f"exported {count} contact(s)" + (f" to {output}" if output != "-" else ""))
+
+
+class _opened:
+    """stdout, or a new file readable by its owner only (exports hold personal data)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.file = None
+
+    def __enter__(self):
+        if self.target == "-":
+            return sys.stdout
+        try:
+            fd = os.open(Path(self.target).expanduser(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                         0o600)
+        except OSError as exc:
+            raise FileError(f"cannot write {self.target}: {exc.strerror}") from exc
+        self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self.file
+
+    def __exit__(self, *exc) -> None:
+        if self.file is not None:
+            self.file.close()

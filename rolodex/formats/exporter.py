@@ -1,0 +1,105 @@
+"""Exporting contacts: vCards to a stream, a file or a vdir folder; CSV to a stream.
+
+Records are fetched a thousand at a time, so memory stays flat however large the export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from rolodex.errors import FileError
+from rolodex.store import cards, contact_queries, settings
+from rolodex.store.db import Database
+
+BATCH = 1000
+_UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
+
+
+def safe_name(uid: str) -> str:
+    """A file name made from a UID that can never leave its folder or hide as a dotfile."""
+    name = _UNSAFE.sub("_", uid).lstrip(".")
+    if not name or len(name) > 120:
+        name = hashlib.sha256(uid.encode()).hexdigest()
+    return name
+
+
+def _records(db: Database, ids: list[int]) -> Iterator[tuple[dict, dict | None]]:
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        kept = cards.kept(db, chunk)
+        for record in contact_queries.fetch(db, chunk):
+            yield record, kept.get(record["id"])
+
+
+def _card_text(record: dict, kept: dict | None, version: str | None, default: str) -> str:
+    from rolodex.formats.vcard import KeptCard, card_props
+    from rolodex.formats.vcard_syntax import Prop, write_card
+
+    card = None
+    if kept:
+        props = [Prop(name, value, [(k, list(v)) for k, v in params], group)
+                 for group, name, params, value in kept["props"]]
+        card = KeptCard(kept["version"], props, kept["meaning"])
+    target = version or (card.version if card and card.version in ("3.0", "4.0")
+                         else default)
+    return write_card(target, card_props(record, card, target))
+
+
+def write_vcards(db: Database, ids: list[int], output: str, *, version: str | None) -> int:
+    """Write cards to stdout (``-``), one file, or a folder with one .vcf per contact."""
+    default = settings.get(db, "vcard.version")
+    target = Path(output).expanduser() if output != "-" else None
+    if target is not None and (target.is_dir() or output.endswith(os.sep)):
+        return _to_folder(db, ids, target, version, default)
+    count = 0
+    stream, handle = _open(target)
+    try:
+        for record, kept in _records(db, ids):
+            stream.write(_card_text(record, kept, version, default))
+            count += 1
+    finally:
+        if handle is not None:
+            handle.close()
+    return count
+
+
+def _open(target: Path | None) -> tuple[TextIO, TextIO | None]:
+    if target is None:
+        return sys.stdout, None
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
+    handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+    return handle, handle
+
+
+def _to_folder(db: Database, ids: list[int], folder: Path, version: str | None,
+               default: str) -> int:
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise FileError(f"cannot create folder {folder}: {exc.strerror}") from exc
+    root = folder.resolve()
+    count = 0
+    for record, kept in _records(db, ids):
+        path = root / f"{safe_name(record['uid'])}.vcf"
+        if path.parent != root:  # belt and braces: safe_name already forbids this
+            raise FileError(f"refusing to write outside {root}: {path}")
+        stream, handle = _open(path)
+        with handle:
+            stream.write(_card_text(record, kept, version, default))
+        count += 1
+    return count
+
+
+def write_csv(db: Database, ids: list[int], out: TextIO) -> None:
+    from rolodex.formats.contacts_csv import write_contacts_csv
+
+    write_contacts_csv([record for record, _ in _records(db, ids)], out)
