@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli._context import state
+from rolodex.cli._context import say, state
 
 
 def _clean(text: str) -> str:
@@ -35,3 +35,86 @@ def mutt_query(
     lines = [] if plain else [f"rolodex: {len(found)} address(es) for '{_clean(query)}'"]
     lines += [f"{_clean(a)}\t{_clean(n)}\t{_clean(i)}" for a, n, i in found]
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _read_stdin_message():
+    from rolodex.formats.mailmsg import read_message
+
+    return read_message(sys.stdin.buffer.read())
+
+
+def _own(db) -> set[str]:
+    from rolodex.store.settings import get
+
+    return {a.lower() for a in get(db, "my.emails")}
+
+
+def add_from_mail(
+    all_: Annotated[bool, typer.Option("--all", help="Also the To and Cc recipients.")]
+    = False,
+) -> None:
+    """Add the sender of a mail message read from stdin (and with --all its recipients);
+    people already known by their address are left as they are. Prints new ids.
+
+    In mutt: macro index,pager A "<pipe-message>rolodex add-from-mail<enter>"
+
+    Example: rolodex add-from-mail < message.eml
+    """
+    from rolodex.models import Email
+    from rolodex.store import contacts
+
+    db = state.db()
+    msg = _read_stdin_message()
+    people = ([msg.sender] if msg.sender else []) + (msg.recipients if all_ else [])
+    own = _own(db)
+    added = known = 0
+    with db.write("add from mail"):
+        for name, address in dict.fromkeys(people):
+            if address.lower() in own:
+                continue
+            row = db.execute("SELECT contact_id FROM contact_emails WHERE address = ?"
+                             " COLLATE NOCASE", (address,)).fetchone()
+            if row:
+                known += 1
+                continue
+            contact_id = contacts.add_contact(db, name.strip() or address.split("@")[0],
+                                              details=[Email(address)])
+            print(contact_id)
+            added += 1
+    say(f"added {added} contact(s); {known} already known")
+
+
+def log_mail() -> None:
+    """Record a mail message read from stdin as an email in the history of every contact
+    among its sender and recipients; the same Message-ID is never logged twice. The
+    direction is 'out' when you sent it (the my.emails setting).
+
+    Example: rolodex log-mail < message.eml
+    """
+    from rolodex.dates import now
+    from rolodex.errors import NotFound
+    from rolodex.store import history
+
+    db = state.db()
+    msg = _read_stdin_message()
+    if msg.message_id and (entry := history.logged_message(db, msg.message_id)):
+        say(f"already logged as history #{entry}")
+        return
+    own = _own(db)
+    addresses = [a for _, a in ([msg.sender] if msg.sender else []) + msg.recipients
+                 if a.lower() not in own]
+    people, unknown = [], []
+    for address in dict.fromkeys(addresses):
+        row = db.execute("SELECT contact_id FROM contact_emails WHERE address = ?"
+                         " COLLATE NOCASE", (address,)).fetchone()
+        (people if row else unknown).append(row[0] if row else address)
+    if not people:
+        raise NotFound("no contact has any of the message's addresses",
+                       hint="'rolodex add-from-mail' adds the sender first")
+    direction = "out" if msg.sender and msg.sender[1].lower() in own else "in"
+    entry = history.log(db, list(dict.fromkeys(people)), "email", at=msg.date or now(),
+                        text=msg.subject or "(no subject)", direction=direction,
+                        message_id=msg.message_id, check=False)
+    print(entry)
+    say(f"logged email #{entry} with {len(set(people))} contact(s)"
+        + (f"; not in rolodex: {', '.join(unknown)}" if unknown else ""))

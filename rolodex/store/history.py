@@ -30,7 +30,7 @@ def log(db: Database, contact_ids: Sequence[int], kind: str, *, at: datetime,
         text: str | None = None, duration_minutes: int | None = None,
         direction: str | None = None, outcome: str | None = None,
         company_id: int | None = None, task_id: int | None = None,
-        check: bool = True) -> int:
+        check: bool = True, message_id: str | None = None) -> int:
     """Record one interaction with one or more contacts; returns its id.
 
     ``check=False`` is for kinds rolodex itself writes (a completed task's call, meeting,
@@ -48,7 +48,7 @@ def log(db: Database, contact_ids: Sequence[int], kind: str, *, at: datetime,
             "duration_minutes": duration_minutes, "direction": direction,
             "text": records.clean(text), "outcome": records.clean(outcome),
             "company_id": company_id, "task_id": task_id, "user": db.user,
-            "created": records.timestamp()})
+            "message_id": message_id, "created": records.timestamp()})
         for contact_id in dict.fromkeys(contact_ids):
             journal.insert(db, "interaction_contacts", {
                 "interaction_id": interaction_id, "contact_id": contact_id, "at": stamp})
@@ -135,3 +135,10 @@ def last_contacted(db: Database, contact_ids: list[int]) -> dict[int, str | None
             f" ({', '.join('?' * len(chunk))}) GROUP BY contact_id", chunk)
         out.update(dict(rows.fetchall()))
     return out
+
+
+def logged_message(db: Database, message_id: str) -> int | None:
+    """The history entry that already records this mail message, if any."""
+    row = db.execute("SELECT id FROM interactions WHERE message_id = ?",
+                     (message_id,)).fetchone()
+    return row[0] if row else None

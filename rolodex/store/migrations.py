@@ -294,8 +294,12 @@ def m002_time_management(db: SqliteUtilsDatabase) -> None:
             db.execute(statement)
 
 
-def m003_kept_cards(db: SqliteUtilsDatabase) -> None:
-    """The vCard each imported contact came from, kept to write it back losslessly."""
+def m003_cards_and_mail(db: SqliteUtilsDatabase) -> None:
+    """The vCard each imported contact came from, kept to write it back losslessly; and
+    the Message-ID of logged mail, so the same message is never logged twice."""
+    db.execute("ALTER TABLE interactions ADD COLUMN message_id TEXT")
+    db.execute("CREATE UNIQUE INDEX interactions_message_id ON interactions(message_id)"
+               " WHERE message_id IS NOT NULL")
     db.execute("""
         CREATE TABLE contact_cards (
             id INTEGER PRIMARY KEY,
@@ -307,7 +311,7 @@ def m003_kept_cards(db: SqliteUtilsDatabase) -> None:
 
 
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
-    m001_initial, m002_time_management, m003_kept_cards,
+    m001_initial, m002_time_management, m003_cards_and_mail,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 
