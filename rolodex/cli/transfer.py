@@ -125,7 +125,7 @@ def import_(
         message(f"  skipped {problem.source}: card {problem.index}, line {problem.line}: "
                 f"{problem.reason}")
     for match in summary["matches"]:
-        message(f"  {match['name']}: matched #{match['id']} by {match['matched_by']}")
+        message(f"  {match['name']}: matched #{match['matched_id']} by {match['matched_by']}")
     message(("would import" if dry_run else "imported") + f" {len(items)} contact(s): "
             f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} "
             f"unchanged, {summary['skipped']} skipped, {summary['failed']} failed"

@@ -65,31 +65,42 @@ class _Rollback(Exception):
 
 
 def stable_uid(data: ContactData) -> str:
-    """A UID for a card that has none, the same every time the same card is imported."""
-    key = "|".join([fold(data.name), *(e.address.lower() for e in data.emails[:1]),
-                    *(p.number for p in data.phones[:1]),
-                    data.birthday.iso() if data.birthday else ""])
+    """A UID for a card that has none, the same every time the same card is imported:
+    made from the whole card when there is one, else from name, email, phone, birthday."""
+    from rolodex.formats.vcard import KeptCard
+
+    if isinstance(data.extra, KeptCard):
+        key = repr([(p.group, p.name, p.params, p.value) for p in data.extra.props
+                    if p.name != "REV"])
+    else:
+        key = "|".join([fold(data.name), *(e.address.lower() for e in data.emails[:1]),
+                        *(p.number for p in data.phones[:1]),
+                        data.birthday.iso() if data.birthday else ""])
     return str(uuid.uuid5(_UID_NAMESPACE, key))
 
 
-def _find(db: Database, data: ContactData) -> tuple[int | None, str | None]:
-    """The existing contact this one is: by UID, else by email, else by phone."""
+def _find(db: Database, data: ContactData, fresh: set[int]) -> tuple[int | None, str | None]:
+    """The existing contact this one is: by UID, else by email, else by phone.
+
+    Contacts this import created (``fresh``) are never matched by email or phone: two
+    cards of one address book are two people even when they share a number.
+    """
     if data.uid:
         row = db.execute("SELECT id FROM contacts WHERE uid = ?", (data.uid,)).fetchone()
         if row:
             return row[0], None
     for email in data.emails:
-        row = db.execute("SELECT contact_id FROM contact_emails WHERE address = ?"
-                         " COLLATE NOCASE LIMIT 1", (email.address,)).fetchone()
-        if row:
-            return row[0], f"email {email.address}"
+        for row in db.execute("SELECT contact_id FROM contact_emails WHERE address = ?"
+                              " COLLATE NOCASE", (email.address,)):
+            if row[0] not in fresh:
+                return row[0], f"email {email.address}"
     for phone in data.phones:
         key = phone_key(phone.number)
         if len(key) >= 6:
-            row = db.execute("SELECT contact_id FROM contact_phones WHERE digits_rev = ?"
-                             " LIMIT 1", (key,)).fetchone()
-            if row:
-                return row[0], f"phone {phone.number}"
+            for row in db.execute("SELECT contact_id FROM contact_phones WHERE digits_rev = ?",
+                                  (key,)):
+                if row[0] not in fresh:
+                    return row[0], f"phone {phone.number}"
     return None, None
 
 
@@ -103,6 +114,7 @@ def import_items(db: Database, items: list[Item], *, on_match: str = "update",
     if on_match not in ON_MATCH:
         raise InvalidInput(f"--on-match is one of {', '.join(ON_MATCH)}, not '{on_match}'")
     report = Report(dry_run=dry_run, failed=list(problems))
+    fresh: set[int] = set()
     if strict and report.failed:
         first = report.failed[0]
         raise FileError(f"{first.source}: card {first.index}, line {first.line}: {first.reason}",
@@ -110,7 +122,7 @@ def import_items(db: Database, items: list[Item], *, on_match: str = "update",
     try:
         with db.write(f"import {len(items)} contacts"):
             for item in items:
-                _one(db, item, report, on_match, strict, meaning)
+                _one(db, item, report, on_match, strict, meaning, fresh)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -119,10 +131,12 @@ def import_items(db: Database, items: list[Item], *, on_match: str = "update",
 
 
 def _one(db: Database, item: Item, report: Report, on_match: str, strict: bool,
-         meaning) -> None:
+         meaning, fresh: set[int]) -> None:
     db.execute("SAVEPOINT card")
     try:
-        entry = _apply(db, item, on_match, meaning)
+        entry = _apply(db, item, on_match, meaning, fresh)
+        if entry["action"] == "new" and not entry.get("company"):
+            fresh.add(entry["id"])
         getattr(report, entry.pop("action")).append(entry)
         db.execute("RELEASE card")
     except RolodexError as exc:
@@ -135,14 +149,15 @@ def _one(db: Database, item: Item, report: Report, on_match: str, strict: bool,
         report.failed.append(problem)
 
 
-def _apply(db: Database, item: Item, on_match: str, meaning) -> dict[str, Any]:
+def _apply(db: Database, item: Item, on_match: str, meaning, fresh: set[int]
+           ) -> dict[str, Any]:
     data = item.data
     entry: dict[str, Any] = {"name": data.name, "source": item.source, "index": item.index}
     if data.is_company:
         return {**entry, **_company(db, data)}
-    found, matched_by = _find(db, data)
+    found, matched_by = _find(db, data, fresh)
     if matched_by:
-        entry["matched_by"] = matched_by
+        entry["matched_by"], entry["matched_id"] = matched_by, found
     if found is not None and matched_by and on_match == "skip":
         return {**entry, "action": "skipped", "id": found}
     if found is None or (matched_by and on_match == "new"):

@@ -81,6 +81,9 @@ def _tag(word: str) -> str:
     return "-".join(word.split())
 
 
+NO_NAME = "(no name)"
+
+
 def to_contact(card: Card) -> ContactData | None:
     """What rolodex understands of one card; None when the card names nobody."""
     by_name: dict[str, list[Prop]] = {}
@@ -107,7 +110,8 @@ def to_contact(card: Card) -> ContactData | None:
     if not name:
         name = emails[0].address if emails else None
     if not name:
-        return None
+        # A card may legally name nobody (a photo, an address): keep it, under a placeholder.
+        name = first("TEL") or NO_NAME
     if not any(parts.values()) and not is_company:
         guess = split_name(name)
         parts = {"prefix": guess.prefix, "first_name": guess.first,
@@ -262,6 +266,7 @@ def fresh_groups(c: dict, version: str) -> dict[str, list[Prop]]:
             prop.name = prop_name
             dates.append((key, [prop]))
     groups.update(dict(dates))
+    groups["uid"] = groups.pop("uid")  # last, as most clients write it
     return groups
 
 

@@ -1,0 +1,75 @@
+"""Real address books from other projects' test suites, imported and exported again.
+
+Every `expected_valid=yes` card imports with its names, emails, phones and dates intact and
+survives export and re-import; every other file imports leniently or is reported cleanly.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from rolodex.cli import _context
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+if not (CORPUS / "MANIFEST.tsv").exists():
+    pytest.skip("the shared corpus is not beside this checkout", allow_module_level=True)
+
+with (CORPUS / "MANIFEST.tsv").open(encoding="utf-8", newline="") as handle:
+    ROWS = [r for r in csv.DictReader(handle, delimiter="\t")
+            if r["file"].startswith("vcard/") and r["file"].endswith(".vcf")]
+VALID = [r for r in ROWS if r["expected_valid"] == "yes"]
+
+
+def corpus_file(row: dict) -> Path:
+    path = CORPUS / row["file"]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == row["sha256"], row["file"]
+    return path
+
+
+def people(rolodex) -> dict[str, tuple]:
+    """What matters of each contact, by UID, independent of ids and timestamps."""
+    return {c["uid"]: (c["name"], sorted(e["address"].lower() for e in c["emails"]),
+                       sorted(p["number"] for p in c["phones"]), c["birthday"],
+                       c["anniversary"])
+            for c in rolodex("contact list --format json").json()}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
+def test_every_file_imports_or_is_reported_cleanly(rolodex, row):
+    result = rolodex(["import", str(corpus_file(row))])
+    assert result.exit_code in (0, 8), result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    if result.exit_code == 8:
+        assert result.stderr.startswith("rolodex: ")
+
+
+@pytest.mark.parametrize("row", VALID, ids=[r["file"] for r in VALID])
+def test_valid_files_round_trip(rolodex, row, tmp_path, monkeypatch):
+    from rolodex.formats.vcard import to_contact
+    from rolodex.formats.vcard_syntax import read_cards
+
+    path = corpus_file(row)
+    result = rolodex(["import", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert " 0 failed" in result.stderr, result.stderr
+    cards, errors = read_cards(path.read_bytes(), source=str(path))
+    assert not errors
+    expected = [to_contact(card) for card in cards]
+    expected = [c for c in expected if c is not None and not c.is_company]
+    first = people(rolodex)
+    assert sorted(n for n, *_ in first.values()) == sorted(c.name for c in expected)
+    for contact in expected:
+        match = [p for p in first.values() if p[0] == contact.name]
+        assert match, f"{contact.name} was not imported"
+        assert any(sorted(e.address.lower() for e in contact.emails) == m[1] for m in match)
+    exported = tmp_path / "out.vcf"
+    assert rolodex(["export", "-o", str(exported)]).exit_code == 0
+    monkeypatch.setenv("ROLODEX_DB", str(tmp_path / "second.db"))
+    _context.state.close()
+    again = rolodex(["import", str(exported)])
+    assert again.exit_code == 0 and " 0 failed" in again.stderr, again.stderr
+    assert people(rolodex) == first
