@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 
 import pytest
+
 from rolodex.formats.vcard_syntax import read_cards
 
 APPLE_CARD = """BEGIN:VCARD\r
