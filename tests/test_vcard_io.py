@@ -266,3 +266,36 @@ def test_export_filters(rolodex):
     assert rolodex("export --company acme").stdout.count("FN:John Roe") == 1
     assert rolodex("export --status customer").stdout.count("BEGIN:VCARD") == 1
     assert rolodex(["export", "--search", "roe"]).stdout.count("BEGIN:VCARD") == 1
+
+
+GOOGLE_CSV = (
+    "Name,Given Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value,"
+    "Phone 1 - Type,Phone 1 - Value,Organization 1 - Name,Organization 1 - Title\n"
+    "Jane Doe,Jane,Doe,* myContacts ::: vip,* Work ::: Home,jane@acme.example ::: "
+    "jane@home.example,Mobile,+1 555 0100,Acme Ltd,CTO\n"
+)
+
+
+def test_csv_import_and_export_round_trip(rolodex, tmp_path):
+    path = tmp_path / "google.csv"
+    path.write_text(GOOGLE_CSV)
+    result = rolodex(["import", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "1 new" in result.stderr
+    [jane] = rolodex("contact list -f json").json()
+    assert [e["address"] for e in jane["emails"]] == ["jane@acme.example", "jane@home.example"]
+    assert (jane["company"], jane["title"], jane["tags"]) == ("Acme Ltd", "CTO", ["vip"])
+    out = tmp_path / "out.csv"
+    assert rolodex(["export", "--format", "csv", "-o", str(out)]).exit_code == 0
+    assert "'+1 555 0100" in out.read_text()  # neutralised for spreadsheets
+    again = rolodex(["import", str(out)])
+    assert "0 new, 0 updated, 1 unchanged" in again.stderr, again.stderr
+
+
+def test_csv_with_a_map(rolodex, tmp_path):
+    path = tmp_path / "de.csv"
+    path.write_text("Name;E-Mail;Firma\nJane Doe;jane@acme.example;Acme GmbH\n")
+    result = rolodex(["import", str(path), "--map", "E-Mail=email,Firma=company"])
+    assert result.exit_code == 0, result.stderr
+    [jane] = rolodex("contact list -f json").json()
+    assert (jane["email"], jane["company"]) == ("jane@acme.example", "Acme GmbH")

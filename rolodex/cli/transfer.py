@@ -116,8 +116,9 @@ def import_(
         found, trouble = _parse(name, data, type_, encoding, mapping)
         items += found
         problems += trouble
-    report = import_items(state.db(), items, on_match=on_match, dry_run=dry_run,
-                          strict=strict, problems=problems)
+    with _progress(len(items)) as advance:
+        report = import_items(state.db(), items, on_match=on_match, dry_run=dry_run,
+                              strict=strict, problems=problems, progress=advance)
     summary = report.summary()
     if format == "json":
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -130,6 +131,30 @@ def import_(
             f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} "
             f"unchanged, {summary['skipped']} skipped, {summary['failed']} failed"
             + (" (dry run: nothing written)" if dry_run else ""))
+
+
+class _progress:
+    """A Rich progress bar on stderr for long imports at a terminal; otherwise nothing."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if self.total < PROGRESS_AT or not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress
+
+        from rolodex.cli._output import console
+
+        self.bar = Progress(console=console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("importing", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def export(

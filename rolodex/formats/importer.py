@@ -106,8 +106,9 @@ def _find(db: Database, data: ContactData, fresh: set[int]) -> tuple[int | None,
 
 def import_items(db: Database, items: list[Item], *, on_match: str = "update",
                  dry_run: bool = False, strict: bool = False, problems: list[Problem] = (),
-                 meaning=None) -> Report:
-    """Write what was read; ``meaning(record_or_data)`` compares contents (vCard's)."""
+                 meaning=None, progress=None) -> Report:
+    """Write what was read; ``meaning(record_or_data)`` compares contents (vCard's);
+    ``progress()`` is called after each item (a terminal's progress bar)."""
     from rolodex.formats.vcard import meaning as vcard_meaning
 
     meaning = meaning or vcard_meaning
@@ -123,6 +124,8 @@ def import_items(db: Database, items: list[Item], *, on_match: str = "update",
         with db.write(f"import {len(items)} contacts"):
             for item in items:
                 _one(db, item, report, on_match, strict, meaning, fresh)
+                if progress is not None:
+                    progress()
             if dry_run:
                 raise _Rollback
     except _Rollback:

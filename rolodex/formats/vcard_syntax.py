@@ -176,15 +176,14 @@ class _Reader:
         if pieces is not None:
             flush(start, pieces)
         if self.card is not None:
-            self.fail(f"card not closed (BEGIN:VCARD at line {self.card.line})")
+            self.fail(self.card, f"card not closed (BEGIN:VCARD at line {self.card.line})")
         if not self.cards and not self.errors and self.first_stray:
             self.errors.append(CardError(self.source, 1, self.first_stray,
                                          "no BEGIN:VCARD in this file: not a vCard"))
         return self.cards, self.errors
 
-    def fail(self, reason: str) -> None:
-        assert self.card is not None
-        self.errors.append(CardError(self.source, self.card.index, self.card.line, reason))
+    def fail(self, card: Card, reason: str) -> None:
+        self.errors.append(CardError(self.source, card.index, card.line, reason))
         self.card, self.problem = None, None
 
     def flush(self, start: int, pieces: list[str]) -> None:
@@ -202,7 +201,7 @@ class _Reader:
         if name in ("BEGIN", "END") and value.strip().upper() == "VCARD":
             if name == "BEGIN":
                 if card is not None:
-                    self.fail(f"card not closed: BEGIN:VCARD again at line {start}")
+                    self.fail(card, f"card not closed: BEGIN:VCARD again at line {start}")
                 self.index += 1
                 self.card, self.problem, self.stray = Card(None, [], self.index, start), None, 0
             elif card is None:
@@ -211,7 +210,7 @@ class _Reader:
                                              f"line {start}: END:VCARD without BEGIN:VCARD"))
                 self.stray = 0
             elif self.problem:
-                self.fail(self.problem)
+                self.fail(card, self.problem)
             else:
                 self.cards.append(card)
                 self.card = None
