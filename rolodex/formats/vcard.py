@@ -290,6 +290,8 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
     for group, props in fresh.items():
         if group not in present and group not in written and group != "kind":
             out.extend(props)
+    if not any(p.name == "FN" for p in out):
+        out.insert(0, Prop("FN", escape(c["name"])))  # required in 3.0 and 4.0
     return out
 
 

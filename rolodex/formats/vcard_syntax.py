@@ -166,6 +166,9 @@ class _Reader:
                 if pieces is not None:
                     flush(start, pieces)
                 pieces, start, qp = [line], number, None
+                if line[0] in "BbEe" and _CARD_EDGE.match(line):  # these take no continuation
+                    flush(start, pieces)
+                    pieces = None
             elif pieces is not None:  # broken folding: keep the text, unfolded as written
                 pieces.append(line)
             elif self.card is not None:
@@ -198,7 +201,7 @@ class _Reader:
         name = name.upper()
         value = text[head.end():]
         card = self.card
-        if name in ("BEGIN", "END") and value.strip().upper() == "VCARD":
+        if name in ("BEGIN", "END") and group is None and value.strip().upper() == "VCARD":
             if name == "BEGIN":
                 if card is not None:
                     self.fail(card, f"card not closed: BEGIN:VCARD again at line {start}")
