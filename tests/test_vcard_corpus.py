@@ -74,7 +74,11 @@ def test_valid_files_round_trip(rolodex, row, tmp_path, monkeypatch):
     for contact in expected:
         match = [p for p in first.values() if p[0] == contact.name]
         assert match, f"{contact.name} was not imported"
-        assert any(sorted(e.address.lower() for e in contact.emails) == m[1] for m in match)
+        want = (sorted(e.address.lower() for e in contact.emails),
+                sorted(p.number for p in contact.phones),
+                contact.birthday.iso() if contact.birthday else None,
+                contact.anniversary.iso() if contact.anniversary else None)
+        assert any(tuple(m[1:]) == want for m in match), (contact.name, want, match)
     exported = tmp_path / "out.vcf"
     assert rolodex(["export", "-o", str(exported)]).exit_code == 0
     if row["parses_vobject"].startswith("yes"):

@@ -189,7 +189,8 @@ def _create(db: Database, data: ContactData, meaning) -> int:
         "prefix", "first_name", "middle_name", "last_name", "suffix", "nickname", "title",
         "department", "birthday", "anniversary", "notes") if getattr(data, k) is not None}
     contact_id = contacts.add_contact(
-        db, data.name, details=_details(data), tags=data.tags, fields=data.fields,
+        db, data.name, details=_details(data), keep_duplicates=True, tags=data.tags,
+        fields=data.fields,
         uid=data.uid or stable_uid(data), company_id=company_id, **values)
     kept = _kept(data)
     if kept:

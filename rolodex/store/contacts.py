@@ -56,9 +56,14 @@ def _check_scalars(db: Database, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_contact(db: Database, name: str, *, details: Sequence[Detail] = (), tags: list[str] = (),
+                keep_duplicates: bool = False,
                 fields: dict[str, str] | None = None, uid: str | None = None,
                 **values: Any) -> int:
-    """Create a contact from a name as typed (``Dr. Jane Doe``) and optional details."""
+    """Create a contact from a name as typed (``Dr. Jane Doe``) and optional details.
+
+    Details typed twice are merged, unless ``keep_duplicates`` (an import keeps a card's
+    three TEL lines with one number as three, so the card can be written back as it was).
+    """
     display = records.clean(name)
     if not display:
         raise InvalidInput("a contact needs a name")
@@ -73,8 +78,13 @@ def add_contact(db: Database, name: str, *, details: Sequence[Detail] = (), tags
             "uid": uid or records.new_uid(), **row, **_name_keys(display, row),
             "created": stamp, "updated": stamp,
         })
-        for item in details:
-            detail_rows.add(db, contact_id, item)
+        if keep_duplicates:
+            for kind in dict.fromkeys(type(item) for item in details):
+                detail_rows.replace(db, contact_id, kind,
+                                    [i for i in details if type(i) is kind])
+        else:
+            for item in details:
+                detail_rows.add(db, contact_id, item)
         records.add_tags(db, "contact", contact_id, tags)
         for key, value in (fields or {}).items():
             records.set_field(db, "contact", contact_id, key, value)

@@ -36,7 +36,10 @@ def _same(item: Detail, row: Any) -> bool:
     if isinstance(item, Email):
         return fold(row["address"]) == fold(item.address)
     if isinstance(item, Phone):
-        return phone_digits(row["number"]) == phone_digits(item.number)
+        digits = phone_digits(item.number)
+        if not digits:  # "BusinessPhone", "ask reception": compare the text itself
+            return row["number"] == item.number
+        return phone_digits(row["number"]) == digits
     if isinstance(item, Url):
         return row["url"] == item.url
     return all(fold(row[k]) == fold(getattr(item, k))
