@@ -206,5 +206,6 @@ class ContactData:
     urls: list[Url] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
+    relations: list[tuple[str, str]] = field(default_factory=list)  # (kind, uid or name)
     is_company: bool = False
     extra: object | None = None

@@ -299,3 +299,19 @@ def test_csv_with_a_map(rolodex, tmp_path):
     assert result.exit_code == 0, result.stderr
     [jane] = rolodex("contact list -f json").json()
     assert (jane["email"], jane["company"]) == ("jane@acme.example", "Acme GmbH")
+
+
+def test_related_people_become_relationships(rolodex):
+    cards = ("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:John Roe\r\nUID:john-1\r\nEND:VCARD\r\n"
+             "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jane Doe\r\nUID:jane-1\r\n"
+             "RELATED;TYPE=spouse:urn:uuid:john-1\r\nEND:VCARD\r\n"
+             "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Poe\r\n"
+             "item1.X-ABRELATEDNAMES:Bob Poe\r\nitem1.X-ABLabel:_$!<Spouse>!$_\r\n"
+             "END:VCARD\r\n")
+    assert rolodex(["import", "-"], input=cards).exit_code == 0
+    jane = rolodex("contact show jane -f json").json()
+    assert [(r["kind"], r["name"]) for r in jane["relationships"]] == [("spouse", "John Roe")]
+    ann = rolodex("contact show ann -f json").json()
+    assert [(r["kind"], r["name"], r["contact_id"]) for r in ann["relationships"]] == [
+        ("spouse", "Bob Poe", None)]
+    assert "item1.X-ABLABEL:_$!<Spouse>!$_" in rolodex("export").stdout

@@ -195,6 +195,12 @@ def _create(db: Database, data: ContactData, meaning) -> int:
     kept = _kept(data)
     if kept:
         cards.keep(db, contact_id, kept)
+    for kind, other in data.relations:
+        row = db.execute("SELECT id FROM contacts WHERE uid = ?", (other,)).fetchone()
+        if row and row[0] != contact_id:
+            contacts.link(db, contact_id, kind, other_id=row[0])
+        elif not row:
+            contacts.link(db, contact_id, kind, other_name=other)
     return contact_id
 
 

@@ -141,8 +141,32 @@ def to_contact(card: Card) -> ContactData | None:
         key = (param(prop, "NAME") or [""])[0]
         if key:
             data.fields[key] = unescape(prop.value)
+    data.relations = _relations(card.props)
     data.extra = KeptCard(card.version or "3.0", card.props, meaning(data))
     return data
+
+
+_APPLE_LABEL = re.compile(r"^_\$!<(?P<label>.*)>!\$_$")
+
+
+def _relations(props: list[Prop]) -> list[tuple[str, str]]:
+    """RELATED (4.0) and Apple/Google X-ABRELATEDNAMES, whose kind is the X-ABLabel of the
+    same ``itemN.`` group (``_$!<Spouse>!$_`` is Apple's spelling of a built-in label)."""
+    labels = {p.group.lower(): unescape(p.value) for p in props
+              if p.name == "X-ABLABEL" and p.group}
+    out = []
+    for prop in props:
+        value = unescape(prop.value).strip()
+        if not value:
+            continue
+        if prop.name == "RELATED":
+            kind = next((t.lower() for t in param(prop, "TYPE")), "related")
+            out.append((kind, value.removeprefix("urn:uuid:")))
+        elif prop.name == "X-ABRELATEDNAMES":
+            label = labels.get((prop.group or "").lower(), "related")
+            match = _APPLE_LABEL.match(label)
+            out.append(((match["label"] if match else label).lower() or "related", value))
+    return out
 
 
 def _address(prop: Prop) -> Address:
