@@ -32,15 +32,14 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from typing import TextIO
 
 from rolodex.dates import PartialDate, now, parse_partial_date
 from rolodex.errors import FileError, InvalidInput, RolodexError
+from rolodex.formats.csv_export import EXPORT_HEADER, unneutralise
 from rolodex.models import (
     Address,
     ContactData,
     Email,
-    join_labelled,
     join_name,
     parse_address,
     parse_email,
@@ -49,10 +48,6 @@ from rolodex.models import (
     split_labelled,
 )
 
-EXPORT_HEADER = ("uid", "name", "prefix", "first_name", "middle_name", "last_name", "suffix",
-                 "nickname", "company", "department", "title", "email", "emails", "phone",
-                 "phones", "address", "url", "birthday", "anniversary", "tags", "status",
-                 "source", "owner", "notes", "created", "updated")
 TARGETS = ("name", "prefix", "first_name", "middle_name", "last_name", "suffix", "nickname",
            "company", "department", "title", "email", "phone", "mobile", "address", "url",
            "notes", "tags", "birthday", "anniversary", "uid", "ignore")
@@ -61,7 +56,6 @@ _SCALARS = ("name", "prefix", "first_name", "middle_name", "last_name", "suffix"
 _NAMING = {"name", "first_name", "middle_name", "last_name", "email", "email_one"}
 _STREET_PARTS = ("pobox", "extended", "street", "street2", "street3")
 _ADDRESS_PARTS = {*_STREET_PARTS, "city", "region", "postcode", "country", "formatted"}
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _SPECIAL_DOMAINS = {"invalid", "localhost", "test", "example"}
 _LOOSE_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@(?P<domain>[A-Za-z0-9-]+)$")
 # Google's own groups, not the user's: every contact is in My Contacts, and starred is the
@@ -94,21 +88,6 @@ class _Col:
 
 class _Skip(Exception):
     """Why the current row cannot be imported; becomes a RowError."""
-
-
-def neutralise(cell: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would run as a formula (OWASP CSV injection).
-
-    Phone numbers like ``+1 555`` get it too: a spreadsheet-safe export is the choice, and
-    rolodex reads its own export back exactly. Cells already starting with apostrophes
-    before such a character get one more, so stripping one on reading is always exact.
-    """
-    return "'" + cell if _FORMULA.match(cell) else cell
-
-
-def _unneutralise(cell: str) -> str:
-    """The inverse of neutralise, for rolodex's own export only."""
-    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell[1:]) else cell
 
 
 def parse_map(text: str) -> dict[str, str]:
@@ -400,7 +379,7 @@ def _contact(headers: list[str], cols: list[_Col | None], cells: list[str], fmt:
     labels = {c.group: re.split(_SPLIT["multi"], cell.strip())
               for c, cell in zip(cols, cells, strict=False) if c and c.target == "label"}
     for i, (header, col, cell) in enumerate(zip(headers, cols, cells, strict=False)):
-        raw = _unneutralise(cell) if fmt == "rolodex" else cell
+        raw = unneutralise(cell) if fmt == "rolodex" else cell
         value = raw.strip()
         target = col.target if col else "field"
         if not value or target in ("ignore", "label"):
@@ -501,37 +480,3 @@ def read_contacts_csv(data: bytes, *, source: str = "-", encoding: str | None = 
         except _Skip as exc:
             errors.append(RowError(source, start, str(exc)))
     return contacts, errors
-
-
-def _cell(record: dict, column: str) -> str:
-    """One export cell from a contact JSON record."""
-    value = record.get(column)
-    if column in ("emails", "phones", "url"):
-        items, key = record.get("urls" if column == "url" else column) or [], {
-            "emails": "address", "phones": "number", "url": "url"}[column]
-        return " ::: ".join(join_labelled(i[key], i.get("label"), bool(i.get("preferred")))
-                            for i in items)
-    if column in ("email", "phone") and not value:
-        items = record.get(f"{column}s") or []
-        best = next((i for i in items if i.get("preferred")), items[0] if items else None)
-        value = best and best["address" if column == "email" else "number"]
-    if column == "address":
-        items = record.get("addresses") or []
-        best = next((i for i in items if i.get("preferred")), items[0] if items else None)
-        keys = ("street", "locality", "region", "postcode", "country")
-        return ", ".join(best.get(k) or "" for k in keys) if best else ""
-    if column == "tags":
-        return " ::: ".join(value or [])
-    return "" if value is None else str(value)
-
-
-def write_contacts_csv(contacts: list[dict], out: TextIO) -> None:
-    """Contact JSON records as CSV, one row each, with rolodex's fixed header and then one
-    ``custom:KEY`` column per custom field, so the file reads back without loss."""
-    custom = sorted({k for c in contacts for k in (c.get("custom") or {})}, key=str.casefold)
-    writer = csv.writer(out)
-    writer.writerow([neutralise(h) for h in [*EXPORT_HEADER, *(f"custom:{k}" for k in custom)]])
-    for record in contacts:
-        row = [_cell(record, column) for column in EXPORT_HEADER]
-        row += [str((record.get("custom") or {}).get(k) or "") for k in custom]
-        writer.writerow([neutralise(cell) for cell in row])

@@ -100,6 +100,6 @@ def _to_folder(db: Database, ids: list[int], folder: Path, version: str | None,
 
 
 def write_csv(db: Database, ids: list[int], out: TextIO) -> None:
-    from rolodex.formats.contacts_csv import write_contacts_csv
+    from rolodex.formats.csv_export import write_contacts_csv
 
     write_contacts_csv([record for record, _ in _records(db, ids)], out)

@@ -142,15 +142,7 @@ def _set_exception(db: Database, event_id: int, original: str, start: str | None
 
 
 def contacts_of(db: Database, event_ids: list[int]) -> dict[int, list[dict]]:
-    out: dict[int, list[dict]] = {i: [] for i in event_ids}
-    for chunk in records.chunks(event_ids):
-        rows = db.execute(
-            f"SELECT ec.event_id, c.id, c.display_name FROM event_contacts ec JOIN contacts c"
-            f" ON c.id = ec.contact_id WHERE ec.event_id IN ({', '.join('?' * len(chunk))})"
-            f" ORDER BY ec.id", chunk)
-        for event_id, contact_id, name in rows:
-            out[event_id].append({"id": contact_id, "name": name})
-    return out
+    return records.linked_contacts(db, "event_contacts", "event_id", event_ids)
 
 
 def fetch(db: Database, ids: list[int]) -> list[dict[str, Any]]:

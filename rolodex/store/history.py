@@ -104,7 +104,8 @@ def list_entries(db: Database, *, contact_ids: Sequence[int] | None = None,
         sql += " LIMIT ?"
         params.append(limit)
     rows = db.query(sql, params)
-    people = _people(db, [r["id"] for r in rows])
+    people = records.linked_contacts(db, "interaction_contacts", "interaction_id",
+                                     [r["id"] for r in rows])
     return [{
         "id": r["id"], "uid": r["uid"], "kind": r["kind"], "at": r["at"], "text": r["text"],
         "outcome": r["outcome"], "direction": r["direction"],
@@ -112,18 +113,6 @@ def list_entries(db: Database, *, contact_ids: Sequence[int] | None = None,
         "company": r["company"], "company_id": r["company_id"], "task_id": r["task_id"],
         "user": r["user"],
     } for r in rows]
-
-
-def _people(db: Database, ids: list[int]) -> dict[int, list[dict]]:
-    out: dict[int, list[dict]] = {}
-    for chunk in records.chunks(ids):
-        rows = db.execute(
-            f"SELECT ic.interaction_id, c.id, c.display_name FROM interaction_contacts ic"
-            f" JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id IN"
-            f" ({', '.join('?' * len(chunk))}) ORDER BY ic.id", chunk)
-        for interaction_id, contact_id, name in rows:
-            out.setdefault(interaction_id, []).append({"id": contact_id, "name": name})
-    return out
 
 
 def last_contacted(db: Database, contact_ids: list[int]) -> dict[int, str | None]:

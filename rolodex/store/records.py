@@ -110,6 +110,21 @@ def fields_of(db: Database, kind: str, ids: list[int]) -> dict[int, dict[str, st
     return out
 
 
+def linked_contacts(db: Database, link_table: str, owner: str,
+                    ids: list[int]) -> dict[int, list[dict]]:
+    """``[{id, name}]`` of the contacts linked to each record (a task, an event, a history
+    entry) through ``link_table``, in the order they were linked."""
+    out: dict[int, list[dict]] = {i: [] for i in ids}
+    for chunk in chunks(ids):
+        rows = db.execute(
+            f"SELECT l.{owner}, c.id, c.display_name FROM {link_table} l JOIN contacts c"
+            f" ON c.id = l.contact_id WHERE l.{owner} IN ({', '.join('?' * len(chunk))})"
+            f" ORDER BY l.id", chunk)
+        for owner_id, contact_id, name in rows:
+            out[owner_id].append({"id": contact_id, "name": name})
+    return out
+
+
 def chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
     """Slices small enough for SQLite's bound-parameter limit."""
     for start in range(0, len(ids), size):

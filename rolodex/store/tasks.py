@@ -64,15 +64,7 @@ def add_task(db: Database, title: str, *, contact_ids: Sequence[int] = (),
 
 
 def contacts_of(db: Database, task_ids: list[int]) -> dict[int, list[dict]]:
-    out: dict[int, list[dict]] = {i: [] for i in task_ids}
-    for chunk in records.chunks(task_ids):
-        rows = db.execute(
-            f"SELECT tc.task_id, c.id, c.display_name FROM task_contacts tc JOIN contacts c"
-            f" ON c.id = tc.contact_id WHERE tc.task_id IN ({', '.join('?' * len(chunk))})"
-            f" ORDER BY tc.id", chunk)
-        for task_id, contact_id, name in rows:
-            out[task_id].append({"id": contact_id, "name": name})
-    return out
+    return records.linked_contacts(db, "task_contacts", "task_id", task_ids)
 
 
 def update_task(db: Database, task_id: int, values: dict[str, Any], *,
