@@ -310,8 +310,31 @@ def m003_cards_and_mail(db: SqliteUtilsDatabase) -> None:
         )""")
 
 
+M004_SCHEMA = """
+ALTER TABLE events ADD COLUMN categories TEXT;
+ALTER TABLE events ADD COLUMN alarms TEXT;
+ALTER TABLE events ADD COLUMN rdates TEXT;
+ALTER TABLE events ADD COLUMN status TEXT;
+ALTER TABLE events ADD COLUMN raw TEXT;
+ALTER TABLE event_exceptions ADD COLUMN title TEXT;
+ALTER TABLE event_exceptions ADD COLUMN location TEXT;
+ALTER TABLE tasks ADD COLUMN categories TEXT;
+ALTER TABLE tasks ADD COLUMN raw TEXT
+"""
+
+
+def m004_calendar_fidelity(db: SqliteUtilsDatabase) -> None:
+    """What iCalendar files carry beyond rolodex's first calendar: categories, reminders
+    (minutes before the start, as JSON), extra dates (RDATE), the event's STATUS, changed
+    titles and places of single occurrences, and the properties rolodex does not model
+    (``raw``: iCalendar content lines, written back on export)."""
+    for statement in M004_SCHEMA.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
-    m001_initial, m002_time_management, m003_cards_and_mail,
+    m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 
