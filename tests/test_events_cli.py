@@ -295,7 +295,8 @@ def test_skip_removes_one_occurrence(rolodex, sync):
         "2027-03-15T15:15:00Z", "2027-03-29T14:15:00Z", "2027-04-05T14:15:00Z"]
     exceptions = show(rolodex, sync)["exceptions"]
     assert exceptions == [{"original": "2027-03-22T15:15:00Z", "start": None, "end": None,
-                           "cancelled": True}]
+                           "cancelled": True, "title": None,
+                           "location": None}]
 
 
 def test_skip_after_the_clock_change(rolodex, sync):

@@ -6,6 +6,7 @@ A timed event keeps its start as a UTC instant plus the zone it recurs in, so a 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -30,10 +31,33 @@ def _check_span(start: date | datetime, end: date | datetime) -> None:
         raise InvalidInput("an event must end after it starts")
 
 
+EXTRA = ("categories", "alarms", "rdates", "status", "raw")  # kept for iCalendar files
+
+
+def _extra(values: dict[str, Any]) -> dict[str, Any]:
+    """categories (strings), alarms (minutes before the start), rdates (dates or aware
+    times) as JSON; status and raw (unmodelled iCalendar lines) as text."""
+    out = {}
+    for key in EXTRA:
+        if key not in values:
+            continue
+        value = values[key]
+        if key == "rdates" and value:
+            value = [when.encode(v) for v in value]
+        if key in ("categories", "alarms", "rdates"):
+            value = json.dumps(list(value)) if value else None
+        out[key] = value or None
+    return out
+
+
 def add_event(db: Database, title: str, *, start: date | datetime, end: date | datetime,
               tz: str | None = None, rrule: str | None = None, location: str | None = None,
-              notes: str | None = None, contact_ids: Sequence[int] = ()) -> int:
-    """Create an event; ``start``/``end`` are dates (all-day, end exclusive) or aware times."""
+              notes: str | None = None, contact_ids: Sequence[int] = (),
+              uid: str | None = None, **extra: Any) -> int:
+    """Create an event; ``start``/``end`` are dates (all-day, end exclusive) or aware times.
+
+    ``extra`` takes the iCalendar fields of EXTRA (see ``_extra``).
+    """
     title = records.clean(title) or ""
     if not title:
         raise InvalidInput("an event needs a title")
@@ -41,11 +65,11 @@ def add_event(db: Database, title: str, *, start: date | datetime, end: date | d
     stamp = records.timestamp()
     with db.write(f"add event {title}"):
         event_id = journal.insert(db, "events", {
-            "uid": records.new_uid(), "title": title, "start": when.encode(start),
+            "uid": uid or records.new_uid(), "title": title, "start": when.encode(start),
             "end": when.encode(end), "all_day": int(not isinstance(start, datetime)),
             "tz": tz if isinstance(start, datetime) else None, "rrule": rrule,
             "location": records.clean(location), "notes": records.clean(notes),
-            "created": stamp, "updated": stamp})
+            **_extra(extra), "created": stamp, "updated": stamp})
         for contact_id in dict.fromkeys(contact_ids):
             journal.insert(db, "event_contacts", {"event_id": event_id,
                                                   "contact_id": contact_id})
@@ -55,7 +79,8 @@ def add_event(db: Database, title: str, *, start: date | datetime, end: date | d
 def update_event(db: Database, event_id: int, values: dict[str, Any], *,
                  add_contacts: Sequence[int] = (), remove_contacts: Sequence[int] = ()) -> None:
     old = get_row(db, event_id)
-    row = dict(values)
+    row = {k: v for k, v in values.items() if k not in EXTRA}
+    row.update(_extra(values))
     if "start" in row or "end" in row:
         start = row.get("start", when.decode(old["start"]))
         end = row.get("end", when.decode(old["end"]))
@@ -113,7 +138,7 @@ def skip(db: Database, event_id: int, day: date, tz: tzinfo) -> None:
     """Cancel the occurrence of a recurring event on local ``day``."""
     event = get_row(db, event_id)
     original = when.encode(_nominal(db, event, day, tz))
-    _set_exception(db, event_id, original, None, None)
+    set_exception(db, event_id, original, None, None)
 
 
 def move(db: Database, event_id: int, day: date, new_start: date | datetime,
@@ -124,20 +149,24 @@ def move(db: Database, event_id: int, day: date, new_start: date | datetime,
     if isinstance(new_start, datetime) != bool(not event["all_day"]):
         raise InvalidInput("give a time for a timed event and a date for an all-day one")
     original = when.encode(_nominal(db, event, day, tz))
-    _set_exception(db, event_id, original, when.encode(new_start),
+    set_exception(db, event_id, original, when.encode(new_start),
                    when.encode(new_start + length))
 
 
-def _set_exception(db: Database, event_id: int, original: str, start: str | None,
-                   end: str | None) -> None:
+def set_exception(db: Database, event_id: int, original: str, start: str | None,
+                  end: str | None, **changed: str | None) -> None:
+    """Record one changed occurrence (by its nominal start, encoded): moved to start/end,
+    cancelled when ``start`` is None; ``changed`` may give its own title or location."""
     existing = db.execute("SELECT id FROM event_exceptions WHERE event_id = ? AND original = ?",
                           (event_id, original)).fetchone()
     with db.write(f"change occurrence of event #{event_id}"):
+        values = {"start": start, "end": end, **{k: changed.get(k) for k in ("title",
+                                                                              "location")}}
         if existing:
-            journal.update(db, "event_exceptions", existing[0], {"start": start, "end": end})
+            journal.update(db, "event_exceptions", existing[0], values)
         else:
             journal.insert(db, "event_exceptions", {"event_id": event_id, "original": original,
-                                                    "start": start, "end": end})
+                                                    **values})
         journal.update(db, "events", event_id, {"updated": records.timestamp()})
 
 
@@ -155,11 +184,20 @@ def fetch(db: Database, ids: list[int]) -> list[dict[str, Any]]:
     for chunk in records.chunks(ids):
         for r in db.execute(f"SELECT * FROM event_exceptions WHERE event_id IN"
                             f" ({', '.join('?' * len(chunk))}) ORDER BY original", chunk):
-            exceptions[r["event_id"]].append({"original": r["original"], "start": r["start"],
-                                              "end": r["end"], "cancelled": r["start"] is None})
+            exceptions[r["event_id"]].append({
+                "original": r["original"], "start": r["start"], "end": r["end"],
+                "cancelled": r["start"] is None, "title": r["title"],
+                "location": r["location"]})
     return [{**_base(rows[i], people[i]), "notes": rows[i]["notes"],
-             "exceptions": exceptions[i], "created": rows[i]["created"],
-             "updated": rows[i]["updated"]} for i in ids]
+             "exceptions": exceptions[i], **_read_extra(rows[i]),
+             "created": rows[i]["created"], "updated": rows[i]["updated"]} for i in ids]
+
+
+def _read_extra(row: Any) -> dict[str, Any]:
+    return {"categories": json.loads(row["categories"] or "[]"),
+            "alarms": json.loads(row["alarms"] or "[]"),
+            "rdates": json.loads(row["rdates"] or "[]"), "status": row["status"],
+            "raw": row["raw"]}
 
 
 def _base(row: Any, people: list[dict]) -> dict[str, Any]:

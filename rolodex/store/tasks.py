@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -13,6 +14,7 @@ from rolodex.store import history, journal, records, when
 from rolodex.store.db import Database
 
 PRIORITIES = ("low", "normal", "high")
+STATUSES = ("open", "done", "cancelled")
 KINDS = ("todo", "call", "meeting", "email")
 # The history kind a completed task is recorded as.
 HISTORY_KIND = {"call": "call", "meeting": "meeting", "email": "email", "todo": "note"}
@@ -33,6 +35,12 @@ def _check(values: dict[str, Any]) -> dict[str, Any]:
                            hint=f"use one of: {', '.join(KINDS)}")
     if "due" in out:
         out["due"] = when.encode(out["due"])
+    if "categories" in out:
+        out["categories"] = json.dumps(list(out["categories"])) if out["categories"] else None
+    if "completed" in out and isinstance(out["completed"], datetime):
+        out["completed"] = to_utc_iso(out["completed"])
+    if out.get("status") is not None and out["status"] not in STATUSES:
+        raise InvalidInput(f"unknown task status '{out['status']}'")
     return out
 
 
@@ -46,7 +54,9 @@ def get_row(db: Database, task_id: int) -> Any:
 def add_task(db: Database, title: str, *, contact_ids: Sequence[int] = (),
              due: date | datetime | None = None, priority: str = "normal", kind: str = "todo",
              rrule: str | None = None, notes: str | None = None, owner: str | None = None,
-             previous_id: int | None = None, series_start: str | None = None) -> int:
+             previous_id: int | None = None, series_start: str | None = None,
+             uid: str | None = None, categories: Sequence[str] = (), raw: str | None = None
+             ) -> int:
     """Create an open task for some contacts; a repeating one needs a due date."""
     if rrule and due is None:
         raise InvalidInput("a repeating task needs --due: the first time it is due")
@@ -54,7 +64,8 @@ def add_task(db: Database, title: str, *, contact_ids: Sequence[int] = (),
     stamp = records.timestamp()
     with db.write(f"add task {row['title']}"):
         task_id = journal.insert(db, "tasks", {
-            "uid": records.new_uid(), **row, "status": "open", "rrule": rrule,
+            "uid": uid or records.new_uid(), **row, "status": "open", "rrule": rrule,
+            "categories": json.dumps(list(categories)) if categories else None, "raw": raw,
             "series_start": series_start or (row["due"] if rrule else None),
             "notes": records.clean(notes), "owner": records.clean(owner),
             "previous_id": previous_id, "created": stamp, "updated": stamp})
@@ -204,7 +215,8 @@ def list_ids(db: Database, *, status: str | None = "open", first: date | None = 
 
 
 KEYS = ("id", "uid", "title", "kind", "due", "all_day", "status", "priority", "overdue",
-        "rrule", "contacts", "notes", "owner", "completed", "previous_id", "created", "updated")
+        "rrule", "contacts", "notes", "owner", "completed", "previous_id", "categories",
+        "created", "updated")
 
 
 def fetch(db: Database, ids: list[int], *, tz: tzinfo) -> list[dict[str, Any]]:
@@ -232,7 +244,8 @@ def _shape(row: Any, people: list[dict], current: datetime, tz: tzinfo) -> dict[
         "status": row["status"], "priority": row["priority"], "overdue": overdue,
         "rrule": row["rrule"], "contacts": people, "notes": row["notes"],
         "owner": row["owner"], "completed": row["completed"],
-        "previous_id": row["previous_id"], "created": row["created"],
+        "previous_id": row["previous_id"],
+        "categories": json.loads(row["categories"] or "[]"), "created": row["created"],
         "updated": row["updated"],
     }
 
