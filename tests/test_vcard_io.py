@@ -315,3 +315,18 @@ def test_related_people_become_relationships(rolodex):
     assert [(r["kind"], r["name"], r["contact_id"]) for r in ann["relationships"]] == [
         ("spouse", "Bob Poe", None)]
     assert "item1.X-ABLABEL:_$!<Spouse>!$_" in rolodex("export").stdout
+
+
+def test_organisation_cards_round_trip_as_companies(rolodex):
+    card = ("BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Acme Ltd\r\nORG:Acme Ltd\r\n"
+            "EMAIL:info@acme.example\r\nUID:acme-1\r\nEND:VCARD\r\n")
+    assert rolodex(["import", "-"], input=card).exit_code == 0
+    [acme] = rolodex("company list -f json").json()
+    assert (acme["name"], acme["email"], acme["uid"]) == ("Acme Ltd", "info@acme.example",
+                                                          "acme-1")
+    assert rolodex("contact list -f json").json() == []
+    exported = rolodex("export --vcard-version 4.0").stdout
+    assert "KIND:org" in exported and "UID:acme-1" in exported
+    again = rolodex(["import", "-"], input=exported)
+    assert "0 new, 0 updated, 1 unchanged" in again.stderr
+    assert "KIND:org" not in rolodex("export --tag none").stdout

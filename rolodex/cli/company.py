@@ -50,7 +50,8 @@ def add(
     """
     db = state.db()
     company_id = companies.add_company(
-        db, name, tags=tag or [], fields={k: v for k, v in parse_fields(field).items() if v},
+        db, name, tags=tag or [], as_card=True,
+        fields={k: v for k, v in parse_fields(field).items() if v},
         **_values(domain=domain, industry=industry, kind=kind, phone=phone, email=email,
                   address=address, website=website, notes=note))
     print(company_id)

@@ -133,13 +133,22 @@ def calendar(
     week: Annotated[bool, typer.Option("--week", help="One week (Monday to Sunday).")] = False,
     month: Annotated[bool, typer.Option("--month", help="One month (the default).")] = False,
     format: FormatOption = Format.table,
+    output: Annotated[str, typer.Option(
+        "--output", "-o", metavar="FILE|-", help="With 'feed': where to write the .ics.")]
+    = "-",
 ) -> None:
     """A calendar grid of events and due tasks; overlapping events are marked '!'.
+    'rolodex calendar feed -o FILE' writes one .ics of the next 90 days (events, tasks,
+    follow-ups, birthdays) for a calendar app to subscribe to.
 
     Example: rolodex calendar --week "next monday"
     """
     from rolodex.reports.agenda import agenda as build
 
+    if when == "feed":
+        from rolodex.cli._calendar_io import feed
+
+        return feed(output)
     if day + week + month > 1:
         raise InvalidInput("choose one of --day, --week, --month")
     anchor = state.today()

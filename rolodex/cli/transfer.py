@@ -26,9 +26,9 @@ def _read_sources(path: str) -> list[tuple[str, bytes]]:
     try:
         if target.is_dir():
             files = sorted(p for p in target.iterdir()
-                           if p.suffix.lower() in (".vcf", ".vcard") and p.is_file())
+                           if p.suffix.lower() in (".vcf", ".vcard", ".ics") and p.is_file())
             if not files:
-                raise FileError(f"{target}: no .vcf files in this folder")
+                raise FileError(f"{target}: no .vcf or .ics files in this folder")
             return [(str(p), p.read_bytes()) for p in files]
         return [(str(target), target.read_bytes())]
     except OSError as exc:
@@ -67,8 +67,8 @@ def import_(
                                         help="A .vcf or .csv file, a folder of .vcf files "
                                         "(a vdir), or - for stdin.")],
     type_: Annotated[str | None, typer.Option(
-        "--type", metavar="vcard|csv", help="What the input is (default: from the name or "
-        "the content).")] = None,
+        "--type", metavar="vcard|csv|ical", help="What the input is (default: from the name "
+        "or the content).")] = None,
     encoding: Annotated[str | None, typer.Option(
         "--encoding", help="The file's encoding when it is not UTF-8, e.g. cp1252.")] = None,
     map_: Annotated[str | None, typer.Option(
@@ -84,8 +84,12 @@ def import_(
                                          "bad card.")] = False,
     format: Annotated[str, typer.Option("--format", "-f", metavar="table|json",
                                         help="json prints the summary on stdout.")] = "table",
+    create_contacts: Annotated[bool, typer.Option(
+        "--create-contacts", help="iCalendar: add attendees rolodex does not know as "
+        "contacts (default: list them).")] = False,
 ) -> None:
-    """Import contacts from vCard (2.1, 3.0, 4.0) or CSV (Google, Outlook, Thunderbird...).
+    """Import contacts from vCard (2.1, 3.0, 4.0) or CSV (Google, Outlook, Thunderbird...),
+    and events and tasks from iCalendar (.ics).
 
     One transaction: what the summary reports is what was written. Cards that cannot be
     read are skipped and listed (or, with --strict, nothing is imported). Importing the
@@ -93,10 +97,10 @@ def import_(
 
     Example: rolodex import ~/contacts.vcf --dry-run
     """
-    from rolodex.formats.importer import import_items
+    from rolodex.formats.importer import import_items, sniff_format
 
-    if type_ not in (None, "vcard", "csv"):
-        raise InvalidInput(f"--type is vcard or csv, not '{type_}'")
+    if type_ not in (None, "vcard", "csv", "ical"):
+        raise InvalidInput(f"--type is vcard, csv or ical, not '{type_}'")
     if format not in ("table", "json"):
         raise InvalidInput(f"--format is table or json, not '{format}'")
     if encoding:
@@ -112,16 +116,30 @@ def import_(
 
         mapping = parse_map(map_)
     items, problems = [], []
+    calendars = []
     for name, data in _read_sources(path):
+        if (type_ or sniff_format(name, data)) == "ical":
+            calendars.append((name, data))
+            continue
         found, trouble = _parse(name, data, type_, encoding, mapping)
         items += found
         problems += trouble
+    calendar = None
+    if calendars:
+        from rolodex.cli._calendar_io import import_calendars
+
+        calendar = import_calendars(calendars, dry_run=dry_run, strict=strict,
+                                    create_contacts=create_contacts)
+        if not items and not problems:
+            if format == "json":
+                print(json.dumps(calendar, ensure_ascii=False, indent=2))
+            return
     with _progress(len(items)) as advance:
         report = import_items(state.db(), items, on_match=on_match, dry_run=dry_run,
                               strict=strict, problems=problems, progress=advance)
     summary = report.summary()
     if format == "json":
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        print(json.dumps({**summary, "calendar": calendar}, ensure_ascii=False, indent=2))
     for problem in report.failed:
         message(f"  skipped {problem.source}: card {problem.index}, line {problem.line}: "
                 f"{problem.reason}")
@@ -158,8 +176,8 @@ class _progress:
 
 
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", metavar="vcard|csv",
-                                        help="vcard or csv.")] = "vcard",
+    format: Annotated[str, typer.Option("--format", "-f", metavar="vcard|csv|ical",
+                                        help="vcard, csv or ical.")] = "vcard",
     vcard_version: Annotated[str | None, typer.Option(
         "--vcard-version", metavar="3.0|4.0", help="Write every card in this version "
         "(default: each imported card keeps its own; new ones use 'vcard.version').")]
@@ -173,8 +191,16 @@ def export(
     status: Annotated[str | None, typer.Option("--status")] = None,
     search: Annotated[str | None, typer.Option("--search", help="Only contacts matching "
                                                "this search.")] = None,
+    what: Annotated[str, typer.Option(
+        "--what", metavar="events,tasks,birthdays,followups",
+        help="iCalendar: which items (default: all four).")] = "events,tasks,birthdays,followups",
+    from_: Annotated[str | None, typer.Option("--from", metavar="WHEN",
+                                              help="iCalendar: first day.")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="WHEN",
+                                           help="iCalendar: last day.")] = None,
 ) -> None:
-    """Export contacts as vCard or CSV, to stdout, a file or a folder of .vcf files.
+    """Export contacts as vCard or CSV, or events, tasks, birthdays and follow-ups as
+    iCalendar; to stdout, a file, or a folder (one file per item).
 
     Example: rolodex export --format vcard --tag vip -o vip.vcf
     """
@@ -183,9 +209,12 @@ def export(
     from rolodex.store.refs import resolve_company
     from rolodex.store.search import search_contacts
 
+    if format == "ical":
+        from rolodex.cli._calendar_io import export_calendar
+
+        return export_calendar(output, what, from_, to)
     if format not in ("vcard", "csv"):
-        raise InvalidInput(f"--format is vcard or csv, not '{format}'",
-                           hint="calendars come with the iCalendar export")
+        raise InvalidInput(f"--format is vcard, csv or ical, not '{format}'")
     if vcard_version not in (None, "3.0", "4.0"):
         raise InvalidInput(f"--vcard-version is 3.0 or 4.0, not '{vcard_version}'")
     db = state.db()
@@ -201,7 +230,15 @@ def export(
             write_csv(db, ids, out)
         count = len(ids)
     else:
-        count = write_vcards(db, ids, output, version=vcard_version)
+        from rolodex.store import companies
+
+        # Companies travel as organisation cards when the whole address book is exported.
+        everyone = not (tag or company or status or search is not None)
+        company_ids = companies.list_ids(db, as_card=True) if everyone else []
+        count = write_vcards(db, ids, output, version=vcard_version,
+                             company_ids=company_ids) - len(company_ids)
+        if company_ids:
+            message(f"exported {len(company_ids)} company card(s)")
     message(f"exported {count} contact(s)" + (f" to {output}" if output != "-" else ""))
 
 

@@ -51,17 +51,40 @@ def _card_text(record: dict, kept: dict | None, version: str | None, default: st
     return write_card(target, card_props(record, card, target))
 
 
-def write_vcards(db: Database, ids: list[int], output: str, *, version: str | None) -> int:
-    """Write cards to stdout (``-``), one file, or a folder with one .vcf per contact."""
+def _company_cards(db: Database, ids: list[int], version: str | None,
+                   default: str) -> Iterator[tuple[str, str]]:
+    from rolodex.formats.vcard import company_props
+    from rolodex.formats.vcard_syntax import write_card
+    from rolodex.store import companies
+
+    for start in range(0, len(ids), BATCH):
+        for company in companies.fetch(db, ids[start:start + BATCH]):
+            target = version or default
+            yield company["uid"], write_card(target, company_props(company, target))
+
+
+def _cards(db: Database, ids: list[int], company_ids: list[int], version: str | None,
+           default: str) -> Iterator[tuple[str, str]]:
+    """(uid, card text) for every contact, then every company."""
+    for record, kept in _records(db, ids):
+        yield record["uid"], _card_text(record, kept, version, default)
+    yield from _company_cards(db, company_ids, version, default)
+
+
+def write_vcards(db: Database, ids: list[int], output: str, *, version: str | None,
+                 company_ids: list[int] = ()) -> int:
+    """Write cards to stdout (``-``), one file, or a folder with one .vcf per contact;
+    companies (``company_ids``) follow as organisation cards."""
     default = settings.get(db, "vcard.version")
+    cards_ = _cards(db, ids, list(company_ids), version, default)
     target = Path(output).expanduser() if output != "-" else None
     if target is not None and (target.is_dir() or output.endswith(os.sep)):
-        return _to_folder(db, ids, target, version, default)
+        return _to_folder(cards_, target)
     count = 0
     stream, handle = _open(target)
     try:
-        for record, kept in _records(db, ids):
-            stream.write(_card_text(record, kept, version, default))
+        for _, text in cards_:
+            stream.write(text)
             count += 1
     finally:
         if handle is not None:
@@ -80,21 +103,20 @@ def _open(target: Path | None) -> tuple[TextIO, TextIO | None]:
     return handle, handle
 
 
-def _to_folder(db: Database, ids: list[int], folder: Path, version: str | None,
-               default: str) -> int:
+def _to_folder(cards_: Iterator[tuple[str, str]], folder: Path) -> int:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise FileError(f"cannot create folder {folder}: {exc.strerror}") from exc
     root = folder.resolve()
     count = 0
-    for record, kept in _records(db, ids):
-        path = root / f"{safe_name(record['uid'])}.vcf"
+    for uid, text in cards_:
+        path = root / f"{safe_name(uid)}.vcf"
         if path.parent != root:  # belt and braces: safe_name already forbids this
             raise FileError(f"refusing to write outside {root}: {path}")
         stream, handle = _open(path)
         with handle:
-            stream.write(_card_text(record, kept, version, default))
+            stream.write(text)
         count += 1
     return count
 

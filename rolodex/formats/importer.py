@@ -291,22 +291,23 @@ def _company(db: Database, data: ContactData) -> dict[str, Any]:
     if row:
         changed = companies.update_company(db, row[0], values, add_tags=data.tags)
         return {"action": "updated" if changed else "unchanged", "id": row[0], "company": True}
-    company_id = companies.add_company(db, data.name, tags=data.tags,
+    company_id = companies.add_company(db, data.name, tags=data.tags, as_card=True,
                                        uid=data.uid or stable_uid(data), **values)
     return {"action": "new", "id": company_id, "company": True}
 
 
 def sniff_format(name: str, data: bytes) -> str:
-    """'vcard' or 'csv', from the file name, else from the first bytes."""
+    """'vcard', 'csv' or 'ical', from the file name, else from the first bytes."""
     suffix = Path(name).suffix.lower()
     if suffix in (".vcf", ".vcard"):
         return "vcard"
     if suffix in (".csv", ".tsv"):
         return "csv"
     if suffix in (".ics", ".ical", ".ifb"):
-        raise FileError(f"{name}: iCalendar import is not available yet",
-                        hint="import contacts from .vcf or .csv files")
+        return "ical"
     head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").upper()
+    if head.startswith((b"BEGIN:VCALENDAR", b"BEGIN:VEVENT", b"BEGIN:VTODO")):
+        return "ical"
     if head.startswith((b"BEGIN:VCARD", b"BEGIN:VADDRESSBOOK")) or b"BEGIN:VCARD" in head:
         return "vcard"
     return "csv"

@@ -358,3 +358,21 @@ def convert(prop: Prop, source: str, target: str) -> Prop:
     name = {"ANNIVERSARY": "X-ANNIVERSARY"}.get(prop.name, prop.name) if target != "4.0" \
         else {"X-ANNIVERSARY": "ANNIVERSARY"}.get(prop.name, prop.name)
     return Prop(name, value, params, prop.group, prop.line)
+
+
+def company_props(co: dict, version: str) -> list[Prop]:
+    """A company as an organisation card: KIND:org in 4.0, Apple's X-ABShowAs:COMPANY in
+    3.0, which is how the cards it came from (if any) said it."""
+    props = [Prop("FN", escape(co["name"])), Prop("N", ""), Prop("ORG", escape(co["name"]))]
+    props.append(Prop("KIND", "org") if version == "4.0" else Prop("X-ABSHOWAS", "COMPANY"))
+    for key, name in (("email", "EMAIL"), ("phone", "TEL"), ("website", "URL"),
+                      ("notes", "NOTE")):
+        if co[key]:
+            props.append(Prop(name, co[key] if key != "notes" else escape(co[key])))
+    if co["address"]:
+        props.append(Prop("ADR", join_structured(["", "", co["address"], "", "", "", ""]),
+                          [("TYPE", ["work"])]))
+    if co["tags"]:
+        props.append(Prop("CATEGORIES", ",".join(escape(t) for t in co["tags"])))
+    props.append(Prop("UID", co["uid"]))
+    return props

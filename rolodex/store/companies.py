@@ -40,12 +40,15 @@ def _check(values: dict[str, Any]) -> dict[str, Any]:
 
 def add_company(db: Database, name: str, *, tags: list[str] = (),
                 fields: dict[str, str] | None = None, uid: str | None = None,
-                **values: Any) -> int:
+                as_card: bool = False, **values: Any) -> int:
+    """Create a company; ``as_card``: exported as an organisation vCard (an account of its
+    own, not just a name on a contact's card)."""
     row = _check({"name": name, **values})
     stamp = records.timestamp()
     with db.write(f"add company {row['name']}"):
         company_id = journal.insert(db, "companies", {
-            "uid": uid or records.new_uid(), **row, "created": stamp, "updated": stamp})
+            "uid": uid or records.new_uid(), **row, "as_card": int(as_card),
+            "created": stamp, "updated": stamp})
         records.add_tags(db, "company", company_id, tags)
         for key, value in (fields or {}).items():
             records.set_field(db, "company", company_id, key, value)
@@ -98,7 +101,8 @@ def delete_company(db: Database, company_id: int) -> int:
 
 
 def list_ids(db: Database, *, tags: list[str] = (), kind: str | None = None,
-             sort: str = "name", limit: int | None = None) -> list[int]:
+             sort: str = "name", limit: int | None = None, as_card: bool = False
+             ) -> list[int]:
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in SORTS:
@@ -111,6 +115,8 @@ def list_ids(db: Database, *, tags: list[str] = (), kind: str | None = None,
     if kind:
         where.append("kind = ?")
         params.append(kind.lower())
+    if as_card:
+        where.append("as_card = 1")
     order = SORTS[key]
     if descending:
         order = ", ".join(f"{part} DESC" for part in order.split(", "))

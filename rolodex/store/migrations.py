@@ -319,7 +319,8 @@ ALTER TABLE events ADD COLUMN raw TEXT;
 ALTER TABLE event_exceptions ADD COLUMN title TEXT;
 ALTER TABLE event_exceptions ADD COLUMN location TEXT;
 ALTER TABLE tasks ADD COLUMN categories TEXT;
-ALTER TABLE tasks ADD COLUMN raw TEXT
+ALTER TABLE tasks ADD COLUMN raw TEXT;
+ALTER TABLE companies ADD COLUMN as_card INTEGER NOT NULL DEFAULT 0
 """
 
 
@@ -327,7 +328,9 @@ def m004_calendar_fidelity(db: SqliteUtilsDatabase) -> None:
     """What iCalendar files carry beyond rolodex's first calendar: categories, reminders
     (minutes before the start, as JSON), extra dates (RDATE), the event's STATUS, changed
     titles and places of single occurrences, and the properties rolodex does not model
-    (``raw``: iCalendar content lines, written back on export)."""
+    (``raw``: iCalendar content lines, written back on export). And which companies are
+    exported as organisation cards: those added as companies or imported from KIND:org
+    cards, not those only named in a contact's ORG."""
     for statement in M004_SCHEMA.split(";\n"):
         if statement.strip():
             db.execute(statement)

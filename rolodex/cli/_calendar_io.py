@@ -1,0 +1,61 @@
+"""The iCalendar side of ``import``, ``export --format ical`` and ``calendar feed``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from rolodex.cli._context import state
+from rolodex.cli._output import message
+from rolodex.errors import InvalidInput
+
+FEED_DAYS = 90  # how far ahead a subscribed feed looks
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    value = state.when(text)
+    return value.astimezone(state.zone()).date() if isinstance(value, datetime) else value
+
+
+def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict: bool,
+                     create_contacts: bool) -> dict:
+    """Import .ics sources in one transaction; print the summary line; return the summary."""
+    from rolodex.formats.ical_import import import_calendar
+
+    report = import_calendar(state.db(), sources, dry_run=dry_run, strict=strict,
+                             create_contacts=create_contacts)
+    summary = report.summary()
+    for problem in report.failed:
+        message(f"  skipped {problem.source}: component {problem.index}, line {problem.line}: "
+                f"{problem.reason}")
+    if report.unknown_people:
+        message(f"  not in rolodex (use --create-contacts): {', '.join(report.unknown_people)}")
+    message(("would import" if dry_run else "imported") + " calendar: "
+            f"{report.events_new} new, {report.events_updated} updated, "
+            f"{report.events_unchanged} unchanged event(s); {report.tasks_new} new, "
+            f"{report.tasks_updated} updated, {report.tasks_unchanged} unchanged task(s); "
+            f"{len(report.failed)} failed" + (" (dry run: nothing written)" if dry_run else ""))
+    return summary
+
+
+def export_calendar(output: str, what: str, first: str | None, last: str | None) -> None:
+    from rolodex.formats.ical_export import WHAT, write_calendar
+
+    chosen = {w.strip() for w in what.split(",") if w.strip()}
+    unknown = chosen - set(WHAT)
+    if unknown or not chosen:
+        raise InvalidInput(f"--what takes {', '.join(WHAT)}, not '{what}'")
+    start, end = _day(first), _day(last)
+    if start and end and end < start:
+        raise InvalidInput("--to is before --from")
+    count = write_calendar(state.db(), output, what=chosen, first=start, last=end,
+                           tz=state.zone())
+    message(f"exported {count} calendar item(s)" + (f" to {output}" if output != "-" else ""))
+
+
+def feed(output: str) -> None:
+    """One .ics of what is coming up, for a calendar app to subscribe to."""
+    today = state.today()
+    export_calendar(output, "events,tasks,birthdays,followups", today.isoformat(),
+                    (today + timedelta(days=FEED_DAYS)).isoformat())
