@@ -15,7 +15,7 @@ from typing import Any
 from rolodex.errors import FileError, InvalidInput, RolodexError
 from rolodex.models import Address, ContactData, Email, Phone, Url
 from rolodex.normalize import fold, phone_key
-from rolodex.store import cards, contact_queries, contacts, records
+from rolodex.store import cards, contact_queries, contacts, lookups, records
 from rolodex.store import details as detail_rows
 from rolodex.store.db import Database
 from rolodex.store.refs import company_for_contact
@@ -85,22 +85,18 @@ def _find(db: Database, data: ContactData, fresh: set[int]) -> tuple[int | None,
     Contacts this import created (``fresh``) are never matched by email or phone: two
     cards of one address book are two people even when they share a number.
     """
-    if data.uid:
-        row = db.execute("SELECT id FROM contacts WHERE uid = ?", (data.uid,)).fetchone()
-        if row:
-            return row[0], None
+    if data.uid and (found := lookups.contact_by_uid(db, data.uid)) is not None:
+        return found, None
     for email in data.emails:
-        for row in db.execute("SELECT contact_id FROM contact_emails WHERE address = ?"
-                              " COLLATE NOCASE", (email.address,)):
-            if row[0] not in fresh:
-                return row[0], f"email {email.address}"
+        for contact_id in lookups.contacts_by_email(db, email.address):
+            if contact_id not in fresh:
+                return contact_id, f"email {email.address}"
     for phone in data.phones:
         key = phone_key(phone.number)
         if len(key) >= 6:
-            for row in db.execute("SELECT contact_id FROM contact_phones WHERE digits_rev = ?",
-                                  (key,)):
-                if row[0] not in fresh:
-                    return row[0], f"phone {phone.number}"
+            for contact_id in lookups.contacts_by_phone_key(db, key):
+                if contact_id not in fresh:
+                    return contact_id, f"phone {phone.number}"
     return None, None
 
 
@@ -135,16 +131,13 @@ def import_items(db: Database, items: list[Item], *, on_match: str = "update",
 
 def _one(db: Database, item: Item, report: Report, on_match: str, strict: bool,
          meaning, fresh: set[int]) -> None:
-    db.execute("SAVEPOINT card")
     try:
-        entry = _apply(db, item, on_match, meaning, fresh)
+        with db.savepoint("card"):
+            entry = _apply(db, item, on_match, meaning, fresh)
         if entry["action"] == "new" and not entry.get("company"):
             fresh.add(entry["id"])
         getattr(report, entry.pop("action")).append(entry)
-        db.execute("RELEASE card")
     except RolodexError as exc:
-        db.execute("ROLLBACK TO card")
-        db.execute("RELEASE card")
         problem = Problem(item.source, item.index, item.line, exc.message)
         if strict:
             raise FileError(f"{item.source}: card {item.index}, line {item.line}: "
@@ -196,11 +189,11 @@ def _create(db: Database, data: ContactData, meaning) -> int:
     if kept:
         cards.keep(db, contact_id, kept)
     for kind, other in data.relations:
-        row = db.execute("SELECT id FROM contacts WHERE uid = ?", (other,)).fetchone()
-        if row and row[0] != contact_id:
-            contacts.link(db, contact_id, kind, other_id=row[0])
-        elif not row:
+        other_id = lookups.contact_by_uid(db, other)
+        if other_id is None:
             contacts.link(db, contact_id, kind, other_name=other)
+        elif other_id != contact_id:
+            contacts.link(db, contact_id, kind, other_id=other_id)
     return contact_id
 
 
@@ -280,17 +273,16 @@ def _company(db: Database, data: ContactData) -> dict[str, Any]:
     """A KIND:org card: a company, matched by UID or exact name."""
     from rolodex.store import companies
 
-    row = db.execute("SELECT id FROM companies WHERE uid = ? OR name_key = ? LIMIT 1",
-                     (data.uid or "", fold(data.name))).fetchone()
+    found = lookups.company_by_uid_or_name(db, data.uid, fold(data.name))
     values = {"notes": data.notes,
               "email": data.emails[0].address if data.emails else None,
               "phone": data.phones[0].number if data.phones else None,
               "website": data.urls[0].url if data.urls else None,
               "address": data.addresses[0].one_line() if data.addresses else None}
     values = {k: v for k, v in values.items() if v}
-    if row:
-        changed = companies.update_company(db, row[0], values, add_tags=data.tags)
-        return {"action": "updated" if changed else "unchanged", "id": row[0], "company": True}
+    if found is not None:
+        changed = companies.update_company(db, found, values, add_tags=data.tags)
+        return {"action": "updated" if changed else "unchanged", "id": found, "company": True}
     company_id = companies.add_company(db, data.name, tags=data.tags, as_card=True,
                                        uid=data.uid or stable_uid(data), **values)
     return {"action": "new", "id": company_id, "company": True}

@@ -77,6 +77,22 @@ class Database:
         finally:
             self.operation_id = None
 
+    @contextmanager
+    def savepoint(self, name: str = "item") -> Iterator[None]:
+        """A nested transaction inside ``write``: an exception undoes only this part.
+
+        Imports run each card or calendar item in one, so a bad item leaves nothing of
+        itself behind while the rest of the import goes on.
+        """
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            raise
+        self.conn.execute(f"RELEASE {name}")
+
     def close(self) -> None:
         self.conn.close()
 

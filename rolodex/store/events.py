@@ -257,3 +257,8 @@ def _sort_key(value: date | datetime, tz: tzinfo) -> datetime:
     from rolodex.dates import start_of_day
 
     return start_of_day(value, tz)
+
+
+def series(db: Database) -> list[Any]:
+    """Every event's id, start, zone, rule and extra dates, for window checks."""
+    return db.query("SELECT id, start, tz, rrule, rdates FROM events ORDER BY start, id")

@@ -1,0 +1,44 @@
+"""Finding existing records by the keys other systems use: UID, email, phone digits.
+
+Importers ask these questions for every card or calendar item, so each is one indexed query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rolodex.store.db import Database
+
+
+def contact_by_uid(db: Database, uid: str) -> int | None:
+    row = db.execute("SELECT id FROM contacts WHERE uid = ?", (uid,)).fetchone()
+    return row[0] if row else None
+
+
+def contacts_by_email(db: Database, address: str) -> list[int]:
+    """Contacts with this address (case ignored), oldest first."""
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT contact_id FROM contact_emails WHERE address = ? COLLATE NOCASE"
+        " ORDER BY contact_id", (address,))]
+
+
+def contacts_by_phone_key(db: Database, key: str) -> list[int]:
+    """Contacts with a number whose reversed significant digits are ``key``."""
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT contact_id FROM contact_phones WHERE digits_rev = ?"
+        " ORDER BY contact_id", (key,))]
+
+
+def company_by_uid_or_name(db: Database, uid: str | None, name_key: str) -> int | None:
+    row = db.execute("SELECT id FROM companies WHERE uid = ? OR name_key = ? LIMIT 1",
+                     (uid or "", name_key)).fetchone()
+    return row[0] if row else None
+
+
+def event_by_uid(db: Database, uid: str) -> int | None:
+    row = db.execute("SELECT id FROM events WHERE uid = ?", (uid,)).fetchone()
+    return row[0] if row else None
+
+
+def task_by_uid(db: Database, uid: str) -> Any:
+    return db.execute("SELECT * FROM tasks WHERE uid = ?", (uid,)).fetchone()
