@@ -450,3 +450,16 @@ def test_todoman_lists_the_exported_tasks(data, db, tmp_path):
             "Get in touch with Jane Doe"} <= set(listed)
     assert listed["Call Bob"]["completed"] is True
     assert listed["Send offer"]["priority"] == 1
+
+
+def test_unknown_attendees_survive_next_to_known_ones(rolodex):
+    rolodex(["add", "Jane Doe", "-e", "jane@acme.example"])
+    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+           "UID:meet-1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261201T100000Z\r\n"
+           "DTEND:20261201T110000Z\r\nSUMMARY:Kickoff\r\n"
+           "ATTENDEE;CN=Jane Doe:mailto:jane@acme.example\r\n"
+           "ATTENDEE;CN=Bob Poe:mailto:bob@poe.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    assert rolodex(["import", "-"], input=ics).exit_code == 0
+    text = rolodex("export --format ical --what events").stdout.replace("\r\n ", "")
+    assert text.count("mailto:jane@acme.example") == 1
+    assert text.count("mailto:bob@poe.example") == 1

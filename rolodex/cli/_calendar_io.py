@@ -19,13 +19,16 @@ def _day(text: str | None) -> date | None:
 
 
 def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict: bool,
-                     create_contacts: bool) -> dict:
+                     create_contacts: bool, encoding: str | None = None) -> dict:
     """Import .ics sources in one transaction; print the summary line; return the summary."""
     from rolodex.formats.ical_import import import_calendar
 
     report = import_calendar(state.db(), sources, dry_run=dry_run, strict=strict,
-                             create_contacts=create_contacts)
+                             create_contacts=create_contacts, encoding=encoding)
     summary = report.summary()
+    for problem in report.skipped:
+        message(f"  not imported {problem.source}: component {problem.index}, line "
+                f"{problem.line}: {problem.reason}")
     for problem in report.failed:
         message(f"  skipped {problem.source}: component {problem.index}, line {problem.line}: "
                 f"{problem.reason}")

@@ -129,7 +129,7 @@ def import_(
         from rolodex.cli._calendar_io import import_calendars
 
         calendar = import_calendars(calendars, dry_run=dry_run, strict=strict,
-                                    create_contacts=create_contacts)
+                                    create_contacts=create_contacts, encoding=encoding)
         if not items and not problems:
             if format == "json":
                 print(json.dumps(calendar, ensure_ascii=False, indent=2))

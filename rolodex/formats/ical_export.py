@@ -55,9 +55,11 @@ class _Context:
         self.people: dict[int, tuple[str, str | None]] = {}
 
     def zone(self, name: str | None) -> tzinfo:
-        """The item's own zone, else the export's; a zone the system lost falls back."""
+        """An event's own zone. One without (imported as UTC, or from a zone only its file
+        defined) is written in UTC: its instants are exact, and claiming the user's zone
+        would change what a re-import says about it. A zone the system lost falls back."""
         try:
-            return get_zone(name) if name else self.fallback
+            return get_zone(name) if name else UTC
         except BadDate:
             return self.fallback
 
@@ -120,6 +122,17 @@ def _recur(text: str, start: date | datetime, zone: tzinfo) -> Any:
     return rule
 
 
+# Properties a component may carry several times: a kept one is added unless the same
+# value was already written (an attendee both linked and kept is written once).
+_REPEATABLE = {"ATTENDEE", "ATTACH", "COMMENT", "CONTACT", "RELATED-TO", "RESOURCES"}
+
+
+def _values(component: Any, name: str) -> set[str]:
+    found = component.get(name)
+    items = found if isinstance(found, list) else [found] if found is not None else []
+    return {str(v).lower() for v in items}
+
+
 def _add_raw(component: Any, raw: str | None) -> None:
     """Put back the iCalendar lines rolodex does not model (X- properties, ATTACH...).
 
@@ -139,8 +152,12 @@ def _add_raw(component: Any, raw: str | None) -> None:
         return
     taken = set(component.keys())
     for name, value in parsed.property_items(recursive=False, sorted=False):
-        if name not in ("BEGIN", "END") and name not in taken:
+        if name in ("BEGIN", "END"):
+            continue
+        if name not in taken:
             component.add(name, value, encode=False)
+        elif name in _REPEATABLE and str(value).lower() not in _values(component, name):
+            component.add(name, value, encode=False)  # an attendee rolodex does not know
     for sub in parsed.subcomponents:
         component.add_component(sub)
 
@@ -164,7 +181,7 @@ def _details(component: Any, record: dict[str, Any], ctx: _Context, summary: str
 
 def _event(record: dict[str, Any], ctx: _Context) -> list[Any]:
     """The master VEVENT plus one VEVENT per moved occurrence (same UID, RECURRENCE-ID)."""
-    zone = ctx.zone(record["tz"])
+    zone = ctx.zone(record["tz"]) if not record["all_day"] else ctx.fallback
     start, end = when.decode(record["start"], zone), when.decode(record["end"], zone)
     master = _new("VEVENT", record["uid"], ctx, record)
     _put(master, ("summary", record["title"]), ("dtstart", start), ("dtend", end),

@@ -1,0 +1,486 @@
+"""Importing iCalendar files (.ics) into events and tasks, all or nothing.
+
+Mirrors the vCard import (``formats/importer.py``): one transaction, a savepoint per UID,
+so a bad item is skipped and listed (with ``strict``, aborts everything) without leaving
+half of itself behind; a dry run does the work and rolls it back, so its summary is exact.
+The UID is identity: importing a file again updates its items in place, never doubling them.
+
+Times keep their meaning. All-day items stay dates. A TZID becomes the IANA zone the event
+repeats in (Windows names from Outlook and vendor prefixes like ``/mozilla.org/...`` too), so
+a weekly meeting stays at its local hour across clock changes; a zone only the file defines
+still gives exact instants (the event then repeats in the user's zone); floating times are in
+the calendar's X-WR-TIMEZONE, else the user's. What rolodex does not model is kept in ``raw``
+as iCalendar lines and written back on export.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rolodex.errors import FileError, InvalidInput, RolodexError
+from rolodex.formats.ical_read import Item, decode, read_items, short
+from rolodex.formats.ical_zones import BAD_DATA, attach
+from rolodex.formats.importer import Problem
+from rolodex.store import lookups, when
+from rolodex.store.db import Database
+
+ANSWERS = ("REPLY", "REFRESH", "COUNTER", "DECLINECOUNTER")  # iTIP: about an event, not one
+# Properties rolodex models, or drops because they change on every export (DTSTAMP...).
+_COMMON = {"UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SUMMARY", "DESCRIPTION", "STATUS",
+           "CATEGORIES", "RRULE", "RECURRENCE-ID", "ATTENDEE"}
+_EVENT_PROPS = _COMMON | {"DTSTART", "DTEND", "DURATION", "EXDATE", "RDATE", "LOCATION"}
+_TASK_PROPS = _COMMON | {"DUE", "PRIORITY", "COMPLETED"}
+_UID_NAMESPACE = uuid.UUID("0b7c9d4e-52a4-4c36-9f0e-3d6a8b1e7c21")
+_PRIORITY = {**dict.fromkeys(range(1, 5), "high"), **dict.fromkeys(range(6, 10), "low")}
+_EVENT_FIELDS = ("title", "start", "end", "tz", "rrule", "location", "notes", "categories",
+                 "alarms", "rdates", "status", "raw")
+
+
+@dataclass
+class CalendarReport:
+    events_new: int = 0
+    events_updated: int = 0
+    events_unchanged: int = 0
+    tasks_new: int = 0
+    tasks_updated: int = 0
+    tasks_unchanged: int = 0
+    failed: list[Problem] = field(default_factory=list)
+    unknown_people: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    # Components with nothing to import (no DTSTART, iTIP replies): said, not failures.
+    skipped: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON shape of ``import --format json`` for calendars."""
+        return {"events": {"new": self.events_new, "updated": self.events_updated,
+                           "unchanged": self.events_unchanged},
+                "tasks": {"new": self.tasks_new, "updated": self.tasks_updated,
+                          "unchanged": self.tasks_unchanged},
+                "skipped": len(self.skipped), "failed": len(self.failed),
+                "problems": [asdict(p) for p in self.failed + self.skipped],
+                "unknown_people": list(self.unknown_people), "dry_run": self.dry_run}
+
+
+class _Rollback(Exception):
+    """Raised at the end of a dry run to undo everything it did."""
+
+
+class _Skip(Exception):
+    """A component that holds nothing rolodex can place: reported, not a failure."""
+
+
+def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: bool = False,
+                    strict: bool = False, create_contacts: bool = False,
+                    encoding: str | None = None) -> CalendarReport:
+    """Import the VEVENTs and VTODOs of ``sources`` ((name, bytes) pairs).
+
+    Attendees and organisers are linked to the contacts with their address; others are
+    listed in ``unknown_people``, or created with ``create_contacts``.
+    """
+    from rolodex.dates import get_zone, system_zone
+    from rolodex.store import settings
+
+    name = settings.get(db, "timezone")
+    user_zone = get_zone(name) if name else system_zone()
+    report = CalendarReport(dry_run=dry_run)
+    items: list[Item] = []
+    for source, data in sources:
+        found, problems = read_items(source, decode(source, data, encoding), user_zone)
+        items += found
+        report.failed += problems
+    if strict and report.failed:
+        raise _strict(report.failed[0])
+    mine = {a.lower() for a in settings.get(db, "my.emails")}
+    try:
+        with db.write(f"import calendar ({len(items)} components)"):
+            for group in _groups(items, report).values():
+                _one(db, group, report, strict, create_contacts, mine)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return report
+
+
+def _strict(problem: Problem) -> FileError:
+    return FileError(f"{problem.source}: component {problem.index}, line {problem.line}: "
+                     f"{problem.reason}", hint="nothing was imported (--strict)")
+
+
+@dataclass
+class _Group:
+    """The components sharing a UID: the series, its changed occurrences, an iTIP CANCEL."""
+
+    uid: str
+    first: Item
+    master: Item | None = None
+    overrides: dict[str, Item] = field(default_factory=dict)
+    cancelled: bool = False
+
+
+def _groups(items: list[Item], report: CalendarReport) -> dict[tuple[str, str], _Group]:
+    """By kind and UID, in file order; a later copy of a component replaces an earlier
+    one. iTIP answers (REPLY...) carry attendance, not events: skipped."""
+    groups: dict[tuple[str, str], _Group] = {}
+    for item in items:
+        if item.method in ANSWERS:
+            report.skipped.append(Problem(item.source, item.index, item.line,
+                                          f"an iTIP {item.method} is an answer, not an item"))
+            continue
+        uid = str(item.get("UID") or "").strip() or _stable_uid(item.component)
+        group = groups.setdefault((item.kind, uid), _Group(uid, item))
+        rid = item.get("RECURRENCE-ID")
+        if rid is not None:
+            group.overrides[str(rid.to_ical() if hasattr(rid, "to_ical") else rid)] = item
+        elif item.method == "CANCEL":
+            group.cancelled = True
+        else:
+            group.master = item
+    return groups
+
+
+def _stable_uid(component: Any) -> str:
+    """A UID for an item without one, the same every time the same file is imported."""
+    text = re.sub(r"(?im)^DTSTAMP[:;].*$", "", component.to_ical().decode("utf-8", "replace"))
+    return str(uuid.uuid5(_UID_NAMESPACE, text))
+
+
+def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
+         create: bool, mine: set[str]) -> None:
+    people = _People(db, create, mine)
+    first = group.master or group.first
+    try:
+        with db.savepoint("calendar_item"):
+            kind = "tasks" if first.kind == "VTODO" else "events"
+            if group.master is None and all(i.method == "CANCEL"
+                                            for i in group.overrides.values()):
+                actions = [_cancel_stored(db, group, kind)]
+            elif kind == "tasks":
+                actions = [_task(db, group.master or first, group, people)]
+            else:
+                actions = [_save_event(db, uid, values)
+                           for uid, values in _event_series(group, people)]
+        for action in actions:
+            setattr(report, f"{kind}_{action}", getattr(report, f"{kind}_{action}") + 1)
+    except (_Skip, RolodexError, *BAD_DATA) as exc:
+        reason = exc.message if isinstance(exc, RolodexError) else short(exc)
+        problem = Problem(first.source, first.index, first.line, reason)
+        if isinstance(exc, _Skip):
+            report.skipped.append(problem)
+            return
+        if strict:
+            raise _strict(problem) from exc
+        report.failed.append(problem)
+        return
+    listed = {_address(p) for p in report.unknown_people}
+    for person in people.unknown:
+        if _address(person) not in listed:
+            report.unknown_people.append(person)
+            listed.add(_address(person))
+
+
+def _address(person: str) -> str:
+    """'Jane <jane@x.org>' or 'jane@x.org' -> jane@x.org: one person, however named."""
+    return person.rpartition("<")[2].rstrip(">").lower()
+
+
+def _cancel_stored(db: Database, group: _Group, kind: str) -> str:
+    """An iTIP CANCEL for an item imported before: cancel it, or the occurrences named."""
+    from rolodex.store import events, tasks
+
+    found = lookups.task_by_uid(db, group.uid) if kind == "tasks" else \
+        lookups.event_by_uid(db, group.uid)
+    if found is None:
+        raise _Skip(f"cancels {group.uid}, which is not in rolodex")
+    row = found if kind == "tasks" else events.get_row(db, found)
+    if kind == "tasks":
+        tasks.set_status(db, row["id"], "cancelled")
+    elif group.cancelled:
+        events.update_event(db, row["id"], {"status": "cancelled"})
+    for item in group.overrides.values() if kind == "events" else ():
+        start = when.decode(row["start"], ZoneInfo(row["tz"]) if row["tz"] else None)
+        original = _like(item.when("RECURRENCE-ID"), start)  # type: ignore[arg-type]
+        events.set_exception(db, row["id"], when.encode(original), None, None)
+    return "updated"
+
+
+class _People:
+    """Attendees and organisers as contacts: matched by address, created when asked."""
+
+    def __init__(self, db: Database, create: bool, mine: set[str]) -> None:
+        self.db, self.create, self.mine = db, create, mine
+        self.unknown: list[str] = []
+
+    def link(self, item: Item) -> tuple[list[int], set[int]]:
+        """Contact ids, and the positions of the ATTENDEE properties that became links
+        (those the export writes again; the others stay in ``raw``)."""
+        from rolodex.models import Email
+        from rolodex.store import contacts
+
+        found, linked = [], set()
+        for position, (name, prop) in enumerate(_props(item.component)):
+            address = re.sub(r"(?i)^mailto:", "", str(prop)).strip()
+            if name not in ("ATTENDEE", "ORGANIZER") or "@" not in address \
+                    or address.lower() in self.mine:
+                continue
+            label = str(prop.params.get("CN", "")).strip()
+            known = lookups.contacts_by_email(self.db, address)
+            if not known and self.create:
+                known = [contacts.add_contact(self.db, label or address,
+                                              details=[Email(address)])]
+            if not known:
+                self.unknown.append(f"{label} <{address}>" if label else address)
+                continue
+            found.append(known[0])
+            if name == "ATTENDEE":
+                linked.add(position)
+        return list(dict.fromkeys(found)), linked
+
+
+def _props(component: Any) -> list[tuple[str, Any]]:
+    return [(n, v) for n, v in component.property_items(recursive=False, sorted=False)
+            if n not in ("BEGIN", "END")]
+
+
+def _raw(item: Item, modelled: set[str], linked: set[int], subs: list[Any]) -> str | None:
+    """What rolodex does not model, as unfolded iCalendar lines: serialised by icalendar
+    so parameters and escapes survive the trip back out (``ical_export._add_raw``)."""
+    import icalendar
+
+    holder = icalendar.Component()
+    holder.name = item.kind
+    for position, (name, value) in enumerate(_props(item.component)):
+        if name not in modelled or (name == "ATTENDEE" and position not in linked):
+            holder.add(name, value, encode=False)
+    for sub in subs:
+        holder.add_component(sub)
+    lines = holder.to_ical().decode("utf-8").replace("\r\n ", "").splitlines()
+    return "\n".join(lines[1:-1]) or None
+
+
+def _alarms(item: Item) -> tuple[list[int], list[Any]]:
+    """Reminders some minutes before the start; other alarms (absolute, after the end,
+    e-mail, repeating, with sound files) are kept whole."""
+    minutes, kept = [], []
+    for sub in item.component.subcomponents:
+        trigger = sub.get("TRIGGER") if sub.name == "VALARM" else None
+        offset = getattr(trigger, "dt", None)
+        if (isinstance(offset, timedelta) and offset <= timedelta(0)
+                and not offset.total_seconds() % 60
+                and trigger.params.get("RELATED", "START").upper() == "START"
+                and str(sub.get("ACTION", "DISPLAY")).upper() in ("DISPLAY", "AUDIO")
+                and not any(k in sub for k in ("REPEAT", "ATTACH", "ATTENDEE"))):
+            minutes.append(int(-offset.total_seconds() // 60))
+        else:
+            kept.append(sub)
+    return list(dict.fromkeys(minutes)), kept
+
+
+def _categories(item: Item) -> list[str]:
+    names = [str(c).strip() for p in item.all("CATEGORIES") for c in getattr(p, "cats", [p])]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _rule(item: Item) -> str | None:
+    """The RRULE, validated so the store only holds rules it can expand. One written
+    twice counts once; two different ones cannot be represented."""
+    from rolodex.recurrence import parse_rule
+
+    texts = {p.to_ical().decode() if isinstance(p, dict) else str(p) for p in item.all("RRULE")}
+    rules = {parse_rule(t) for t in texts if t.strip()}
+    if len(rules) > 1:
+        raise InvalidInput("more than one RRULE: rolodex keeps one rule per event")
+    return rules.pop() if rules else None
+
+
+def _like(value: date | datetime, start: date | datetime) -> date | datetime:
+    """value as the same kind as the series start: EXDATEs and RECURRENCE-IDs written as
+    dates for a timed series (or the other way round) still name its occurrences."""
+    if isinstance(start, datetime) and not isinstance(value, datetime):
+        return attach(datetime.combine(value, start.time()), start.tzinfo)  # type: ignore
+    return value.date() if isinstance(value, datetime) and not isinstance(
+        start, datetime) else value
+
+
+def _span(item: Item) -> tuple[date | datetime, date | datetime]:
+    """DTSTART and the end: DTEND, else DURATION, else a day for a date and no time for a
+    time (RFC 5545); an all-day DTEND equal to DTSTART means that one day."""
+    start = item.when("DTSTART")
+    if start is None:
+        raise _Skip(f"a {item.kind} without DTSTART: nothing to place in the calendar")
+    end = item.when("DTEND")
+    length = getattr(item.get("DURATION"), "dt", None)
+    if end is None and isinstance(length, timedelta):
+        end = start + (length if isinstance(start, datetime) else
+                       timedelta(days=max(length.days, 1)))
+    if end is None or (end == start and not isinstance(start, datetime)):
+        end = start if isinstance(start, datetime) else start + timedelta(days=1)
+    return start, end
+
+
+def _event_values(item: Item, people: _People) -> dict[str, Any]:
+    start, end = _span(item)
+    rule = _rule(item)
+    contact_ids, linked = people.link(item)
+    alarms, kept = _alarms(item)
+    status = "CANCELLED" if item.method == "CANCEL" else item.text("STATUS")
+    return {
+        "title": item.text("SUMMARY") or "(no title)", "start": start, "end": end,
+        "tz": item.zones.name(item.get("DTSTART"), bool(rule))
+        if isinstance(start, datetime) else None,
+        "rrule": rule, "location": item.text("LOCATION"), "notes": item.text("DESCRIPTION"),
+        "categories": _categories(item), "alarms": alarms,
+        "rdates": list(dict.fromkeys(_like(v, start) for v in item.whens("RDATE"))),
+        "status": status.lower() if status else None,
+        "raw": _raw(item, _EVENT_PROPS, linked, kept), "contacts": contact_ids,
+        "shift": timedelta(0),
+        "exceptions": {when.encode(_like(v, start)): (None, None, None, None)
+                       for v in item.whens("EXDATE")}}
+
+
+def _event_series(group: _Group, people: _People) -> list[tuple[str, dict[str, Any]]]:
+    """(UID, values) per series: the master with its moved and cancelled occurrences. A
+    RANGE=THISANDFUTURE override starts a series of its own (see ``_split``); overrides
+    without a master in the import are one-off events."""
+    overrides = sorted(group.overrides.values(),
+                       key=lambda i: when.encode(i.when("RECURRENCE-ID")) or "")
+    if group.master is None:
+        return [(group.uid if len(overrides) == 1 else f"{group.uid}-{_compact(i)}",
+                 _event_values(i, people)) for i in overrides if i.method != "CANCEL"]
+    series = [(group.uid, _event_values(group.master, people))]
+    if group.cancelled:
+        series[0][1]["status"] = "cancelled"
+    for item in overrides:
+        uid, master = series[-1]
+        # The ID names an occurrence of the master's rule: where a split series shifted it.
+        rid = _like(item.when("RECURRENCE-ID"), master["start"]) + master["shift"]  # type: ignore
+        original = when.encode(rid)
+        if item.method == "CANCEL" or item.text("STATUS") == "CANCELLED":
+            master["exceptions"][original] = (None, None, None, None)
+            continue
+        values = _event_values(item, people)
+        if str(item.get("RECURRENCE-ID").params.get("RANGE", "")).upper() == "THISANDFUTURE":
+            series[-1:] = _split(uid, master, rid, values, f"{group.uid}-{_compact(item)}")
+        elif (values["start"], values["end"], values["title"], values["location"]) != (
+                rid, rid + (master["end"] - master["start"]), master["title"],
+                master["location"]):
+            master["exceptions"][original] = (
+                when.encode(values["start"]), when.encode(values["end"]),
+                None if values["title"] == master["title"] else values["title"],
+                None if values["location"] == master["location"] else values["location"])
+    return series
+
+
+def _compact(item: Item) -> str:
+    return item.get("RECURRENCE-ID").to_ical().decode().replace(":", "")
+
+
+def _split(uid: str, master: dict[str, Any], rid: date | datetime, values: dict[str, Any],
+           new_uid: str) -> list[tuple[str, dict[str, Any]]]:
+    """THISANDFUTURE: the master keeps the occurrences before ``rid`` (a COUNT of them,
+    exact whatever its rule said); a new series ``new_uid`` (``<UID>-<RECURRENCE-ID>``)
+    starts at the override with the master's rule, and the exceptions after ``rid`` move
+    to it, shifted as the override is. Without a rule the override is the event itself."""
+    from rolodex.recurrence import occurrences, parse_rule
+
+    if not master["rrule"]:
+        return [(uid, {**values, "exceptions": master["exceptions"]})]
+    start = master["start"]
+    before = len(occurrences(master["rrule"], start, start, rid, duration=timedelta(0),
+                             tz=start.tzinfo if isinstance(start, datetime) else None))
+    parts = dict(p.split("=", 1) for p in master["rrule"].split(";"))
+    count = int(parts.pop("COUNT", 0))
+    delta = values["start"] - rid
+    moved = {k: v for k, v in master["exceptions"].items() if k >= when.encode(rid)}
+    rest = {**parts, **({"COUNT": str(count - before)} if count else {})}
+    values.update(rrule=None if count and count <= before else parse_rule(
+        ";".join(f"{k}={v}" for k, v in rest.items())), tz=values["tz"] or master["tz"],
+        exceptions={when.encode(when.decode(k) + delta): v for k, v in moved.items()},
+        shift=master["shift"] + delta)
+    if before == 0:
+        return [(uid, values)]
+    parts.pop("UNTIL", None)
+    master["rrule"] = parse_rule(";".join(f"{k}={v}" for k, v in parts.items())
+                                 + f";COUNT={before}")
+    master["exceptions"] = {k: v for k, v in master["exceptions"].items() if k not in moved}
+    return [(uid, master), (new_uid, values)]
+
+
+def _save_event(db: Database, uid: str, values: dict[str, Any]) -> str:
+    """'new', 'updated' or 'unchanged'; an update replaces the exceptions."""
+    from rolodex.store import events, journal
+
+    fields = {k: values[k] for k in _EVENT_FIELDS}
+    exceptions = sorted((k, *v) for k, v in values["exceptions"].items())
+    existing = lookups.event_by_uid(db, uid)
+    if existing is None:
+        event_id = events.add_event(db, fields.pop("title"), uid=uid,
+                                    contact_ids=values["contacts"], **fields)
+    else:
+        event_id = existing
+        old = events.fetch(db, [event_id])[0]
+        missing = [c for c in values["contacts"] if c not in {p["id"] for p in old["contacts"]}]
+        stored = [(e["original"], e["start"], e["end"], e["title"], e["location"])
+                  for e in old["exceptions"]]
+        new = {**fields, "start": when.encode(values["start"]),
+               "end": when.encode(values["end"]), "rdates": list(map(when.encode,
+                                                                     values["rdates"]))}
+        if all(old[k] == new[k] for k in _EVENT_FIELDS) and stored == exceptions \
+                and not missing:
+            return "unchanged"
+        events.update_event(db, event_id, fields, add_contacts=missing)
+        if stored == exceptions:
+            return "updated"
+        journal.delete_where(db, "event_exceptions", "event_id", event_id)
+    for original, start, end, title, location in exceptions:
+        events.set_exception(db, event_id, original, start, end, title=title,
+                             location=location)
+    return "new" if existing is None else "updated"
+
+
+def _task(db: Database, item: Item, group: _Group, people: _People) -> str:
+    """A VTODO as a task; the file wins on what it says. Changed occurrences of a
+    repeating VTODO are not kept: rolodex holds one open instance of a repeating task."""
+    from rolodex.dates import now, to_utc_iso
+    from rolodex.store import tasks
+
+    due, start = item.when("DUE"), item.when("DTSTART")
+    length = getattr(item.get("DURATION"), "dt", None)
+    if due is None and start is not None:  # DTSTART (+ DURATION) is when it is due
+        due = start + length if isinstance(length, timedelta) else start
+    number = str(item.get("PRIORITY") or "0").strip()
+    contact_ids, linked = people.link(item)
+    modelled = _TASK_PROPS | (set() if item.get("DUE") else {"DTSTART", "DURATION"})
+    values = {"title": item.text("SUMMARY") or "(no title)", "due": due,
+              "priority": _PRIORITY.get(int(number) if number.isdigit() else 0, "normal"),
+              "rrule": _rule(item), "notes": item.text("DESCRIPTION"),
+              "categories": _categories(item),
+              "raw": _raw(item, modelled, linked, list(item.component.subcomponents))}
+    status = {"COMPLETED": "done", "CANCELLED": "cancelled"}.get(
+        "CANCELLED" if group.cancelled else (item.text("STATUS") or "").upper(), "open")
+    row = lookups.task_by_uid(db, group.uid)
+    done = item.when("COMPLETED")
+    if status == "done" and not isinstance(done, datetime):  # keep the first import's time
+        done = row["completed"] if row and row["status"] == "done" else now()
+    state = {"status": status, "completed": (to_utc_iso(done) if isinstance(done, datetime)
+                                             else done) if status == "done" else None}
+    if row is None:
+        task_id = tasks.add_task(db, values.pop("title"), uid=group.uid, kind="todo",
+                                 contact_ids=contact_ids, **values)
+        if status != "open":
+            tasks.update_task(db, task_id, state)
+        return "new"
+    missing = [c for c in contact_ids
+               if c not in {p["id"] for p in tasks.contacts_of(db, [row["id"]])[row["id"]]}]
+    wanted = {**values, **state, "due": when.encode(due),
+              "categories": json.dumps(values["categories"]) if values["categories"] else None}
+    if all(row[k] == v for k, v in wanted.items()) and not missing:
+        return "unchanged"
+    tasks.update_task(db, row["id"], {**values, **state}, add_contacts=missing)
+    return "updated"

@@ -1,0 +1,174 @@
+"""Reading .ics files into VEVENT and VTODO items, leniently: one damaged component costs
+only itself, and text is never decoded with replacement characters."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rolodex.errors import FileError, InvalidInput
+from rolodex.formats.ical_zones import BAD_DATA, Zones, iana
+from rolodex.formats.importer import Problem
+from rolodex.store import records
+
+
+@dataclass
+class Item:
+    """One VEVENT or VTODO read from a file, with where it came from for messages."""
+
+    component: Any
+    source: str
+    index: int
+    line: int
+    zones: Zones
+    method: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.component.name
+
+    def get(self, name: str) -> Any:
+        value = self.component.get(name)
+        return value[0] if isinstance(value, list) else value
+
+    def all(self, name: str) -> list[Any]:
+        value = self.component.get(name, [])
+        return value if isinstance(value, list) else [value]
+
+    def text(self, name: str) -> str | None:
+        value = self.get(name)
+        return records.clean(str(value)) if value is not None else None
+
+    def when(self, name: str) -> date | datetime | None:
+        prop = self.get(name)
+        if prop is None:
+            return None
+        if not hasattr(prop, "dt"):
+            raise InvalidInput(f"cannot read {name} '{prop}'")
+        return self.zones.value(prop.dt, prop.params.get("TZID"))
+
+    def whens(self, name: str) -> list[date | datetime]:
+        """Every value of EXDATE or RDATE (several lines, several values a line)."""
+        out = []
+        for prop in self.all(name):
+            if not hasattr(prop, "dts"):
+                if str(prop).strip():
+                    raise InvalidInput(f"cannot read {name} '{prop}'")
+                continue
+            out += [self.zones.value(d.dt, prop.params.get("TZID")) for d in prop.dts]
+        return out
+
+
+def decode(source: str, data: bytes, encoding: str | None) -> str:
+    """The file as text: ``encoding``, else a BOM's, else UTF-8. Never decoded with
+    replacement characters: importing mojibake is worse than asking for a conversion."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
+                       (b"\xfe\xff", "utf-16")):
+        if encoding is None and data.startswith(bom):
+            encoding = codec
+    try:
+        return data.decode(encoding or "utf-8")
+    except UnicodeDecodeError as exc:
+        guess = "cp1252"
+        try:
+            data.decode(guess)
+        except UnicodeDecodeError:
+            guess = "latin-1"
+        line = data[:exc.start].count(b"\n") + 1
+        raise FileError(f"{source}: line {line}: not "
+                        f"{encoding or 'UTF-8'} text", hint=f"it may be {guess}: convert it,"
+                        f" e.g. iconv -f {guess} -t utf-8 FILE > FILE-utf8.ics") from None
+    except LookupError:
+        raise FileError(f"{source}: unknown encoding {encoding!r}") from None
+
+
+def read_items(source: str, text: str, user_zone: tzinfo) -> tuple[list[Item], list[Problem]]:
+    """The items of one file. When icalendar refuses the whole file (one damaged line
+    anywhere), each VEVENT and VTODO is read on its own so the others still import."""
+    import icalendar
+
+    starts = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(
+        r"^BEGIN:(?:VEVENT|VTODO)[ \t]*\r?$", text, re.I | re.M)]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            items = _walk(source, icalendar.Calendar.from_ical(text, multiple=True), user_zone)
+    except BAD_DATA as exc:
+        return _by_block(source, text, user_zone, exc)
+    if not items and starts:  # a VCALENDAR never closed: icalendar returns nothing
+        return _by_block(source, text, user_zone, None)
+    if len(items) == len(starts):
+        for item, line in zip(items, starts, strict=True):
+            item.line = line
+    return items, []
+
+
+def _walk(source: str, roots: list[Any], user_zone: tzinfo, index: int = 0,
+          line: int = 0) -> list[Item]:
+    """Items of every root: VCALENDARs, and VEVENTs or VTODOs with no VCALENDAR around."""
+    timezones = {str(tz.get("TZID", "")).strip(): tz for root in roots
+                 for tz in root.walk("VTIMEZONE")}
+    items = []
+    for root in roots:
+        wrapped = root.name == "VCALENDAR"
+        header = iana(str(root.get("X-WR-TIMEZONE", ""))) if wrapped else None
+        zones = Zones(timezones, ZoneInfo(header) if header else user_zone, bool(header))
+        method = str(root.get("METHOD", "")).strip().upper() if wrapped else ""
+        for child in root.subcomponents if wrapped else [root]:
+            if child.name in ("VEVENT", "VTODO"):
+                index += 1
+                items.append(Item(child, source, index, line, zones, method))
+    return items
+
+
+def _by_block(source: str, text: str, user_zone: tzinfo, error: Exception | None
+              ) -> tuple[list[Item], list[Problem]]:
+    import icalendar
+
+    text = text.replace("\r\n", "\n")
+    flags = re.I | re.M | re.S
+    # A block may not hold the start of another: an unclosed one must not swallow the next.
+    block = re.compile(r"^BEGIN:(VEVENT|VTODO)[ \t]*$(?:(?!^BEGIN:V(?:EVENT|TODO)\b).)*?"
+                       r"^END:\1[ \t]*$", flags)
+    timezone = r"^BEGIN:VTIMEZONE[ \t]*$.*?^END:VTIMEZONE[ \t]*$"
+    begins = list(re.finditer(r"^BEGIN:V(?:EVENT|TODO)[ \t]*$", text, re.I | re.M))
+    if not begins:
+        try:  # nothing to import: a damaged VTIMEZONE alone loses nothing
+            icalendar.Calendar.from_ical(re.sub(timezone, "", text, flags=flags), multiple=True)
+            return [], []
+        except BAD_DATA:
+            return [], [Problem(source, 0, 0, f"cannot read the file: {short(error)}")]
+    zones = []
+    for found in re.finditer(timezone, text, flags):
+        try:
+            zones.append(icalendar.Component.from_ical(found[0]))
+        except BAD_DATA:
+            continue
+    head = "\n".join(re.findall(r"^(?:X-WR-TIMEZONE|METHOD):.*$", text, re.I | re.M)[:2])
+    items, problems = [], []
+    for index, begin in enumerate(begins, start=1):
+        line = text.count("\n", 0, begin.start()) + 1
+        found = block.match(text, begin.start())
+        try:
+            if found is None:
+                raise ValueError(f"{begin[0].strip()} is never closed")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                calendar = icalendar.Calendar.from_ical(
+                    f"BEGIN:VCALENDAR\n{head}\n{found[0]}\nEND:VCALENDAR\n")
+            calendar.subcomponents[:0] = zones
+            items += _walk(source, [calendar], user_zone, index - 1, line)
+        except BAD_DATA as exc:
+            problems.append(Problem(source, index, line, f"cannot read it: {short(exc)}"))
+    return items, problems
+
+
+def short(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
