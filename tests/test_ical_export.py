@@ -463,3 +463,16 @@ def test_unknown_attendees_survive_next_to_known_ones(rolodex):
     text = rolodex("export --format ical --what events").stdout.replace("\r\n ", "")
     assert text.count("mailto:jane@acme.example") == 1
     assert text.count("mailto:bob@poe.example") == 1
+
+
+def test_reminders_and_categories_typed_on_the_command_line_are_exported(rolodex):
+    result = rolodex(["event", "add", "Review", "--at", "2026-12-01 10:00", "--remind", "15m",
+                      "--remind", "1d", "--category", "work"])
+    assert result.exit_code == 0, result.stderr
+    event = rolodex(["event", "show", result.stdout.strip(), "-f", "json"]).json()
+    assert (event["alarms"], event["categories"]) == ([1440, 15], ["work"])
+    text = rolodex("export --format ical --what events").stdout
+    assert "TRIGGER:-PT15M" in text and ("TRIGGER:-P1D" in text or "TRIGGER:-PT1440M" in text)
+    assert "CATEGORIES:work" in text
+    rolodex(["event", "edit", result.stdout.strip(), "--no-reminders"])
+    assert "VALARM" not in rolodex("export --format ical --what events").stdout

@@ -19,6 +19,19 @@ app = typer.Typer(help="Calendar events: add, list, show, edit, rm, skip, move."
                   no_args_is_help=True)
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Event id (see 'rolodex event list').")]
+RemindOpt = Annotated[list[str] | None, typer.Option(
+    "--remind", metavar="BEFORE", help="A reminder this long before the start: 15m, 1h, "
+    "2d (repeatable); exported as VALARM.")]
+CategoryOpt = Annotated[list[str] | None, typer.Option(
+    "--category", help="A category (repeatable).")]
+
+
+def _minutes(values: list[str] | None) -> list[int]:
+    """Reminders as minutes before the start, soonest last, each once."""
+    from rolodex.dates import parse_duration
+
+    minutes = {round(parse_duration(v).total_seconds() / 60) for v in values or ()}
+    return sorted(minutes, reverse=True)
 DEFAULT_LENGTH = timedelta(hours=1)
 LIST_DAYS = 30
 
@@ -101,6 +114,7 @@ def add(
     tz: Annotated[str | None, typer.Option("--tz", metavar="ZONE",
                                            help="Time zone of the event (IANA name).")] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
+    remind: RemindOpt = None, category: CategoryOpt = None,
 ) -> None:
     """Add an event; a date without a time makes an all-day event. Prints its id.
 
@@ -115,7 +129,7 @@ def add(
     event_id = events.add_event(
         db, title, start=start, end=end, tz=getattr(zone, "key", None),
         rrule=parse_rule(repeat) if repeat else None, location=where, notes=note,
-        contact_ids=people)
+        contact_ids=people, alarms=_minutes(remind), categories=category or [])
     print(event_id)
     say(f"added event #{event_id}")
 
@@ -178,6 +192,9 @@ def edit(
                                                     autocompletion=complete_contact)] = None,
     without: Annotated[list[str] | None, typer.Option("--without", metavar="REF",
                                                       autocompletion=complete_contact)] = None,
+    remind: RemindOpt = None, category: CategoryOpt = None,
+    no_reminders: Annotated[bool, typer.Option("--no-reminders",
+                                               help="Remove every reminder.")] = False,
 ) -> None:
     """Change an event ('' clears --where and --note).
 
@@ -203,6 +220,10 @@ def edit(
             values[key] = value.strip() or None
     if repeat is not None:
         values["rrule"] = parse_rule(repeat) if repeat.strip() else None
+    if remind or no_reminders:
+        values["alarms"] = _minutes(remind)
+    if category is not None:
+        values["categories"] = [c for c in category if c.strip()]
     add = [resolve_contact(db, r) for r in with_ or ()]
     remove = [resolve_contact(db, r) for r in without or ()]
     if not (values or add or remove):
