@@ -91,16 +91,8 @@ def update_event(db: Database, event_id: int, values: dict[str, Any], *,
         raise InvalidInput("an event needs a title")
     with db.write(f"edit event #{event_id}"):
         journal.update(db, "events", event_id, {**row, "updated": records.timestamp()})
-        for contact_id in add_contacts:
-            if not db.execute("SELECT 1 FROM event_contacts WHERE event_id = ? AND"
-                              " contact_id = ?", (event_id, contact_id)).fetchone():
-                journal.insert(db, "event_contacts", {"event_id": event_id,
-                                                      "contact_id": contact_id})
-        for contact_id in remove_contacts:
-            link = db.execute("SELECT id FROM event_contacts WHERE event_id = ? AND"
-                              " contact_id = ?", (event_id, contact_id)).fetchone()
-            if link:
-                journal.delete(db, "event_contacts", link[0])
+        records.relink(db, "event_contacts", "event_id", event_id, add_contacts,
+                       remove_contacts)
 
 
 def delete_event(db: Database, event_id: int) -> None:

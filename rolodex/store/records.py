@@ -110,6 +110,20 @@ def fields_of(db: Database, kind: str, ids: list[int]) -> dict[int, dict[str, st
     return out
 
 
+def relink(db: Database, link_table: str, owner: str, owner_id: int,
+           add: Iterable[int] = (), remove: Iterable[int] = ()) -> None:
+    """Link contacts to (and unlink them from) a task or an event, each change journalled."""
+    for contact_id in add:
+        if not db.execute(f"SELECT 1 FROM {link_table} WHERE {owner} = ? AND contact_id = ?",
+                          (owner_id, contact_id)).fetchone():
+            journal.insert(db, link_table, {owner: owner_id, "contact_id": contact_id})
+    for contact_id in remove:
+        row = db.execute(f"SELECT id FROM {link_table} WHERE {owner} = ? AND contact_id = ?",
+                         (owner_id, contact_id)).fetchone()
+        if row:
+            journal.delete(db, link_table, row[0])
+
+
 def linked_contacts(db: Database, link_table: str, owner: str,
                     ids: list[int]) -> dict[int, list[dict]]:
     """``[{id, name}]`` of the contacts linked to each record (a task, an event, a history

@@ -88,16 +88,8 @@ def update_task(db: Database, task_id: int, values: dict[str, Any], *,
         row["series_start"] = (row.get("due") or old["due"]) if row["rrule"] else None
     with db.write(f"edit task #{task_id}"):
         journal.update(db, "tasks", task_id, {**row, "updated": records.timestamp()})
-        for contact_id in add_contacts:
-            if not db.execute("SELECT 1 FROM task_contacts WHERE task_id = ? AND contact_id = ?",
-                              (task_id, contact_id)).fetchone():
-                journal.insert(db, "task_contacts", {"task_id": task_id,
-                                                     "contact_id": contact_id})
-        for contact_id in remove_contacts:
-            row_id = db.execute("SELECT id FROM task_contacts WHERE task_id = ? AND"
-                                " contact_id = ?", (task_id, contact_id)).fetchone()
-            if row_id:
-                journal.delete(db, "task_contacts", row_id[0])
+        records.relink(db, "task_contacts", "task_id", task_id, add_contacts,
+                       remove_contacts)
 
 
 def set_status(db: Database, task_id: int, status: str) -> None:
