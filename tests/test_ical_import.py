@@ -523,11 +523,6 @@ if (CORPUS / "MANIFEST.tsv").exists():
 else:
     ROWS = []
 needs_corpus = pytest.mark.skipif(not ROWS, reason="the shared corpus is not beside this checkout")
-# Valid files whose content rolodex cannot represent, with why.
-UNREPRESENTABLE = {
-    "ical/icalendar__rfc_7529.ics": "RFC 7529 RSCALE rules (Chinese, Ethiopic, Hebrew "
-                                    "calendars, SKIP): rolodex repeats in the Gregorian calendar",
-}
 
 
 def corpus_bytes(row: dict) -> bytes:
@@ -548,10 +543,7 @@ def test_corpus_file_imports_or_fails_cleanly_in_time(db, row):
         report = None
     assert time.monotonic() - began < 5, "took too long"
     if report is not None and row["expected_valid"] == "yes":
-        if row["file"] in UNREPRESENTABLE:
-            assert report.failed, "now representable: drop it from UNREPRESENTABLE"
-        else:
-            assert report.failed == [], report.failed
+        assert report.failed == [], report.failed
 
 
 @needs_corpus
@@ -564,3 +556,13 @@ def test_corpus_reimport_changes_nothing(db):
     assert counts(again)[:2] == (0, 0) and counts(again)[3:5] == (0, 0)
     assert again.events_unchanged + again.tasks_unchanged == \
         first.events_new + first.tasks_new
+
+
+def test_a_non_gregorian_rule_is_kept_as_written(db):
+    """RFC 7529 RSCALE: rolodex cannot expand it, so the event keeps its first occurrence
+    and the rule travels in raw, back out to calendar apps that can."""
+    run(db, ics(*vevent("DTSTART;VALUE=DATE:20130210", "DTEND;VALUE=DATE:20130211",
+                        "RRULE:RSCALE=CHINESE;FREQ=YEARLY")))
+    event = one_event(db)
+    assert event["rrule"] is None
+    assert "RRULE:RSCALE=CHINESE;FREQ=YEARLY" in event["raw"]

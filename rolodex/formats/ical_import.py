@@ -293,6 +293,8 @@ def _rule(item: Item) -> str | None:
     from rolodex.recurrence import parse_rule
 
     texts = {p.to_ical().decode() if isinstance(p, dict) else str(p) for p in item.all("RRULE")}
+    if any("RSCALE" in t.upper() for t in texts):
+        return None  # a non-Gregorian rule (RFC 7529): kept as written, see _event_values
     rules = {parse_rule(t) for t in texts if t.strip()}
     if len(rules) > 1:
         raise InvalidInput("more than one RRULE: rolodex keeps one rule per event")
@@ -327,6 +329,9 @@ def _span(item: Item) -> tuple[date | datetime, date | datetime]:
 def _event_values(item: Item, people: _People) -> dict[str, Any]:
     start, end = _span(item)
     rule = _rule(item)
+    # A rule rolodex cannot expand (RSCALE) stays in raw: the event shows its first
+    # occurrence here, and calendar apps get the rule back on export.
+    modelled = _EVENT_PROPS if rule or not item.all("RRULE") else _EVENT_PROPS - {"RRULE"}
     contact_ids, linked = people.link(item)
     alarms, kept = _alarms(item)
     status = "CANCELLED" if item.method == "CANCEL" else item.text("STATUS")
@@ -338,7 +343,7 @@ def _event_values(item: Item, people: _People) -> dict[str, Any]:
         "categories": _categories(item), "alarms": alarms,
         "rdates": list(dict.fromkeys(_like(v, start) for v in item.whens("RDATE"))),
         "status": status.lower() if status else None,
-        "raw": _raw(item, _EVENT_PROPS, linked, kept), "contacts": contact_ids,
+        "raw": _raw(item, modelled, linked, kept), "contacts": contact_ids,
         "shift": timedelta(0),
         "exceptions": {when.encode(_like(v, start)): (None, None, None, None)
                        for v in item.whens("EXDATE")}}
