@@ -330,3 +330,18 @@ def test_organisation_cards_round_trip_as_companies(rolodex):
     again = rolodex(["import", "-"], input=exported)
     assert "0 new, 0 updated, 1 unchanged" in again.stderr
     assert "KIND:org" not in rolodex("export --tag none").stdout
+
+
+def test_editing_one_email_keeps_the_other_lines_and_their_apple_labels(rolodex, tmp_path):
+    card = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Doe\r\nN:Doe;Jane;;;\r\n"
+            "item1.EMAIL;type=INTERNET:jane@acme.example\r\nitem1.X-ABLabel:Office\r\n"
+            "item2.EMAIL;type=INTERNET:jane@old.example\r\nitem2.X-ABLabel:Old\r\n"
+            "UID:jane-1\r\nEND:VCARD\r\n")
+    rolodex(["import", "-"], input=card)
+    assert rolodex(["contact", "edit", "jane", "--rm-email", "jane@old.example",
+                    "--email", "jane@new.example"]).exit_code == 0
+    text = rolodex("export").stdout
+    assert "item1.EMAIL;TYPE=INTERNET:jane@acme.example" in text
+    assert "item1.X-ABLABEL:Office" in text
+    assert "jane@old.example" not in text and "item2" not in text
+    assert "EMAIL;TYPE=INTERNET:jane@new.example" in text

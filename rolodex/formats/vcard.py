@@ -303,20 +303,61 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
     now = meaning(c)
     out: list[Prop] = []
     written: set[str] = set()
+    dropped: set[str] = set()  # itemN groups whose modelled property went away
     for prop in kept.props:
         group = GROUP_OF.get(prop.name)
         if group is None or group in ("uid", "kind") or now.get(group) == kept.meaning.get(group):
             out.append(convert(prop, kept.version, version))
         elif group not in written:
-            out.extend(fresh.get(group, []))
+            if group in _DETAILS:
+                props = _merge_details(c, group, kept, version, fresh[group])
+                dropped |= {p.group.lower() for p in kept.props if GROUP_OF.get(p.name) == group
+                            and p.group and not any(q is p for q in props)}
+                out.extend(props)
+            else:
+                out.extend(fresh.get(group, []))
             written.add(group)
     present = {GROUP_OF.get(p.name) for p in kept.props}
     for group, props in fresh.items():
         if group not in present and group not in written and group != "kind":
             out.extend(props)
+    if dropped:  # an Apple label (X-ABLabel) of a removed address goes with it
+        out = [p for p in out if not (p.group and p.group.lower() in dropped
+                                      and GROUP_OF.get(p.name) is None)]
     if not any(p.name == "FN" for p in out):
         out.insert(0, Prop("FN", escape(c["name"])))  # required in 3.0 and 4.0
     return out
+
+
+_DETAILS = {"emails": ("address", "EMAIL"), "phones": ("number", "TEL"),
+            "urls": ("url", "URL")}
+
+
+def _merge_details(c: dict, group: str, kept: KeptCard, version: str,
+                   fresh: list[Prop]) -> list[Prop]:
+    """A changed list of emails, phones or URLs: each item that is still there with the
+    same value and label keeps its original line (with its ``itemN.`` group and Apple
+    label); only added or changed items are written anew."""
+    key, _ = _DETAILS[group]
+    originals = [p for p in kept.props if GROUP_OF.get(p.name) == group]
+    unused = list(originals)
+    out = []
+    for item, new in zip(c[group], fresh, strict=True):
+        match = next((p for p in unused if _same_detail(p, item, key)), None)
+        if match is None:
+            out.append(new)
+        else:
+            unused.remove(match)
+            out.append(match if version == kept.version else convert(match, kept.version,
+                                                                       version))
+    return out
+
+
+def _same_detail(prop: Prop, item: dict, key: str) -> bool:
+    value = unescape(prop.value).strip().removeprefix("tel:")
+    label, _ = _label(prop)
+    same_value = value.lower() == item[key].lower() if key == "address" else value == item[key]
+    return same_value and label == item["label"]
 
 
 def convert(prop: Prop, source: str, target: str) -> Prop:
