@@ -79,9 +79,8 @@ def decode(source: str, data: bytes, encoding: str | None) -> str:
         except UnicodeDecodeError:
             guess = "latin-1"
         line = data[:exc.start].count(b"\n") + 1
-        raise FileError(f"{source}: line {line}: not "
-                        f"{encoding or 'UTF-8'} text", hint=f"it may be {guess}: convert it,"
-                        f" e.g. iconv -f {guess} -t utf-8 FILE > FILE-utf8.ics") from None
+        raise FileError(f"{source}: line {line}: not {encoding or 'UTF-8'} text",
+                        hint=f"give the file's encoding, e.g. --encoding {guess}") from None
     except LookupError:
         raise FileError(f"{source}: unknown encoding {encoding!r}") from None
 
