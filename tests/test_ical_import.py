@@ -566,3 +566,15 @@ def test_a_non_gregorian_rule_is_kept_as_written(db):
     event = one_event(db)
     assert event["rrule"] is None
     assert "RRULE:RSCALE=CHINESE;FREQ=YEARLY" in event["raw"]
+
+
+def test_not_utf8_calendar_through_the_cli_names_the_encoding_option(rolodex, tmp_path):
+    path = tmp_path / "latin.ics"
+    path.write_bytes(ics(*vevent("DTSTART;VALUE=DATE:20261201", summary="Geburtstag Müller"))
+                     .decode().encode("cp1252"))
+    result = rolodex(["import", str(path)])
+    assert result.exit_code == 8
+    assert "not UTF-8 text" in result.stderr and "--encoding cp1252" in result.stderr
+    assert rolodex(["import", str(path), "--encoding", "cp1252"]).exit_code == 0
+    assert rolodex("event list --from 2026-12-01 --to 2026-12-01 -f json").json()[0][
+        "title"] == "Geburtstag Müller"
