@@ -345,3 +345,15 @@ def test_editing_one_email_keeps_the_other_lines_and_their_apple_labels(rolodex,
     assert "item1.X-ABLABEL:Office" in text
     assert "jane@old.example" not in text and "item2" not in text
     assert "EMAIL;TYPE=INTERNET:jane@new.example" in text
+
+
+def test_adding_an_address_keeps_the_imported_one_as_written(rolodex):
+    card = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Doe\r\nN:Doe;Jane;;;\r\n"
+            "item1.ADR;type=HOME:;;1 High St;Springfield;;12345;USA\r\nitem1.X-ABADR:us\r\n"
+            "UID:jane-2\r\nEND:VCARD\r\n")
+    rolodex(["import", "-"], input=card)
+    rolodex(["contact", "edit", "jane", "--address", "2 Low Rd; Shelbyville (work)"])
+    text = rolodex("export").stdout
+    assert "item1.ADR;TYPE=HOME:;;1 High St;Springfield;;12345;USA" in text
+    assert "item1.X-ABADR:us" in text
+    assert "ADR;TYPE=WORK:;;2 Low Rd;Shelbyville;;;" in text

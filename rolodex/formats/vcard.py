@@ -330,7 +330,8 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
 
 
 _DETAILS = {"emails": ("address", "EMAIL"), "phones": ("number", "TEL"),
-            "urls": ("url", "URL")}
+            "urls": ("url", "URL"), "addresses": ("", "ADR")}
+_ADR_KEYS = ("street", "locality", "region", "postcode", "country", "label")
 
 
 def _merge_details(c: dict, group: str, kept: KeptCard, version: str,
@@ -354,6 +355,9 @@ def _merge_details(c: dict, group: str, kept: KeptCard, version: str,
 
 
 def _same_detail(prop: Prop, item: dict, key: str) -> bool:
+    if prop.name == "ADR":
+        address = _address(prop)
+        return all(getattr(address, k) == item[k] for k in _ADR_KEYS)
     value = unescape(prop.value).strip().removeprefix("tel:")
     label, _ = _label(prop)
     same_value = value.lower() == item[key].lower() if key == "address" else value == item[key]
