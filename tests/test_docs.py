@@ -42,3 +42,10 @@ def test_command_help_ends_with_an_example(path, command):
 def test_there_are_commands():
     names = {" ".join(p) for p, _ in PATHS}
     assert {"add", "contact list", "task done", "event move", "agenda"} <= names
+
+
+@pytest.mark.parametrize(("path", "command"), PATHS, ids=[" ".join(p) for p, _ in PATHS])
+def test_command_summary_is_one_line(path, command):
+    """The first paragraph is what `--help` lists; a wrapped one breaks that list."""
+    summary = (command.help or "").strip().split("\n\n")[0]
+    assert "\n" not in summary and len(summary) <= 100, " ".join(path)

@@ -20,8 +20,10 @@ def mutt_query(
     plain: Annotated[bool, typer.Option("--plain", help="No status line (aerc, alot).")]
     = False,
 ) -> None:
-    """Look up addresses in mutt's query_command format: a status line, then
-    address<TAB>name<TAB>label lines; exit 1 when nothing matches.
+    """Look up addresses for mutt, neomutt, aerc and alot.
+
+    mutt's query_command format: a status line, then address<TAB>name<TAB>label lines;
+    exit 1 when nothing matches.
 
     In ~/.muttrc: set query_command = "rolodex mutt-query %s"
 
@@ -53,8 +55,9 @@ def add_from_mail(
     all_: Annotated[bool, typer.Option("--all", help="Also the To and Cc recipients.")]
     = False,
 ) -> None:
-    """Add the sender of a mail message read from stdin (and with --all its recipients);
-    people already known by their address are left as they are. Prints new ids.
+    """Add the sender (and with --all the recipients) of a message read from stdin.
+
+    People already known by their address are left as they are. Prints the new ids.
 
     In mutt: macro index,pager A "<pipe-message>rolodex add-from-mail<enter>"
 
@@ -85,9 +88,11 @@ def add_from_mail(
 
 
 def log_mail() -> None:
-    """Record a mail message read from stdin as an email in the history of every contact
-    among its sender and recipients; the same Message-ID is never logged twice. The
-    direction is 'out' when you sent it (the my.emails setting).
+    """Record a message read from stdin in the history of its people.
+
+    An email interaction on every contact among its sender and recipients; the same
+    Message-ID is never logged twice. The direction is 'out' when you sent it (the
+    my.emails setting).
 
     Example: rolodex log-mail < message.eml
     """

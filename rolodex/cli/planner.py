@@ -138,6 +138,7 @@ def calendar(
     = "-",
 ) -> None:
     """A calendar grid of events and due tasks; overlapping events are marked '!'.
+
     'rolodex calendar feed -o FILE' writes one .ics of the next 90 days (events, tasks,
     follow-ups, birthdays) for a calendar app to subscribe to.
 

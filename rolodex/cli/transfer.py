@@ -88,8 +88,10 @@ def import_(
         "--create-contacts", help="iCalendar: add attendees rolodex does not know as "
         "contacts (default: list them).")] = False,
 ) -> None:
-    """Import contacts from vCard (2.1, 3.0, 4.0) or CSV (Google, Outlook, Thunderbird...),
-    and events and tasks from iCalendar (.ics).
+    """Import contacts (vCard, CSV) and events and tasks (iCalendar).
+
+    vCard 2.1, 3.0 and 4.0; CSV from Google, Outlook, Thunderbird or mapped with --map;
+    .ics files with events and tasks.
 
     One transaction: what the summary reports is what was written. Cards that cannot be
     read are skipped and listed (or, with --strict, nothing is imported). Importing the
@@ -199,8 +201,10 @@ def export(
     to: Annotated[str | None, typer.Option("--to", metavar="WHEN",
                                            help="iCalendar: last day.")] = None,
 ) -> None:
-    """Export contacts as vCard or CSV, or events, tasks, birthdays and follow-ups as
-    iCalendar; to stdout, a file, or a folder (one file per item).
+    """Export contacts (vCard, CSV) or the calendar (iCalendar).
+
+    Contacts as vCard or CSV; events, tasks, birthdays and follow-ups as iCalendar; to
+    stdout, a file, or a folder (one file per item).
 
     Example: rolodex export --format vcard --tag vip -o vip.vcf
     """
