@@ -38,8 +38,9 @@ def _records(db: Database, ids: list[int]) -> Iterator[tuple[dict, dict | None]]
 
 
 def _card_text(record: dict, kept: dict | None, version: str | None, default: str) -> str:
-    from rolodex.formats.vcard import KeptCard, card_props
+    from rolodex.formats.vcard import KeptCard
     from rolodex.formats.vcard_syntax import Prop, write_card
+    from rolodex.formats.vcard_write import card_props
 
     card = None
     if kept:
@@ -53,8 +54,8 @@ def _card_text(record: dict, kept: dict | None, version: str | None, default: st
 
 def _company_cards(db: Database, ids: list[int], version: str | None,
                    default: str) -> Iterator[tuple[str, str]]:
-    from rolodex.formats.vcard import company_props
     from rolodex.formats.vcard_syntax import write_card
+    from rolodex.formats.vcard_write import company_props
     from rolodex.store import companies
 
     for start in range(0, len(ids), BATCH):

@@ -191,11 +191,17 @@ CREATE VIRTUAL TABLE contacts_fts USING fts5(
 """
 
 
-def m001_initial(db: SqliteUtilsDatabase) -> None:
-    """Contacts, companies, their details, tags, relationships, settings, journal, search."""
-    for statement in M001_SCHEMA.split(";\n"):
+def _run(db: SqliteUtilsDatabase, schema: str) -> None:
+    """Execute a schema one statement at a time: executescript would commit the
+    migration's transaction half-way."""
+    for statement in schema.split(";\n"):
         if statement.strip():
             db.execute(statement)
+
+
+def m001_initial(db: SqliteUtilsDatabase) -> None:
+    """Contacts, companies, their details, tags, relationships, settings, journal, search."""
+    _run(db, M001_SCHEMA)
 
 
 M002_SCHEMA = """
@@ -289,9 +295,7 @@ def m002_time_management(db: SqliteUtilsDatabase) -> None:
     ``interaction_contacts.at`` repeats the interaction's time so that "last contacted"
     for any number of contacts is an index lookup, not a scan of the history.
     """
-    for statement in M002_SCHEMA.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+    _run(db, M002_SCHEMA)
 
 
 def m003_cards_and_mail(db: SqliteUtilsDatabase) -> None:
@@ -331,9 +335,7 @@ def m004_calendar_fidelity(db: SqliteUtilsDatabase) -> None:
     (``raw``: iCalendar content lines, written back on export). And which companies are
     exported as organisation cards: those added as companies or imported from KIND:org
     cards, not those only named in a contact's ORG."""
-    for statement in M004_SCHEMA.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+    _run(db, M004_SCHEMA)
 
 
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [

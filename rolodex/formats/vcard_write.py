@@ -1,0 +1,214 @@
+"""Contacts -> vCard: writing cards back losslessly, in the version asked for.
+
+An export starts from the card a contact was imported from (``KeptCard``): a group of
+properties whose meaning has not changed in rolodex is written back exactly as it came; a
+changed group is written anew in its place (list items that are still there keep their
+lines); everything rolodex does not model passes through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rolodex.dates import PartialDate
+from rolodex.formats.vcard import GROUP_OF, KeptCard, address_of, label_of, meaning
+from rolodex.formats.vcard_syntax import Prop, escape, join_structured, unescape
+
+_BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
+_DATA_URI = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<b64>;base64)?,(?P<data>.*)$",
+                       re.S | re.I)
+
+
+def _types(label: str | None, preferred: bool, version: str, extra: tuple[str, ...] = ()
+           ) -> list[tuple[str, list[str]]]:
+    words = [w.strip() for w in (label or "").split(",") if w.strip()]
+    words = ["CELL" if w.lower() == "mobile" else w for w in words]
+    if version == "4.0":
+        params = [("TYPE", [w.lower() for w in words])] if words else []
+        return params + ([("PREF", ["1"])] if preferred else [])
+    values = [*extra, *(w.upper() for w in words), *(["PREF"] if preferred else [])]
+    return [("TYPE", values)] if values else []
+
+
+def _date(value: str | None, version: str) -> Prop | None:
+    """A partial date as BDAY/ANNIVERSARY text: 4.0 writes --MMDD, 3.0 uses Apple's
+    X-APPLE-OMIT-YEAR convention, which Apple, Google and DAVx5 read."""
+    if not value:
+        return None
+    date = PartialDate.from_iso(value)
+    if date.year is not None:
+        return Prop("", f"{date.year:04d}{date.month:02d}{date.day:02d}" if version == "4.0"
+                    else date.iso())
+    if version == "4.0":
+        return Prop("", f"--{date.month:02d}{date.day:02d}")
+    return Prop("", f"1604-{date.month:02d}-{date.day:02d}", [("X-APPLE-OMIT-YEAR", ["1604"])])
+
+
+def fresh_groups(c: dict, version: str) -> dict[str, list[Prop]]:
+    """Properties for each modelled group, written from a contact record."""
+    parts = [c[k] or "" for k in ("last_name", "first_name", "middle_name", "prefix", "suffix")]
+    org = [c["company"], *(c["department"] or "").split(" / ")] if c["company"] else []
+    groups: dict[str, list[Prop]] = {
+        "name": [Prop("FN", escape(c["name"])), Prop("N", join_structured(parts))],
+        "nickname": [Prop("NICKNAME", escape(c["nickname"]))] if c["nickname"] else [],
+        "org": [Prop("ORG", join_structured([o for o in org if o]))] if org else [],
+        "title": [Prop("TITLE", escape(c["title"]))] if c["title"] else [],
+        "emails": [Prop("EMAIL", e["address"], _types(e["label"], e["preferred"], version,
+                                                      ("INTERNET",)))
+                   for e in c["emails"]],
+        "phones": [Prop("TEL", p["number"], _types(p["label"], p["preferred"], version))
+                   for p in c["phones"]],
+        "addresses": [Prop("ADR", join_structured(
+            ["", "", a["street"] or "", a["locality"] or "", a["region"] or "",
+             a["postcode"] or "", a["country"] or ""]),
+            _types(a["label"], a["preferred"], version)) for a in c["addresses"]],
+        "urls": [Prop("URL", u["url"], _types(u["label"], u["preferred"], version))
+                 for u in c["urls"]],
+        "tags": [Prop("CATEGORIES", ",".join(escape(t) for t in c["tags"]))] if c["tags"]
+        else [],
+        "notes": [Prop("NOTE", escape(c["notes"]))] if c["notes"] else [],
+        "fields": [Prop("ROLE", escape(v)) if k == "role" else
+                   Prop("X-ROLODEX-FIELD", escape(v), [("NAME", [k])])
+                   for k, v in c["custom"].items()],
+        "uid": [Prop("UID", c["uid"])],
+    }
+    dates = []
+    for key, prop_name in (("birthday", "BDAY"),
+                           ("anniversary", "ANNIVERSARY" if version == "4.0"
+                            else "X-ANNIVERSARY")):
+        prop = _date(c[key], version)
+        if prop:
+            prop.name = prop_name
+            dates.append((key, [prop]))
+    groups.update(dict(dates))
+    groups["uid"] = groups.pop("uid")  # last, as most clients write it
+    return groups
+
+
+def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
+    """The properties to write for a contact: the kept card with changed groups rewritten
+    in place and new ones added, converted to ``version``; or a new card."""
+    fresh = fresh_groups(c, version)
+    if kept is None:
+        return [p for props in fresh.values() for p in props]
+    now = meaning(c)
+    out: list[Prop] = []
+    written: set[str] = set()
+    dropped: set[str] = set()  # itemN groups whose modelled property went away
+    for prop in kept.props:
+        group = GROUP_OF.get(prop.name)
+        if group is None or group in ("uid", "kind") or now.get(group) == kept.meaning.get(group):
+            out.append(convert(prop, kept.version, version))
+        elif group not in written:
+            if group in _DETAILS:
+                props = _merge_details(c, group, kept, version, fresh[group])
+                dropped |= {p.group.lower() for p in kept.props if GROUP_OF.get(p.name) == group
+                            and p.group and not any(q is p for q in props)}
+                out.extend(props)
+            else:
+                out.extend(fresh.get(group, []))
+            written.add(group)
+    present = {GROUP_OF.get(p.name) for p in kept.props}
+    for group, props in fresh.items():
+        if group not in present and group not in written and group != "kind":
+            out.extend(props)
+    if dropped:  # an Apple label (X-ABLabel) of a removed address goes with it
+        out = [p for p in out if not (p.group and p.group.lower() in dropped
+                                      and GROUP_OF.get(p.name) is None)]
+    if not any(p.name == "FN" for p in out):
+        out.insert(0, Prop("FN", escape(c["name"])))  # required in 3.0 and 4.0
+    return out
+
+
+_DETAILS = {"emails": ("address", "EMAIL"), "phones": ("number", "TEL"),
+            "urls": ("url", "URL"), "addresses": ("", "ADR")}
+_ADR_KEYS = ("street", "locality", "region", "postcode", "country", "label")
+
+
+def _merge_details(c: dict, group: str, kept: KeptCard, version: str,
+                   fresh: list[Prop]) -> list[Prop]:
+    """A changed list of emails, phones or URLs: each item that is still there with the
+    same value and label keeps its original line (with its ``itemN.`` group and Apple
+    label); only added or changed items are written anew."""
+    key, _ = _DETAILS[group]
+    originals = [p for p in kept.props if GROUP_OF.get(p.name) == group]
+    unused = list(originals)
+    out = []
+    for item, new in zip(c[group], fresh, strict=True):
+        match = next((p for p in unused if _same_detail(p, item, key)), None)
+        if match is None:
+            out.append(new)
+        else:
+            unused.remove(match)
+            out.append(match if version == kept.version else convert(match, kept.version,
+                                                                       version))
+    return out
+
+
+def _same_detail(prop: Prop, item: dict, key: str) -> bool:
+    if prop.name == "ADR":
+        address = address_of(prop)
+        return all(getattr(address, k) == item[k] for k in _ADR_KEYS)
+    value = unescape(prop.value).strip().removeprefix("tel:")
+    label, _ = label_of(prop)
+    same_value = value.lower() == item[key].lower() if key == "address" else value == item[key]
+    return same_value and label == item["label"]
+
+
+def convert(prop: Prop, source: str, target: str) -> Prop:
+    """One kept property written in another vCard version (2.1 is written as 3.0)."""
+    source = "3.0" if source == "2.1" else source
+    params = [(k, list(v)) for k, v in prop.params]
+    if source == "2.1" or any(k == "ENCODING" and v and v[0].upper() == "BASE64"
+                              for k, v in params):
+        params = [(k, ["b"] if k == "ENCODING" else v) for k, v in params]
+    if source == target:
+        return Prop(prop.name, prop.value, params, prop.group, prop.line)
+    value = prop.value
+    if target == "4.0":
+        if any("PREF" in (x.upper() for x in v) for k, v in params if k == "TYPE"):
+            params = [(k, [x for x in v if x.upper() != "PREF"]) for k, v in params]
+            params = [p for p in params if p[1]] + [("PREF", ["1"])]
+        if prop.name in _BINARY and any(k == "ENCODING" for k, _ in params):
+            kind = next((v[0] for k, v in params if k == "TYPE" and v), "octet-stream")
+            mime = ("image/" if prop.name in ("PHOTO", "LOGO") else "application/") + \
+                kind.lower()
+            value = f"data:{mime};base64,{value}"
+            params = [(k, v) for k, v in params if k not in ("ENCODING", "TYPE")]
+        if prop.name in ("BDAY", "X-ANNIVERSARY") and any(k == "X-APPLE-OMIT-YEAR"
+                                                         for k, _ in params):
+            value = "--" + value[-5:].replace("-", "")
+            params = [(k, v) for k, v in params if k != "X-APPLE-OMIT-YEAR"]
+    else:
+        if any(k == "PREF" for k, _ in params):
+            params = [(k, v) for k, v in params if k != "PREF"] + [("TYPE", ["PREF"])]
+        match = _DATA_URI.match(value) if prop.name in _BINARY else None
+        if match and match["b64"]:
+            kind = (match["mime"] or "application/octet-stream").split("/")[1].upper()
+            value = match["data"]
+            params = [*params, ("ENCODING", ["b"]), ("TYPE", [kind])]
+        if prop.name == "BDAY" and value.startswith("--"):
+            digits = value[2:].replace("-", "")
+            value = f"1604-{digits[:2]}-{digits[2:4]}"
+            params = [*params, ("X-APPLE-OMIT-YEAR", ["1604"])]
+    name = {"ANNIVERSARY": "X-ANNIVERSARY"}.get(prop.name, prop.name) if target != "4.0" \
+        else {"X-ANNIVERSARY": "ANNIVERSARY"}.get(prop.name, prop.name)
+    return Prop(name, value, params, prop.group, prop.line)
+
+
+def company_props(co: dict, version: str) -> list[Prop]:
+    """A company as an organisation card: KIND:org in 4.0, Apple's X-ABShowAs:COMPANY in
+    3.0, which is how the cards it came from (if any) said it."""
+    props = [Prop("FN", escape(co["name"])), Prop("N", ""), Prop("ORG", escape(co["name"]))]
+    props.append(Prop("KIND", "org") if version == "4.0" else Prop("X-ABSHOWAS", "COMPANY"))
+    for key, name in (("email", "EMAIL"), ("phone", "TEL"), ("website", "URL"),
+                      ("notes", "NOTE")):
+        if co[key]:
+            props.append(Prop(name, co[key] if key != "notes" else escape(co[key])))
+    if co["address"]:
+        props.append(Prop("ADR", join_structured(["", "", co["address"], "", "", "", ""]),
+                          [("TYPE", ["work"])]))
+    if co["tags"]:
+        props.append(Prop("CATEGORIES", ",".join(escape(t) for t in co["tags"])))
+    props.append(Prop("UID", co["uid"]))
+    return props
