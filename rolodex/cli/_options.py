@@ -18,6 +18,8 @@ ShowFormatOption = Annotated[Format, typer.Option(
     case_sensitive=False)]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=0,
                                                  help="Show at most this many.")]
+MineOption = Annotated[bool, typer.Option(
+    "--mine", help="Only yours: owner is $ROLODEX_USER, else your login name.")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 TagOption = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")]
 FieldOption = Annotated[list[str] | None, typer.Option(
@@ -81,3 +83,14 @@ def parse_cadence(text: str | None) -> int | None:
     from rolodex.dates import parse_days
 
     return parse_days(text) if text and text.strip() else None
+
+
+def owner_filter(owner: str | None, mine: bool) -> str | None:
+    """The owner a listing is narrowed to: ``--mine`` means the current user."""
+    if mine and owner:
+        raise InvalidInput("choose one of --owner and --mine")
+    if mine:
+        from rolodex.store.db import current_user
+
+        return current_user()
+    return owner

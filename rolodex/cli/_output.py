@@ -79,6 +79,8 @@ def _item(value: Any) -> str:
             return str(value[key])
     if "kind" in value:
         return f"{value['kind']}: {value.get('name') or ''}"
+    if "name" in value:
+        return str(value["name"])
     if "street" in value:
         return ", ".join(str(value[k]) for k in _ADDRESS_PARTS if value.get(k))
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -178,3 +180,31 @@ def emit_one(record: dict, fmt: Format, draw: Callable[[dict], None]) -> None:
 def message(text: str) -> None:
     """A note for the person at the terminal: stderr, never mixed with data."""
     sys.stderr.write(text + "\n")
+
+
+class opened_output:
+    """stdout, or a new file readable by its owner only (exports hold personal data)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.file = None
+
+    def __enter__(self):
+        import os
+        from pathlib import Path
+
+        from rolodex.errors import FileError
+
+        if self.target == "-":
+            return sys.stdout
+        try:
+            fd = os.open(Path(self.target).expanduser(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                         0o600)
+        except OSError as exc:
+            raise FileError(f"cannot write {self.target}: {exc.strerror}") from exc
+        self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self.file
+
+    def __exit__(self, *exc) -> None:
+        if self.file is not None:
+            self.file.close()

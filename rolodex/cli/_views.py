@@ -115,3 +115,21 @@ def company_card(co: dict, people: list[dict]) -> None:
     ]
     _card(co["name"], None, rows)
 
+
+def money(deal: dict) -> str:
+    """A deal's amount with its currency, or nothing."""
+    return f"{deal['amount']} {deal['currency']}" if deal["amount"] is not None else ""
+
+
+def deal_card(d: dict) -> None:
+    """The card of ``deal show``: its numbers, then the stages it went through."""
+    path = [f"{_day(s['at'])} {s['stage']} ({s['days']} d)" for s in d["stages"]]
+    rows = [
+        ("Company", d["company"]), ("With", ", ".join(c["name"] for c in d["contacts"])),
+        ("Amount", money(d)), ("Stage", f"{d['stage']} · {d['probability']}%"),
+        ("Weighted", f"{d['weighted']} {d['currency']}" if d["weighted"] else None),
+        ("Expected close", d["close"]), ("Closed", _day(d["closed"])), ("Reason", d["reason"]),
+        ("Source", d["source"]), ("Owner", d["owner"]), ("Stages", path), ("Notes", d["notes"]),
+        ("Record", f"#{d['id']} · uid {d['uid']} · created {d['created']}"),
+    ]
+    _card(d["title"], None, rows)

@@ -12,11 +12,14 @@ from rolodex.cli import (
     config,
     contact,
     dbcmd,
+    deal,
     demo,
     event,
     history,
     mail,
     planner,
+    report,
+    sales,
     search,
     task,
     transfer,
@@ -61,8 +64,10 @@ def root(
 app.add_typer(contact.app, name="contact")
 app.add_typer(company.app, name="company")
 app.add_typer(task.app, name="task")
+app.add_typer(deal.app, name="deal")
 app.add_typer(event.app, name="event")
 app.add_typer(planner.cadence_app, name="cadence")
+app.add_typer(report.app, name="report")
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
 app.command("add", help=contact.add.__doc__)(contact.add)
@@ -78,3 +83,6 @@ app.command("mutt-query")(mail.mutt_query)
 app.command("add-from-mail")(mail.add_from_mail)
 app.command("log-mail")(mail.log_mail)
 app.command("demo")(demo.demo)
+app.command("dashboard")(sales.dashboard)
+report.app.command("pipeline")(sales.pipeline)
+report.app.command("sources")(sales.sources)

@@ -17,6 +17,7 @@ from rolodex.cli._options import (
     FieldOption,
     FormatOption,
     LimitOption,
+    MineOption,
     PhoneOpt,
     RefArg,
     RefsArg,
@@ -24,6 +25,7 @@ from rolodex.cli._options import (
     TagOption,
     UrlOpt,
     YesOption,
+    owner_filter,
     parse_cadence,
     parse_details,
     parse_fields,
@@ -41,7 +43,8 @@ app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=T
 CARD_HISTORY = 5  # history entries on a contact card
 
 def add(
-    name: Annotated[str, typer.Argument(help="Full name as written, e.g. 'Dr. Jane Doe'.")],
+    name: Annotated[str, typer.Argument(metavar="NAME",
+                                        help="Full name as written, e.g. 'Dr. Jane Doe'.")],
     email: EmailOpt = None, phone: PhoneOpt = None, address: AddressOpt = None,
     url: UrlOpt = None, company: CompanyOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="Job title.")] = None,
@@ -87,6 +90,7 @@ def list_(
                                                 autocompletion=complete_company)] = None,
     status: Annotated[str | None, typer.Option("--status")] = None,
     owner: Annotated[str | None, typer.Option("--owner")] = None,
+    mine: MineOption = False,
     updated_since: Annotated[str | None, typer.Option(
         "--updated-since", metavar="WHEN", help="2026-11-01, yesterday, 2 weeks ago...")] = None,
     sort: Annotated[str, typer.Option(
@@ -106,7 +110,7 @@ def list_(
         since = as_instant(parse_when(updated_since, tz=zone), zone)
     company_id = resolve_company(db, company) if company else None
     ids = contact_queries.list_ids(db, tags=tag or [], company_id=company_id, status=status,
-                                   owner=owner, updated_since=since, sort=sort,
+                                   owner=owner_filter(owner, mine), updated_since=since, sort=sort,
                                    limit=query_limit(limit, format))
     emit_records(ids, lambda i: contact_queries.fetch(db, i), format, CONTACT_COLUMNS,
                  keys=contact_queries.KEYS, limit=limit, empty="no contacts")

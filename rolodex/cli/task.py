@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import confirm, expand_ids, expand_refs, say, state
-from rolodex.cli._options import FormatOption, LimitOption, ShowFormatOption, YesOption
+from rolodex.cli._options import (
+    FormatOption,
+    LimitOption,
+    MineOption,
+    ShowFormatOption,
+    YesOption,
+    owner_filter,
+)
 from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
@@ -100,6 +107,7 @@ def list_(
     for_: Annotated[str | None, typer.Option("--for", metavar="REF",
                                              autocompletion=complete_contact)] = None,
     owner: Annotated[str | None, typer.Option("--owner")] = None,
+    mine: MineOption = False,
     limit: LimitOption = None, format: FormatOption = Format.table,
 ) -> None:
     """List tasks: open ones by default, soonest due first.
@@ -121,7 +129,8 @@ def list_(
     status = None if all_ else ("done" if done else "open")
     ids = tasks.list_ids(db, status=status, first=first, last=last,
                          overdue_at=now() if overdue else None,
-                         contact_id=resolve_contact(db, for_) if for_ else None, owner=owner,
+                         contact_id=resolve_contact(db, for_) if for_ else None,
+                         owner=owner_filter(owner, mine),
                          tz=zone, limit=limit)
     emit(tasks.fetch(db, ids, tz=zone), format, TASK_COLUMNS, keys=tasks.KEYS,
          empty="no tasks")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import state
-from rolodex.cli._output import message
+from rolodex.cli._output import message, opened_output
 from rolodex.cli.completion import complete_company
 from rolodex.errors import FileError, InvalidInput
 
@@ -230,7 +229,7 @@ def export(
     if format == "csv":
         if output != "-" and Path(output).is_dir():
             raise InvalidInput("CSV goes to one file or stdout, not a folder")
-        with _opened(output) as out:
+        with opened_output(output) as out:
             write_csv(db, ids, out)
         count = len(ids)
     else:
@@ -244,26 +243,3 @@ def export(
         if company_ids:
             message(f"exported {len(company_ids)} company card(s)")
     message(f"exported {count} contact(s)" + (f" to {output}" if output != "-" else ""))
-
-
-class _opened:
-    """stdout, or a new file readable by its owner only (exports hold personal data)."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self.file = None
-
-    def __enter__(self):
-        if self.target == "-":
-            return sys.stdout
-        try:
-            fd = os.open(Path(self.target).expanduser(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
-                         0o600)
-        except OSError as exc:
-            raise FileError(f"cannot write {self.target}: {exc.strerror}") from exc
-        self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        return self.file
-
-    def __exit__(self, *exc) -> None:
-        if self.file is not None:
-            self.file.close()

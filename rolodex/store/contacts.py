@@ -239,7 +239,7 @@ def delete_contact(db: Database, contact_id: int) -> None:
             journal.delete_where(db, table, "contact_id", contact_id)
         journal.delete_where(db, "relationships", "contact_id", contact_id)
         journal.delete_where(db, "relationships", "related_id", contact_id)
-        for table in ("task_contacts", "event_contacts", "contact_cards"):
+        for table in ("task_contacts", "event_contacts", "deal_contacts", "contact_cards"):
             journal.delete_where(db, table, "contact_id", contact_id)
         _delete_history_of(db, contact_id)
         journal.delete(db, "contacts", contact_id)

@@ -338,8 +338,69 @@ def m004_calendar_fidelity(db: SqliteUtilsDatabase) -> None:
     _run(db, M004_SCHEMA)
 
 
+M005_SCHEMA = """
+CREATE TABLE deals (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    company_id INTEGER REFERENCES companies(id) ON DELETE SET NULL,
+    amount TEXT,
+    currency TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    probability INTEGER CHECK (probability IS NULL OR probability BETWEEN 0 AND 100),
+    close TEXT,
+    source TEXT,
+    owner TEXT,
+    reason TEXT,
+    closed TEXT,
+    notes TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX deals_stage ON deals(stage);
+CREATE INDEX deals_company ON deals(company_id);
+CREATE INDEX deals_close ON deals(close);
+CREATE INDEX deals_owner ON deals(owner);
+CREATE TABLE deal_contacts (
+    id INTEGER PRIMARY KEY,
+    deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    UNIQUE (deal_id, contact_id)
+);
+CREATE INDEX deal_contacts_contact ON deal_contacts(contact_id);
+CREATE TABLE deal_stages (
+    id INTEGER PRIMARY KEY,
+    deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    at TEXT NOT NULL,
+    user TEXT
+);
+CREATE INDEX deal_stages_deal ON deal_stages(deal_id, at);
+CREATE TABLE saved_searches (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    query TEXT NOT NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX interactions_user ON interactions(user);
+CREATE INDEX tasks_owner ON tasks(owner);
+CREATE INDEX contacts_source ON contacts(source)
+"""
+
+
+def m005_pipeline(db: SqliteUtilsDatabase) -> None:
+    """Deals (opportunities) with their contacts and every stage they passed through, so
+    time-in-stage is known; and saved searches, the dynamic groups ``@NAME`` selects.
+
+    Amounts are decimal text, never REAL: a float cannot hold 0.10 exactly, and totals must
+    match the sum of what the user typed to the cent."""
+    _run(db, M005_SCHEMA)
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
+    m005_pipeline,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

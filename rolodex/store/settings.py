@@ -54,6 +54,39 @@ def _nonempty_list(text: str) -> list[str]:
     return items
 
 
+def _stages(text: str) -> list[str]:
+    """``lead:10, qualified:25, ..., won, lost``: the stages in order with the probability
+    (percent) a deal in each is won. ``won`` and ``lost`` close a deal and must be there."""
+    out = []
+    for item in _list(text.lower()):
+        name, sep, number = (part.strip() for part in item.partition(":"))
+        if not name.replace("-", "").replace("_", "").isalnum():
+            raise InvalidInput(f"a stage name is letters, digits, - and _, not '{name}'")
+        if not sep:
+            if name not in CLOSED_STAGES:
+                raise InvalidInput(f"give stage '{name}' a probability, as in {name}:50")
+            number = str(CLOSED_STAGES[name])
+        if not number.isdigit() or int(number) > 100:
+            raise InvalidInput(f"the probability of stage '{name}' is 0 to 100, not '{number}'")
+        if name in CLOSED_STAGES and int(number) != CLOSED_STAGES[name]:
+            raise InvalidInput(f"stage '{name}' has probability {CLOSED_STAGES[name]}")
+        out.append(f"{name}:{int(number)}")
+    missing = [s for s in CLOSED_STAGES if f"{s}:{CLOSED_STAGES[s]}" not in out]
+    if missing:
+        raise InvalidInput(f"the stages must include {' and '.join(missing)}",
+                           hint="they close a deal: 'rolodex deal won' and 'deal lost'")
+    return out
+
+
+def _currency(text: str) -> str:
+    from rolodex.money import parse_currency
+
+    return parse_currency(text)
+
+
+CLOSED_STAGES = {"won": 100, "lost": 0}
+
+
 def _lower_list(text: str) -> list[str]:
     return [item.lower() for item in _nonempty_list(text)]
 
@@ -69,8 +102,9 @@ SETTINGS: dict[str, Setting] = {
     "timezone": Setting(None, _zone, "IANA time zone for dates; empty means the system's"),
     "vcard.version": Setting("3.0", _vcard_version, "vCard version written by export"),
     "pipeline.stages": Setting(
-        ["lead", "qualified", "proposal", "negotiation", "won", "lost"], _nonempty_list,
-        "sales pipeline stages, in order (comma-separated)"),
+        ["lead:10", "qualified:25", "proposal:50", "negotiation:75", "won:100", "lost:0"],
+        _stages, "deal stages in order, each with its win probability: lead:10, ..., won, lost"),
+    "pipeline.currency": Setting("EUR", _currency, "currency of a deal added without one"),
     "contact.statuses": Setting(list(DEFAULT_STATUSES), _nonempty_list,
                                 "allowed contact statuses (comma-separated)"),
     "history.kinds": Setting(["call", "email", "meeting", "message", "note", "letter"],

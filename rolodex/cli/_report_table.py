@@ -1,0 +1,99 @@
+"""A report on the terminal: Rich tables with a bold totals footer, and text bar charts.
+
+The charts are block characters, not graphics, so they survive a pipe, a pager, ssh and a
+copy into a mail. Colour and styles come only from ``console()``, which drops them with
+NO_COLOR or off a terminal. Cells are ``Text``, never markup: user data may hold ``[``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rolodex.cli._output import console
+from rolodex.formats.report_md import bar_size, cell_text, numeric_keys, period_text
+from rolodex.reports.model import Chart, Report, Section
+
+BAR_CELLS = 40  # the longest bar, in terminal cells
+EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")  # partial blocks, 1/8 to 7/8 of a cell
+FULL = "█"
+
+
+def draw(report: Report) -> None:
+    """Print the whole report to stdout: title, period, each section, then the notes."""
+    from rich.text import Text
+
+    out = console()
+    out.print(Text(report.title, style="bold"))
+    period = period_text(report)
+    if period:
+        out.print(Text(period))
+    for section in report.sections:
+        out.print()
+        _draw_section(out, section)
+    if report.notes:
+        out.print()
+        for note in report.notes:
+            out.print(Text(f"- {note}", style="dim"))
+
+
+def _draw_section(out, section: Section) -> None:
+    from rich.text import Text
+
+    out.print(Text(section.title, style="bold"))
+    if not section.rows:
+        out.print(Text(section.empty, style="dim"))
+        return
+    out.print(_table(section))
+    if section.chart:
+        for line in chart_lines(section.chart, section.rows):
+            out.print(Text(line))
+
+
+def _table(section: Section):
+    """A Rich table like ``_output.table``; the totals are its footer, so they sit under
+    the rows and keep the column alignment."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    totals = section.totals or {}
+    numeric = numeric_keys(section)
+    grid = Table(box=box.SIMPLE_HEAD, header_style="bold", footer_style="bold",
+                 pad_edge=False, show_footer=bool(section.totals))
+    for key, header in section.columns:
+        grid.add_column(header, footer=Text(cell_text(totals.get(key))), overflow="fold",
+                        justify="right" if key in numeric else "left")
+    for row in section.rows:
+        grid.add_row(*[Text(cell_text(row.get(key))) for key in section.keys])
+    return grid
+
+
+def chart_lines(chart: Chart, rows: list[dict[str, Any]]) -> list[str]:
+    """One line per row: the label padded to the longest, the bar, the exact value text.
+    ``bar`` grows left to right in eighths of a cell; ``funnel`` is centred in a fixed
+    band so the values line up after it."""
+    from rich.cells import cell_len
+
+    labels = [" ".join(cell_text(row.get(chart.label)).split()) for row in rows]
+    sizes = [bar_size(row.get(chart.value)) for row in rows]
+    largest = max(sizes, default=Decimal(0))
+    label_width = max((cell_len(label) for label in labels), default=0)
+    lines = []
+    for label, size, row in zip(labels, sizes, rows, strict=True):
+        share = size / largest if largest else Decimal(0)
+        bar = _funnel(share) if chart.kind == "funnel" else _bar(share)
+        pad = " " * (label_width - cell_len(label))
+        lines.append(f"{label}{pad}  {bar} {cell_text(row.get(chart.value))}".rstrip())
+    return lines
+
+
+def _bar(share: Decimal) -> str:
+    eighths = int((share * BAR_CELLS * 8).to_integral_value())
+    return FULL * (eighths // 8) + EIGHTHS[eighths % 8]
+
+
+def _funnel(share: Decimal) -> str:
+    cells = int((share * BAR_CELLS).to_integral_value())
+    left = (BAR_CELLS - cells) // 2
+    return " " * left + FULL * cells + " " * (BAR_CELLS - cells - left)

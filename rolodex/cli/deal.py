@@ -1,0 +1,264 @@
+"""``rolodex deal ...``: the sales pipeline, one deal (opportunity) at a time."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rolodex.cli._context import confirm, expand_ids, expand_refs, say, state
+from rolodex.cli._options import (
+    FormatOption,
+    LimitOption,
+    MineOption,
+    ShowFormatOption,
+    YesOption,
+    owner_filter,
+)
+from rolodex.cli._output import Column, Format, emit, emit_one
+from rolodex.cli._views import deal_card, money
+from rolodex.cli.completion import complete_company, complete_contact
+from rolodex.errors import InvalidInput
+from rolodex.store import deals
+from rolodex.store.refs import resolve_company, resolve_contact
+
+app = typer.Typer(help="Deals: add, list, show, edit, move, won, lost, rm.",
+                  no_args_is_help=True)
+
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="Deal id (see 'rolodex deal list').")]
+CompanyOpt = Annotated[str | None, typer.Option(
+    "--company", "-c", help="Company id or name.", autocompletion=complete_company)]
+ContactOpt = Annotated[list[str] | None, typer.Option(
+    "--contact", metavar="REF", help="Contact involved (repeatable; - reads stdin).",
+    autocompletion=complete_contact)]
+AmountOpt = Annotated[str | None, typer.Option(
+    "--amount", metavar="N", help="Value, exact: 12500, 12,500.00.")]
+CurrencyOpt = Annotated[str | None, typer.Option(
+    "--currency", metavar="CODE", help="EUR, USD... (default: config pipeline.currency).")]
+ProbabilityOpt = Annotated[int | None, typer.Option(
+    "--probability", metavar="P", min=0, max=100,
+    help="Win chance in percent (default: the stage's).")]
+CloseOpt = Annotated[str | None, typer.Option(
+    "--close", metavar="WHEN", help="Expected close date: 2026-12-15, end of month...")]
+SourceOpt = Annotated[str | None, typer.Option(
+    "--source", help="Lead source (default: the first contact's).")]
+OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Team member in charge.")]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why it was won or lost.")]
+
+
+def _amount(text: str | None):
+    from rolodex.money import parse_amount
+
+    return parse_amount(text) if text is not None and text.strip() else None
+
+
+def _currency(text: str | None) -> str | None:
+    from rolodex.money import parse_currency
+
+    return parse_currency(text) if text else None
+
+
+def _close(text: str | None):
+    if text is None or not text.strip():
+        return None
+    from datetime import datetime
+
+    value = state.when(text)
+    return value.astimezone(state.zone()).date() if isinstance(value, datetime) else value
+
+
+def _people(refs: list[str] | None) -> list[int]:
+    if not refs:
+        return []
+    db = state.db()
+    return [resolve_contact(db, r) for r in expand_refs(refs)]
+
+
+DEAL_COLUMNS = (
+    Column("id", "ID", style="dim", no_wrap=True),
+    Column("title", "Deal", style="bold"),
+    Column("company", "Company"),
+    Column("stage", "Stage", style="cyan"),
+    Column("amount", "Amount", show=money, no_wrap=True),
+    Column("probability", "%", show=lambda d: f"{d['probability']}"),
+    Column("close", "Close", no_wrap=True),
+    Column("days_in_stage", "Days in stage"),
+    Column("owner", "Owner"),
+    Column("contacts", "With", show=lambda d: ", ".join(c["name"] for c in d["contacts"])),
+)
+
+
+@app.command("add")
+def add(
+    title: Annotated[str, typer.Argument(help="What is being sold.")],
+    company: CompanyOpt = None, contact: ContactOpt = None, amount: AmountOpt = None,
+    currency: CurrencyOpt = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Stage (default: the first).")]
+    = None,
+    probability: ProbabilityOpt = None, close: CloseOpt = None, source: SourceOpt = None,
+    owner: OwnerOpt = None, note: Annotated[str | None, typer.Option("--note")] = None,
+) -> None:
+    """Add a deal to the pipeline; prints its id.
+
+    Example: rolodex deal add "Website redesign" --company "Acme Ltd" --contact jane
+    --amount 12500 --close "end of month"
+    """
+    db = state.db()
+    people = _people(contact)
+    company_id = resolve_company(db, company) if company else None
+    if company_id is None and people:
+        company_id = db.execute("SELECT company_id FROM contacts WHERE id = ?",
+                                (people[0],)).fetchone()[0]
+    deal_id = deals.add_deal(db, title, company_id=company_id, contact_ids=people,
+                             amount=_amount(amount), currency=_currency(currency), stage=stage,
+                             probability=probability, close=_close(close), source=source,
+                             owner=owner, notes=note)
+    print(deal_id)
+    say(f"added deal #{deal_id}")
+
+
+@app.command("list")
+def list_(
+    stage: Annotated[str | None, typer.Option("--stage", help="Only this stage.")] = None,
+    won: Annotated[bool, typer.Option("--won", help="Won deals.")] = False,
+    lost: Annotated[bool, typer.Option("--lost", help="Lost deals.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Open, won and lost.")] = False,
+    company: CompanyOpt = None,
+    contact: Annotated[str | None, typer.Option("--contact", metavar="REF",
+                                                autocompletion=complete_contact)] = None,
+    owner: OwnerOpt = None,
+    mine: MineOption = False,
+    source: Annotated[str | None, typer.Option("--source")] = None,
+    sort: Annotated[str, typer.Option(
+        "--sort", help="close, amount, created, updated, title or id; -FIELD descends.")]
+    = "close",
+    limit: LimitOption = None, format: FormatOption = Format.table,
+) -> None:
+    """List deals: open ones by default, soonest expected close first.
+
+    Example: rolodex deal list --stage proposal --mine --format csv
+    """
+    db = state.db()
+    if won + lost + all_ > 1:
+        raise InvalidInput("choose one of --won, --lost, --all")
+    status = None if all_ or stage else ("won" if won else "lost" if lost else "open")
+    ids = deals.list_ids(
+        db, status=status, stage=stage,
+        company_id=resolve_company(db, company) if company else None,
+        contact_id=resolve_contact(db, contact) if contact else None,
+        owner=owner_filter(owner, mine), source=source, sort=sort, limit=limit)
+    emit(deals.fetch(db, ids), format, DEAL_COLUMNS, keys=deals.KEYS, empty="no deals")
+
+
+@app.command("show")
+def show(deal_id: IdArg, format: ShowFormatOption = Format.table) -> None:
+    """Show one deal with every stage it went through and how long it stayed.
+
+    Example: rolodex deal show 3 --format json
+    """
+    db = state.db()
+    deals.get_row(db, deal_id)
+    record = deals.fetch(db, [deal_id])[0]
+    record["stages"] = deals.stage_history(db, deal_id)
+    emit_one(record, format, deal_card)
+
+
+@app.command("edit")
+def edit(
+    deal_id: IdArg,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    company: CompanyOpt = None, contact: ContactOpt = None,
+    not_contact: Annotated[list[str] | None, typer.Option(
+        "--not-contact", metavar="REF", help="Remove a contact from the deal.",
+        autocompletion=complete_contact)] = None,
+    amount: AmountOpt = None, currency: CurrencyOpt = None,
+    probability: Annotated[str | None, typer.Option(
+        "--probability", metavar="P", help="Percent; '' goes back to the stage's.")] = None,
+    close: CloseOpt = None, source: SourceOpt = None, owner: OwnerOpt = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+) -> None:
+    """Change a deal's fields ('' clears); the stage changes with 'deal move'.
+
+    Example: rolodex deal edit 3 --amount 14000 --close 2026-12-20
+    """
+    db = state.db()
+    values: dict = {}
+    if title is not None:
+        values["title"] = title
+    if company is not None:
+        values["company_id"] = resolve_company(db, company) if company.strip() else None
+    if amount is not None:
+        values["amount"] = _amount(amount)
+    if currency is not None:
+        values["currency"] = _currency(currency) or db.execute(
+            "SELECT currency FROM deals WHERE id = ?", (deal_id,)).fetchone()[0]
+    if probability is not None:
+        values["probability"] = _probability(probability)
+    if close is not None:
+        values["close"] = _close(close)
+    for key, value in (("source", source), ("owner", owner), ("notes", note)):
+        if value is not None:
+            values[key] = value.strip() or None
+    add, remove = _people(contact), _people(not_contact)
+    if not (values or add or remove):
+        raise InvalidInput("nothing to change", hint="give options such as --amount or --close")
+    deals.update_deal(db, deal_id, values, add_contacts=add, remove_contacts=remove)
+    say(f"updated deal #{deal_id}")
+
+
+def _probability(text: str) -> int | None:
+    if not text.strip():
+        return None
+    if not text.strip().isdigit() or int(text) > 100:
+        raise InvalidInput(f"a probability is 0 to 100, not '{text}'")
+    return int(text)
+
+
+@app.command("move")
+def move(deal_id: IdArg, stage: Annotated[str, typer.Argument(help="The stage it is now in.")],
+         reason: ReasonOpt = None) -> None:
+    """Move a deal to another stage; the date is kept for time-in-stage.
+
+    Example: rolodex deal move 3 negotiation
+    """
+    target = deals.move(state.db(), deal_id, stage, reason=reason)
+    say(f"deal #{deal_id} is now {target.name} ({target.probability}%)")
+
+
+@app.command("won")
+def won(deal_id: IdArg, reason: ReasonOpt = None) -> None:
+    """Mark a deal won.
+
+    Example: rolodex deal won 3 --reason "best references"
+    """
+    deals.move(state.db(), deal_id, "won", reason=reason)
+    say(f"deal #{deal_id} won")
+
+
+@app.command("lost")
+def lost(deal_id: IdArg, reason: ReasonOpt = None) -> None:
+    """Mark a deal lost, best with the reason why.
+
+    Example: rolodex deal lost 3 --reason "went with a cheaper offer"
+    """
+    deals.move(state.db(), deal_id, "lost", reason=reason)
+    say(f"deal #{deal_id} lost")
+
+
+@app.command("rm")
+def rm(deal_ids: Annotated[list[str], typer.Argument(
+        metavar="ID...", help="Deals to delete; - reads ids from stdin.")],
+       yes: YesOption = False) -> None:
+    """Delete deals (asks first on a terminal).
+
+    Example: rolodex deal list --lost --format ids | rolodex deal rm - --yes
+    """
+    db = state.db()
+    ids = expand_ids(deal_ids)
+    for d in ids:
+        deals.get_row(db, d)
+    confirm(f"Delete {len(ids)} deal(s)?", yes)
+    with db.write(f"delete {len(ids)} deals"):
+        for d in ids:
+            deals.delete_deal(db, d)
+    say(f"deleted {len(ids)} deal(s)")

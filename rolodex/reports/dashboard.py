@@ -1,0 +1,58 @@
+"""One screen for the start of the day: the agenda, what is overdue, the pipeline, and
+the latest history. Each part is the same data its own command gives, cut short."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta, tzinfo
+
+from rolodex.dates import from_utc_iso
+from rolodex.reports.agenda import agenda
+from rolodex.reports.followups import followups
+from rolodex.reports.model import Report, Section
+from rolodex.reports.pipeline import Period, pipeline, quarter
+from rolodex.store.db import Database
+from rolodex.store.history import list_entries
+
+RECENT = 10
+
+
+def _names(people: list[dict]) -> str:
+    return ", ".join(p["name"] for p in people)
+
+
+def dashboard(db: Database, today: date, tz: tzinfo, *, days: int = 7,
+              owner: str | None = None) -> Report:
+    """The dashboard for ``today`` looking ``days`` ahead."""
+    upcoming = [
+        {"date": i["date"], "time": i["time"], "type": i["type"], "title": i["title"],
+         "with": _names(i["contacts"])}
+        for i in agenda(db, today, today + timedelta(days=days), tz, today)
+        if i["type"] != "followup" and not (i["type"] == "task" and i["overdue"])]
+    due = [
+        {"type": i["type"], "id": i["id"], "title": i["title"], "due": i["due"],
+         "days_overdue": i["days_overdue"], "with": _names(i["contacts"])}
+        for i in followups(db, today, tz)]
+    money = pipeline(db, Period.of(*quarter(today), tz), owner=owner)
+    stages = money.section("stages")
+    open_rows = [r for r in stages.rows if r["stage"] not in ("won", "lost")]
+    recent = [
+        {"at": from_utc_iso(h["at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+         "kind": h["kind"], "with": _names(h["contacts"]) or (h["company"] or ""),
+         "text": h["text"]}
+        for h in list_entries(db, limit=RECENT)]
+    return Report("dashboard", f"rolodex dashboard for {today.isoformat()}", [
+        Section("agenda", f"Next {days} days", [
+            ("date", "Date"), ("time", "Time"), ("type", "Type"), ("title", "What"),
+            ("with", "With")], upcoming, empty="nothing on the agenda"),
+        Section("followups", "Overdue and due today", [
+            ("type", "Kind"), ("id", "ID"), ("title", "Who / what"), ("due", "Due"),
+            ("days_overdue", "Days late"), ("with", "With")], due,
+            empty="nothing to follow up"),
+        Section("pipeline", stages.title.replace("Deals", "Open deals"),
+                stages.columns, open_rows, stages.totals, stages.chart,
+                empty="no deals"),
+        Section("recent", "Latest history", [
+            ("at", "When"), ("kind", "Kind"), ("with", "With"), ("text", "What")], recent,
+            empty="no history yet"),
+    ], today, today + timedelta(days=days), money.notes[:-1])
+
