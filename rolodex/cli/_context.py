@@ -62,23 +62,46 @@ def say(text: str) -> None:
         sys.stderr.write(text + "\n")
 
 
-def expand_refs(refs: list[str]) -> list[str]:
-    """Replace ``-`` with the references read from stdin, one a line (blank lines skipped)."""
+def expand_refs(refs: list[str], *, saved: bool = True) -> list[str]:
+    """Replace ``-`` with the references read from stdin, one a line (blank lines skipped),
+    and (with ``saved``) each ``@NAME`` with the current members of that saved search."""
     out: list[str] = []
+    empty: list[str] = []
     for ref in refs:
-        if ref == "-":
-            out.extend(line.strip() for line in sys.stdin if line.strip())
-        else:
-            out.append(ref)
+        items = [line.strip() for line in sys.stdin if line.strip()] if ref == "-" else [ref]
+        for item in items:
+            name = _saved_name(item) if saved else None
+            if name is None:
+                out.append(item)
+                continue
+            from rolodex.store.saved_searches import members
+
+            found = members(state.db(), name)
+            out.extend(f"#{i}" for i in found)
+            if not found:
+                empty.append(name)
     if not out:
+        if empty:
+            from rolodex.errors import NotFound
+
+            raise NotFound(f"saved search @{empty[0]} has no members",
+                           hint=f"'rolodex search @{empty[0]}' shows whom it selects")
         raise InvalidInput("no contacts given", hint="name them, or pass - to read them from stdin")
     return out
+
+
+def _saved_name(ref: str) -> str | None:
+    if not ref.startswith("@"):
+        return None
+    from rolodex.store.saved_searches import ref_name
+
+    return ref_name(ref)
 
 
 def expand_ids(values: list[str]) -> list[int]:
     """Numeric ids as typed (``12`` or ``#12``), ``-`` reading them from stdin."""
     out = []
-    for value in expand_refs(values):
+    for value in expand_refs(values, saved=False):
         text = value.strip().lstrip("#")
         if not text.isdigit():
             raise InvalidInput(f"not an id: '{value}'", hint="ids are numbers such as 12")

@@ -16,6 +16,7 @@ from rolodex.cli import (
     demo,
     event,
     history,
+    letters,
     mail,
     planner,
     report,
@@ -82,6 +83,7 @@ app.command("export")(transfer.export)
 app.command("mutt-query")(mail.mutt_query)
 app.command("add-from-mail")(mail.add_from_mail)
 app.command("log-mail")(mail.log_mail)
+app.command("merge-letter")(letters.merge_letter)
 app.command("demo")(demo.demo)
 app.command("dashboard")(sales.dashboard)
 report.app.command("pipeline")(sales.pipeline)

@@ -27,8 +27,14 @@ def _suggest(sql: str, incomplete: str) -> list[tuple[str, str]]:
 
 
 def complete_contact(incomplete: str) -> list[tuple[str, str]]:
-    """Contact names starting with what was typed (accents and case ignored), with emails."""
+    """Contact names starting with what was typed (accents and case ignored), with emails;
+    after an '@', the names of saved searches with their queries."""
     from rolodex.normalize import fold
+
+    if incomplete.startswith("@"):
+        return _suggest(
+            """SELECT '@' || name, query FROM saved_searches WHERE name >= ?1
+               AND name < ?1 || char(1114111) ORDER BY name LIMIT ?2""", incomplete[1:])
 
     key = fold(incomplete)
     return _suggest(

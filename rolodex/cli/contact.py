@@ -125,7 +125,7 @@ def show(ref: RefArg, format: ShowFormatOption = Format.table) -> None:
     db = state.db()
     refs = expand_refs([ref])
     if len(refs) != 1:
-        raise InvalidInput(f"show takes one contact; stdin gave {len(refs)}",
+        raise InvalidInput(f"show takes one contact; that names {len(refs)}",
                            hint="use 'contact list' or 'search' for several")
     record = contact_queries.fetch(db, [resolve_contact(db, refs[0])])[0]
     emit_one(record, format, lambda c: contact_card(c, *_activity(c["id"])))

@@ -1,4 +1,8 @@
-"""``rolodex search QUERY``: full-text search over contacts."""
+"""``rolodex search QUERY...``: full-text search with filters, and saved searches.
+
+``save`` and ``saved`` are first words of the query, not subcommands: a Typer group with
+a positional QUERY would take the name of a subcommand for a query (as ``calendar feed``).
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,91 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli._context import state
+from rolodex.cli._context import say, state
 from rolodex.cli._options import FormatOption, LimitOption
-from rolodex.cli._output import Format, emit_records, query_limit
+from rolodex.cli._output import Column, Format, emit, emit_records, query_limit
 from rolodex.cli._views import CONTACT_COLUMNS
-from rolodex.store import contact_queries
-from rolodex.store.search import search_contacts
+from rolodex.errors import InvalidInput
+
+SAVED_COLUMNS = (
+    Column("name", "Name", show=lambda r: "@" + r["name"], style="bold", no_wrap=True),
+    Column("query", "Query"),
+    Column("members", "Members", show=lambda r: r["error"] if r["error"] else
+           str(r["members"]), no_wrap=True),
+)
 
 
 def search(
-    query: Annotated[str, typer.Argument(help="Words (prefixes match), an email or a phone.")],
+    words: Annotated[list[str], typer.Argument(
+        metavar="QUERY...", help="Words (prefixes match), an email, a phone; filters "
+        "tag:X status:X owner:X company:X source:X city:X country:X, -KEY:X to exclude, "
+        "@NAME for a saved search.")],
+    rm: Annotated[str | None, typer.Option(
+        "--rm", metavar="NAME", help="With 'saved': delete that saved search.")] = None,
     limit: LimitOption = None, format: FormatOption = Format.table,
 ) -> None:
-    """Find contacts by name, nickname, email, phone, company, title, notes or tags.
+    """Find contacts by any words in them, filter them, and save searches as groups (@NAME).
 
     Case and accents are ignored, words match as prefixes, phone numbers match however
-    they are written.
+    they are written. Filters narrow the result: tag:vip status:customer owner:me
+    company:acme source:referral city:"New York" country:de; -tag:former excludes; a query
+    of filters only lists every contact that passes them. Values with spaces are quoted;
+    negated filters need -- before them (or the whole query in quotes).
 
-    Example: rolodex search "muller acme" --format jsonl
+    'search save NAME QUERY...' saves a query as @NAME (replacing one of that name);
+    'search saved' lists saved searches with their current number of members, and
+    'search saved --rm NAME' deletes one. @NAME then works wherever contacts are named
+    (log, tag, task --for, merge-letter...) and always means who matches now. To search
+    for the word save or saved itself, quote it with a space: rolodex search "save ".
+
+    Example: rolodex search save berlin-vips tag:vip city:berlin
     """
+    if words[0] == "save":
+        return _save(words[1:], rm)
+    if words[0] == "saved" and len(words) == 1:
+        return _saved(rm, format)
+    if words[0] == "saved":
+        raise InvalidInput("'search saved' takes no words",
+                           hint="'rolodex search saved --rm NAME' deletes one; to search "
+                                "for the word, quote it: rolodex search \"saved \"")
+    if rm is not None:
+        raise InvalidInput("--rm goes with 'rolodex search saved --rm NAME'")
+    from rolodex.store import contact_queries
+    from rolodex.store.contact_filters import query_from_args
+    from rolodex.store.search import search_contacts
+
     db = state.db()
-    ids = search_contacts(db, query, limit=query_limit(limit, format))
+    ids = search_contacts(db, query_from_args(words), limit=query_limit(limit, format))
     emit_records(ids, lambda i: contact_queries.fetch(db, i), format, CONTACT_COLUMNS,
                  keys=contact_queries.KEYS, limit=limit, empty="no matches")
+
+
+def _save(words: list[str], rm: str | None) -> None:
+    from rolodex.store import saved_searches
+    from rolodex.store.contact_filters import query_from_args
+
+    if rm is not None:
+        raise InvalidInput("--rm goes with 'rolodex search saved --rm NAME'")
+    if len(words) < 2:
+        raise InvalidInput("expected: rolodex search save NAME QUERY...",
+                           hint="to search for the word save itself, quote it with a "
+                                "space: rolodex search \"save \"")
+    name = saved_searches.check_name(words[0])
+    old, members = saved_searches.save(state.db(), name, query_from_args(words[1:]))
+    count = f"{len(members)} contact(s) match now"
+    if old is None:
+        say(f"saved search @{name}: {count}")
+    else:
+        say(f"replaced saved search @{name} (was: {old}): {count}")
+
+
+def _saved(rm: str | None, format: Format) -> None:
+    from rolodex.store import saved_searches
+
+    db = state.db()
+    if rm is not None:
+        name = saved_searches.delete(db, rm)
+        say(f"deleted saved search @{name}")
+        return
+    emit(saved_searches.list_all(db), format, SAVED_COLUMNS, keys=saved_searches.KEYS,
+         empty="no saved searches; 'rolodex search save NAME QUERY...' adds one")

@@ -78,7 +78,8 @@ def remove(db: Database, contact_id: int, item: Detail) -> None:
     table = TABLES[type(item)]
     matches = [r for r in _rows(db, table, contact_id) if _same(item, r)]
     if not matches:
-        raise NotFound(f"contact #{contact_id} has no such {table.split('_')[1][:-1]}: "
+        noun = table.split("_")[1].removesuffix("es" if table.endswith("sses") else "s")
+        raise NotFound(f"contact #{contact_id} has no such {noun}: "
                        f"'{_describe(item)}'")
     for r in matches:
         journal.delete(db, table, r["id"])

@@ -45,7 +45,10 @@ def _one(db: Database, ids: list[int], ref: str, noun: str, describe) -> int:
 
 
 def resolve_contact(db: Database, ref: str) -> int:
-    """The one contact ``ref`` names; NotFound or Ambiguous otherwise."""
+    """The one contact ``ref`` names; NotFound or Ambiguous otherwise.
+
+    ``@NAME`` names the one member of a saved search (Ambiguous when it has several).
+    """
     ref = ref.strip()
     if not ref:
         raise NotFound("an empty name matches no contact")
@@ -57,6 +60,16 @@ def resolve_contact(db: Database, ref: str) -> int:
     row = db.execute("SELECT id FROM contacts WHERE uid = ?", (ref,)).fetchone()
     if row:
         return row[0]
+    if ref.startswith("@"):
+        from rolodex.store import saved_searches
+
+        name = saved_searches.ref_name(ref)
+        if name is not None:
+            ids = saved_searches.members(db, name)
+            if not ids:
+                raise NotFound(f"saved search @{name} has no members",
+                               hint=f"'rolodex search @{name}' shows whom it selects")
+            return _one(db, ids, ref, "contact", _describe_contacts)
     if "@" in ref:
         ids = [r[0] for r in db.execute(
             "SELECT contact_id FROM contact_emails WHERE address = ? COLLATE NOCASE", (ref,))]

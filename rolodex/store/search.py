@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rolodex.normalize import fold, looks_like_phone, phone_digits, phone_key, words
+from rolodex.store import contact_filters
 from rolodex.store.db import Database
 
 MIN_PHONE_MATCH = 6  # digits a stored number must share with the query's end
@@ -73,8 +74,40 @@ def phone_matches(db: Database, query: str) -> list[int]:
     return [r[0] for r in rows]
 
 
-def search_contacts(db: Database, query: str, limit: int | None = None) -> list[int]:
-    """Contact ids matching ``query``, best first: text matches by rank, then phone matches."""
+def search_contacts(db: Database, query: str, limit: int | None = None, *,
+                    _outer: tuple[str, ...] = ()) -> list[int]:
+    """Contact ids matching ``query``, best first: phone matches, then text matches by rank.
+
+    ``query`` may hold filters and saved searches (see ``contact_filters``): text and
+    filters together keep the text's ranking; filters alone list contacts by name. A query
+    of plain words runs exactly as it always has.
+    """
+    parsed = contact_filters.parse(query)
+    if not parsed.terms:
+        return _text_matches(db, query, limit)
+    from rolodex.store import saved_searches  # it runs searches: imported late, no cycle
+
+    terms = []
+    for term in parsed.terms:
+        if (term.key == "@" and not term.negate and term.value.lower() not in _outer
+                and saved_searches.query_of(db, term.value) is None):
+            parsed.text += " @" + term.value  # no such saved search: "@acme" is text
+        else:
+            terms.append(term)
+    if not terms:
+        return _text_matches(db, query, limit)
+    within = _text_matches(db, parsed.text) if words(parsed.text) else None
+    saved = [t for t in terms if t.key == "@"]
+    ids = contact_filters.filter_ids(db, terms, within=within,
+                                     limit=None if saved else limit)
+    for term in saved:
+        members = set(saved_searches.members(db, term.value, _outer=_outer))
+        ids = [i for i in ids if (i in members) != term.negate]
+    return ids if limit is None else ids[:limit]
+
+
+def _text_matches(db: Database, query: str, limit: int | None = None) -> list[int]:
+    """Free-text search: phone matches first, then full-text matches by rank."""
     ids: list[int] = []
     if looks_like_phone(query):
         ids.extend(phone_matches(db, query))

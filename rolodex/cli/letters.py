@@ -1,0 +1,146 @@
+"""``rolodex merge-letter``: one letter or email draft per contact from a template."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rolodex.cli._context import expand_refs, say, state
+from rolodex.cli.completion import complete_contact
+from rolodex.errors import FileError, InvalidInput, NotFound
+
+SEPARATOR = "\f\n"  # between letters on stdout: a form feed on a line of its own
+
+
+def merge_letter(
+    template: Annotated[str, typer.Argument(
+        metavar="TEMPLATE", help="A text or Markdown file with {{ field }} blanks; - reads "
+        "stdin.")],
+    refs: Annotated[list[str] | None, typer.Argument(
+        metavar="REF...", help="Contacts: ids, names, emails, @NAME saved searches; - reads "
+        "them from stdin.", autocompletion=complete_contact, show_default=False)] = None,
+    tag: Annotated[list[str] | None, typer.Option(
+        "--tag", "-t", help="Contacts with this tag (repeatable: with all of them).")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="DIR", help="Write one file per contact into DIR (created "
+        "private if needed) instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace letters already in DIR.")] = False,
+    log: Annotated[bool, typer.Option(
+        "--log", help="Record a 'letter' in each contact's history.")] = False,
+) -> None:
+    """Write one letter or email draft per contact from a text or Markdown template.
+
+    Blanks are {{ field }}, or {{ field | text }} to write text when the field is empty.
+    Fields: name prefix first_name middle_name last_name suffix nickname title department
+    company email phone street city region postcode country address (several lines)
+    birthday status owner source uid id tags field.KEY (custom field) last_interaction.date
+    last_interaction.kind last_interaction.text last_interaction.days_ago today. Write
+    {{{{ for a literal {{. An unknown field fails before anything is written (exit 5).
+
+    Contacts come from --tag, @NAME and REF... together, each once, by name. Without -o the
+    letters go to stdout with a form feed line between them; with -o DIR each goes to
+    DIR/ID-NAME.EXT (the template's extension), readable by you only, and an existing file
+    is replaced only with --force. --log records a 'letter' history entry for each.
+
+    Example: rolodex merge-letter offer.md --tag vip -o letters/ --log
+    """
+    from rolodex.dates import now
+    from rolodex.formats import letter
+    from rolodex.store import contact_filters, contact_queries, history
+    from rolodex.store.refs import resolve_contact
+
+    refs = refs or []
+    if not refs and not tag:
+        raise InvalidInput("choose contacts: --tag T, @NAME or REF...",
+                           hint="rolodex merge-letter offer.md --tag vip")
+    if template == "-" and "-" in refs:
+        raise InvalidInput("stdin can hold the template or the contacts, not both")
+    source = "stdin" if template == "-" else template
+    parsed = letter.parse(_read(template), source)
+    db = state.db()
+    letter.check_fields(parsed, source, contact_filters.custom_field_keys(db))
+
+    wanted: set[int] = set()
+    if tag:
+        wanted.update(contact_queries.list_ids(db, tags=tag))
+    if refs:
+        wanted.update(resolve_contact(db, r) for r in expand_refs(refs))
+    if not wanted:
+        raise NotFound(f"no contact has the tag(s) {', '.join(tag or [])}",
+                       hint="'rolodex contact list --tag T' shows who has a tag")
+    ids = [i for i in contact_queries.list_ids(db, sort="name") if i in wanted]
+    zone, today = state.zone(), state.today()
+    texts = []
+    for record in contact_queries.fetch(db, ids):
+        last = history.list_entries(db, contact_ids=[record["id"]], limit=1)
+        texts.append((record, letter.render(parsed, letter.values(
+            record, last[0] if last else None, today, zone))))
+
+    targets = None
+    if output is not None:
+        folder = Path(output).expanduser()
+        suffix = Path(template).suffix if template != "-" else ".txt"
+        targets = [folder / letter.file_name(r["id"], r["name"], suffix) for r, _ in texts]
+        _check_targets(folder, targets, force)
+    with db.write(f"merge-letter {source}") if log else nullcontext():
+        if log:
+            at = now()
+            for record, _ in texts:
+                history.log(db, [record["id"]], "letter", at=at,
+                            text=f"Letter from {Path(source).name}", check=False)
+        if targets is None:
+            sys.stdout.write(SEPARATOR.join(t if t.endswith("\n") else t + "\n"
+                                            for _, t in texts))
+        else:
+            _write(folder, targets, [t for _, t in texts])
+    where = f" to {output}" if output is not None else ""
+    say(f"wrote {len(texts)} letter(s){where}" + ("; logged in history" if log else ""))
+
+
+def _read(template: str) -> str:
+    if template == "-":
+        return sys.stdin.read()
+    path = Path(template).expanduser()
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileError(f"{template} is not UTF-8 text") from exc
+    except OSError as exc:
+        raise FileError(f"cannot read {template}: {exc.strerror}") from exc
+
+
+def _check_targets(folder: Path, targets: list[Path], force: bool) -> None:
+    """Everything that can fail before writing: the folder, and files in the way."""
+    if folder.exists() and not folder.is_dir():
+        raise FileError(f"{folder} exists and is not a folder")
+    for target in targets:
+        if target.is_dir():
+            raise FileError(f"{target} is a folder")
+        if not force and (target.exists() or target.is_symlink()):
+            raise FileError(f"{target} exists", hint="--force replaces existing letters")
+
+
+def _write(folder: Path, targets: list[Path], texts: list[str]) -> None:
+    """Each letter through a private temporary file renamed into place: a replaced file
+    (or a symlink planted in the folder) is swapped, never written through."""
+    import os
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for target, text in zip(targets, texts, strict=True):
+            fd, temp = tempfile.mkstemp(dir=folder, prefix=".merge-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                    out.write(text)
+                os.replace(temp, target)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+    except OSError as exc:
+        raise FileError(f"cannot write into {folder}: {exc.strerror}") from exc

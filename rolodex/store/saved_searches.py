@@ -1,0 +1,109 @@
+"""Saved searches: named queries whose members are recomputed on every use (``@NAME``).
+
+A saved search is a dynamic group: ``@vip`` means whoever matches its query now, so a
+contact tagged tomorrow is in it tomorrow. Only the name and the query are stored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rolodex.errors import InvalidInput, NotFound, RolodexError
+from rolodex.store import journal, records
+from rolodex.store.db import Database
+from rolodex.store.search import search_contacts
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+MAX_NAME = 64
+KEYS = ("name", "query", "members", "error", "created", "updated")
+HINT = "'rolodex search saved' lists them"
+
+
+def check_name(name: str) -> str:
+    """A saved search's name: letters, digits, - and _ (starting with a letter or digit)."""
+    name = name.strip().removeprefix("@")
+    if not NAME.fullmatch(name) or len(name) > MAX_NAME:
+        raise InvalidInput(f"bad saved search name '{name}'",
+                           hint=f"use letters, digits, - and _ (at most {MAX_NAME})")
+    return name
+
+
+def ref_name(ref: str) -> str | None:
+    """``vip`` for a reference ``@vip``; None when ``ref`` is not a saved-search reference."""
+    ref = ref.strip()
+    if ref.startswith("@") and NAME.fullmatch(ref[1:]):
+        return ref[1:]
+    return None
+
+
+def query_of(db: Database, name: str) -> str | None:
+    row = db.execute("SELECT query FROM saved_searches WHERE name = ?", (name,)).fetchone()
+    return row[0] if row else None
+
+
+def members(db: Database, name: str, *, _outer: tuple[str, ...] = ()) -> list[int]:
+    """The contacts saved search ``name`` selects now; NotFound if there is none.
+
+    ``_outer`` holds the saved searches being evaluated around this one, so a search that
+    includes itself (directly or through others) fails instead of recursing forever.
+    """
+    if name.lower() in _outer:
+        path = " -> ".join(f"@{n}" for n in (*_outer, name.lower()))
+        raise InvalidInput(f"a saved search cannot include itself: {path}")
+    query = query_of(db, name)
+    if query is None:
+        raise NotFound(f"no saved search named {name}", hint=HINT)
+    return search_contacts(db, query, _outer=(*_outer, name.lower()))
+
+
+def save(db: Database, name: str, query: str) -> tuple[str | None, list[int]]:
+    """Save (or replace) a named search; returns the query it replaced and its members.
+
+    The query is run before it is stored, so a typo in a filter, an unknown company or a
+    loop between saved searches is refused here rather than on every later use.
+    """
+    name = check_name(name)
+    query = query.strip()
+    if not query:
+        raise InvalidInput("a saved search needs a query")
+    found = search_contacts(db, query, _outer=(name.lower(),))
+    row = db.execute("SELECT id, query FROM saved_searches WHERE name = ?", (name,)).fetchone()
+    stamp = records.timestamp()
+    with db.write(f"save search @{name}"):
+        if row:
+            journal.update(db, "saved_searches", row["id"],
+                           {"name": name, "query": query, "updated": stamp})
+        else:
+            journal.insert(db, "saved_searches", {"name": name, "query": query,
+                                                  "created": stamp, "updated": stamp})
+    return (row["query"] if row else None), found
+
+
+def delete(db: Database, name: str) -> str:
+    """Delete a saved search; returns its name as stored."""
+    row = db.execute("SELECT id, name FROM saved_searches WHERE name = ?",
+                     (name.strip().removeprefix("@"),)).fetchone()
+    if row is None:
+        raise NotFound(f"no saved search named {name.strip().removeprefix('@')}", hint=HINT)
+    with db.write(f"delete saved search @{row['name']}"):
+        journal.delete(db, "saved_searches", row["id"])
+    return row["name"]
+
+
+def list_all(db: Database) -> list[dict[str, Any]]:
+    """Every saved search by name, with how many contacts it selects now.
+
+    A search that no longer runs (its company was deleted, say) is listed with its error
+    instead of failing the whole list.
+    """
+    out = []
+    for row in db.query("SELECT * FROM saved_searches ORDER BY name"):
+        count, error = None, None
+        try:
+            count = len(members(db, row["name"]))
+        except RolodexError as exc:
+            error = exc.message
+        out.append({"name": row["name"], "query": row["query"], "members": count,
+                    "error": error, "created": row["created"], "updated": row["updated"]})
+    return out
