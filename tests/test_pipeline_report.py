@@ -155,3 +155,13 @@ def test_dashboard_sections(seeded):
         "lead", "qualified", "proposal", "negotiation"]
     assert board["sections"]["recent"]["rows"][0]["with"] == "Jane Doe"
     assert "Send invoice" in seeded("dashboard").stdout
+
+
+def test_contact_and_company_sheets_list_their_deals(seeded):
+    seeded('company add "Acme Ltd"')
+    seeded('deal edit 4 --company acme')
+    sheet = seeded("report contact jane -f json").json()
+    assert [r["title"] for r in sheet["sections"]["deals"]["rows"]] == ["Website"]
+    company = seeded("report company acme -f json --section deals").json()
+    assert [(r["title"], r["amount"]) for r in company["sections"]["deals"]["rows"]] == [
+        ("Hosting", "99.95")]

@@ -1,8 +1,238 @@
-"""``rolodex report NAME``: read-only reports over the whole database."""
+"""``rolodex report NAME``: read-only reports over the whole database.
+
+Each command resolves its options (the period, tags, owner), makes one call into
+``rolodex.reports`` and hands the Report to ``render_report``.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
 import typer
+
+from rolodex.cli._context import state
+from rolodex.cli._options import MineOption, TagOption, owner_filter
+from rolodex.cli._report import (
+    FromOption,
+    OutputOption,
+    ReportFormat,
+    ReportFormatOption,
+    SectionOption,
+    ToOption,
+    period,
+    render_report,
+)
+from rolodex.cli.completion import complete_company, complete_contact
 
 app = typer.Typer(help="Reports: pipeline, activity, follow-ups, relationships, birthdays, "
                   "sources, segments, one contact or company.", no_args_is_help=True)
+
+OwnerOption = Annotated[str | None, typer.Option(
+    "--owner", metavar="USER", help="Only this user's (the report's help says what that "
+    "means).")]
+LimitOption = Annotated[int, typer.Option(
+    "--limit", "-n", min=0, metavar="N",
+    help="Show at most N rows of each long list (the totals still count them all).")]
+
+
+def _days_ending_today(days: int) -> tuple[date, date]:
+    today = state.today()
+    return today - timedelta(days=days - 1), today
+
+
+def _day(text: str) -> date:
+    """A day as the user typed it; a time means its day in the user's zone."""
+    value = state.when(text)
+    return value.astimezone(state.zone()).date() if isinstance(value, datetime) else value
+
+
+@app.command("activity")
+def activity(
+    from_: FromOption = None, to: ToOption = None, tag: TagOption = None,
+    owner: OwnerOption = None, mine: MineOption = False,
+    limit: LimitOption = 20,
+    format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
+    output: OutputOption = "-",
+) -> None:
+    """Interactions in a period: by kind, week, contact and owner, and who was not contacted.
+
+    The period defaults to the 30 days ending today. Sections: by_kind (kind, interactions),
+    by_week (week: the Monday of each week, every week of the period, interactions),
+    by_contact (id, name, interactions, last: most active first; an interaction counts once
+    for each of its contacts), by_owner (owner: who logged them, interactions) and
+    not_contacted (id, name, company, last_contacted: nobody in touch in the period, never
+    contacted first). --limit (default 20) cuts by_contact and not_contacted, not their
+    totals. --tag keeps contacts with every tag; --owner/--mine keep the interactions that
+    user logged, and in not_contacted the contacts that user owns.
+
+    Example: rolodex report activity --from "start of month" --format csv --section by_week
+    """
+    from rolodex.reports.activity import activity as build
+
+    first, last = period(from_, to, _days_ending_today(30))
+    report = build(state.db(), first, last, state.zone(), tags=tag or [],
+                   owner=owner_filter(owner, mine), limit=limit)
+    render_report(report, format, section=section, output=output)
+
+
+@app.command("followups")
+def followups(
+    to: Annotated[str | None, typer.Option(
+        "--to", metavar="WHEN", help="Include what falls due up to this day (default: "
+        "today).")] = None,
+    tag: TagOption = None, owner: OwnerOption = None, mine: MineOption = False,
+    format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
+    output: OutputOption = "-",
+) -> None:
+    """Overdue and due tasks and people to get in touch with, as a report for mail or cron.
+
+    As of today: overdue (open tasks due before today), due (open tasks due from today to
+    --to, default today only; a Monday cron job might use --to "end of week") and
+    stay_in_touch (people whose last contact plus cadence falls on or before --to, most
+    overdue first). Tasks: id, title, due, days_overdue, priority, owner, contacts,
+    contact_ids; people: id, name, company, cadence_days, last_contacted, due, days_overdue,
+    owner. --owner/--mine: the task's or contact's owner; --tag: tasks for and people with
+    every tag.
+
+    Example: rolodex report followups --to "end of week" --format md | mail -s Follow-ups me
+    """
+    from rolodex.reports.followups_report import followups_report
+
+    today = state.today()
+    horizon = _day(to) if to else today
+    report = followups_report(state.db(), today, horizon, state.zone(), tags=tag or [],
+                              owner=owner_filter(owner, mine))
+    render_report(report, format, section=section, output=output)
+
+
+@app.command("relationships")
+def relationships(
+    from_: FromOption = None, to: ToOption = None, tag: TagOption = None,
+    all_: Annotated[bool, typer.Option(
+        "--all", help="Every contact, not only those with a cadence.")] = False,
+    owner: OwnerOption = None, mine: MineOption = False,
+    limit: LimitOption = 50,
+    format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
+    output: OutputOption = "-",
+) -> None:
+    """Each relationship against its stay-in-touch cadence, stale ones first, and per tag.
+
+    Contacts with a cadence (their own or a tag's), those with every --tag, or all with
+    --all. Section contacts (--limit, default 50): id, name, company, tags, cadence_days,
+    last_contacted, days_since (as of today, from the last contact, else from when the
+    contact was added), days_overdue (days_since minus cadence), stale (past the cadence),
+    interactions (in the period, default the 90 days ending today). Section by_tag: tag,
+    contacts, stale, interactions (distinct, in the period). --owner/--mine: contacts that
+    user owns.
+
+    Example: rolodex report relationships --tag vip --format json
+    """
+    from rolodex.reports.relationships import relationships as build
+
+    first, last = period(from_, to, _days_ending_today(90))
+    report = build(state.db(), first, last, state.today(), state.zone(), tags=tag or [],
+                   owner=owner_filter(owner, mine), everyone=all_, limit=limit)
+    render_report(report, format, section=section, output=output)
+
+
+@app.command("birthdays")
+def birthdays(
+    from_: FromOption = None, to: ToOption = None, tag: TagOption = None,
+    owner: OwnerOption = None, mine: MineOption = False,
+    format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
+    output: OutputOption = "-",
+) -> None:
+    """Birthdays and anniversaries in a range of days, with ages where the year is known.
+
+    The range defaults to today and the 30 days after it. Section dates: date, kind
+    (birthday or anniversary), id, name, years (the age reached or years married; null
+    without a year), in_days (from today). Yearless dates are included; 29 February falls
+    on 28 February in other years. --owner/--mine: contacts that user owns.
+
+    Example: rolodex report birthdays --to "end of year" --format csv
+    """
+    from rolodex.reports.birthdays import birthdays as build
+
+    today = state.today()
+    first, last = period(from_, to, (today, today + timedelta(days=30)))
+    report = build(state.db(), first, last, today, tags=tag or [],
+                   owner=owner_filter(owner, mine))
+    render_report(report, format, section=section, output=output)
+
+
+@app.command("segments")
+def segments(
+    tag: TagOption = None, owner: OwnerOption = None, mine: MineOption = False,
+    limit: LimitOption = 20,
+    format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
+    output: OutputOption = "-",
+) -> None:
+    """Contacts counted by status, tag, company kind, city, country and engagement.
+
+    A snapshot as of today. Sections by_status, by_tag, by_company_kind, by_city (city,
+    country), by_country: the label (null: none) and contacts; --limit (default 20) cuts
+    tags, cities and countries. engagement: segment, contacts, rule, from recency (days
+    since the last interaction) and frequency (interactions in the last 365 days):
+    champions (under 30 days and 6+), loyal (under 90 days and 3+), new (first interaction
+    under 90 days ago), occasional (under 90 days), at risk (3+, none for 90 days), dormant
+    (the rest), never contacted. --owner/--mine: contacts that user owns.
+
+    Example: rolodex report segments --section engagement --format json
+    """
+    from rolodex.reports.segments import segments as build
+
+    report = build(state.db(), state.today(), state.zone(), tags=tag or [],
+                   owner=owner_filter(owner, mine), limit=limit)
+    render_report(report, format, section=section, output=output)
+
+
+@app.command("contact")
+def contact_sheet(
+    ref: Annotated[str, typer.Argument(
+        metavar="REF", help="Id, UID, email, or a unique (prefix of a) name.",
+        autocompletion=complete_contact)],
+    format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
+    output: OutputOption = "-",
+) -> None:
+    """Everything about one contact: fields, details, history, tasks and coming events.
+
+    Sections: fields (field, value), emails, phones, addresses, urls, tags, custom (field,
+    value), relationships, history (all of it, newest first), open_tasks, done_tasks and
+    events (the next 90 days).
+
+    Example: rolodex report contact jane --format html -o jane.html
+    """
+    from rolodex.reports.sheets import contact_sheet as build
+    from rolodex.store.refs import resolve_contact
+
+    db = state.db()
+    report = build(db, resolve_contact(db, ref), tz=state.zone(), today=state.today())
+    render_report(report, format, section=section, output=output)
+
+
+@app.command("company")
+def company_sheet(
+    ref: Annotated[str, typer.Argument(
+        metavar="REF", help="Id, UID, domain, or a unique (prefix of a) name.",
+        autocompletion=complete_company)],
+    format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
+    output: OutputOption = "-",
+) -> None:
+    """Everything about one company: fields, people, history, tasks and coming events.
+
+    Sections: fields (field, value), tags, custom (field, value), people (id, name, title,
+    email, phone, last_contacted), history (the company's and its people's, newest first),
+    open_tasks and done_tasks (of its people), events (with its people, the next 90 days).
+
+    Example: rolodex report company "Acme Ltd" --format md
+    """
+    from rolodex.reports.sheets import company_sheet as build
+    from rolodex.store.refs import resolve_company
+
+    db = state.db()
+    report = build(db, resolve_company(db, ref), tz=state.zone(), today=state.today())
+    render_report(report, format, section=section, output=output)
+
+
+# pipeline and sources (rolodex/cli/sales.py) are registered on this app in rolodex/cli/app.py.
