@@ -198,8 +198,8 @@ def contact_sheet(
     """Everything about one contact: fields, details, history, tasks and coming events.
 
     Sections: fields (field, value), emails, phones, addresses, urls, tags, custom (field,
-    value), relationships, history (all of it, newest first), open_tasks, done_tasks and
-    events (the next 90 days).
+    value), relationships, history (all of it, newest first), open_tasks, done_tasks,
+    events (the next 90 days) and deals.
 
     Example: rolodex report contact jane --format html -o jane.html
     """
@@ -223,7 +223,8 @@ def company_sheet(
 
     Sections: fields (field, value), tags, custom (field, value), people (id, name, title,
     email, phone, last_contacted), history (the company's and its people's, newest first),
-    open_tasks and done_tasks (of its people), events (with its people, the next 90 days).
+    open_tasks and done_tasks (of its people), events (with its people, the next 90 days)
+    and deals.
 
     Example: rolodex report company "Acme Ltd" --format md
     """
