@@ -48,31 +48,33 @@ class Result:
         return [json.loads(line) for line in self.stdout.splitlines()]
 
 
+def run_cli(argv: list[str], input: str | None = None) -> Result:
+    """The real entry point in-process, error boundary included; usable outside a test
+    (a module-scoped fixture seeding a database once)."""
+    _context.state.close()
+    _context.state.__init__()
+    old_argv, sys.argv = sys.argv, ["rolodex", *argv]
+    code = 0
+    with CliRunner().isolation(input=input) as (out, err, _):
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            _context.state.close()
+            sys.argv = old_argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+    return Result(code, stdout, stderr)
+
+
 @pytest.fixture
-def rolodex(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """Run the real entry point in-process, error boundary included.
-
-    ``rolodex("contact list -f json")`` or a list of args; stdin from ``input``.
-    """
-    runner = CliRunner()
-
+def rolodex() -> Callable[..., Result]:
+    """Run the real CLI: ``rolodex("contact list -f json")`` or a list of args; stdin
+    from ``input``."""
     def run(args: str | list[str], input: str | None = None) -> Result:
-        argv = shlex.split(args) if isinstance(args, str) else list(args)
-        _context.state.close()
-        _context.state.__init__()
-        monkeypatch.setattr(sys, "argv", ["rolodex", *argv])
-        code = 0
-        with runner.isolation(input=input) as (out, err, _):
-            try:
-                main()
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-            finally:
-                _context.state.close()
-                sys.stdout.flush()
-                sys.stderr.flush()
-            stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
-        return Result(code, stdout, stderr)
+        return run_cli(shlex.split(args) if isinstance(args, str) else list(args), input)
 
     return run
 

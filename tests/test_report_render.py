@@ -116,7 +116,8 @@ def test_md_period_line_uses_the_bounds_there_are(start, end, line):
     assert report_md.render(report, GENERATED).splitlines()[2] == line
 
 
-@pytest.mark.parametrize("module", ["formats/report_md.py", "formats/report_html.py"])
+@pytest.mark.parametrize("module", ["formats/report_md.py", "formats/report_html.py",
+                                    "formats/report_cells.py"])
 def test_file_renderers_use_the_standard_library_only(module):
     import rolodex
 

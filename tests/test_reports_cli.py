@@ -13,15 +13,12 @@ import csv
 import io
 import shlex
 import shutil
-import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from typer.testing import CliRunner
-
-from rolodex.cli import _context, main
+from conftest import run_cli
 
 TODAY = date(2026, 11, 20)
 
@@ -66,25 +63,6 @@ ENV = {"ROLODEX_NOW": "2026-11-20T09:00:00Z", "ROLODEX_USER": "tester",
        "ROLODEX_TZ": "Europe/Berlin", "NO_COLOR": "1"}
 
 
-def _run(args: list[str]) -> tuple[int, str, str]:
-    """The CLI in-process, as the conftest fixture runs it (usable outside a test)."""
-    _context.state.close()
-    _context.state.__init__()
-    old_argv, sys.argv = sys.argv, ["rolodex", *args]
-    code = 0
-    with CliRunner().isolation() as (out, err, _):
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        finally:
-            _context.state.close()
-            sys.argv = old_argv
-            sys.stdout.flush()
-            sys.stderr.flush()
-        return code, out.getvalue().decode(), err.getvalue().decode()
-
-
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> dict:
     """The seeded database file and the ids of its records, built once."""
@@ -96,9 +74,9 @@ def template(tmp_path_factory) -> dict:
         mp.delenv("ROLODEX_DEBUG", raising=False)
 
         def run(args: list[str]) -> str:
-            code, out, err = _run(args)
-            assert code == 0, (args, err)
-            return out
+            result = run_cli(args)
+            assert result.exit_code == 0, (args, result.stderr)
+            return result.stdout
 
         run(["company", "add", "Acme Ltd", "--kind", "client"])
         run(["company", "add", "Globex", "--kind", "vendor"])

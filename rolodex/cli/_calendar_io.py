@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from rolodex.cli._context import state
 from rolodex.cli._output import message
 from rolodex.errors import InvalidInput
 
 FEED_DAYS = 90  # how far ahead a subscribed feed looks
-
-
-def _day(text: str | None) -> date | None:
-    if not text:
-        return None
-    value = state.when(text)
-    return value.astimezone(state.zone()).date() if isinstance(value, datetime) else value
 
 
 def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict: bool,
@@ -49,7 +42,8 @@ def export_calendar(output: str, what: str, first: str | None, last: str | None)
     unknown = chosen - set(WHAT)
     if unknown or not chosen:
         raise InvalidInput(f"--what takes {', '.join(WHAT)}, not '{what}'")
-    start, end = _day(first), _day(last)
+    start = state.day(first) if first else None
+    end = state.day(last) if last else None
     if start and end and end < start:
         raise InvalidInput("--to is before --from")
     count = write_calendar(state.db(), output, what=chosen, first=start, last=end,

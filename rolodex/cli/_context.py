@@ -42,6 +42,13 @@ class State:
 
         return parse_when(text, tz=self.zone())
 
+    def day(self, text: str):
+        """A day as the user typed it; a time means its day in the user's zone."""
+        from datetime import datetime
+
+        value = self.when(text)
+        return value.astimezone(self.zone()).date() if isinstance(value, datetime) else value
+
     def today(self):
         from rolodex.dates import now
 
@@ -107,6 +114,20 @@ def expand_ids(values: list[str]) -> list[int]:
             raise InvalidInput(f"not an id: '{value}'", hint="ids are numbers such as 12")
         out.append(int(text))
     return list(dict.fromkeys(out))
+
+
+def delete_by_ids(typed: list[str], noun: str, check, delete, yes: bool) -> None:
+    """The body of ``task rm`` and ``deal rm``: every id must exist before anything is
+    asked or deleted, then all go in one operation."""
+    db = state.db()
+    ids = expand_ids(typed)
+    for record_id in ids:
+        check(db, record_id)
+    confirm(f"Delete {len(ids)} {noun}(s)?", yes)
+    with db.write(f"delete {len(ids)} {noun}s"):
+        for record_id in ids:
+            delete(db, record_id)
+    say(f"deleted {len(ids)} {noun}(s)")
 
 
 def confirm(question: str, yes: bool) -> None:

@@ -85,6 +85,13 @@ def parse_cadence(text: str | None) -> int | None:
     return parse_days(text) if text and text.strip() else None
 
 
+def parse_currency_option(text: str | None) -> str | None:
+    """A ``--currency`` as typed (ISO 4217, any case); None when not given."""
+    from rolodex.money import parse_currency
+
+    return parse_currency(text) if text else None
+
+
 def owner_filter(owner: str | None, mine: bool) -> str | None:
     """The owner a listing is narrowed to: ``--mine`` means the current user."""
     if mine and owner:

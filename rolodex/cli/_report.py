@@ -12,7 +12,7 @@ import json
 import sys
 from contextlib import redirect_stdout
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -39,6 +39,9 @@ ReportFormatOption = Annotated[ReportFormat, typer.Option(
 SectionOption = Annotated[str | None, typer.Option(
     "--section", metavar="NAME", help="Only this section (jsonl, csv and tsv always give one "
     "section's rows: the first unless named).")]
+OwnerOption = Annotated[str | None, typer.Option(
+    "--owner", metavar="USER", help="Only this user's (the report's help says what that "
+    "means).")]
 OutputOption = Annotated[str, typer.Option(
     "--output", "-o", metavar="FILE|-", help="Write to FILE (readable by you only).")]
 
@@ -58,8 +61,8 @@ def period(start: str | None, end: str | None, default: tuple[date, date]) -> tu
     """
     from rolodex.cli._context import state
 
-    first = _day(state.when(start)) if start else None
-    last = _day(state.when(end)) if end else None
+    first = state.day(start) if start else None
+    last = state.day(end) if end else None
     length = default[1] - default[0]
     if first is not None and last is None:
         last = default[1] if first <= default[1] else first + length
@@ -70,12 +73,6 @@ def period(start: str | None, end: str | None, default: tuple[date, date]) -> tu
     if first > last:
         raise InvalidInput(f"--from {first} is after --to {last}")
     return first, last
-
-
-def _day(value: date | datetime) -> date:
-    from rolodex.cli._context import state
-
-    return value.astimezone(state.zone()).date() if isinstance(value, datetime) else value
 
 
 def generated_at() -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from rolodex.cli._output import console
-from rolodex.formats.report_md import bar_size, cell_text, numeric_keys, period_text
+from rolodex.formats.report_cells import bar_size, cell_text, numeric_keys, period_text
 from rolodex.reports.model import Chart, Report, Section
 
 BAR_CELLS = 40  # the longest bar, in terminal cells

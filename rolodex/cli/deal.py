@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli._context import confirm, expand_ids, expand_refs, say, state
+from rolodex.cli._context import delete_by_ids, expand_refs, say, state
 from rolodex.cli._options import (
     FormatOption,
     LimitOption,
@@ -14,6 +14,7 @@ from rolodex.cli._options import (
     ShowFormatOption,
     YesOption,
     owner_filter,
+    parse_currency_option,
 )
 from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli._views import deal_card, money
@@ -52,19 +53,8 @@ def _amount(text: str | None):
     return parse_amount(text) if text is not None and text.strip() else None
 
 
-def _currency(text: str | None) -> str | None:
-    from rolodex.money import parse_currency
-
-    return parse_currency(text) if text else None
-
-
 def _close(text: str | None):
-    if text is None or not text.strip():
-        return None
-    from datetime import datetime
-
-    value = state.when(text)
-    return value.astimezone(state.zone()).date() if isinstance(value, datetime) else value
+    return state.day(text) if text is not None and text.strip() else None
 
 
 def _people(refs: list[str] | None) -> list[int]:
@@ -110,7 +100,8 @@ def add(
         company_id = db.execute("SELECT company_id FROM contacts WHERE id = ?",
                                 (people[0],)).fetchone()[0]
     deal_id = deals.add_deal(db, title, company_id=company_id, contact_ids=people,
-                             amount=_amount(amount), currency=_currency(currency), stage=stage,
+                             amount=_amount(amount), currency=parse_currency_option(currency),
+                             stage=stage,
                              probability=probability, close=_close(close), source=source,
                              owner=owner, notes=note)
     print(deal_id)
@@ -190,7 +181,7 @@ def edit(
     if amount is not None:
         values["amount"] = _amount(amount)
     if currency is not None:
-        values["currency"] = _currency(currency) or db.execute(
+        values["currency"] = parse_currency_option(currency) or db.execute(
             "SELECT currency FROM deals WHERE id = ?", (deal_id,)).fetchone()[0]
     if probability is not None:
         values["probability"] = _probability(probability)
@@ -253,12 +244,4 @@ def rm(deal_ids: Annotated[list[str], typer.Argument(
 
     Example: rolodex deal list --lost --format ids | rolodex deal rm - --yes
     """
-    db = state.db()
-    ids = expand_ids(deal_ids)
-    for d in ids:
-        deals.get_row(db, d)
-    confirm(f"Delete {len(ids)} deal(s)?", yes)
-    with db.write(f"delete {len(ids)} deals"):
-        for d in ids:
-            deals.delete_deal(db, d)
-    say(f"deleted {len(ids)} deal(s)")
+    delete_by_ids(deal_ids, "deal", deals.get_row, deals.delete_deal, yes)

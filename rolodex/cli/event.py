@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -150,18 +150,13 @@ def list_(
     Example: rolodex event list --from "next monday" --to "end of month" --format json
     """
     db = state.db()
-    first = _day(from_) if from_ else state.today()
-    last = _day(to) if to else first + timedelta(days=LIST_DAYS)
+    first = state.day(from_) if from_ else state.today()
+    last = state.day(to) if to else first + timedelta(days=LIST_DAYS)
     if last < first:
         raise InvalidInput("--to is before --from")
     contact_id = resolve_contact(db, with_) if with_ else None
     rows = events.occurrences(db, first, last, state.zone(), contact_id=contact_id)
     emit(rows, format, EVENT_COLUMNS, keys=events.OCCURRENCE_KEYS, empty="no events")
-
-
-def _day(text: str) -> date:
-    value = state.when(text)
-    return value.astimezone(state.zone()).date() if isinstance(value, datetime) else value
 
 
 @app.command("show")
@@ -252,8 +247,8 @@ def skip(event_id: IdArg, day: Annotated[str, typer.Argument(
 
     Example: rolodex event skip 3 2026-12-24
     """
-    events.skip(state.db(), event_id, _day(day), state.zone())
-    say(f"skipped event #{event_id} on {_day(day)}")
+    events.skip(state.db(), event_id, state.day(day), state.zone())
+    say(f"skipped event #{event_id} on {state.day(day)}")
 
 
 @app.command("move")
@@ -270,7 +265,7 @@ def move(event_id: IdArg,
 
     zone = _zone(row["tz"])
     # Read relative to the occurrence's day: "10:00" is 10:00 on that day.
-    anchor = datetime.combine(_day(day), datetime.min.time().replace(hour=12), zone)
+    anchor = datetime.combine(state.day(day), datetime.min.time().replace(hour=12), zone)
     new_start = parse_when(when, tz=zone, now=anchor)
-    events.move(db, event_id, _day(day), new_start, state.zone())
-    say(f"moved event #{event_id} from {_day(day)} to {new_start}")
+    events.move(db, event_id, state.day(day), new_start, state.zone())
+    say(f"moved event #{event_id} from {state.day(day)} to {new_start}")

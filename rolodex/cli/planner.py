@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar as calendar_module
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -154,8 +154,7 @@ def calendar(
         raise InvalidInput("choose one of --day, --week, --month")
     anchor = state.today()
     if when:
-        value = state.when(when)
-        anchor = value.astimezone(state.zone()).date() if isinstance(value, datetime) else value
+        anchor = state.day(when)
     if day:
         first = last = anchor
     elif week:

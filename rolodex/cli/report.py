@@ -6,7 +6,7 @@ Each command resolves its options (the period, tags, owner), makes one call into
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 import typer
@@ -16,6 +16,7 @@ from rolodex.cli._options import MineOption, TagOption, owner_filter
 from rolodex.cli._report import (
     FromOption,
     OutputOption,
+    OwnerOption,
     ReportFormat,
     ReportFormatOption,
     SectionOption,
@@ -28,9 +29,6 @@ from rolodex.cli.completion import complete_company, complete_contact
 app = typer.Typer(help="Reports: pipeline, activity, follow-ups, relationships, birthdays, "
                   "sources, segments, one contact or company.", no_args_is_help=True)
 
-OwnerOption = Annotated[str | None, typer.Option(
-    "--owner", metavar="USER", help="Only this user's (the report's help says what that "
-    "means).")]
 LimitOption = Annotated[int, typer.Option(
     "--limit", "-n", min=0, metavar="N",
     help="Show at most N rows of each long list (the totals still count them all).")]
@@ -39,12 +37,6 @@ LimitOption = Annotated[int, typer.Option(
 def _days_ending_today(days: int) -> tuple[date, date]:
     today = state.today()
     return today - timedelta(days=days - 1), today
-
-
-def _day(text: str) -> date:
-    """A day as the user typed it; a time means its day in the user's zone."""
-    value = state.when(text)
-    return value.astimezone(state.zone()).date() if isinstance(value, datetime) else value
 
 
 @app.command("activity")
@@ -100,7 +92,7 @@ def followups(
     from rolodex.reports.followups_report import followups_report
 
     today = state.today()
-    horizon = _day(to) if to else today
+    horizon = state.day(to) if to else today
     report = followups_report(state.db(), today, horizon, state.zone(), tags=tag or [],
                               owner=owner_filter(owner, mine))
     render_report(report, format, section=section, output=output)

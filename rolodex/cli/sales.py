@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import state
-from rolodex.cli._options import MineOption, owner_filter
+from rolodex.cli._options import MineOption, owner_filter, parse_currency_option
 from rolodex.cli._report import (
     FromOption,
     OutputOption,
+    OwnerOption,
     ReportFormat,
     ReportFormatOption,
     SectionOption,
@@ -23,19 +24,12 @@ from rolodex.cli._report import (
 CurrencyOption = Annotated[str | None, typer.Option(
     "--currency", metavar="CODE", help="Sum amounts in this currency (default: the only one "
     "in use, else config pipeline.currency).")]
-OwnerOption = Annotated[str | None, typer.Option("--owner", help="Only this owner's deals.")]
 
 
 def _period(start: str | None, end: str | None):
     from rolodex.reports.pipeline import Period, quarter
 
     return Period.of(*period(start, end, quarter(state.today())), state.zone())
-
-
-def _currency(text: str | None) -> str | None:
-    from rolodex.money import parse_currency
-
-    return parse_currency(text) if text else None
 
 
 def pipeline(
@@ -55,8 +49,8 @@ def pipeline(
     """
     from rolodex.reports.pipeline import pipeline as build
 
-    report = build(state.db(), _period(start, end), currency=_currency(currency),
-                   owner=owner_filter(owner, mine))
+    report = build(state.db(), _period(start, end),
+                   currency=parse_currency_option(currency), owner=owner_filter(owner, mine))
     render_report(report, format, section=section, output=output)
 
 
@@ -76,8 +70,8 @@ def sources(
     """
     from rolodex.reports.pipeline import sources as build
 
-    report = build(state.db(), _period(start, end), currency=_currency(currency),
-                   owner=owner_filter(owner, mine))
+    report = build(state.db(), _period(start, end),
+                   currency=parse_currency_option(currency), owner=owner_filter(owner, mine))
     render_report(report, format, section=section, output=output)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli._context import confirm, expand_ids, expand_refs, say, state
+from rolodex.cli._context import delete_by_ids, expand_ids, expand_refs, say, state
 from rolodex.cli._options import (
     FormatOption,
     LimitOption,
@@ -257,12 +257,4 @@ def rm(task_ids: Annotated[list[str], typer.Argument(
 
     Example: rolodex task list --done --format ids | rolodex task rm - --yes
     """
-    db = state.db()
-    ids = expand_ids(task_ids)
-    for t in ids:
-        tasks.get_row(db, t)
-    confirm(f"Delete {len(ids)} task(s)?", yes)
-    with db.write(f"delete {len(ids)} tasks"):
-        for t in ids:
-            tasks.delete_task(db, t)
-    say(f"deleted {len(ids)} task(s)")
+    delete_by_ids(task_ids, "task", tasks.get_row, tasks.delete_task, yes)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from rolodex.formats.report_md import bar_size, cell_text, numeric_keys, period_text
+from rolodex.formats.report_cells import bar_size, cell_text, numeric_keys, period_text
 from rolodex.reports.model import Chart, Report, Section
 
 _STYLE = """

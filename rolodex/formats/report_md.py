@@ -4,81 +4,16 @@ Markdown is what people paste into notes, tickets and mails, so the raw text mus
 too: cells carry the same exact strings as the JSON (amounts stay "12500.00"), and only what
 would break the table or inject markup is escaped.
 
-The cell helpers at the top are shared by the HTML and terminal renderers, so every format
-shows a cell, a number and a bar length the same way. Standard library only.
+Cells read as in the other formats (``rolodex.formats.report_cells``). Standard library
+only.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from decimal import Decimal
-from typing import Any
 
+from rolodex.formats.report_cells import cell_text, numeric_keys, period_text
 from rolodex.reports.model import Report, Section
-
-# An amount ("12500.00", "-3") or a percent ("33.3"): what the reports put in number cells.
-_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-
-
-def cell_text(value: Any) -> str:
-    """The text of one cell in every human format, so md, html and the terminal agree."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(_item_text(item) for item in value)
-    if isinstance(value, dict):
-        return _item_text(value)
-    return str(value)
-
-
-def _item_text(item: Any) -> str:
-    if isinstance(item, dict):
-        if "name" in item:
-            return cell_text(item["name"])
-        return json.dumps(item, ensure_ascii=False, sort_keys=True)
-    return cell_text(item)
-
-
-def is_number(value: Any) -> bool:
-    """Whether a cell holds a number; amounts arrive as decimal strings, counts as ints."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int | float | Decimal):
-        return True
-    return isinstance(value, str) and _NUMBER.fullmatch(value.strip()) is not None
-
-
-def numeric_keys(section: Section) -> set[str]:
-    """The columns to right-align: every non-empty cell is a number (and there is one)."""
-    keys = set()
-    for key in section.keys:
-        cells = [row.get(key) for row in section.rows if cell_text(row.get(key)) != ""]
-        if cells and all(is_number(cell) for cell in cells):
-            keys.add(key)
-    return keys
-
-
-def bar_size(value: Any) -> Decimal:
-    """How long a chart bar is: the value, or zero when it is missing, not a number or
-    negative (a bar cannot be shorter than nothing, and the label still shows)."""
-    if not is_number(value):
-        return Decimal(0)
-    size = Decimal(str(value).strip())
-    return size if size.is_finite() and size > 0 else Decimal(0)
-
-
-def period_text(report: Report) -> str | None:
-    """The period line, from whichever bounds the report has."""
-    if report.start and report.end:
-        return f"From {report.start.isoformat()} to {report.end.isoformat()}"
-    if report.start:
-        return f"From {report.start.isoformat()}"
-    if report.end:
-        return f"Until {report.end.isoformat()}"
-    return None
 
 
 def render(report: Report, generated: str) -> str:

@@ -155,10 +155,9 @@ def delete_deal(db: Database, deal_id: int) -> None:
 def list_ids(db: Database, *, status: str | None = "open", stage: str | None = None,
              company_id: int | None = None, contact_id: int | None = None,
              owner: str | None = None, source: str | None = None,
-             closed_from: str | None = None, closed_to: str | None = None,
              sort: str = "close", limit: int | None = None) -> list[int]:
     """Deal ids by status (open, won, lost or None for all), stage, company, contact,
-    owner, source and close time (UTC instants, for won/lost in a period)."""
+    owner and source."""
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in SORTS:
@@ -180,12 +179,6 @@ def list_ids(db: Database, *, status: str | None = "open", stage: str | None = N
     if contact_id is not None:
         where.append("d.id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = ?)")
         params.append(contact_id)
-    if closed_from is not None:
-        where.append("d.closed >= ?")
-        params.append(closed_from)
-    if closed_to is not None:
-        where.append("d.closed < ?")
-        params.append(closed_to)
     order = SORTS[key]
     if descending:
         order = ", ".join(f"{part} DESC" for part in order.split(", "))
