@@ -67,3 +67,9 @@ class Aborted(RolodexError):
     """The user declined a confirmation, or one was needed without a terminal."""
 
     exit_code = 9
+
+
+class Conflict(RolodexError):
+    """Undo, redo or restore cannot apply: the rows changed since, or a barrier is in the way."""
+
+    exit_code = 10

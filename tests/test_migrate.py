@@ -49,7 +49,7 @@ def test_migrates_forward_keeping_rows_and_a_backup(tmp_path, upto):
             "Zoë Müller", "Acme Ltd", "zoe@example.org", "--02-29")
     finally:
         db.close()
-    [backup] = list(tmp_path.glob(f"rolodex.db.schema{upto}-*.bak"))
+    [backup] = list((tmp_path / "rolodex-backups").glob(f"rolodex-*-auto-schema{upto}.db"))
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     old = sqlite3.connect(backup)
     assert old.execute("PRAGMA user_version").fetchone()[0] == upto
@@ -59,4 +59,4 @@ def test_migrates_forward_keeping_rows_and_a_backup(tmp_path, upto):
 
 def test_no_backup_for_a_new_database(tmp_path):
     open_db(tmp_path / "rolodex.db").close()
-    assert list(tmp_path.glob("*.bak")) == []
+    assert not (tmp_path / "rolodex-backups").exists()

@@ -39,6 +39,14 @@ def _day(instant: str | None) -> str:
     return from_utc_iso(instant).astimezone(state.zone()).date().isoformat()
 
 
+def local_time(instant: str) -> str:
+    """A stored UTC time as the user's local date and minute."""
+    from rolodex.cli._context import state
+    from rolodex.dates import from_utc_iso
+
+    return from_utc_iso(instant).astimezone(state.zone()).strftime("%Y-%m-%d %H:%M")
+
+
 def _labelled(items: list[dict], key: str) -> list[str]:
     return [join_labelled(i[key], i["label"], i["preferred"]) for i in items]
 

@@ -16,6 +16,7 @@ from rolodex.cli import (
     demo,
     event,
     history,
+    journal,
     letters,
     mail,
     planner,
@@ -86,5 +87,9 @@ app.command("log-mail")(mail.log_mail)
 app.command("merge-letter")(letters.merge_letter)
 app.command("demo")(demo.demo)
 app.command("dashboard")(sales.dashboard)
+app.command("undo")(journal.undo)
+app.command("redo")(journal.redo)
+app.command("changes")(journal.changes)
+contact.app.command("restore")(journal.restore_contact)
 report.app.command("pipeline")(sales.pipeline)
 report.app.command("sources")(sales.sources)

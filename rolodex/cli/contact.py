@@ -146,6 +146,8 @@ def _activity(contact_id: int) -> tuple[list[dict], list[dict]]:
 def rm(refs: RefsArg, yes: YesOption = False) -> None:
     """Delete contacts and everything attached to them (asks first on a terminal).
 
+    'rolodex undo' or, at any later time, 'rolodex contact restore' brings them back.
+
     Example: rolodex contact rm "Jane Doe" --yes
     """
     db = state.db()

@@ -11,6 +11,7 @@ import typer
 from rolodex.cli._context import expand_refs, say, state
 from rolodex.cli._options import FormatOption, LimitOption
 from rolodex.cli._output import Column, Format, emit
+from rolodex.cli._views import local_time
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.store import history, settings, tasks
@@ -18,19 +19,13 @@ from rolodex.store.refs import resolve_company, resolve_contact
 
 HISTORY_COLUMNS = (
     Column("id", "ID", style="dim", no_wrap=True),
-    Column("at", "When", show=lambda r: _local(r["at"]), no_wrap=True),
+    Column("at", "When", show=lambda r: local_time(r["at"]), no_wrap=True),
     Column("kind", "Kind", style="cyan"),
     Column("contacts", "With", show=lambda r: ", ".join(c["name"] for c in r["contacts"])
            or (r["company"] or "")),
     Column("text", "What"),
     Column("outcome", "Outcome"),
 )
-
-
-def _local(text: str) -> str:
-    from rolodex.dates import from_utc_iso
-
-    return from_utc_iso(text).astimezone(state.zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def _split(words: list[str], kinds: list[str]) -> tuple[list[str], str, str | None]:

@@ -98,7 +98,8 @@ def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: 
         raise _strict(report.failed[0])
     mine = {a.lower() for a in settings.get(db, "my.emails")}
     try:
-        with db.write(f"import calendar ({len(items)} components)"):
+        with db.write(f"import calendar ({len(items)} components)",
+                      backup=None if dry_run else "import"):
             for group in _groups(items, report).values():
                 _one(db, group, report, strict, create_contacts, mine)
             if dry_run:

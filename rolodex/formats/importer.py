@@ -117,7 +117,8 @@ def import_items(db: Database, items: list[Item], *, on_match: str = "update",
         raise FileError(f"{first.source}: card {first.index}, line {first.line}: {first.reason}",
                         hint="nothing was imported (--strict)")
     try:
-        with db.write(f"import {len(items)} contacts"):
+        with db.write(f"import {len(items)} contacts",
+                      backup=None if dry_run else "import"):
             for item in items:
                 _one(db, item, report, on_match, strict, meaning, fresh)
                 if progress is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,34 +47,59 @@ class Database:
         return self.conn.execute(sql, params).fetchall()
 
     @contextmanager
-    def write(self, summary: str) -> Iterator[int]:
+    def write(self, summary: str, *, kind: str = "do", target: int | None = None,
+              backup: str | None = None) -> Iterator[int]:
         """One journalled operation in one transaction; nested calls join the outer one.
 
         ``BEGIN IMMEDIATE`` takes the write lock up front, so a second writer waits for
-        the busy timeout instead of failing half-way through its changes.
+        the busy timeout instead of failing half-way through its changes. ``backup`` names
+        a bulk operation (an import, a merge): an automatic, rotated backup is taken first.
+        An operation that changed nothing leaves no trace in the journal.
         """
         if self.operation_id is not None:
             yield self.operation_id
             return
         from rolodex.dates import now, to_utc_iso
 
+        if backup:
+            from rolodex.store.backups import auto_backup
+
+            auto_backup(self, backup)
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO operations (at, user, command, summary, kind, target)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (to_utc_iso(now()), self.user, self.command, summary, kind, target),
+            )
+            self.operation_id = cur.lastrowid
+            try:
+                yield self.operation_id
+                if kind == "do" and not self.conn.execute(
+                        "SELECT 1 FROM changes WHERE operation_id = ? LIMIT 1",
+                        (self.operation_id,)).fetchone():
+                    self.conn.execute("DELETE FROM operations WHERE id = ?",
+                                      (self.operation_id,))
+            finally:
+                self.operation_id = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (joining an open one): several operations that must
+        apply together, such as ``redo 3``, share it."""
+        if self.conn.in_transaction:
+            yield
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise translate(exc, self.path) from exc
         try:
-            cur = self.conn.execute(
-                "INSERT INTO operations (at, user, command, summary) VALUES (?, ?, ?, ?)",
-                (to_utc_iso(now()), self.user, self.command, summary),
-            )
-            self.operation_id = cur.lastrowid
-            yield self.operation_id
+            yield
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        finally:
-            self.operation_id = None
 
     @contextmanager
     def savepoint(self, name: str = "item") -> Iterator[None]:
@@ -191,26 +215,11 @@ def _migrate(db: Database) -> None:
             hint="upgrade rolodex to use this database",
         )
     if version > 0:
-        backup_before_migration(db, version)
+        from rolodex.store.backups import auto_backup
+
+        auto_backup(db, f"schema{version}")
     from rolodex.store.migrations import apply_all
 
     apply_all(db.conn)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {MIGRATION_COUNT}")
-
-
-def backup_before_migration(db: Database, version: int) -> Path:
-    """Copy the file beside itself with SQLite's online backup, private like the original."""
-    from rolodex.dates import now
-
-    stamp = now().strftime("%Y%m%dT%H%M%SZ")
-    target = db.path.with_name(f"{db.path.name}.schema{version}-{stamp}.bak")
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    dest = sqlite3.connect(target)
-    try:
-        db.conn.backup(dest)
-    finally:
-        dest.close()
-    shutil.copymode(db.path, target)
-    return target

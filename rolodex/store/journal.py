@@ -23,7 +23,8 @@ def _ident(name: str) -> str:
     return name
 
 
-def _row(db: Database, table: str, row_id: int) -> dict[str, Any] | None:
+def current_row(db: Database, table: str, row_id: int) -> dict[str, Any] | None:
+    """The row as it is now, as a dict; None if there is none."""
     row = db.execute(f"SELECT * FROM {_ident(table)} WHERE id = ?", (row_id,)).fetchone()
     return dict(row) if row else None
 
@@ -32,12 +33,15 @@ def _record(db: Database, table: str, row_id: int, action: str,
             before: dict | None, after: dict | None) -> None:
     if db.operation_id is None:
         raise RuntimeError("journalled writes must run inside Database.write()")
+    image = after if after is not None else before
+    contact_id = row_id if table == "contacts" else (image or {}).get("contact_id")
     db.execute(
-        "INSERT INTO changes (operation_id, table_name, row_id, action, before, after)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO changes (operation_id, table_name, row_id, action, before, after,"
+        " contact_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (db.operation_id, table, row_id, action,
          json.dumps(before, ensure_ascii=False) if before is not None else None,
-         json.dumps(after, ensure_ascii=False) if after is not None else None),
+         json.dumps(after, ensure_ascii=False) if after is not None else None,
+         contact_id),
     )
 
 
@@ -50,13 +54,13 @@ def insert(db: Database, table: str, values: dict[str, Any]) -> int:
     )
     row_id = cur.lastrowid
     assert row_id is not None
-    _record(db, table, row_id, "insert", None, _row(db, table, row_id))
+    _record(db, table, row_id, "insert", None, current_row(db, table, row_id))
     return row_id
 
 
 def update(db: Database, table: str, row_id: int, values: dict[str, Any]) -> bool:
     """Update one row and journal it; returns False (and records nothing) if nothing changed."""
-    before = _row(db, table, row_id)
+    before = current_row(db, table, row_id)
     if before is None:
         raise LookupError(f"{table} row {row_id} is gone")
     changed = {k: v for k, v in values.items() if before.get(k) != v}
@@ -64,13 +68,13 @@ def update(db: Database, table: str, row_id: int, values: dict[str, Any]) -> boo
         return False
     sets = ", ".join(f"{_ident(c)} = ?" for c in changed)
     db.execute(f"UPDATE {_ident(table)} SET {sets} WHERE id = ?", (*changed.values(), row_id))
-    _record(db, table, row_id, "update", before, _row(db, table, row_id))
+    _record(db, table, row_id, "update", before, current_row(db, table, row_id))
     return True
 
 
 def delete(db: Database, table: str, row_id: int) -> None:
     """Delete one row and journal its last image."""
-    before = _row(db, table, row_id)
+    before = current_row(db, table, row_id)
     if before is None:
         return
     db.execute(f"DELETE FROM {_ident(table)} WHERE id = ?", (row_id,))

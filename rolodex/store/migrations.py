@@ -398,9 +398,47 @@ def m005_pipeline(db: SqliteUtilsDatabase) -> None:
     _run(db, M005_SCHEMA)
 
 
+M006_SCHEMA = """
+ALTER TABLE operations ADD COLUMN kind TEXT NOT NULL DEFAULT 'do'
+    CHECK (kind IN ('do', 'undo', 'redo', 'forget'));
+ALTER TABLE operations ADD COLUMN target INTEGER;
+ALTER TABLE operations ADD COLUMN reverted_by INTEGER;
+CREATE INDEX operations_open ON operations(reverted_by, kind);
+ALTER TABLE changes ADD COLUMN contact_id INTEGER;
+UPDATE changes SET contact_id = CASE WHEN table_name = 'contacts' THEN row_id
+    ELSE coalesce(json_extract(after, '$.contact_id'), json_extract(before, '$.contact_id'))
+    END;
+CREATE INDEX changes_contact ON changes(contact_id) WHERE contact_id IS NOT NULL;
+CREATE TABLE consents (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('granted', 'withdrawn')),
+    at TEXT NOT NULL,
+    source TEXT,
+    evidence TEXT,
+    recorded TEXT NOT NULL,
+    user TEXT
+);
+CREATE INDEX consents_contact ON consents(contact_id, purpose, at)
+"""
+
+
+def m006_undo_and_privacy(db: SqliteUtilsDatabase) -> None:
+    """What undo, redo and privacy need from the journal, and consent records.
+
+    ``operations.kind`` tells a user's change from an undo, a redo or a privacy erasure
+    (which nothing may undo past); ``target`` is the operation an undo or redo reverses and
+    ``reverted_by`` the one that reversed it, so the undo and redo stacks are two indexed
+    queries. ``changes.contact_id`` names the person a row is about, so a contact's audit
+    trail and its erasure from the journal need no scan of JSON. Consent is a history:
+    every grant and withdrawal is a row, the latest per purpose is the current state."""
+    _run(db, M006_SCHEMA)
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
-    m005_pipeline,
+    m005_pipeline, m006_undo_and_privacy,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

@@ -47,6 +47,13 @@ def _days(text: str) -> int:
     return parse_days(text)
 
 
+def _count(text: str) -> int:
+    if not text.strip().isdigit():
+        raise InvalidInput(f"not a count: '{text}'",
+                           hint="a whole number such as 10; 0 turns it off")
+    return int(text)
+
+
 def _nonempty_list(text: str) -> list[str]:
     items = _list(text)
     if not items:
@@ -109,6 +116,8 @@ SETTINGS: dict[str, Setting] = {
                                 "allowed contact statuses (comma-separated)"),
     "history.kinds": Setting(["call", "email", "meeting", "message", "note", "letter"],
                              _lower_list, "kinds of interaction 'rolodex log' accepts"),
+    "backup.keep": Setting(10, _count, "automatic backups kept (before imports, merges, "
+                           "restores and upgrades); 0 takes none"),
     "my.emails": Setting([], _emails, "your own addresses, to tell incoming mail from outgoing"),
 }
 CADENCE_PREFIX = "cadence."
