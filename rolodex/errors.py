@@ -73,3 +73,9 @@ class Conflict(RolodexError):
     """Undo, redo or restore cannot apply: the rows changed since, or a barrier is in the way."""
 
     exit_code = 10
+
+
+class Unhealthy(RolodexError):
+    """``rolodex doctor`` found problems that remain: not repaired, or not repairable."""
+
+    exit_code = 11

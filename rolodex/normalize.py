@@ -23,6 +23,8 @@ def fold(text: str | None) -> str:
     """Case- and accent-insensitive form of ``text`` for comparing and indexing."""
     if not text:
         return ""
+    if text.isascii():  # nothing to decompose or strip: most text, and ~20x faster
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())

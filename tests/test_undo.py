@@ -124,6 +124,9 @@ WRITES = [
     ["add-from-mail", "<mail"],
     ["log-mail", "<janemail"],
     ["merge-letter", "{tmp}/letter.txt", "jane", "bob", "--log"],
+    ["merge", "jane", "bob", "--yes"],
+    ["merge", "bob", "jane", "--prefer", "B", "--yes"],
+    ["privacy", "consent", "jane", "newsletter", "--grant", "--source", "web form"],
 ]
 
 
@@ -310,14 +313,16 @@ def test_restore_brings_back_a_contact_with_everything_long_after(rolodex, seede
     assert rolodex("search jane -f ids").stdout == ""
 
 
-def test_restore_when_the_id_was_reused(rolodex):
+def test_ids_are_never_handed_out_again(rolodex):
     rolodex("add 'Jane Doe'")
     rolodex("log jane call hello")
     rolodex("contact rm jane --yes")
-    rolodex("add 'Zoe Quinn'")  # takes id 1 again
-    assert rolodex("contact restore '#1'").stdout == "2\n"
+    assert rolodex("add 'Zoe Quinn'").stdout == "2\n"
+    assert rolodex("contact restore '#1'").stdout == "1\n"
     assert rolodex("history jane -f json").json()[0]["text"] == "hello"
-    assert rolodex("contact show zoe -f json").json()["id"] == 1
+    rolodex("task add One")
+    rolodex("task rm 1 --yes")
+    assert rolodex("task add Two").stdout.strip() == "2"
 
 
 def test_restore_errors(rolodex):

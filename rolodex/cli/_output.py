@@ -190,7 +190,9 @@ class opened_output:
         self.file = None
 
     def __enter__(self):
+        import contextlib
         import os
+        import stat
         from pathlib import Path
 
         from rolodex.errors import FileError
@@ -202,6 +204,11 @@ class opened_output:
                          0o600)
         except OSError as exc:
             raise FileError(f"cannot write {self.target}: {exc.strerror}") from exc
+        # An existing file keeps its mode on open: make a regular one private too (never a
+        # terminal or FIFO named as the target; one not ours to change is written anyway).
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.fchmod(fd, 0o600)
         self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
         return self.file
 

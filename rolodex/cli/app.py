@@ -8,18 +8,21 @@ import typer
 
 from rolodex import __version__
 from rolodex.cli import (
+    backups,
     company,
     config,
     contact,
     dbcmd,
     deal,
     demo,
+    dupes,
     event,
     history,
     journal,
     letters,
     mail,
     planner,
+    privacy,
     report,
     sales,
     search,
@@ -72,6 +75,7 @@ app.add_typer(planner.cadence_app, name="cadence")
 app.add_typer(report.app, name="report")
 app.add_typer(config.app, name="config")
 app.add_typer(dbcmd.app, name="db")
+app.add_typer(privacy.app, name="privacy")
 app.command("add", help=contact.add.__doc__)(contact.add)
 app.command("search")(search.search)
 app.command("log")(history.log)
@@ -91,5 +95,10 @@ app.command("undo")(journal.undo)
 app.command("redo")(journal.redo)
 app.command("changes")(journal.changes)
 contact.app.command("restore")(journal.restore_contact)
+app.command("backup")(backups.backup)
+app.command("restore")(backups.restore)
+app.command("doctor")(backups.doctor)
+app.command("dupes")(dupes.dupes)
+app.command("merge")(dupes.merge)
 report.app.command("pipeline")(sales.pipeline)
 report.app.command("sources")(sales.sources)

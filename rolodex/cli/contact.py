@@ -41,6 +41,7 @@ from rolodex.store.refs import company_for_contact, resolve_company, resolve_con
 
 app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=True)
 CARD_HISTORY = 5  # history entries on a contact card
+MAX_DUPLICATE_WARNINGS = 3  # likely duplicates named when a contact is added
 
 def add(
     name: Annotated[str, typer.Argument(metavar="NAME",
@@ -60,6 +61,9 @@ def add(
 ) -> None:
     """Add a contact; prints its id on stdout.
 
+    A warning on stderr names an existing contact the new one looks like (same email, phone
+    or name; see 'rolodex dupes'); the contact is added all the same.
+
     Example: rolodex add "Jane Doe" -e jane@acme.example -p "+1 555 0100 (mobile)" -c "Acme Ltd"
     """
     db = state.db()
@@ -77,6 +81,17 @@ def add(
     print(contact_id)
     say(f"added contact #{contact_id} {name.strip()}"
         + (f" (new company #{company_id} {company.strip()})" if created else ""))
+    _warn_if_duplicate(contact_id)
+
+
+def _warn_if_duplicate(contact_id: int) -> None:
+    """Name the existing contacts the new one is likely a duplicate of; adding goes on
+    (two people may share a name), but the user hears of it while it is easy to fix."""
+    from rolodex.cli._output import message
+    from rolodex.store.dupes import candidates_for
+
+    for match in candidates_for(state.db(), contact_id)[:MAX_DUPLICATE_WARNINGS]:
+        message(f"warning: looks like #{match.a_id} {match.a_name} ({match.phrases()})")
 
 
 app.command("add")(add)

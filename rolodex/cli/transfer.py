@@ -146,9 +146,14 @@ def import_(
                 f"{problem.reason}")
     for match in summary["matches"]:
         message(f"  {match['name']}: matched #{match['matched_id']} by {match['matched_by']}")
+    for dupe in summary["duplicates"]:
+        message(f"  {dupe['name']}: new #{dupe['id']} looks like #{dupe['duplicate_id']} "
+                f"{dupe['duplicate_name']} ({dupe['why']})")
+    duplicates = len(summary["duplicates"])
     message(("would import" if dry_run else "imported") + f" {len(items)} contact(s): "
             f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} "
             f"unchanged, {summary['skipped']} skipped, {summary['failed']} failed"
+            + (f", {duplicates} likely duplicate(s)" if duplicates else "")
             + (" (dry run: nothing written)" if dry_run else ""))
 
 

@@ -126,3 +126,10 @@ def write_csv(db: Database, ids: list[int], out: TextIO) -> None:
     from rolodex.formats.csv_export import write_contacts_csv
 
     write_contacts_csv([record for record, _ in _records(db, ids)], out)
+
+
+def vcard_of(db: Database, contact_id: int, *, version: str | None = None) -> str:
+    """One contact's card as the export writes it: from its kept card when it has one, in
+    that card's version unless ``version`` (default: ``vcard.version``)."""
+    record, kept = next(_records(db, [contact_id]))
+    return _card_text(record, kept, version, settings.get(db, "vcard.version"))

@@ -49,6 +49,7 @@ class Report:
     unchanged: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
     dry_run: bool = False
 
     def summary(self) -> dict[str, Any]:
@@ -57,7 +58,8 @@ class Report:
                 "failed": len(self.failed), "dry_run": self.dry_run,
                 "problems": [asdict(p) for p in self.failed],
                 "matches": [s for s in self.updated + self.skipped + self.new
-                            if s.get("matched_by")]}
+                            if s.get("matched_by")],
+                "duplicates": self.duplicates}
 
 
 class _Rollback(Exception):
@@ -123,11 +125,32 @@ def import_items(db: Database, items: list[Item], *, on_match: str = "update",
                 _one(db, item, report, on_match, strict, meaning, fresh)
                 if progress is not None:
                     progress()
+            _likely_duplicates(db, report, fresh)
             if dry_run:
                 raise _Rollback
     except _Rollback:
         pass
     return report
+
+
+def _likely_duplicates(db: Database, report: Report, fresh: set[int]) -> None:
+    """New contacts that look like one that was there before the import (the best match
+    each); new ones are not compared with each other, as in ``_find``."""
+    from rolodex.store.dupes import candidates_for
+
+    if db.execute("SELECT count(*) FROM contacts").fetchone()[0] <= len(fresh):
+        return  # nobody was there before: nothing to be a duplicate of
+    for entry in report.new:
+        if entry.get("company"):
+            continue
+        found = candidates_for(db, entry["id"], exclude=fresh)
+        if found:
+            best = found[0]
+            report.duplicates.append({
+                "name": entry["name"], "source": entry["source"], "index": entry["index"],
+                "id": entry["id"], "duplicate_id": best.a_id, "duplicate_name": best.a_name,
+                "score": best.score, "reasons": [str(r) for r in best.reasons],
+                "why": best.phrases()})
 
 
 def _one(db: Database, item: Item, report: Report, on_match: str, strict: bool,

@@ -19,6 +19,13 @@ APPLICATION_ID = 0x524F4C58  # "ROLX": tells a rolodex file from any other SQLit
 BUSY_TIMEOUT_MS = 5000
 
 
+def busy_timeout_ms() -> int:
+    """How long to wait for another writer: ``ROLODEX_BUSY_TIMEOUT`` (milliseconds), for
+    scripts that would rather fail fast, else 5 s."""
+    text = os.environ.get("ROLODEX_BUSY_TIMEOUT", "").strip()
+    return int(text) if text.isdigit() else BUSY_TIMEOUT_MS
+
+
 def current_user() -> str:
     """Who is writing: ``ROLODEX_USER``, else the login name."""
     user = os.environ.get("ROLODEX_USER")
@@ -39,6 +46,7 @@ class Database:
         self.command = ""
         self.user = current_user()
         self.operation_id: int | None = None
+        self.next_ids: dict[str, int] = {}  # per table, for the current operation
 
     def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -72,6 +80,7 @@ class Database:
                 (to_utc_iso(now()), self.user, self.command, summary, kind, target),
             )
             self.operation_id = cur.lastrowid
+            self.next_ids = {}
             try:
                 yield self.operation_id
                 if kind == "do" and not self.conn.execute(
@@ -152,14 +161,15 @@ def _create_file(path: Path) -> None:
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A connection with rolodex's pragmas; errors become DatabaseError."""
+    timeout = busy_timeout_ms()
     try:
         if readonly:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                   isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+                                   isolation_level=None, timeout=timeout / 1000)
         else:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=timeout / 1000)
         conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {timeout}")
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -203,10 +213,15 @@ def _check_identity(db: Database) -> None:
 
 
 def _migrate(db: Database) -> None:
-    """Apply pending migrations, keeping a copy of a database that holds data first."""
+    """Apply pending migrations, keeping a copy of a database that holds data first.
+
+    All of them run in one write transaction that re-reads the schema version once it holds
+    the lock: two processes opening a new (or just upgraded) database at once would
+    otherwise both migrate it; the second now waits and finds nothing left to do.
+    """
     from rolodex.store.migrations import MIGRATION_COUNT
 
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+    version = _version(db)
     if version == MIGRATION_COUNT:
         return
     if version > MIGRATION_COUNT:
@@ -214,12 +229,19 @@ def _migrate(db: Database) -> None:
             f"{db.path} was written by a newer rolodex (schema {version})",
             hint="upgrade rolodex to use this database",
         )
-    if version > 0:
+    if version > 0:  # a copy cannot be read from inside our own write transaction
         from rolodex.store.backups import auto_backup
 
         auto_backup(db, f"schema{version}")
-    from rolodex.store.migrations import apply_all
+    with db.transaction():
+        if _version(db) == MIGRATION_COUNT:
+            return
+        from rolodex.store.migrations import apply_all
 
-    apply_all(db.conn)
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    db.execute(f"PRAGMA user_version = {MIGRATION_COUNT}")
+        apply_all(db.conn)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {MIGRATION_COUNT}")
+
+
+def _version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]

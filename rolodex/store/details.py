@@ -31,19 +31,24 @@ def _row(item: Detail) -> dict[str, Any]:
     return row
 
 
+def detail_key(kind: type, value: Any) -> tuple:
+    """What makes two details the same value, label and preference aside: a model object
+    or a stored row. Merges and ``add`` agree on it, so neither stores a value twice."""
+    get = (lambda k: getattr(value, k)) if isinstance(value, kind) else (lambda k: value[k])
+    if kind is Email:
+        return (fold(get("address")),)
+    if kind is Phone:
+        digits = phone_digits(get("number"))
+        # "BusinessPhone", "ask reception": no digits, so the text itself is the value
+        return ("digits", digits) if digits else ("text", get("number"))
+    if kind is Url:
+        return (get("url"),)
+    return tuple(fold(get(k)) for k in ("street", "locality", "region", "postcode", "country"))
+
+
 def _same(item: Detail, row: Any) -> bool:
     """Whether a stored row holds the same value (ignoring label and preference)."""
-    if isinstance(item, Email):
-        return fold(row["address"]) == fold(item.address)
-    if isinstance(item, Phone):
-        digits = phone_digits(item.number)
-        if not digits:  # "BusinessPhone", "ask reception": compare the text itself
-            return row["number"] == item.number
-        return phone_digits(row["number"]) == digits
-    if isinstance(item, Url):
-        return row["url"] == item.url
-    return all(fold(row[k]) == fold(getattr(item, k))
-               for k in ("street", "locality", "region", "postcode", "country"))
+    return detail_key(type(item), item) == detail_key(type(item), row)
 
 
 def _rows(db: Database, table: str, contact_id: int) -> list[Any]:

@@ -45,8 +45,24 @@ def _record(db: Database, table: str, row_id: int, action: str,
     )
 
 
+def _next_id(db: Database, table: str) -> int:
+    """An id no row of ``table`` ever had: SQLite would hand out the id of the newest row
+    again once it is deleted, and the journal (undo, restore, a person's audit trail and
+    their erasure) must never confuse two records."""
+    if table not in db.next_ids:
+        db.next_ids[table] = max(
+            db.execute(f"SELECT coalesce(max(id), 0) FROM {_ident(table)}").fetchone()[0],
+            db.execute("SELECT coalesce(max(row_id), 0) FROM changes WHERE table_name = ?",
+                       (table,)).fetchone()[0])
+    db.next_ids[table] += 1
+    return db.next_ids[table]
+
+
 def insert(db: Database, table: str, values: dict[str, Any]) -> int:
-    """Insert one row and journal it; returns the new id."""
+    """Insert one row and journal it; returns the new id (a fresh one unless ``values``
+    names it, as undo does when it puts a row back)."""
+    if "id" not in values:
+        values = {"id": _next_id(db, table), **values}
     cols = [_ident(c) for c in values]
     cur = db.execute(
         f"INSERT INTO {_ident(table)} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",

@@ -7,7 +7,8 @@ Phone numbers are matched separately on their reversed significant digits, which
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
 
 from rolodex.normalize import fold, looks_like_phone, phone_digits, phone_key, words
 from rolodex.store import contact_filters
@@ -16,31 +17,48 @@ from rolodex.store.db import Database
 MIN_PHONE_MATCH = 6  # digits a stored number must share with the query's end
 
 
+INDEX_COLUMNS = ("name", "nickname", "emails", "phones", "company", "title", "notes", "tags")
+_INDEX_SOURCE = """
+    SELECT c.id, c.display_name, c.prefix, c.first_name, c.middle_name, c.last_name,
+           c.suffix, c.nickname, c.title, c.department, c.notes, co.name AS company,
+      (SELECT group_concat(address, ' ') FROM contact_emails WHERE contact_id = c.id) AS emails,
+      (SELECT group_concat(number, ' ') FROM contact_phones WHERE contact_id = c.id) AS phones,
+      (SELECT group_concat(t.name, ' ') FROM contact_tags ct JOIN tags t
+         ON t.id = ct.tag_id WHERE ct.contact_id = c.id) AS tags
+    FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+"""
+
+
+def _index_values(row: sqlite3.Row) -> tuple[str, ...]:
+    """The folded texts of one contact's index row, in ``INDEX_COLUMNS`` order."""
+    names = " ".join(filter(None, (row["display_name"], row["prefix"], row["first_name"],
+                                   row["middle_name"], row["last_name"], row["suffix"])))
+    phones = " ".join(phone_digits(p) for p in (row["phones"] or "").split(" ") if p)
+    return (fold(names), fold(row["nickname"]), fold(row["emails"]), phones,
+            fold(row["company"]),
+            fold(" ".join(filter(None, (row["title"], row["department"])))),
+            fold(row["notes"]), fold(row["tags"]))
+
+
+def index_rows(db: Database, contact_id: int | None = None) -> Iterator[tuple[int, tuple]]:
+    """(contact id, index texts) as ``reindex_contacts`` writes them: of one contact, or of
+    every contact in one pass (``rolodex doctor`` compares these with the index)."""
+    if contact_id is None:
+        cursor = db.execute(_INDEX_SOURCE)
+    else:
+        cursor = db.execute(_INDEX_SOURCE + " WHERE c.id = ?", (contact_id,))
+    for row in cursor:
+        yield row["id"], _index_values(row)
+
+
 def reindex_contacts(db: Database, ids: Iterable[int]) -> None:
     """Rewrite the index rows of these contacts from the tables (call after every write)."""
+    insert = (f"INSERT INTO contacts_fts (rowid, {', '.join(INDEX_COLUMNS)})"
+              f" VALUES (?{', ?' * len(INDEX_COLUMNS)})")
     for contact_id in ids:
         db.execute("DELETE FROM contacts_fts WHERE rowid = ?", (contact_id,))
-        row = db.execute(
-            """
-            SELECT c.display_name, c.prefix, c.first_name, c.middle_name, c.last_name,
-                   c.suffix, c.nickname, c.title, c.department, c.notes, co.name AS company,
-              (SELECT group_concat(address, ' ') FROM contact_emails WHERE contact_id = c.id),
-              (SELECT group_concat(number, ' ') FROM contact_phones WHERE contact_id = c.id),
-              (SELECT group_concat(t.name, ' ') FROM contact_tags ct JOIN tags t
-                 ON t.id = ct.tag_id WHERE ct.contact_id = c.id)
-            FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?
-            """, (contact_id,)).fetchone()
-        if row is None:
-            continue
-        names = " ".join(filter(None, row[0:6]))
-        phones = " ".join(phone_digits(p) for p in (row[12] or "").split(" ") if p)
-        db.execute(
-            "INSERT INTO contacts_fts (rowid, name, nickname, emails, phones, company, title,"
-            " notes, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (contact_id, fold(names), fold(row["nickname"]), fold(row[11]), phones,
-             fold(row["company"]), fold(" ".join(filter(None, (row["title"], row["department"])))),
-             fold(row["notes"]), fold(row[13])),
-        )
+        for rowid, values in list(index_rows(db, contact_id)):
+            db.execute(insert, (rowid, *values))
 
 
 def reindex_company_people(db: Database, company_id: int) -> None:

@@ -12,6 +12,7 @@ whose journal was scrubbed on purpose.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,7 +109,11 @@ def _revert(db: Database, op_ids: list[int], by: int) -> None:
     for row in rows:
         before = json.loads(row["before"]) if row["before"] else None
         after = json.loads(row["after"]) if row["after"] else None
-        _invert(db, row, before, after)
+        try:
+            _invert(db, row, before, after)
+        except sqlite3.IntegrityError as exc:  # e.g. putting back rows doctor removed as orphans
+            raise Conflict(f"cannot revert {row['table_name']} row {row['row_id']} (operation"
+                           f" #{row['operation_id']}): {exc}") from exc
         _affected(row["table_name"], row["row_id"], before, after, contacts, companies)
     db.execute(f"UPDATE operations SET reverted_by = ? WHERE id IN ({marks})", (by, *op_ids))
     _reindex(db, contacts, companies)
