@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +48,7 @@ class Database:
         self.user = current_user()
         self.operation_id: int | None = None
         self.next_ids: dict[str, int] = {}  # per table, for the current operation
+        self.table_affinities: dict[str, bool] = {}  # journal: may INSERT ... RETURNING *
 
     def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -172,12 +174,27 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {timeout}")
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn, timeout)
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA user_version").fetchone()  # reads the header: fails on non-SQLite
     except sqlite3.Error as exc:
         raise translate(exc, path) from exc
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection, timeout_ms: int) -> None:
+    """Switch to WAL, retrying: two processes opening a new file at once both ask for the
+    exclusive lock the switch needs, and SQLite answers one of them "locked" at once (a
+    deadlock, so its busy handler is not used) rather than letting it wait."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def open_db(path: Path, *, create: bool = True, readonly: bool = False) -> Database:

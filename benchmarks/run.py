@@ -1,0 +1,354 @@
+"""Time whole ``rolodex`` processes on the benchmark dataset, beside khard and abook.
+
+    python benchmarks/run.py [--data DIR] [--runs 5] [--readme README.md] [--json FILE]
+                             [--only NAME...] [--no-peers]
+
+Each command runs once to warm the page cache, then ``--runs`` times; the table gives the
+median, min and max wall time and the peak resident memory of the process (from
+``wait4``). Output goes to /dev/null, so what is timed is what a pipeline sees (no
+terminal, no colour). The dataset (``generate.py``) is made in ``--data`` on first use.
+
+Peers, timed in the same run on the same people: khard on the first 10,000 contacts (as a
+vdir, which is what khard reads), abook on all 100,000 (its own file format), each beside
+rolodex answering the same question on a database holding the same contacts. khard is
+installed from PyPI into ``DIR/peers`` and abook is Debian's package (``apt-get install
+abook``); a peer that is missing is reported, not faked.
+
+``--readme`` replaces the text between ``<!-- benchmarks:start -->`` and
+``<!-- benchmarks:end -->`` with the machine, the date and the tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROLODEX = shutil.which("rolodex") or str(Path(sys.executable).with_name("rolodex"))
+PEER_CONTACTS = 10_000
+START, END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
+
+# The budgets of issue #8: seconds, and peak RSS in MB where one is set.
+BUDGETS = {
+    "mutt-query": (0.1, None), "--help": (0.25, None), "search": (0.25, None),
+    "contact show": (0.25, None), "history": (0.25, None), "agenda": (0.5, None),
+    "followups": (0.5, None), "report pipeline": (0.5, None), "report activity": (0.5, None),
+    "contact list jsonl": (3.0, None), "import": (45.0, 300), "export": (20.0, 300),
+}
+
+
+@dataclass
+class Timing:
+    name: str
+    argv: list[str]
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+    exit_codes: set[int] = field(default_factory=set)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def row(self) -> dict:
+        budget, memory = BUDGETS.get(self.name.split(" (")[0], (None, None))
+        met = self.exit_codes == {0} and (budget is None or (
+            self.median < budget and (memory is None or self.peak_mb < memory)))
+        return {"name": self.name, "command": " ".join(self.argv), "runs": len(self.seconds),
+                "median": round(self.median, 3), "min": round(min(self.seconds), 3),
+                "max": round(max(self.seconds), 3), "peak_mb": round(self.peak_mb, 1),
+                "budget": budget, "budget_mb": memory, "met": met,
+                "exit_codes": sorted(self.exit_codes)}
+
+
+def run_once(argv: list[str], env: dict[str, str], before=None) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit code of one whole process."""
+    if before is not None:
+        before()
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+
+
+def measure(name: str, argv: list[str], env: dict[str, str], runs: int, before=None) -> Timing:
+    timing = Timing(name, argv)
+    run_once(argv, env, before)  # warm-up
+    for _ in range(runs):
+        seconds, peak, code = run_once(argv, env, before)
+        timing.seconds.append(seconds)
+        timing.peak_mb = max(timing.peak_mb, peak)
+        timing.exit_codes.add(code)
+    print(f"  {name:<40} median {timing.median:7.3f} s   peak {timing.peak_mb:7.1f} MB"
+          f"   exit {sorted(timing.exit_codes)}", file=sys.stderr)
+    return timing
+
+
+def dataset(data: Path) -> dict:
+    """The generated dataset, made on first use."""
+    summary = data / "dataset.json"
+    if not summary.exists():
+        print(f"generating the dataset in {data} (a minute or two)", file=sys.stderr)
+        out = subprocess.run([sys.executable, str(HERE / "generate.py"), str(data)],
+                             check=True, capture_output=True, text=True).stdout
+        summary.write_text(out)
+    return json.loads(summary.read_text())
+
+
+def pick(db: Path) -> dict[str, str]:
+    """Questions to ask, chosen from the data: a common surname, one full name, an id."""
+    conn = sqlite3.connect(db)
+    surname = conn.execute(
+        "SELECT last_name FROM contacts WHERE last_name GLOB '[A-Za-z][a-z][a-z][a-z]*'"
+        " GROUP BY last_name"
+        " ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    contact_id, first, last = conn.execute(
+        "SELECT c.id, c.first_name, c.last_name FROM contacts c WHERE c.id = (SELECT"
+        " contact_id FROM interaction_contacts GROUP BY contact_id ORDER BY count(*) DESC"
+        " LIMIT 1)").fetchone()
+    conn.close()
+    return {"surname": surname, "name": f"{first} {last}", "id": str(contact_id),
+            "first": first}
+
+
+def rolodex_commands(db: Path, vcf: Path, work: Path, runs: int, only: set[str]) -> list[Timing]:
+    env = {**os.environ, "ROLODEX_DB": str(db), "NO_COLOR": "1"}
+    env.pop("ROLODEX_NOW", None)
+    q = pick(db)
+    plan = [
+        ("--help", ["--help"]),
+        ("mutt-query (full name)", ["mutt-query", q["name"]]),
+        ("mutt-query (common surname)", ["mutt-query", q["surname"]]),
+        ("search", ["search", q["surname"]]),
+        ("contact show", ["contact", "show", q["id"]]),
+        ("history", ["history", q["id"]]),
+        ("agenda", ["agenda"]),
+        ("followups", ["followups"]),
+        ("report pipeline", ["report", "pipeline"]),
+        ("report activity", ["report", "activity"]),
+        ("contact list jsonl", ["contact", "list", "--format", "jsonl"]),
+        ("export", ["export", "--format", "vcard", "-o", str(work / "export.vcf")]),
+    ]
+    out = []
+    for name, args in plan:
+        if not only or name.split(" (")[0] in only:
+            out.append(measure(name, [ROLODEX, *args], env, runs))
+    if not only or "import" in only:
+        target = work / "import.db"
+
+        def fresh() -> None:
+            for path in work.glob("import.db*"):
+                path.unlink()
+            shutil.rmtree(work / "import-backups", ignore_errors=True)
+
+        out.append(measure("import", [ROLODEX, "--db", str(target), "import", str(vcf)],
+                           env, runs, before=fresh))
+    return out
+
+
+def first_cards(vcf: Path, count: int) -> list[str]:
+    cards, current = [], []
+    with vcf.open(encoding="utf-8", newline="") as f:
+        for line in f:
+            current.append(line)
+            if line.startswith("END:VCARD"):
+                cards.append("".join(current))
+                current = []
+                if len(cards) == count:
+                    break
+    return cards
+
+
+def khard_setup(work: Path, cards: list[str]) -> tuple[list[str], dict] | None:
+    """khard from PyPI in its own venv, its config, and a vdir of the cards."""
+    venv = work / "peers" / "khard-venv"
+    khard = venv / "bin" / "khard"
+    if not khard.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        done = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "khard"],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            print(f"khard could not be installed: {done.stderr.strip()[-200:]}",
+                  file=sys.stderr)
+            return None
+    vdir = work / "peers" / "vdir"
+    if not vdir.is_dir() or len(list(vdir.iterdir())) != len(cards):
+        shutil.rmtree(vdir, ignore_errors=True)
+        vdir.mkdir(parents=True)
+        for n, card in enumerate(cards):
+            (vdir / f"{n:05d}.vcf").write_text(card, encoding="utf-8", newline="")
+    config = work / "peers" / "khard.conf"
+    config.write_text(f"[addressbooks]\n[[bench]]\npath = {vdir}\n\n[general]\n"
+                      "default_action = list\n\n[contact table]\ndisplay = formatted_name\n")
+    return [str(khard), "-c", str(config)], dict(os.environ)
+
+
+def abook_file(path: Path, db: Path) -> None:
+    """The 100,000 people in abook's own format, from the rolodex database."""
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT c.display_name, (SELECT group_concat(address, ',') FROM contact_emails"
+        " WHERE contact_id = c.id), (SELECT number FROM contact_phones WHERE contact_id = c.id"
+        " ORDER BY position LIMIT 1) FROM contacts c ORDER BY c.id")
+    with path.open("w", encoding="utf-8") as out:
+        out.write("# abook addressbook file\n\n[format]\nprogram=abook\nversion=0.6.1\n\n")
+        for n, (name, emails, phone) in enumerate(rows):
+            out.write(f"[{n}]\nname={name}\nemail={emails or ''}\nphone={phone or ''}\n\n")
+    conn.close()
+
+
+def peers(db: Path, vcf: Path, work: Path, runs: int) -> list[dict]:
+    """khard and abook beside rolodex on the same question; ratios peer / rolodex."""
+    q = pick(db)
+    out = []
+    cards = first_cards(vcf, PEER_CONTACTS)
+    small = work / "peers" / "rolodex-10k.db"
+    if not small.exists():
+        sample = work / "peers" / "sample.vcf"
+        sample.parent.mkdir(parents=True, exist_ok=True)
+        sample.write_text("".join(cards), encoding="utf-8", newline="")
+        subprocess.run([ROLODEX, "--db", str(small), "import", str(sample)], check=True,
+                       capture_output=True)
+    env = {**os.environ, "NO_COLOR": "1"}
+    small_first = _first_name_in(small)
+    khard = khard_setup(work, cards)
+    if khard is not None:
+        base, kenv = khard
+        for label, theirs, ours in (
+            ("list all (10,000)", [*base, "list"],
+             [ROLODEX, "--db", str(small), "contact", "list", "--format", "tsv"]),
+            (f"email lookup '{small_first}' (10,000)",
+             [*base, "email", "--parsable", small_first],
+             [ROLODEX, "--db", str(small), "mutt-query", small_first]),
+        ):
+            peer = measure(f"khard {label}", theirs, kenv, runs)
+            mine = measure(f"rolodex {label}", ours, env, runs)
+            out.append(_ratio("khard", label, peer, mine))
+    abook = shutil.which("abook")
+    if abook is None:
+        print("abook is not installed (apt-get install abook): skipped", file=sys.stderr)
+    else:
+        data = work / "peers" / "abook.addressbook"
+        if not data.exists():
+            abook_file(data, db)
+        label = f"mutt query '{q['surname']}' (100,000)"
+        peer = measure(f"abook {label}", [abook, "--datafile", str(data), "--mutt-query",
+                                          q["surname"]], env, runs)
+        mine = measure(f"rolodex {label}", [ROLODEX, "--db", str(db), "mutt-query",
+                                            q["surname"]], env, runs)
+        out.append(_ratio("abook", label, peer, mine))
+    return out
+
+
+def _first_name_in(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    name = conn.execute("SELECT first_name FROM contacts WHERE first_name GLOB '[A-Za-z]*'"
+                        " ORDER BY id LIMIT 1").fetchone()[0]
+    conn.close()
+    return name
+
+
+def _ratio(peer: str, label: str, theirs: Timing, ours: Timing) -> dict:
+    return {"peer": peer, "question": label, "peer_median": round(theirs.median, 3),
+            "rolodex_median": round(ours.median, 3),
+            "ratio": round(theirs.median / ours.median, 1) if ours.median else None}
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        found = re.search(r"model name\s*:\s*(.+)", text)
+        cpu = found.group(1).strip() if found else cpu
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory),
+            "os": f"{platform.system()} {platform.release()}",
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+            "date": datetime.now(UTC).strftime("%Y-%m-%d")}
+
+
+def markdown(info: dict, data: dict, rows: list[dict], ratios: list[dict]) -> str:
+    lines = [
+        f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores, "
+        f"{info['memory_gib']} GiB), {info['os']}, Python {info['python']}, SQLite "
+        f"{info['sqlite']}, with {data['contacts']:,} contacts, {data['interactions']:,} "
+        f"interactions, {data['tasks']:,} tasks and {data['events']:,} events "
+        "(`benchmarks/generate.py`). Wall time of the whole process, output to /dev/null; "
+        "median, min and max of the runs after a warm-up; peak resident memory.",
+        "",
+        "| command | median | min | max | peak RSS | budget |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        budget = "" if r["budget"] is None else f"< {r['budget']:g} s" + (
+            f", < {r['budget_mb']} MB" if r["budget_mb"] else "")
+        mark = "" if not budget else (" ✓" if r["met"] else " ✗ over")
+        if r["exit_codes"] != [0]:
+            mark = f" ✗ failed (exit {', '.join(map(str, r['exit_codes']))})"
+        shown = " ".join(Path(a).name if a.startswith("/") else a
+                         for a in r["command"].split()[1:])
+        lines.append(f"| `rolodex {shown}` | {r['median']:.3f} s"
+                     f" | {r['min']:.3f} s | {r['max']:.3f} s | {r['peak_mb']:.0f} MB |"
+                     f" {budget}{mark} |")
+    if ratios:
+        lines += ["", "| same question | peer | peer median | rolodex median |"
+                  " peer time / rolodex time |", "|---|---|---|---|---|"]
+        for r in ratios:
+            lines.append(f"| {r['question']} | {r['peer']} | {r['peer_median']:.3f} s |"
+                         f" {r['rolodex_median']:.3f} s | {r['ratio']}x |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("benchmarks/data"))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", nargs="*", default=[], help="command names to time")
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--readme", type=Path)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    if args.runs < 5:
+        print("note: fewer than 5 runs; the README needs at least 5", file=sys.stderr)
+    args.data.mkdir(parents=True, exist_ok=True)
+    data = dataset(args.data)
+    work = args.data / "work"
+    work.mkdir(exist_ok=True)
+    db, vcf = Path(data["database"]), Path(data["vcards"])
+    info = machine()
+    timings = rolodex_commands(db, vcf, work, args.runs, set(args.only))
+    rows = [t.row() for t in timings]
+    ratios = [] if args.no_peers or args.only else peers(db, vcf, work, args.runs)
+    text = markdown(info, data, rows, ratios)
+    sys.stdout.write(text)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "dataset": data, "rolodex": rows,
+                                         "peers": ratios}, indent=2) + "\n")
+    if args.readme:
+        readme = args.readme.read_text()
+        if START not in readme or END not in readme:
+            print(f"{args.readme} has no {START} ... {END} markers", file=sys.stderr)
+            return 1
+        head, rest = readme.split(START, 1)
+        args.readme.write_text(head + START + "\n" + text + END + rest.split(END, 1)[1])
+    return 0 if all(r["met"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
