@@ -23,12 +23,15 @@ def _fail(message: str, hint: str | None, code: int) -> None:
 def main() -> None:
     """Entry point of the ``rolodex`` script: run the app, turn failures into one clear line."""
     from rolodex.cli import _context
-    from rolodex.cli.app import app
+    from rolodex.cli._lean import run_lean
 
     _context.state.command = shlex.join(["rolodex", *sys.argv[1:]])
     debug = bool(os.environ.get("ROLODEX_DEBUG"))
     try:
-        app(prog_name="rolodex")
+        if not run_lean(sys.argv[1:]):  # mutt-query, without loading Typer
+            from rolodex.cli.app import app
+
+            app(prog_name="rolodex")
     except RolodexError as exc:
         if debug:
             raise

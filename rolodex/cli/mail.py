@@ -10,11 +10,6 @@ import typer
 from rolodex.cli._context import say, state
 
 
-def _clean(text: str) -> str:
-    """Tabs and newlines would break the line format; mail clients get spaces."""
-    return " ".join(text.split())
-
-
 def mutt_query(
     query: Annotated[str, typer.Argument(help="Part of a name, email, nickname or company.")],
     plain: Annotated[bool, typer.Option("--plain", help="No status line (aerc, alot).")]
@@ -29,14 +24,12 @@ def mutt_query(
 
     Example: rolodex mutt-query jane
     """
-    from rolodex.store.mail_lookup import addresses
+    # Usually answered by the lean path (rolodex.cli._lean) without reaching Typer at all.
+    from rolodex.cli._lean import answer_mutt_query
 
-    found = addresses(state.db(), query)
-    if not found:
-        raise typer.Exit(1)  # mutt reports "no matches" itself
-    lines = [] if plain else [f"rolodex: {len(found)} address(es) for '{_clean(query)}'"]
-    lines += [f"{_clean(a)}\t{_clean(n)}\t{_clean(i)}" for a, n, i in found]
-    sys.stdout.write("\n".join(lines) + "\n")
+    code = answer_mutt_query(query, plain=plain)
+    if code:
+        raise typer.Exit(code)
 
 
 def _read_stdin_message():

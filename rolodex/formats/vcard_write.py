@@ -44,80 +44,141 @@ def _date(value: str | None, version: str) -> Prop | None:
     return Prop("", f"1604-{date.month:02d}-{date.day:02d}", [("X-APPLE-OMIT-YEAR", ["1604"])])
 
 
+def _name(c: dict, version: str) -> list[Prop]:
+    parts = [c[k] or "" for k in ("last_name", "first_name", "middle_name", "prefix", "suffix")]
+    return [Prop("FN", escape(c["name"])), Prop("N", join_structured(parts))]
+
+
+def _org(c: dict, version: str) -> list[Prop]:
+    if not c["company"]:
+        return []
+    org = [c["company"], *(c["department"] or "").split(" / ")]
+    return [Prop("ORG", join_structured([o for o in org if o]))]
+
+
+def _text(name: str, key: str):
+    def build(c: dict, version: str) -> list[Prop]:
+        return [Prop(name, escape(c[key]))] if c[key] else []
+    return build
+
+
+def _details(name: str, key: str, extra: tuple[str, ...] = ()):
+    def build(c: dict, version: str) -> list[Prop]:
+        return [Prop(name, item[key], _types(item["label"], item["preferred"], version, extra))
+                for item in c[_DETAIL_LIST[name]]]
+    return build
+
+
+_DETAIL_LIST = {"EMAIL": "emails", "TEL": "phones", "URL": "urls"}
+
+
+def _addresses(c: dict, version: str) -> list[Prop]:
+    return [Prop("ADR", join_structured(
+        ["", "", a["street"] or "", a["locality"] or "", a["region"] or "",
+         a["postcode"] or "", a["country"] or ""]),
+        _types(a["label"], a["preferred"], version)) for a in c["addresses"]]
+
+
+def _tags(c: dict, version: str) -> list[Prop]:
+    return [Prop("CATEGORIES", ",".join(escape(t) for t in c["tags"]))] if c["tags"] else []
+
+
+def _fields(c: dict, version: str) -> list[Prop]:
+    return [Prop("ROLE", escape(v)) if k == "role" else
+            Prop("X-ROLODEX-FIELD", escape(v), [("NAME", [k])])
+            for k, v in c["custom"].items()]
+
+
+def _birthday(c: dict, version: str) -> list[Prop]:
+    prop = _date(c["birthday"], version)
+    if prop:
+        prop.name = "BDAY"
+    return [prop] if prop else []
+
+
+def _anniversary(c: dict, version: str) -> list[Prop]:
+    prop = _date(c["anniversary"], version)
+    if prop:
+        prop.name = "ANNIVERSARY" if version == "4.0" else "X-ANNIVERSARY"
+    return [prop] if prop else []
+
+
+def _uid(c: dict, version: str) -> list[Prop]:
+    return [Prop("UID", c["uid"])]
+
+
+# How each modelled group is written from a contact record, in the order a new card lists
+# them (UID last, as most clients write it). A kept card only needs its changed groups.
+_FRESH = {
+    "name": _name, "nickname": _text("NICKNAME", "nickname"), "org": _org,
+    "title": _text("TITLE", "title"), "emails": _details("EMAIL", "address", ("INTERNET",)),
+    "phones": _details("TEL", "number"), "addresses": _addresses,
+    "urls": _details("URL", "url"), "tags": _tags, "notes": _text("NOTE", "notes"),
+    "fields": _fields, "birthday": _birthday, "anniversary": _anniversary, "uid": _uid,
+}
+
+
 def fresh_groups(c: dict, version: str) -> dict[str, list[Prop]]:
     """Properties for each modelled group, written from a contact record."""
-    parts = [c[k] or "" for k in ("last_name", "first_name", "middle_name", "prefix", "suffix")]
-    org = [c["company"], *(c["department"] or "").split(" / ")] if c["company"] else []
-    groups: dict[str, list[Prop]] = {
-        "name": [Prop("FN", escape(c["name"])), Prop("N", join_structured(parts))],
-        "nickname": [Prop("NICKNAME", escape(c["nickname"]))] if c["nickname"] else [],
-        "org": [Prop("ORG", join_structured([o for o in org if o]))] if org else [],
-        "title": [Prop("TITLE", escape(c["title"]))] if c["title"] else [],
-        "emails": [Prop("EMAIL", e["address"], _types(e["label"], e["preferred"], version,
-                                                      ("INTERNET",)))
-                   for e in c["emails"]],
-        "phones": [Prop("TEL", p["number"], _types(p["label"], p["preferred"], version))
-                   for p in c["phones"]],
-        "addresses": [Prop("ADR", join_structured(
-            ["", "", a["street"] or "", a["locality"] or "", a["region"] or "",
-             a["postcode"] or "", a["country"] or ""]),
-            _types(a["label"], a["preferred"], version)) for a in c["addresses"]],
-        "urls": [Prop("URL", u["url"], _types(u["label"], u["preferred"], version))
-                 for u in c["urls"]],
-        "tags": [Prop("CATEGORIES", ",".join(escape(t) for t in c["tags"]))] if c["tags"]
-        else [],
-        "notes": [Prop("NOTE", escape(c["notes"]))] if c["notes"] else [],
-        "fields": [Prop("ROLE", escape(v)) if k == "role" else
-                   Prop("X-ROLODEX-FIELD", escape(v), [("NAME", [k])])
-                   for k, v in c["custom"].items()],
-        "uid": [Prop("UID", c["uid"])],
-    }
-    dates = []
-    for key, prop_name in (("birthday", "BDAY"),
-                           ("anniversary", "ANNIVERSARY" if version == "4.0"
-                            else "X-ANNIVERSARY")):
-        prop = _date(c[key], version)
-        if prop:
-            prop.name = prop_name
-            dates.append((key, [prop]))
-    groups.update(dict(dates))
-    groups["uid"] = groups.pop("uid")  # last, as most clients write it
-    return groups
+    return {group: build(c, version) for group, build in _FRESH.items()}
 
 
 def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
     """The properties to write for a contact: the kept card with changed groups rewritten
-    in place and new ones added, converted to ``version``; or a new card."""
-    fresh = fresh_groups(c, version)
+    in place and new ones added, converted to ``version``; or a new card.
+
+    Groups are written from the record only when needed: an export of an unchanged kept
+    card (the usual case) builds none of them.
+    """
     if kept is None:
-        return [p for props in fresh.values() for p in props]
+        return [p for build in _FRESH.values() for p in build(c, version)]
     now = meaning(c)
-    out: list[Prop] = []
     written: set[str] = set()
     dropped: set[str] = set()  # itemN groups whose modelled property went away
-    for prop in kept.props:
-        group = GROUP_OF.get(prop.name)
-        if group is None or group in ("uid", "kind") or now.get(group) == kept.meaning.get(group):
-            out.append(convert(prop, kept.version, version))
-        elif group not in written:
-            if group in _DETAILS:
-                props = _merge_details(c, group, kept, version, fresh[group])
-                dropped |= {p.group.lower() for p in kept.props if GROUP_OF.get(p.name) == group
-                            and p.group and not any(q is p for q in props)}
-                out.extend(props)
-            else:
-                out.extend(fresh.get(group, []))
-            written.add(group)
+    if now == kept.meaning:  # nothing edited since the import: the card as it came
+        out = [_converted(p, kept.version, version) for p in kept.props]
+    else:
+        out = []
+        for prop in kept.props:
+            group = GROUP_OF.get(prop.name)
+            if group is None or group in ("uid", "kind") \
+                    or now.get(group) == kept.meaning.get(group):
+                out.append(_converted(prop, kept.version, version))
+            elif group not in written:
+                fresh = _FRESH[group](c, version) if group in _FRESH else []
+                if group in _DETAILS:
+                    props = _merge_details(c, group, kept, version, fresh)
+                    dropped |= {p.group.lower() for p in kept.props
+                                if GROUP_OF.get(p.name) == group and p.group
+                                and not any(q is p for q in props)}
+                    out.extend(props)
+                else:
+                    out.extend(fresh)
+                written.add(group)
     present = {GROUP_OF.get(p.name) for p in kept.props}
-    for group, props in fresh.items():
-        if group not in present and group not in written and group != "kind":
-            out.extend(props)
+    for group, build in _FRESH.items():
+        if group not in present and group not in written:
+            out.extend(build(c, version))
     if dropped:  # an Apple label (X-ABLabel) of a removed address goes with it
         out = [p for p in out if not (p.group and p.group.lower() in dropped
                                       and GROUP_OF.get(p.name) is None)]
     if not any(p.name == "FN" for p in out):
         out.insert(0, Prop("FN", escape(c["name"])))  # required in 3.0 and 4.0
     return out
+
+
+def _same_version(source: str, target: str) -> bool:
+    """Whether ``convert`` leaves properties as they are (2.1 is written as 3.0)."""
+    return ("3.0" if source == "2.1" else source) == target
+
+
+def _converted(prop: Prop, source: str, target: str) -> Prop:
+    """``convert`` for a property the caller owns: one that needs no change is returned as
+    it is rather than copied (most of a large export)."""
+    if _same_version(source, target) and (
+            not prop.params or not any(k == "ENCODING" for k, _ in prop.params)):
+        return prop
+    return convert(prop, source, target)
 
 
 _DETAILS = {"emails": ("address", "EMAIL"), "phones": ("number", "TEL"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from rolodex.store.db import Database
-from rolodex.store.records import chunks
 from rolodex.store.search import search_contacts
+
+_CHUNK = 900  # as records.chunks; not imported from there, mutt-query stays light
 
 
 def addresses(db: Database, query: str) -> list[tuple[str, str, str]]:
@@ -21,7 +22,8 @@ def addresses(db: Database, query: str) -> list[tuple[str, str, str]]:
             if r[0] not in seen]
     rank = {contact_id: n for n, contact_id in enumerate(ids)}
     out = []
-    for chunk in chunks(ids):
+    for start in range(0, len(ids), _CHUNK):  # SQLite's bound-parameter limit
+        chunk = ids[start:start + _CHUNK]
         out += db.execute(
             f"""SELECT e.contact_id, e.address, c.display_name,
                        coalesce(e.label, co.name, '') AS info, e.preferred, e.position

@@ -1,0 +1,100 @@
+"""The lean path: ``rolodex mutt-query`` answered without loading Typer, Click or Rich.
+
+Mail clients run ``mutt-query`` on every address completion, so its whole-process time
+is what the user waits for; importing the Typer app alone costs more than the lookup.
+``lean_command`` recognises the plain forms of that one command (global ``--db PATH``
+and ``-q`` before it, ``--plain`` and one query after it) and returns something to run;
+for anything else (``--help``, an unknown option, a missing or extra argument,
+completion) it returns None and the Typer app parses the command line, so usage errors
+and help read exactly as they always have.
+
+This module is imported on every command: it imports nothing beyond the standard library
+until it knows it has a command to run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+_COMMAND = "mutt-query"
+
+
+def lean_command(argv: list[str]) -> Callable[[], int] | None:
+    """A function running ``argv`` and returning its exit code, or None: use Typer."""
+    if _COMMAND not in argv or os.environ.get("_ROLODEX_COMPLETE"):
+        return None
+    db: str | None = None
+    quiet = False
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == _COMMAND:
+            break
+        if arg in ("-q", "--quiet"):
+            quiet = True
+        elif arg.startswith("--db="):
+            db = arg[len("--db="):]
+        elif arg == "--db" and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            db = argv[i + 1]
+            i += 1
+        else:
+            return None
+        i += 1
+    parsed = _mutt_query_args(argv[i + 1:])
+    if parsed is None:
+        return None
+    query, plain = parsed
+
+    def run() -> int:
+        from rolodex.cli._context import state
+
+        state.db_option = db
+        state.quiet = quiet
+        return answer_mutt_query(query, plain=plain)
+
+    return run
+
+
+def answer_mutt_query(query: str, *, plain: bool) -> int:
+    """The body of ``mutt-query`` on both paths: print the addresses matching ``query``;
+    the exit code is 1 when nothing matches (mutt reports "no matches" itself)."""
+    from rolodex.cli._context import state
+    from rolodex.formats.mutt import query_output
+    from rolodex.store.mail_lookup import addresses
+
+    found = addresses(state.db(), query)
+    sys.stdout.write(query_output(query, found, plain=plain))
+    return 0 if found else 1
+
+
+def _mutt_query_args(args: list[str]) -> tuple[str, bool] | None:
+    """(query, plain) from ``mutt-query``'s own arguments, or None for anything unusual."""
+    plain = False
+    positional: list[str] = []
+    for n, arg in enumerate(args):
+        if arg == "--":
+            positional += args[n + 1:]
+            break
+        if arg == "--plain":
+            plain = True
+        elif arg.startswith("-") and arg != "-":
+            return None  # --help, a typo: Typer answers and words the error
+        else:
+            positional.append(arg)
+    if len(positional) != 1:
+        return None
+    return positional[0], plain
+
+
+def run_lean(argv: list[str]) -> bool:
+    """Run ``argv`` on the lean path if it has one (exiting with its code); False if not."""
+    command = lean_command(argv)
+    if command is None:
+        return False
+    code = command()
+    sys.stdout.flush()  # a closed pipe surfaces here, inside the error boundary
+    if code:
+        sys.exit(code)
+    return True
