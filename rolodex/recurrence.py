@@ -12,6 +12,7 @@ as RFC 5545 says: a yearly series on 29 February happens in leap years only.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -89,8 +90,11 @@ def parse_rule(text: str) -> str:
     return _read(text).text()
 
 
+@functools.lru_cache(maxsize=256)
 def _read(text: str) -> _Rule:
-    """parse_rule's work, keeping the parts; InvalidInput (reason as hint) when unreadable."""
+    """parse_rule's work, keeping the parts; InvalidInput (reason as hint) when unreadable.
+    Remembered per text (a rule is immutable): the agenda expands a thousand series that
+    share a handful of rules."""
     try:
         rule = _parse_raw(text) if "=" in text else _parse_phrase(
             " ".join(text.lower().replace(",", " ").replace("&", " and ").split()))

@@ -7,9 +7,10 @@ the store gives them; the table shows a readable subset. Rich is imported only t
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -102,8 +103,9 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
         json.dump(list(rows), out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif fmt is Format.jsonl:
+        encode = _line_encoder()
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(encode(row) + "\n")
     elif fmt is Format.ids:
         if "id" not in (rows[0] if rows else keys or [c.key for c in columns]):
             from rolodex.errors import InvalidInput
@@ -140,20 +142,66 @@ def query_limit(limit: int | None, fmt: Format) -> int | None:
     return limit
 
 
-def emit_records(ids: list[int], fetch: Callable[[list[int]], list[dict]], fmt: Format,
+def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], fmt: Format,
                  columns: Sequence[Column], *, keys: Sequence[str], limit: int | None,
                  empty: str) -> None:
-    """A listing of records by id: ``ids`` format needs no fetch, a long table is cut."""
+    """A listing of records by id: ``ids`` format needs no fetch, a long table is cut.
+
+    ``fetch`` may return an iterator: jsonl, csv and tsv write each record as it comes."""
     if fmt is Format.ids:
         sys.stdout.writelines(f"{i}\n" for i in ids)
         return
     cut = limit is None and fmt is Format.table and len(ids) > TABLE_LIMIT
-    emit(fetch(ids[:TABLE_LIMIT] if cut else ids), fmt, columns, keys=keys, empty=empty)
+    from rolodex.store.records import gc_paused
+
+    with gc_paused():  # the records are freed inside too: see gc_paused
+        records = fetch(ids[:TABLE_LIMIT] if cut else ids)
+        if fmt in (Format.jsonl, Format.csv, Format.tsv):
+            _stream(iter(records), fmt, keys or [c.key for c in columns])
+        else:
+            emit(list(records), fmt, columns, keys=keys, empty=empty)
     if cut:
         message(f"showing the first {TABLE_LIMIT}; use --limit N, or --format for all of them")
 
 
+def _stream(records: Iterator[dict], fmt: Format, keys: Sequence[str]) -> None:
+    """``emit`` for jsonl, csv and tsv, writing records as an iterator yields them."""
+    out = sys.stdout
+    if fmt is Format.jsonl:
+        encode = _line_encoder()
+        for batch in iter(lambda: list(itertools.islice(records, 500)), []):
+            out.write("\n".join(map(encode, batch)) + "\n")
+        return
+    first = next(records, None)
+    keys = list(first) if first is not None else list(keys)
+    rows = itertools.chain([first], records) if first is not None else records
+    if fmt is Format.csv:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(keys)
+        writer.writerows([flat(row.get(k)) for k in keys] for row in rows)
+    else:
+        out.write("\t".join(keys) + "\n")
+        for row in rows:
+            out.write("\t".join(_tsv_cell(flat(row.get(k))) for k in keys) + "\n")
+
+
+def _line_encoder() -> Callable[[Any], str]:
+    """``json.dumps(row, ensure_ascii=False)``, made once: the records are trees built here,
+    so the check for reference cycles (a tenth of the time) can never fire."""
+    return json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None = None) -> None:
+    """A Rich table; off a terminal the same text is written without Rich (``_plain``)."""
+    from rolodex.cli import _plain
+
+    cells = [_cells(rows, col) for col in columns]  # column by column
+    if title is None and _plain.available():
+        text = _plain.table([col.header for col in columns], cells,
+                            no_wrap=[col.no_wrap for col in columns])
+        if text is not None:
+            sys.stdout.write(text)
+            return
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -161,10 +209,17 @@ def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None 
     grid = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for col in columns:
         grid.add_column(col.header, style=col.style, no_wrap=col.no_wrap, overflow="fold")
-    for row in rows:
-        grid.add_row(*[Text((col.show(row) if col.show else flat(row.get(col.key))) or "")
-                       for col in columns])
+    for row in zip(*cells, strict=True):
+        grid.add_row(*[Text(cell) for cell in row])
     console().print(grid)
+
+
+def _cells(rows: Sequence[dict], col: Column) -> list[str]:
+    """The texts of one column of a table."""
+    if col.show:
+        return [col.show(row) or "" for row in rows]
+    values = [row.get(col.key) for row in rows]
+    return [v if type(v) is str else flat(v) for v in values]
 
 
 def emit_one(record: dict, fmt: Format, draw: Callable[[dict], None]) -> None:

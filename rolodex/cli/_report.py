@@ -6,8 +6,6 @@ spreadsheet reads one table, and a totals row would be summed twice), the first 
 chart. ``--section`` narrows every format to the one section.
 """
 
-from __future__ import annotations
-
 import json
 import sys
 from contextlib import redirect_stdout

@@ -20,7 +20,18 @@ FULL = "█"
 
 
 def draw(report: Report) -> None:
-    """Print the whole report to stdout: title, period, each section, then the notes."""
+    """Print the whole report to stdout: title, period, each section, then the notes.
+
+    Off a terminal the same text is written without Rich (see ``_plain``)."""
+    import sys
+
+    from rolodex.cli import _plain
+
+    if _plain.available():
+        text = _plain_report(report)
+        if text is not None:
+            sys.stdout.write(text)
+            return
     from rich.text import Text
 
     out = console()
@@ -48,6 +59,51 @@ def _draw_section(out, section: Section) -> None:
     if section.chart:
         for line in chart_lines(section.chart, section.rows):
             out.print(Text(line))
+
+
+def _plain_report(report: Report) -> str | None:
+    """What ``draw`` prints off a terminal, or None where only Rich can tell."""
+    from rolodex.cli import _plain
+
+    period = period_text(report)
+    out = [report.title, *([period] if period else [])]
+    texts = list(out)  # what Rich prints as Text, checked for characters it would change
+    for section in report.sections:
+        out += ["", section.title]
+        texts.append(section.title)
+        if not section.rows:
+            out.append(section.empty)
+            texts.append(section.empty)
+            continue
+        table = _plain_table(section)
+        if table is None:
+            return None
+        out.append(table[:-1])
+        if section.chart:
+            chart = chart_lines(section.chart, section.rows)
+            out += chart
+            texts += chart
+    if report.notes:
+        notes = [f"- {note}" for note in report.notes]
+        out += ["", *notes]
+        texts += notes
+    if not _plain.plain_text(texts):
+        return None
+    return "\n".join(out) + "\n"
+
+
+def _plain_table(section: Section) -> str | None:
+    """``_table`` as text, or None."""
+    from rolodex.cli import _plain
+
+    totals = section.totals
+    numeric = numeric_keys(section)
+    return _plain.table([header for _, header in section.columns],
+                        [[cell_text(row.get(key)) for row in section.rows]
+                         for key in section.keys],
+                        right=[key in numeric for key in section.keys],
+                        footer=[cell_text(totals.get(key)) for key in section.keys]
+                        if totals else None)
 
 
 def _table(section: Section):

@@ -1,7 +1,5 @@
 """``rolodex contact ...``: add, list, show, edit, rm, tag, untag, link."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -127,7 +125,7 @@ def list_(
     ids = contact_queries.list_ids(db, tags=tag or [], company_id=company_id, status=status,
                                    owner=owner_filter(owner, mine), updated_since=since, sort=sort,
                                    limit=query_limit(limit, format))
-    emit_records(ids, lambda i: contact_queries.fetch(db, i), format, CONTACT_COLUMNS,
+    emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
                  keys=contact_queries.KEYS, limit=limit, empty="no contacts")
 
 

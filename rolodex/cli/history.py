@@ -1,7 +1,5 @@
 """``rolodex log`` and ``rolodex history``: recording and reading interactions."""
 
-from __future__ import annotations
-
 import sys
 from datetime import datetime
 from typing import Annotated

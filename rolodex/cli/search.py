@@ -4,8 +4,6 @@
 a positional QUERY would take the name of a subcommand for a query (as ``calendar feed``).
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -65,7 +63,7 @@ def search(
 
     db = state.db()
     ids = search_contacts(db, query_from_args(words), limit=query_limit(limit, format))
-    emit_records(ids, lambda i: contact_queries.fetch(db, i), format, CONTACT_COLUMNS,
+    emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
                  keys=contact_queries.KEYS, limit=limit, empty="no matches")
 
 

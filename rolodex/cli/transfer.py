@@ -34,31 +34,16 @@ def _read_sources(path: str) -> list[tuple[str, bytes]]:
         raise FileError(f"cannot read {target}: {exc.strerror}") from exc
 
 
-def _parse(name: str, data: bytes, kind: str | None, encoding: str | None,
-           mapping: dict[str, str] | None):
-    from rolodex.formats.importer import Item, Problem, sniff_format
+def _by_kind(sources: list[tuple[str, bytes]], kind: str | None
+             ) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
+    """(calendars, address books) of the sources."""
+    from rolodex.formats.importer import sniff_format
 
-    kind = kind or sniff_format(name, data)
-    items, problems = [], []
-    if kind == "vcard":
-        from rolodex.formats.vcard import to_contact
-        from rolodex.formats.vcard_syntax import read_cards
-
-        found, errors = read_cards(data, source=name, encoding=encoding)
-        problems += [Problem(e.source, e.index, e.line, e.reason) for e in errors]
-        for card in found:
-            contact = to_contact(card)
-            if contact is None:
-                problems.append(Problem(name, card.index, card.line, "the card names nobody"))
-            else:
-                items.append(Item(contact, name, card.index, card.line))
-    else:
-        from rolodex.formats.contacts_csv import read_contacts_csv
-
-        rows, errors = read_contacts_csv(data, source=name, encoding=encoding, mapping=mapping)
-        problems += [Problem(e.source, e.row, e.row, e.reason) for e in errors]
-        items += [Item(row, name, n, n) for n, row in enumerate(rows, start=1)]
-    return items, problems
+    calendars, address_books = [], []
+    for name, data in sources:
+        (calendars if (kind or sniff_format(name, data)) == "ical" else address_books).append(
+            (name, data))
+    return calendars, address_books
 
 
 def import_(
@@ -98,7 +83,8 @@ def import_(
 
     Example: rolodex import ~/contacts.vcf --dry-run
     """
-    from rolodex.formats.importer import import_items, sniff_format
+    from rolodex.formats.contact_files import ContactFiles
+    from rolodex.formats.importer import import_items
 
     if type_ not in (None, "vcard", "csv", "ical"):
         raise InvalidInput(f"--type is vcard, csv or ical, not '{type_}'")
@@ -116,28 +102,25 @@ def import_(
         from rolodex.formats.contacts_csv import parse_map
 
         mapping = parse_map(map_)
-    items, problems = [], []
-    calendars = []
-    for name, data in _read_sources(path):
-        if (type_ or sniff_format(name, data)) == "ical":
-            calendars.append((name, data))
-            continue
-        found, trouble = _parse(name, data, type_, encoding, mapping)
-        items += found
-        problems += trouble
+    calendars, address_books = _by_kind(_read_sources(path), type_)
+    # Cards are read as they are imported; files that cannot be read fail here, first.
+    items = ContactFiles(address_books, kind=type_, encoding=encoding, mapping=mapping)
+    address_books.clear()  # what ContactFiles needs, it keeps: the rest of the bytes can go
     calendar = None
     if calendars:
         from rolodex.cli._calendar_io import import_calendars
 
         calendar = import_calendars(calendars, dry_run=dry_run, strict=strict,
                                     create_contacts=create_contacts, encoding=encoding)
-        if not items and not problems:
+        if items.empty():
             if format == "json":
                 print(json.dumps(calendar, ensure_ascii=False, indent=2))
             return
-    with _progress(len(items)) as advance:
+    if strict:
+        items.scan()
+    with _progress(items.expected) as advance:
         report = import_items(state.db(), items, on_match=on_match, dry_run=dry_run,
-                              strict=strict, problems=problems, progress=advance)
+                              strict=strict, problems=items.problems, progress=advance)
     summary = report.summary()
     if format == "json":
         print(json.dumps({**summary, "calendar": calendar}, ensure_ascii=False, indent=2))
@@ -150,7 +133,7 @@ def import_(
         message(f"  {dupe['name']}: new #{dupe['id']} looks like #{dupe['duplicate_id']} "
                 f"{dupe['duplicate_name']} ({dupe['why']})")
     duplicates = len(summary["duplicates"])
-    message(("would import" if dry_run else "imported") + f" {len(items)} contact(s): "
+    message(("would import" if dry_run else "imported") + f" {report.items} contact(s): "
             f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} "
             f"unchanged, {summary['skipped']} skipped, {summary['failed']} failed"
             + (f", {duplicates} likely duplicate(s)" if duplicates else "")

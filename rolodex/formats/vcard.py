@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rolodex.dates import PartialDate
@@ -51,6 +52,17 @@ class KeptCard:
 
 
 def label_of(prop: Prop) -> tuple[str | None, bool]:
+    """The label a person gave a value (``work``, ``mobile``), and whether it is preferred:
+    from the parameters alone, so the answer for each set of them is remembered (a big
+    address book repeats a handful of them on every card)."""
+    if not prop.params:
+        return None, False
+    return _label(tuple((key, tuple(values)) for key, values in prop.params))
+
+
+@lru_cache(maxsize=1024)
+def _label(params: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str | None, bool]:
+    prop = Prop("", "", [(key, list(values)) for key, values in params])
     types = param(prop, "TYPE")
     preferred = "PREF" in types or bool(param(prop, "PREF"))
     words = [_LABEL_NAMES.get(t, t.lower()) for t in types if t not in _NOT_LABELS]
@@ -147,10 +159,14 @@ _APPLE_LABEL = re.compile(r"^_\$!<(?P<label>.*)>!\$_$")
 def _relations(props: list[Prop]) -> list[tuple[str, str]]:
     """RELATED (4.0) and Apple/Google X-ABRELATEDNAMES, whose kind is the X-ABLabel of the
     same ``itemN.`` group (``_$!<Spouse>!$_`` is Apple's spelling of a built-in label)."""
+    out: list[tuple[str, str]] = []
+    if not any(p.name in ("RELATED", "X-ABRELATEDNAMES") for p in props):
+        return out
     labels = {p.group.lower(): unescape(p.value) for p in props
               if p.name == "X-ABLABEL" and p.group}
-    out = []
     for prop in props:
+        if prop.name not in ("RELATED", "X-ABRELATEDNAMES"):
+            continue
         value = unescape(prop.value).strip()
         if not value:
             continue
@@ -173,49 +189,57 @@ def address_of(prop: Prop) -> Address:
 
 
 def meaning(c: ContactData | dict) -> dict[str, Any]:
-    """What each group of properties says, comparable between import and export time."""
+    """What each group of properties says, comparable between import and export time.
+
+    Built as JSON would give it back (lists, not tuples), so a meaning kept in the
+    database compares equal to one made now; an import makes one per card, so no second
+    pass converts it."""
     get = c.get if isinstance(c, dict) else lambda k: getattr(c, k)
     if isinstance(c, dict):
         name = c["name"]
-        emails = [(e["address"].lower(), e["label"], e["preferred"]) for e in c["emails"]]
-        phones = [(p["number"], p["label"], p["preferred"]) for p in c["phones"]]
-        urls = [(u["url"], u["label"], u["preferred"]) for u in c["urls"]]
-        addresses = [tuple(a[k] for k in ("street", "locality", "region", "postcode",
-                                          "country", "label", "preferred"))
+        emails = [[e["address"].lower(), e["label"], e["preferred"]] for e in c["emails"]]
+        phones = [[p["number"], p["label"], p["preferred"]] for p in c["phones"]]
+        urls = [[u["url"], u["label"], u["preferred"]] for u in c["urls"]]
+        addresses = [[a[k] for k in ("street", "locality", "region", "postcode",
+                                     "country", "label", "preferred")]
                      for a in c["addresses"]]
         birthday, anniversary = c["birthday"], c["anniversary"]
         fields = c["custom"]
     else:
         name = c.name
-        emails = [(e.address.lower(), e.label, e.preferred) for e in c.emails]
-        phones = [(p.number, p.label, p.preferred) for p in c.phones]
-        urls = [(u.url, u.label, u.preferred) for u in c.urls]
-        addresses = [(a.street, a.locality, a.region, a.postcode, a.country, a.label,
-                      a.preferred) for a in c.addresses]
+        emails = [[e.address.lower(), e.label, e.preferred] for e in c.emails]
+        phones = [[p.number, p.label, p.preferred] for p in c.phones]
+        urls = [[u.url, u.label, u.preferred] for u in c.urls]
+        addresses = [[a.street, a.locality, a.region, a.postcode, a.country, a.label,
+                      a.preferred] for a in c.addresses]
         birthday = c.birthday.iso() if c.birthday else None
         anniversary = c.anniversary.iso() if c.anniversary else None
         fields = c.fields
-    return _jsonable({
-        "name": [name, *(get(k) for k in ("prefix", "first_name", "middle_name", "last_name",
-                                          "suffix"))],
-        "nickname": get("nickname"), "org": [get("company"), get("department")],
-        "title": get("title"), "emails": _prefer_first(emails), "phones": _prefer_first(phones),
-        "addresses": _prefer_first(addresses), "urls": _prefer_first(urls),
-        "birthday": birthday, "anniversary": anniversary,
-        "tags": sorted(t.lower() for t in get("tags")), "notes": get("notes"),
-        "fields": dict(sorted(fields.items())),
-    })
+    return {
+        "name": [name, *(_jsonable(get(k)) for k in ("prefix", "first_name", "middle_name",
+                                                     "last_name", "suffix"))],
+        "nickname": _jsonable(get("nickname")),
+        "org": [_jsonable(get("company")), _jsonable(get("department"))],
+        "title": _jsonable(get("title")), "emails": _prefer_first(emails),
+        "phones": _prefer_first(phones), "addresses": _prefer_first(addresses),
+        "urls": _prefer_first(urls), "birthday": _jsonable(birthday),
+        "anniversary": _jsonable(anniversary),
+        "tags": sorted(t.lower() for t in get("tags")), "notes": _jsonable(get("notes")),
+        "fields": {k: _jsonable(v) for k, v in sorted(fields.items())},
+    }
 
 
-def _prefer_first(items: list[tuple]) -> list[tuple]:
+def _prefer_first(items: list[list]) -> list[list]:
     """Items with 'preferred' made explicit: rolodex marks the first one when none is."""
     if items and not any(i[-1] for i in items):
-        items = [(*items[0][:-1], True), *items[1:]]
-    return [tuple(i) for i in items]
+        items[0][-1] = True
+    return items
 
 
 def _jsonable(value: Any) -> Any:
     """Tuples as lists, so a meaning survives a trip through JSON and still compares equal."""
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):

@@ -20,6 +20,7 @@ import binascii
 import codecs
 import gc
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -84,23 +85,87 @@ def read_cards(data: bytes | str, *, source: str = "-", encoding: str | None = N
     Raises FileError only when the bytes are not text in the expected encoding: importing
     mojibake would be worse than asking the user for ``--encoding``.
     """
-    raw, decoded = _as_bytes(data, source, encoding)
-    text = raw.decode("latin-1")
-    if "\r" in text:
-        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n")
-        # Mostly-CR files end lines with CR; elsewhere a lone CR is part of a value.
-        if text.count("\r") > text.count("\n"):
-            text = text.replace("\r", "\n")
-    reader = _Reader(source, encoding if decoded else None, raw.isascii(), decoded)
+    cards: list[Card] = []
+    errors: list[CardError] = []
     # A big file makes millions of small objects and no cycles: the cyclic collector would
     # rescan all of them again and again (8.8 s instead of 2.7 s for 100,000 cards).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return reader.run(text.split("\n"))
+        for found in VCardFile(data, source=source, encoding=encoding):
+            (errors if type(found) is CardError else cards).append(found)
     finally:
         if collecting:
             gc.enable()
+    return cards, errors
+
+
+class VCardFile:
+    """A .vcf file read one card at a time, in file order: a Card, or a CardError for a
+    card that could not be read. An import streams it, so a file of 100,000 cards never
+    holds more than one card's objects at once; ``read_cards`` is the same reading as lists.
+
+    ``safe``: no card can raise FileError (the bytes are UTF-8 throughout), so a caller
+    may act on the first cards before it has seen the last. Otherwise a caller that must
+    not act before knowing can call ``check()`` first, which reads the file once.
+    """
+
+    def __init__(self, data: bytes | str, *, source: str = "-", encoding: str | None = None
+                 ) -> None:
+        raw, self.decoded = _as_bytes(data, source, encoding)
+        self.source, self.encoding = source, encoding
+        self.plain = raw.isascii()
+        self.safe = self.plain or _is_utf8(raw)
+        self.expected = len(_BEGIN.findall(raw))  # for a progress bar: cards, roughly
+        if b"\r" in raw:  # the same on bytes as on their latin-1 view, and one copy less
+            if b"\r\r\n" in raw:
+                raw = raw.replace(b"\r\r\n", b"\n")
+            raw = raw.replace(b"\r\n", b"\n")
+            # Mostly-CR files end lines with CR; elsewhere a lone CR is part of a value.
+            if raw.count(b"\r") > raw.count(b"\n"):
+                raw = raw.replace(b"\r", b"\n")
+        self.text = raw.decode("latin-1")
+
+    def check(self) -> None:
+        """Raise the FileError reading would raise, before anything is done with a card."""
+        if not self.safe:
+            for _ in self:
+                pass
+            self.safe = True
+
+    def __iter__(self) -> Iterator[Card | CardError]:
+        reader = _Reader(self.source, self.encoding if self.decoded else None, self.plain,
+                         self.decoded)
+        return reader.run(_lines(self.text))
+
+
+_BEGIN = re.compile(rb"(?i)BEGIN:VCARD")
+
+
+def _is_utf8(raw: bytes, size: int = 1 << 20) -> bool:
+    """Whether the bytes are UTF-8, checked a megabyte at a time (decoding all at once
+    would hold the whole file again, up to four times its size)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        for start in range(0, len(raw), size):
+            decoder.decode(view[start:start + size])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _lines(text: str, size: int = 1 << 20) -> Iterator[str]:
+    """``text.split("\\n")`` a megabyte at a time, so a big file's lines are never all alive."""
+    start = 0
+    while True:
+        cut = text.find("\n", start + size)
+        if cut < 0:
+            yield from text[start:].split("\n")
+            return
+        yield from text[start:cut].split("\n")
+        start = cut + 1
 
 
 def _as_bytes(data: bytes | str, source: str, encoding: str | None) -> tuple[bytes, bool]:
@@ -133,20 +198,24 @@ class _Reader:
         self.source, self.encoding = source, encoding
         self.plain = plain  # an ASCII file: no value needs decoding
         self.decoded = decoded  # True: CHARSET no longer applies to plain values
-        self.cards: list[Card] = []
-        self.errors: list[CardError] = []
+        self.out: list[Card | CardError] = []  # found since the last line was read
+        self.found = False  # any card or error at all
         self.card: Card | None = None
         self.problem: str | None = None
         self.index = 0
         self.stray = 0  # first line of content outside any card since the last card
         self.first_stray = 0
 
-    def run(self, lines: list[str]) -> tuple[list[Card], list[CardError]]:
-        prop_start, flush = _PROP_START.match, self.flush
+    def run(self, lines: Iterable[str]) -> Iterator[Card | CardError]:
+        """Cards and errors in file order, each as soon as its last line is read."""
+        prop_start, flush, out = _PROP_START.match, self.flush, self.out
         pieces: list[str] | None = None
         start = 0
         qp: bool | None = False  # None until a soft break makes it worth knowing
         for number, line in enumerate(lines, 1):
+            if out:
+                yield from out
+                out.clear()
             if pieces is not None:
                 if pieces[-1][-1:] == "=":  # a quoted-printable soft break joins any line
                     if qp is None:
@@ -180,26 +249,30 @@ class _Reader:
             flush(start, pieces)
         if self.card is not None:
             self.fail(self.card, f"card not closed (BEGIN:VCARD at line {self.card.line})")
-        if not self.cards and not self.errors and self.first_stray:
-            self.errors.append(CardError(self.source, 1, self.first_stray,
-                                         "no BEGIN:VCARD in this file: not a vCard"))
-        return self.cards, self.errors
+        if not self.found and not out and self.first_stray:
+            out.append(CardError(self.source, 1, self.first_stray,
+                                 "no BEGIN:VCARD in this file: not a vCard"))
+        yield from out
+        out.clear()
 
     def fail(self, card: Card, reason: str) -> None:
-        self.errors.append(CardError(self.source, card.index, card.line, reason))
+        self.out.append(CardError(self.source, card.index, card.line, reason))
+        self.found = True
         self.card, self.problem = None, None
 
     def flush(self, start: int, pieces: list[str]) -> None:
         """Parse one unfolded property and add it to the open card (or open/close one)."""
         text = pieces[0] if len(pieces) == 1 else "".join(pieces)
-        head = _HEAD.match(text) or _LOOSE_HEAD.match(text)
+        colon = text.find(":")
+        head = _HEADS.get(text[:colon]) if colon > 0 else None
         if head is None:
-            if self.card is not None:
-                self.problem = self.problem or f"line {start}: no ':' in {text[:40]!r}"
-            return
-        group, name, params_text = head.groups()
-        name = name.upper()
-        value = text[head.end():]
+            head = _read_head(text)
+            if head is None:
+                if self.card is not None:
+                    self.problem = self.problem or f"line {start}: no ':' in {text[:40]!r}"
+                return
+        group, name, params_text, end, shared, charset, encoding = head
+        value = text[end:]
         card = self.card
         if name in ("BEGIN", "END") and group is None and value.strip().upper() == "VCARD":
             if name == "BEGIN":
@@ -209,13 +282,15 @@ class _Reader:
                 self.card, self.problem, self.stray = Card(None, [], self.index, start), None, 0
             elif card is None:
                 self.index += 1
-                self.errors.append(CardError(self.source, self.index, self.stray or start,
-                                             f"line {start}: END:VCARD without BEGIN:VCARD"))
+                self.out.append(CardError(self.source, self.index, self.stray or start,
+                                          f"line {start}: END:VCARD without BEGIN:VCARD"))
+                self.found = True
                 self.stray = 0
             elif self.problem:
                 self.fail(card, self.problem)
             else:
-                self.cards.append(card)
+                self.out.append(card)
+                self.found = True
                 self.card = None
             return
         if card is None:
@@ -225,24 +300,15 @@ class _Reader:
         if name == "VERSION" and group is None:
             card.version = card.version or _version(value)
             return
-        params = _parse_params(params_text) if params_text else []
-        charset, done = None, False
-        if params:
-            kinds = {key: values[0] for key, values in params
-                     if key in ("ENCODING", "CHARSET") and values}
-            if kinds:
-                charset = kinds.get("CHARSET")
-                encoding = kinds.get("ENCODING", "").upper()
-                keep = ("ENCODING",) if encoding in ("B", "BASE64") else ()
-                params = [p for p in params if p[0] not in ("ENCODING", "CHARSET") or
-                          p[0] in keep]
-                if encoding == "QUOTED-PRINTABLE":
-                    value, done = self.decode_qp(value, charset), True
-                elif keep:
-                    value = "".join(value.split())
-            if not self.plain and not params_text.isascii():
-                params = [(key, [self.decode(v, charset, start) for v in values])
-                          for key, values in params]
+        params = [(key, list(values)) for key, values in shared] if shared else []
+        done = False
+        if encoding == "QUOTED-PRINTABLE":
+            value, done = self.decode_qp(value, charset), True
+        elif encoding:  # B or BASE64, kept as a parameter
+            value = "".join(value.split())
+        if params and not self.plain and not params_text.isascii():
+            params = [(key, [self.decode(v, charset, start) for v in values])
+                      for key, values in params]
         if not (self.plain or done or value.isascii()):
             value = self.decode(value, charset, start, pieces, len(text) - len(value))
         card.props.append(Prop(name, value, params, group, start))
@@ -282,6 +348,42 @@ class _Reader:
                     continue
                 return decoded.replace("\r\n", "\n").replace("\r", "\n")
         return raw.decode("latin-1")  # unreachable: latin-1 decodes every byte
+
+
+# What a property's head (group, name, parameters: all before the value) says, by its text:
+# an address book repeats a few dozen heads (EMAIL;TYPE=work...) a hundred thousand times.
+_HEADS: dict[str, tuple] = {}
+_HEADS_MAX = 4096
+
+
+def _read_head(text: str) -> tuple | None:
+    """(group, NAME, parameters' text, where the value starts, parameters as tuples with
+    ENCODING and CHARSET taken out (ENCODING=B kept), CHARSET, ENCODING); None without a
+    ':'. Heads without double quotes end at the first ':', so they are remembered by
+    that text, for the next property that has the same one."""
+    match = _HEAD.match(text) or _LOOSE_HEAD.match(text)
+    if match is None:
+        return None
+    group, name, params_text = match.groups()
+    params = _parse_params(params_text) if params_text else []
+    charset = encoding = None
+    kinds = {key: values[0] for key, values in params
+             if key in ("ENCODING", "CHARSET") and values}
+    if kinds:
+        charset = kinds.get("CHARSET")
+        encoding = kinds.get("ENCODING", "").upper()
+        keep = ("ENCODING",) if encoding in ("B", "BASE64") else ()
+        params = [p for p in params if p[0] not in ("ENCODING", "CHARSET") or p[0] in keep]
+        if encoding != "QUOTED-PRINTABLE" and not keep:
+            encoding = None
+    head = (group, name.upper(), params_text, match.end(),
+            tuple((key, tuple(values)) for key, values in params), charset, encoding)
+    key = text[:match.end() - 1]
+    if '"' not in key:
+        if len(_HEADS) >= _HEADS_MAX:
+            _HEADS.clear()
+        _HEADS[key] = head
+    return head
 
 
 @lru_cache(maxsize=64)

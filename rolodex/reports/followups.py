@@ -7,6 +7,7 @@ from when the contact was added if there is none yet.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
@@ -57,33 +58,41 @@ def people_due(db: Database, horizon: date, tz: tzinfo) -> list[dict[str, Any]]:
 
     One query with an index lookup per contact for the last contact, and local days
     worked out per UTC day rather than per contact: 100,000 contacts stay cheap."""
+    today = now().astimezone(tz).date()
+    return [{"type": "followup", "id": contact_id, "title": name, "due": due.isoformat(),
+             "days_overdue": (today - due).days, "last_contacted": last,
+             "cadence_days": every, "priority": None,
+             "contacts": [{"id": contact_id, "name": name}]}
+            for contact_id, name, last, every, due in due_rows(db, horizon, tz)]
+
+
+def due_rows(db: Database, horizon: date, tz: tzinfo
+             ) -> Iterator[tuple[int, str, str | None, int, date]]:
+    """``people_due`` as (id, name, last contacted, cadence, due day) tuples, unshaped."""
     from rolodex.reports.scope import LocalDays
+    from rolodex.store.records import tuples
 
     expr, expr_params = cadence_sql(db)
     where, params = with_cadence(db)
     local = LocalDays(tz)
-    today = now().astimezone(tz).date()
-    out = []
-    for contact_id, name, created, last, every in db.execute(
-            f"SELECT c.id, c.display_name, c.created, (SELECT max(y.at) FROM"
-            f" interaction_contacts y WHERE y.contact_id = c.id), {expr} FROM contacts c"
-            f" WHERE {where}", expr_params + params):
-        due = local(last or created) + timedelta(days=every)
+    steps: dict[int, timedelta] = {}
+    for contact_id, name, created, last, every in tuples(
+            db, f"SELECT c.id, c.display_name, c.created, (SELECT l.at FROM contact_last l"
+            f" WHERE l.id = c.id), {expr} FROM contacts c WHERE {where}",
+            expr_params + params):
+        step = steps.get(every)
+        if step is None:
+            step = steps[every] = timedelta(days=every)
+        due = local(last or created) + step
         if due <= horizon:
-            out.append({
-                "type": "followup", "id": contact_id, "title": name,
-                "due": due.isoformat(), "days_overdue": (today - due).days,
-                "last_contacted": last, "cadence_days": every, "priority": None,
-                "contacts": [{"id": contact_id, "name": name}]})
-    return out
+            yield contact_id, name, last, every, due
 
 
 def tasks_due(db: Database, horizon: date, tz: tzinfo) -> list[dict[str, Any]]:
     """Open tasks due on or before ``horizon`` (overdue ones included)."""
-    ids = tasks.list_ids(db, status="open", last=horizon, tz=tz)
     today = now().astimezone(tz).date()
     out = []
-    for task in tasks.fetch(db, ids, tz=tz):
+    for task in tasks.due_brief(db, first=None, last=horizon, tz=tz):
         due_day = _day(task["due"], tz)
         out.append({
             "type": "task", "id": task["id"], "title": task["title"], "due": task["due"],

@@ -59,8 +59,8 @@ def relationships(db: Database, first: date, last: date, today: date, tz: tzinfo
     local = LocalDays(tz)
     ranked = []  # (sort key..., id, cadence, days_since, days_overdue): plain tuples sort fast
     for contact_id, every, since, sort_key in db.execute(
-            f"SELECT c.id, {expr}, coalesce((SELECT max(y.at) FROM interaction_contacts y"
-            f" WHERE y.contact_id = c.id), c.created), c.sort_key FROM contacts c"
+            f"SELECT c.id, {expr}, coalesce((SELECT l.at FROM contact_last l"
+            f" WHERE l.id = c.id), c.created), c.sort_key FROM contacts c"
             f" WHERE {scope}", expr_params + params):
         days = (today - local(since)).days
         overdue = None if every is None else days - every
@@ -97,8 +97,7 @@ def _rows(db: Database, shown: list[tuple], stale: set[int], lo: str, hi: str
         marks = ", ".join("?" * len(chunk))
         for row in db.execute(
                 f"""SELECT c.id, c.display_name AS name, co.name AS company,
-                       (SELECT max(y.at) FROM interaction_contacts y WHERE y.contact_id = c.id)
-                           AS last,
+                       (SELECT l.at FROM contact_last l WHERE l.id = c.id) AS last,
                        (SELECT count(*) FROM interaction_contacts y WHERE y.contact_id = c.id
                            AND y.at >= ? AND y.at < ?) AS n
                     FROM contacts c LEFT JOIN companies co ON co.id = c.company_id

@@ -19,7 +19,7 @@ KEYS = ("id", "uid", "name", "email", "company", "created", "last_contacted", "l
 # A grant counts while it was in force at any moment since the cutoff: given since, or
 # given before and not withdrawn before the cutoff.
 _STALE = """
-WITH seen AS (SELECT contact_id, max(at) AS at FROM interaction_contacts GROUP BY contact_id),
+WITH seen AS (SELECT id AS contact_id, at FROM contact_last),
 latest AS (SELECT contact_id, purpose, status, at,
                   row_number() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) AS n
            FROM consents)

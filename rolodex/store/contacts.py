@@ -81,11 +81,11 @@ def add_contact(db: Database, name: str, *, details: Sequence[Detail] = (), tags
         if keep_duplicates:
             for kind in dict.fromkeys(type(item) for item in details):
                 detail_rows.replace(db, contact_id, kind,
-                                    [i for i in details if type(i) is kind])
+                                    [i for i in details if type(i) is kind], new=True)
         else:
             for item in details:
                 detail_rows.add(db, contact_id, item)
-        records.add_tags(db, "contact", contact_id, tags)
+        records.add_tags(db, "contact", contact_id, tags, new=True)
         for key, value in (fields or {}).items():
             records.set_field(db, "contact", contact_id, key, value)
         reindex_contacts(db, [contact_id])

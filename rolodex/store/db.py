@@ -48,7 +48,8 @@ class Database:
         self.user = current_user()
         self.operation_id: int | None = None
         self.next_ids: dict[str, int] = {}  # per table, for the current operation
-        self.table_affinities: dict[str, bool] = {}  # journal: may INSERT ... RETURNING *
+        self.row_shapes: dict[str, object] = {}  # journal: per table, for the current operation
+        self.index_later: list[int] | None = None  # search: contacts to reindex at a flush
 
     def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -83,6 +84,7 @@ class Database:
             )
             self.operation_id = cur.lastrowid
             self.next_ids = {}
+            self.row_shapes = {}
             try:
                 yield self.operation_id
                 if kind == "do" and not self.conn.execute(
@@ -127,6 +129,39 @@ class Database:
             self.conn.execute(f"RELEASE {name}")
             raise
         self.conn.execute(f"RELEASE {name}")
+
+    def begin_savepoint(self, name: str) -> dict[str, int]:
+        """A savepoint kept open by hand, for bulk work that learns only later whether
+        it must be undone (an import writes many cards under one, which is much cheaper
+        than one each). Returns the ids handed out so far, for ``rewind``."""
+        self.conn.execute(f"SAVEPOINT {name}")
+        return dict(self.next_ids)
+
+    def rewind(self, name: str, next_ids: dict[str, int]) -> None:
+        """Undo everything since ``begin_savepoint(name)``, and the ids handed out since
+        with it, so doing the same work again writes the same rows; the savepoint stays
+        open."""
+        self.conn.execute(f"ROLLBACK TO {name}")
+        self.next_ids = dict(next_ids)
+
+    def release(self, name: str) -> None:
+        """Keep what was done since ``begin_savepoint(name)`` (within the transaction)."""
+        self.conn.execute(f"RELEASE {name}")
+
+    def cache_size(self, kib: int | None = None) -> int:
+        """SQLite's page cache for this connection, in KiB (``PRAGMA cache_size``, whose
+        negative numbers are KiB): returns the size before, and sets ``kib`` if given."""
+        before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        if kib is not None:
+            self.conn.execute(f"PRAGMA cache_size = {-int(kib)}")
+        return -before if before < 0 else before * self.conn.execute(
+            "PRAGMA page_size").fetchone()[0] // 1024
+
+    @property
+    def rows_changed(self) -> int:
+        """Rows inserted, updated or deleted on this connection so far: whether a piece of
+        work wrote anything is this number before and after it."""
+        return self.conn.total_changes
 
     def close(self) -> None:
         self.conn.close()

@@ -6,7 +6,7 @@ exports and mail lookups always have an address to pick.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import dataclasses
 from typing import Any
 
 from rolodex.errors import NotFound
@@ -23,8 +23,14 @@ TABLES: dict[type, str] = {
 }
 
 
+# The columns of each kind, in its fields' order (what ``dataclasses.asdict`` gives, without
+# its deep copies: an import stores a few hundred thousand of these).
+_FIELDS: dict[type, tuple[str, ...]] = {kind: tuple(f.name for f in dataclasses.fields(kind))
+                                        for kind in TABLES}
+
+
 def _row(item: Detail) -> dict[str, Any]:
-    row = asdict(item)
+    row = {name: getattr(item, name) for name in _FIELDS[type(item)]}
     row["preferred"] = int(item.preferred)
     if isinstance(item, Phone):
         row["digits_rev"] = phone_key(item.number)
@@ -91,17 +97,21 @@ def remove(db: Database, contact_id: int, item: Detail) -> None:
     _ensure_one_preferred(db, table, contact_id)
 
 
-def replace(db: Database, contact_id: int, kind: type, items: list[Detail]) -> None:
+def replace(db: Database, contact_id: int, kind: type, items: list[Detail], *,
+            new: bool = False) -> None:
     """Make the stored list equal ``items`` (order, labels, preference), touching only
-    the rows that differ so the journal shows what really changed."""
+    the rows that differ so the journal shows what really changed. ``new``: the contact
+    was created in this operation and has no rows of this kind yet (nothing to read)."""
     table = TABLES[kind]
-    rows = _rows(db, table, contact_id)
-    if items and not any(i.preferred for i in items):
-        items[0].preferred = True
+    rows = [] if new else _rows(db, table, contact_id)
+    first_preferred = bool(items) and not any(i.preferred for i in items)
     kept: set[int] = set()
     for position, item in enumerate(items):
-        match = next((r for r in rows if r["id"] not in kept and _same(item, r)), None)
+        match = next((r for r in rows if r["id"] not in kept and _same(item, r)),
+                     None) if rows else None
         values = {"position": position, **_row(item)}
+        if first_preferred and position == 0:
+            values["preferred"] = 1  # none is marked: the first is (the caller's item kept)
         if match is None:
             journal.insert(db, table, {"contact_id": contact_id, **values})
         else:
@@ -121,4 +131,4 @@ def _ensure_one_preferred(db: Database, table: str, contact_id: int) -> None:
 def _describe(item: Detail) -> str:
     if isinstance(item, Address):
         return item.one_line()
-    return str(asdict(item)[next(iter(asdict(item)))])
+    return str(dataclasses.asdict(item)[next(iter(dataclasses.asdict(item)))])

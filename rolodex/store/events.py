@@ -211,8 +211,11 @@ def occurrences(db: Database, first: date, last: date, tz: tzinfo,
     window_start, window_end = first, last + timedelta(days=1)
     margin_lo = (first - timedelta(days=2)).isoformat()
     margin_hi = (last + timedelta(days=2)).isoformat()
-    where = "(rrule IS NOT NULL OR (start <= ? AND end >= ?))"
-    params: list[Any] = [margin_hi + "T", margin_lo]
+    # A series never occurs before its start unless an occurrence was moved: one that
+    # starts after the window (with no moved occurrences) is not expanded at all.
+    where = ("((rrule IS NOT NULL AND (start <= ? OR id IN (SELECT event_id FROM"
+             " event_exceptions))) OR (start <= ? AND end >= ?))")
+    params: list[Any] = [margin_hi + "T", margin_hi + "T", margin_lo]
     if contact_id is not None:
         where += " AND id IN (SELECT event_id FROM event_contacts WHERE contact_id = ?)"
         params.append(contact_id)
@@ -221,6 +224,7 @@ def occurrences(db: Database, first: date, last: date, tz: tzinfo,
     for r in db.query("SELECT * FROM event_exceptions"):
         exceptions.setdefault(r["event_id"], []).append(r)
     people = contacts_of(db, [r["id"] for r in rows])
+    timed_window = _sort_key(window_start, tz), _sort_key(window_end, tz)
     out = []
     for row in rows:
         zone = _zone(row, tz)
@@ -231,7 +235,7 @@ def occurrences(db: Database, first: date, last: date, tz: tzinfo,
                                                      when.decode(e["end"], zone))
                  for e in exceptions.get(row["id"], []) if e["start"] is not None}
         if isinstance(start, datetime):
-            lo, hi = _sort_key(window_start, tz), _sort_key(window_end, tz)
+            lo, hi = timed_window
         else:
             lo, hi = window_start, window_end
         for occ in expand(row["rrule"], start, lo, hi, tz=zone,

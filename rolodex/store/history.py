@@ -1,7 +1,8 @@
 """Interaction history: every call, mail, meeting and note, linked to its contacts.
 
-"Last contacted" is always derived from here (never a stored field that goes stale);
-``interaction_contacts`` repeats each interaction's time so it is an index lookup.
+"Last contacted" is always derived from here (never a field a command writes, which could
+go stale): ``interaction_contacts`` repeats each interaction's time, and triggers on it keep
+each contact's latest in ``contact_last`` (migration m007), one row per contact.
 """
 
 from __future__ import annotations
@@ -115,14 +116,21 @@ def list_entries(db: Database, *, contact_ids: Sequence[int] | None = None,
     } for r in rows]
 
 
-def last_contacted(db: Database, contact_ids: list[int]) -> dict[int, str | None]:
-    """When each contact was last in the history (UTC ISO), or None."""
+def last_contacted(db: Database, contact_ids: list[int], *,
+                   bulk: bool = False) -> dict[int, str | None]:
+    """When each contact was last in the history (UTC ISO), or None: ``contact_last``,
+    which triggers keep equal to the latest ``interaction_contacts.at`` of each.
+    ``bulk``: read all of it, for ids that are most of the contacts."""
     out: dict[int, str | None] = dict.fromkeys(contact_ids)
+    if bulk:
+        for contact_id, at in records.tuples(db, "SELECT id, at FROM contact_last"):
+            if contact_id in out:
+                out[contact_id] = at
+        return out
     for chunk in records.chunks(contact_ids):
-        rows = db.execute(
-            f"SELECT contact_id, max(at) FROM interaction_contacts WHERE contact_id IN"
-            f" ({', '.join('?' * len(chunk))}) GROUP BY contact_id", chunk)
-        out.update(dict(rows.fetchall()))
+        rows = records.tuples(db, f"SELECT id, at FROM contact_last WHERE id IN"
+                                  f" ({', '.join('?' * len(chunk))})", chunk)
+        out.update(rows.fetchall())
     return out
 
 

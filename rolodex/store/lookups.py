@@ -10,6 +10,12 @@ from typing import Any
 from rolodex.store.db import Database
 
 
+def any_contact(db: Database) -> bool:
+    """Whether there is any contact at all (an import into an empty database needs not
+    look for the people it could match)."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM contacts)").fetchone()[0] == 1
+
+
 def contact_by_uid(db: Database, uid: str) -> int | None:
     row = db.execute("SELECT id FROM contacts WHERE uid = ?", (uid,)).fetchone()
     return row[0] if row else None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from rolodex.dates import now, to_utc_iso
+from rolodex.dates import from_utc_iso, now, to_utc_iso
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.store import history, journal, records, when
 from rolodex.store.db import Database
@@ -206,39 +206,72 @@ def list_ids(db: Database, *, status: str | None = "open", first: date | None = 
     return [r[0] for r in db.execute(sql, params)]
 
 
+_PRIORITY_RANK = {"high": 0, "normal": 1}  # as list_ids orders them; anything else is 2
+
+
+def due_brief(db: Database, *, first: date | None, last: date, tz: tzinfo
+              ) -> list[dict[str, Any]]:
+    """Open tasks due from ``first`` (None: any time before) to ``last``, in the order of
+    ``list_ids``, with only what the agenda and follow-ups show of them: id, title, due,
+    priority, overdue, contacts. Two queries in all, for the tens of thousands of tasks
+    those lists can hold."""
+    sql, values = when.window_sql("due", first, last, tz)
+    where = f"status = 'open' AND due IS NOT NULL AND {sql}"
+    rows = records.tuples(db, f"SELECT id, title, due, priority FROM tasks WHERE {where}",
+                          values).fetchall()
+    rows.sort(key=lambda r: (r[2], _PRIORITY_RANK.get(r[3], 2), r[0]))
+    people: dict[int, list[dict]] = {}
+    for task_id, contact_id, name in records.tuples(
+            db, f"SELECT l.task_id, c.id, c.display_name FROM task_contacts l JOIN contacts c"
+            f" ON c.id = l.contact_id WHERE l.task_id IN (SELECT id FROM tasks WHERE {where})"
+            f" ORDER BY l.id", values):
+        people.setdefault(task_id, []).append({"id": contact_id, "name": name})
+    current = now()
+    today = current.astimezone(tz).date().isoformat()  # days compare as their text
+    return [{"id": task_id, "title": title, "due": due, "priority": priority,
+             "overdue": due < today if len(due) == 10 else from_utc_iso(due) < current,
+             "contacts": people.get(task_id, [])}
+            for task_id, title, due, priority in rows]
+
+
 KEYS = ("id", "uid", "title", "kind", "due", "all_day", "status", "priority", "overdue",
         "rrule", "contacts", "notes", "owner", "completed", "previous_id", "categories",
         "created", "updated")
 
 
+_FETCHED = ("id, uid, title, kind, due, status, priority, rrule, notes, owner, completed,"
+            " previous_id, categories, created, updated")
+
+
 def fetch(db: Database, ids: list[int], *, tz: tzinfo) -> list[dict[str, Any]]:
     """Full records for ``ids`` in that order: the documented task JSON shape."""
-    rows: dict[int, Any] = {}
+    rows: dict[int, tuple] = {}
     for chunk in records.chunks(ids):
-        for row in db.execute(f"SELECT * FROM tasks WHERE id IN ({', '.join('?' * len(chunk))})",
-                              chunk):
-            rows[row["id"]] = row
+        for row in records.tuples(db, f"SELECT {_FETCHED} FROM tasks WHERE id IN"
+                                      f" ({', '.join('?' * len(chunk))})", chunk):
+            rows[row[0]] = row
     ids = [i for i in ids if i in rows]
     people = contacts_of(db, ids)
     current = now()
-    return [_shape(rows[i], people[i], current, tz) for i in ids]
+    today = current.astimezone(tz).date()
+    return [_shape(rows[i], people[i], current, today) for i in ids]
 
 
-def _shape(row: Any, people: list[dict], current: datetime, tz: tzinfo) -> dict[str, Any]:
-    due = when.decode(row["due"], tz)
+def _shape(row: tuple, people: list[dict], current: datetime, today: date) -> dict[str, Any]:
+    (task_id, uid, title, kind, due, status, priority, rrule, notes, owner, completed,
+     previous_id, categories, created, updated) = row
     overdue = False
-    if row["status"] == "open" and due is not None:
-        overdue = due < current.astimezone(tz).date() if not isinstance(due, datetime) \
-            else due < current
+    if status == "open" and due is not None:
+        overdue = date.fromisoformat(due) < today if len(due) == 10 \
+            else from_utc_iso(due) < current
     return {
-        "id": row["id"], "uid": row["uid"], "title": row["title"], "kind": row["kind"],
-        "due": row["due"], "all_day": row["due"] is not None and len(row["due"]) == 10,
-        "status": row["status"], "priority": row["priority"], "overdue": overdue,
-        "rrule": row["rrule"], "contacts": people, "notes": row["notes"],
-        "owner": row["owner"], "completed": row["completed"],
-        "previous_id": row["previous_id"],
-        "categories": json.loads(row["categories"] or "[]"), "created": row["created"],
-        "updated": row["updated"],
+        "id": task_id, "uid": uid, "title": title, "kind": kind,
+        "due": due, "all_day": due is not None and len(due) == 10,
+        "status": status, "priority": priority, "overdue": overdue,
+        "rrule": rrule, "contacts": people, "notes": notes,
+        "owner": owner, "completed": completed, "previous_id": previous_id,
+        "categories": json.loads(categories) if categories else [], "created": created,
+        "updated": updated,
     }
 
 

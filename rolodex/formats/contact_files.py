@@ -1,0 +1,97 @@
+"""The contacts of the files given to ``rolodex import``, read as the import consumes them.
+
+A vCard file is read one card at a time (``VCardFile``): the card is parsed, mapped, written
+and dropped before the next one is read, so importing 100,000 cards holds one card's
+objects, not all of them (over a gigabyte). CSV files are read whole, as before: they are
+small and their reader wants the whole text. What is handed out, and in which order, is
+what reading everything first gave: the same items, the same problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rolodex.formats.importer import Item, Problem, sniff_format
+
+
+class ContactFiles:
+    """Items of one or more files, in file order; ``problems`` fills up as they are read.
+
+    Whatever would stop the reading with a FileError (bytes that are not text in the
+    expected encoding) is raised here, when the files are opened, before anything is
+    written: as when every file was read before the import started.
+    """
+
+    def __init__(self, sources: list[tuple[str, bytes]], *, kind: str | None = None,
+                 encoding: str | None = None, mapping: dict[str, str] | None = None) -> None:
+        from rolodex.formats.vcard_syntax import VCardFile
+
+        self.problems: list[Problem] = []
+        self._files: list[tuple[str, object]] = []
+        self._scanned = False
+        for name, data in sources:
+            if (kind or sniff_format(name, data)) == "vcard":
+                vcf = VCardFile(data, source=name, encoding=encoding)
+                vcf.check()  # reads the file once, only when it is not UTF-8 throughout
+                self._files.append((name, vcf))
+            else:
+                from rolodex.formats.contacts_csv import read_contacts_csv
+
+                self._files.append((name, read_contacts_csv(
+                    data, source=name, encoding=encoding, mapping=mapping)))
+
+    @property
+    def expected(self) -> int:
+        """About how many items there are (a progress bar's total): exact for CSV; for
+        vCard, the cards begun, whether or not they can be read."""
+        from rolodex.formats.vcard_syntax import VCardFile
+
+        return sum(found.expected if isinstance(found, VCardFile) else len(found[0])
+                   for _, found in self._files)
+
+    def __iter__(self) -> Iterator[Item]:
+        problems = [] if self._scanned else self.problems
+        yield from self._items(problems)
+
+    def scan(self) -> list[Problem]:
+        """Read everything once, keeping nothing: ``problems`` is complete afterwards
+        (``--strict`` must know of any before it writes anything)."""
+        if not self._scanned:
+            for _ in self._items(self.problems):
+                pass
+            self._scanned = True
+        return self.problems
+
+    def empty(self) -> bool:
+        """Whether the files hold neither an item nor a problem."""
+        if self.problems:
+            return False
+        problems: list[Problem] = []
+        for _ in self._items(problems):
+            return False
+        return not problems
+
+    def _items(self, problems: list[Problem]) -> Iterator[Item]:
+        from rolodex.formats.vcard import to_contact
+        from rolodex.formats.vcard_syntax import CardError, VCardFile
+
+        for name, found in self._files:
+            if isinstance(found, VCardFile):
+                nobody: list[Problem] = []  # listed after the file's unreadable cards
+                for card in found:
+                    if type(card) is CardError:
+                        problems.append(Problem(card.source, card.index, card.line,
+                                                card.reason))
+                        continue
+                    contact = to_contact(card)
+                    if contact is None:
+                        nobody.append(Problem(name, card.index, card.line,
+                                              "the card names nobody"))
+                    else:
+                        yield Item(contact, name, card.index, card.line)
+                problems.extend(nobody)
+            else:
+                rows, errors = found
+                problems.extend(Problem(e.source, e.row, e.row, e.reason) for e in errors)
+                for n, row in enumerate(rows, start=1):
+                    yield Item(row, name, n, n)
