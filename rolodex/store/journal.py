@@ -164,7 +164,8 @@ def _stored_image(db: Database, table: str, values: dict[str, Any]) -> dict | No
     defaults, keeps = shape
     image = dict(defaults)
     for key, value in values.items():
-        if type(value) not in keeps[key]:
+        kept = keeps.get(key)  # None: not the column's own spelling (SQLite ignores case)
+        if kept is None or type(value) not in kept:
             return None
         image[key] = value
     return image
