@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TextIO
 
 
 class Format(StrEnum):
@@ -115,14 +115,7 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
             out.write(f"{row['id']}\n")
     elif fmt in (Format.csv, Format.tsv):
         keys = list(rows[0]) if rows else list(keys or [c.key for c in columns])
-        if fmt is Format.csv:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(keys)
-            writer.writerows([flat(row.get(k)) for k in keys] for row in rows)
-        else:
-            out.write("\t".join(keys) + "\n")
-            for row in rows:
-                out.write("\t".join(_tsv_cell(flat(row.get(k))) for k in keys) + "\n")
+        _delimited(out, rows, keys, fmt)
     else:
         if not rows:
             if empty:
@@ -152,7 +145,7 @@ def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], f
         sys.stdout.writelines(f"{i}\n" for i in ids)
         return
     cut = limit is None and fmt is Format.table and len(ids) > TABLE_LIMIT
-    from rolodex.store.records import gc_paused
+    from rolodex.memory import gc_paused
 
     with gc_paused():  # the records are freed inside too: see gc_paused
         records = fetch(ids[:TABLE_LIMIT] if cut else ids)
@@ -175,6 +168,11 @@ def _stream(records: Iterator[dict], fmt: Format, keys: Sequence[str]) -> None:
     first = next(records, None)
     keys = list(first) if first is not None else list(keys)
     rows = itertools.chain([first], records) if first is not None else records
+    _delimited(out, rows, keys, fmt)
+
+
+def _delimited(out: TextIO, rows: Iterable[dict], keys: Sequence[str], fmt: Format) -> None:
+    """A header of ``keys``, then one csv or tsv line per record as the rows come."""
     if fmt is Format.csv:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(keys)

@@ -117,14 +117,9 @@ def changes(
 def _since(text: str | None) -> str | None:
     if text is None:
         return None
-    from datetime import datetime, time
+    from rolodex.dates import as_instant, to_utc_iso
 
-    from rolodex.dates import to_utc_iso
-
-    value = state.when(text)
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, time(), tzinfo=state.zone())
-    return to_utc_iso(value)
+    return to_utc_iso(as_instant(state.when(text), state.zone()))
 
 
 def _record(ref: str | None, company: str | None, deal: int | None, task: int | None,

@@ -57,9 +57,9 @@ def agenda(
 
     Example: rolodex agenda --days 14 --format json
     """
+    from rolodex.memory import gc_paused
     from rolodex.reports.agenda import KEYS
     from rolodex.reports.agenda import agenda as build
-    from rolodex.store.records import gc_paused
 
     today = state.today()
     with gc_paused():  # tens of thousands of items at 100,000 contacts, none in a cycle
@@ -81,7 +81,7 @@ def followups(
 
     if due not in ("today", "week"):
         raise InvalidInput(f"--due is today or week, not '{due}'")
-    from rolodex.store.records import gc_paused
+    from rolodex.memory import gc_paused
 
     today = state.today()
     horizon = today if due == "today" else today + timedelta(days=6)

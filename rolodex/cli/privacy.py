@@ -125,12 +125,9 @@ def _instant(text: str | None) -> datetime | None:
     """A typed time as is; a typed day as its start in the user's zone."""
     if text is None:
         return None
-    from datetime import datetime
+    from rolodex.dates import as_instant
 
-    from rolodex.dates import start_of_day
-
-    value = state.when(text)
-    return value if isinstance(value, datetime) else start_of_day(value, state.zone())
+    return as_instant(state.when(text), state.zone())
 
 
 @app.command("consents")

@@ -87,8 +87,8 @@ def followups(
 
     Example: rolodex report followups --to "end of week" --format md | mail -s Follow-ups me
     """
+    from rolodex.memory import gc_paused
     from rolodex.reports.followups_report import followups_report
-    from rolodex.store.records import gc_paused
 
     today = state.today()
     horizon = state.day(to) if to else today

@@ -6,17 +6,16 @@ memory stays flat however large the export.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
 from rolodex.errors import FileError
+from rolodex.memory import gc_paused
 from rolodex.store import cards, contact_queries, settings
 from rolodex.store.db import Database
 
@@ -90,7 +89,7 @@ def write_vcards(db: Database, ids: list[int], output: str, *, version: str | No
     default = settings.get(db, "vcard.version")
     cards_ = _cards(db, ids, list(company_ids), version, default)
     target = Path(output).expanduser() if output != "-" else None
-    with _no_cycle_collector():
+    with gc_paused():  # millions of short-lived objects, no cycles: a fifth less time
         if target is not None and (target.is_dir() or output.endswith(os.sep)):
             return _to_folder(cards_, target)
         count = 0
@@ -103,20 +102,6 @@ def write_vcards(db: Database, ids: list[int], output: str, *, version: str | No
             if handle is not None:
                 handle.close()
     return count
-
-
-@contextmanager
-def _no_cycle_collector() -> Iterator[None]:
-    """An export makes millions of short-lived objects and no reference cycles, so the
-    cyclic collector only rescans them: without it 100,000 cards take a fifth less time,
-    in the same memory (as ``vcard_syntax.read_cards`` does for an import)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _open(target: Path | None) -> tuple[TextIO, TextIO | None]:

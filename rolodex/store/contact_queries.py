@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from rolodex.errors import InvalidInput
+from rolodex.memory import gc_paused
 from rolodex.models import INVERSE_KINDS
 from rolodex.store.db import Database
 from rolodex.store.history import last_contacted
-from rolodex.store.records import chunks, fields_of, gc_paused, tags_of, tuples
+from rolodex.store.records import chunks, fields_of, rows_for, tags_of
 
 SORTS = {
     "name": "c.sort_key, c.id",
@@ -84,12 +85,8 @@ def _children(db: Database, table: str, columns: str, ids: list[int],
               bulk: bool) -> dict[int, list[dict]]:
     """Each contact's emails (phones, addresses, urls) in their order: position, then id."""
     out: dict[int, list[dict]] = {i: [] for i in ids}
-    select = f"SELECT contact_id, {columns}, label, preferred FROM {table}"
-    if bulk:
-        batches = [tuples(db, f"{select} ORDER BY position, id")]
-    else:
-        batches = (tuples(db, f"{select} WHERE contact_id IN ({', '.join('?' * len(chunk))})"
-                              f" ORDER BY position, id", chunk) for chunk in chunks(ids))
+    batches = rows_for(db, f"SELECT contact_id, {columns}, label, preferred FROM {table}",
+                       "contact_id", ids, bulk=bulk, order="position, id")
     get = out.get
     if "," not in columns:  # one value column: unrolled, as it runs for every row
         for rows in batches:
@@ -150,15 +147,9 @@ def _rows(db: Database, ids: list[int], bulk: bool) -> dict[int, tuple]:
     """The contacts' own columns (``_COLUMNS``) and their company's name, by id."""
     select = (f"SELECT {_COLUMNS}, co.name FROM contacts c LEFT JOIN companies co"
               f" ON co.id = c.company_id")
-    if bulk:
-        wanted = set(ids)
-        return {row[0]: row for row in tuples(db, select) if row[0] in wanted}
-    rows: dict[int, tuple] = {}
-    for chunk in chunks(ids):
-        for row in tuples(db, f"{select} WHERE c.id IN ({', '.join('?' * len(chunk))})",
-                          chunk):
-            rows[row[0]] = row
-    return rows
+    wanted = set(ids)
+    return {row[0]: row for rows in rows_for(db, select, "c.id", ids, bulk=bulk)
+            for row in rows if row[0] in wanted}
 
 
 def fetch(db: Database, ids: list[int]) -> list[dict[str, Any]]:

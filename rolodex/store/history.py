@@ -122,15 +122,11 @@ def last_contacted(db: Database, contact_ids: list[int], *,
     which triggers keep equal to the latest ``interaction_contacts.at`` of each.
     ``bulk``: read all of it, for ids that are most of the contacts."""
     out: dict[int, str | None] = dict.fromkeys(contact_ids)
-    if bulk:
-        for contact_id, at in records.tuples(db, "SELECT id, at FROM contact_last"):
+    for rows in records.rows_for(db, "SELECT id, at FROM contact_last", "id", contact_ids,
+                                 bulk=bulk):
+        for contact_id, at in rows:
             if contact_id in out:
                 out[contact_id] = at
-        return out
-    for chunk in records.chunks(contact_ids):
-        rows = records.tuples(db, f"SELECT id, at FROM contact_last WHERE id IN"
-                                  f" ({', '.join('?' * len(chunk))})", chunk)
-        out.update(rows.fetchall())
     return out
 
 
