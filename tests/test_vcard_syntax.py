@@ -16,20 +16,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rolodex.errors import FileError
-from rolodex.formats.vcard_syntax import (
-    Card,
-    Prop,
+from rolodex.formats.vcard_lines import (
     escape,
     fold,
     format_prop,
     join_structured,
-    param,
-    read_cards,
     split_list,
     split_structured,
     unescape,
     write_card,
 )
+from rolodex.formats.vcard_syntax import Card, Prop, param, read_cards
 
 CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 HAVE_CORPUS = (CORPUS / "MANIFEST.tsv").is_file()

@@ -44,7 +44,8 @@ def _card_writer(version: str | None, default: str) -> Callable[[dict, dict | No
     """A function from (record, kept card) to the card's text: from its kept card when it
     has one, in that card's version unless ``version``; new cards in ``default``."""
     from rolodex.formats.vcard import KeptCard
-    from rolodex.formats.vcard_syntax import Prop, write_card
+    from rolodex.formats.vcard_lines import write_card
+    from rolodex.formats.vcard_syntax import Prop
     from rolodex.formats.vcard_write import card_props
 
     def card_text(record: dict, kept: dict | None) -> str:
@@ -63,7 +64,7 @@ def _card_writer(version: str | None, default: str) -> Callable[[dict, dict | No
 
 def _company_cards(db: Database, ids: list[int], version: str | None,
                    default: str) -> Iterator[tuple[str, str]]:
-    from rolodex.formats.vcard_syntax import write_card
+    from rolodex.formats.vcard_lines import write_card
     from rolodex.formats.vcard_write import company_props
     from rolodex.store import companies
 

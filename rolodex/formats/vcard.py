@@ -17,14 +17,8 @@ from typing import Any
 
 from rolodex.dates import PartialDate
 from rolodex.errors import RolodexError
-from rolodex.formats.vcard_syntax import (
-    Card,
-    Prop,
-    param,
-    split_list,
-    split_structured,
-    unescape,
-)
+from rolodex.formats.vcard_lines import split_list, split_structured, unescape
+from rolodex.formats.vcard_syntax import Card, Prop, param
 from rolodex.models import Address, ContactData, Email, Phone, Url, join_name, split_name
 
 # Which properties carry each thing rolodex models; a group is kept or rewritten as one.

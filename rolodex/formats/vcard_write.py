@@ -12,7 +12,8 @@ import re
 
 from rolodex.dates import PartialDate
 from rolodex.formats.vcard import GROUP_OF, KeptCard, address_of, label_of, meaning
-from rolodex.formats.vcard_syntax import Prop, escape, join_structured, unescape
+from rolodex.formats.vcard_lines import escape, join_structured, unescape
+from rolodex.formats.vcard_syntax import Prop
 
 _BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _DATA_URI = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<b64>;base64)?,(?P<data>.*)$",
