@@ -49,3 +49,33 @@ def test_command_summary_is_one_line(path, command):
     """The first paragraph is what `--help` lists; a wrapped one breaks that list."""
     summary = (command.help or "").strip().split("\n\n")[0]
     assert "\n" not in summary and len(summary) <= 100, " ".join(path)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(("path", "command"), PATHS, ids=[" ".join(p) for p, _ in PATHS])
+def test_help_shows_the_example_as_written(path, command, rolodex, monkeypatch):
+    """An example is a command line to copy: never rewrapped at the terminal's width."""
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = rolodex([*path, "--help"])
+    assert shown.exit_code == 0
+    example = (command.help or "").split("Example:")[1].strip("\n").splitlines()
+    assert f"  Example:{example[0]}\n" in shown.stdout, " ".join(path)
+    for line in example[1:]:
+        assert f"  {line.strip()}" in shown.stdout
+    assert "╭" not in shown.stdout  # click's plain help, not Rich's boxes
+
+
+GROUPS = sorted({path[:-1] for path, _ in PATHS})
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=[" ".join(g) or "rolodex" for g in GROUPS])
+def test_group_help_lists_whole_summaries(group, rolodex, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = _words(rolodex([*group, "--help"]).stdout)
+    for path, command in PATHS:
+        if path[:-1] == group:
+            summary = _words((command.help or "").split("\n\n")[0])
+            assert f"{path[-1]} {summary}" in shown, path

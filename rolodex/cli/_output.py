@@ -137,12 +137,19 @@ def query_limit(limit: int | None, fmt: Format) -> int | None:
 
 def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], fmt: Format,
                  columns: Sequence[Column], *, keys: Sequence[str], limit: int | None,
-                 empty: str) -> None:
+                 empty: str, json_lines: Callable[[list[int]], Iterable[str]] | None = None,
+                 ) -> None:
     """A listing of records by id: ``ids`` format needs no fetch, a long table is cut.
 
-    ``fetch`` may return an iterator: jsonl, csv and tsv write each record as it comes."""
+    ``fetch`` may return an iterator: jsonl, csv and tsv write each record as it comes.
+    ``json_lines``, where given, makes the jsonl lines itself (the same records as text)."""
     if fmt is Format.ids:
         sys.stdout.writelines(f"{i}\n" for i in ids)
+        return
+    if fmt is Format.jsonl and json_lines is not None:
+        lines = iter(json_lines(ids))
+        for batch in iter(lambda: list(itertools.islice(lines, 1000)), []):
+            sys.stdout.write("\n".join(batch) + "\n")
         return
     cut = limit is None and fmt is Format.table and len(ids) > TABLE_LIMIT
     from rolodex.memory import gc_paused
@@ -184,9 +191,11 @@ def _delimited(out: TextIO, rows: Iterable[dict], keys: Sequence[str], fmt: Form
 
 
 def _line_encoder() -> Callable[[Any], str]:
-    """``json.dumps(row, ensure_ascii=False)``, made once: the records are trees built here,
-    so the check for reference cycles (a tenth of the time) can never fire."""
-    return json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    """``json.dumps(row, ensure_ascii=False)`` without spaces, made once: the records are
+    trees built here, so the check for reference cycles (a tenth of the time) can never
+    fire. Compact, as SQLite writes the contact lines (``store/contact_json``)."""
+    return json.JSONEncoder(ensure_ascii=False, check_circular=False,
+                            separators=(",", ":")).encode
 
 
 def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None = None) -> None:

@@ -30,6 +30,7 @@ from rolodex.cli import (
     transfer,
 )
 from rolodex.cli._context import state
+from rolodex.cli._help import HelpGroup
 
 app = typer.Typer(
     name="rolodex",
@@ -37,6 +38,8 @@ app = typer.Typer(
          "SQLite file.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # see cli/_help.py
+    cls=HelpGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -60,6 +63,7 @@ def root(
 ) -> None:
     """A terminal-native personal CRM over one SQLite file.
 
+    \b
     Example: rolodex add "Jane Doe" --email jane@acme.example --company "Acme Ltd"
     """
     state.db_option = db

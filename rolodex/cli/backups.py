@@ -69,6 +69,7 @@ def backup(
     repairs and upgrades, of which the newest 'backup.keep' (default 10) are
     kept.
 
+    \b
     Example: rolodex backup ~/safe/rolodex-$(date +%F).db
     """
     from rolodex.store import backups
@@ -108,6 +109,7 @@ def restore(
     see the restored data at once. Undo cannot reach across a restore: the kept
     copy is the way back.
 
+    \b
     Example: rolodex restore ~/safe/rolodex-2026-11-01.db --yes
     """
     from rolodex.store import backups
@@ -158,6 +160,7 @@ def doctor(
     backup. Damage found by the integrity check is never repaired in place:
     restore a backup.
 
+    \b
     Example: rolodex doctor --fix
     """
     from rolodex.store import doctor as checks

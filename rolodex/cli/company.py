@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import confirm, say, state
+from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import (
     FieldOption,
     FormatOption,
@@ -22,7 +23,8 @@ from rolodex.cli.completion import complete_company
 from rolodex.store import companies, contact_queries
 from rolodex.store.refs import resolve_company
 
-app = typer.Typer(help="Add, find, show and change companies (accounts).", no_args_is_help=True)
+app = typer.Typer(help="Add, find, show and change companies (accounts).", no_args_is_help=True,
+                  cls=HelpGroup)
 
 CompanyRef = Annotated[str, typer.Argument(
     metavar="REF", help="Id, UID, domain, or a unique (prefix of a) name.",
@@ -46,6 +48,7 @@ def add(
 ) -> None:
     """Add a company; prints its id on stdout.
 
+    \b
     Example: rolodex company add "Acme Ltd" --domain acme.example --kind client --tag key
     """
     db = state.db()
@@ -67,6 +70,7 @@ def list_(
 ) -> None:
     """List companies with how many people each has.
 
+    \b
     Example: rolodex company list --kind client --format json
     """
     db = state.db()
@@ -79,6 +83,7 @@ def list_(
 def show(ref: CompanyRef, format: ShowFormatOption = Format.table) -> None:
     """Show one company and its people.
 
+    \b
     Example: rolodex company show acme
     """
     db = state.db()
@@ -99,6 +104,7 @@ def edit(
 ) -> None:
     """Change a company's fields ('' clears one), tags and custom fields.
 
+    \b
     Example: rolodex company edit acme --industry Manufacturing --tag key-account
     """
     db = state.db()
@@ -121,6 +127,7 @@ def rm(refs: Annotated[list[str], typer.Argument(metavar="REF...", help="Compani
        yes: YesOption = False) -> None:
     """Delete companies; their people stay, without a company (asks first on a terminal).
 
+    \b
     Example: rolodex company rm "Acme Ltd" --yes
     """
     db = state.db()

@@ -8,12 +8,14 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import say, state
+from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import FormatOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.store import settings
 
 app = typer.Typer(help="Settings kept in the database (time zone, vCard version, stages...).",
-                  no_args_is_help=True)
+                  no_args_is_help=True,
+                  cls=HelpGroup)
 KeyArg = Annotated[str, typer.Argument(help="Setting name, e.g. timezone or cadence.vip.")]
 
 
@@ -29,6 +31,7 @@ def _text(value: object) -> str:
 def list_(format: FormatOption = Format.table) -> None:
     """List every setting with its value and what it is for.
 
+    \b
     Example: rolodex config list --format json
     """
     rows = settings.list_all(state.db())
@@ -43,6 +46,7 @@ def get(key: KeyArg,
         ) -> None:
     """Print one setting's value (lists comma-separated, or JSON with --json).
 
+    \b
     Example: rolodex config get pipeline.stages
     """
     value = settings.get(state.db(), key)
@@ -55,6 +59,7 @@ def set_(key: KeyArg,
                                               "'' restores the default.")]) -> None:
     """Change a setting; the value is checked before it is stored.
 
+    \b
     Example: rolodex config set timezone Europe/Berlin
     """
     stored = settings.set_value(state.db(), key, value)

@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import confirm, expand_refs, say, state
+from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import (
     AddressOpt,
     AnniversaryOpt,
@@ -34,10 +35,11 @@ from rolodex.cli._views import CONTACT_COLUMNS, contact_card
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.cli.contact_edit import edit
 from rolodex.errors import InvalidInput
-from rolodex.store import contact_queries, contacts
+from rolodex.store import contact_json, contact_queries, contacts
 from rolodex.store.refs import company_for_contact, resolve_company, resolve_contact
 
-app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=True)
+app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=True,
+                  cls=HelpGroup)
 CARD_HISTORY = 5  # history entries on a contact card
 MAX_DUPLICATE_WARNINGS = 3  # likely duplicates named when a contact is added
 
@@ -62,6 +64,7 @@ def add(
     A warning on stderr names an existing contact the new one looks like (same email, phone
     or name; see 'rolodex dupes'); the contact is added all the same.
 
+    \b
     Example: rolodex add "Jane Doe" -e jane@acme.example -p "+1 555 0100 (mobile)" -c "Acme Ltd"
     """
     db = state.db()
@@ -112,6 +115,7 @@ def list_(
 ) -> None:
     """List contacts, filtered; every filter narrows the list.
 
+    \b
     Example: rolodex contact list --tag vip --status customer --format csv > vip.csv
     """
     db = state.db()
@@ -126,13 +130,15 @@ def list_(
                                    owner=owner_filter(owner, mine), updated_since=since, sort=sort,
                                    limit=query_limit(limit, format))
     emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
-                 keys=contact_queries.KEYS, limit=limit, empty="no contacts")
+                 keys=contact_queries.KEYS, limit=limit,
+                 json_lines=lambda i: contact_json.lines(db, i), empty="no contacts")
 
 
 @app.command("show")
 def show(ref: RefArg, format: ShowFormatOption = Format.table) -> None:
     """Show everything about one contact: a card, or the full record as JSON.
 
+    \b
     Example: rolodex contact show jane --format json
     """
     db = state.db()
@@ -161,6 +167,7 @@ def rm(refs: RefsArg, yes: YesOption = False) -> None:
 
     'rolodex undo' or, at any later time, 'rolodex contact restore' brings them back.
 
+    \b
     Example: rolodex contact rm "Jane Doe" --yes
     """
     db = state.db()
@@ -178,6 +185,7 @@ def rm(refs: RefsArg, yes: YesOption = False) -> None:
 def tag_(ref: RefArg, tags: Annotated[list[str], typer.Argument(metavar="TAG...")]) -> None:
     """Add tags to a contact, or to every contact read from stdin with -.
 
+    \b
     Example: rolodex contact list --tag vip --format ids | rolodex contact tag - lapsed
     """
     db = state.db()
@@ -190,6 +198,7 @@ def tag_(ref: RefArg, tags: Annotated[list[str], typer.Argument(metavar="TAG..."
 def untag(ref: RefArg, tags: Annotated[list[str], typer.Argument(metavar="TAG...")]) -> None:
     """Remove tags from a contact, or from every contact read from stdin with -.
 
+    \b
     Example: rolodex contact untag jane lapsed
     """
     db = state.db()
@@ -211,6 +220,7 @@ def link(
 ) -> None:
     """Relate two contacts: REF's KIND is OTHER ("jane manager joe": Joe manages Jane).
 
+    \b
     Example: rolodex contact link "Jane Doe" referred-by "John Roe"
     """
     db = state.db()

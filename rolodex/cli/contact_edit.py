@@ -64,6 +64,7 @@ def edit(
 ) -> None:
     """Change contacts: set fields by option ('' clears one), or --editor for everything.
 
+    \b
     Example: rolodex contact edit jane --title CTO --email "jane@new.example (work)" --untag lead
     """
     db = state.db()

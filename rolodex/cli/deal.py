@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import delete_by_ids, expand_refs, say, state
+from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import (
     FormatOption,
     LimitOption,
@@ -24,7 +25,8 @@ from rolodex.store import deals
 from rolodex.store.refs import resolve_company, resolve_contact
 
 app = typer.Typer(help="Deals: add, list, show, edit, move, won, lost, rm.",
-                  no_args_is_help=True)
+                  no_args_is_help=True,
+                  cls=HelpGroup)
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Deal id (see 'rolodex deal list').")]
 CompanyOpt = Annotated[str | None, typer.Option(
@@ -90,8 +92,9 @@ def add(
 ) -> None:
     """Add a deal to the pipeline; prints its id.
 
-    Example: rolodex deal add "Website redesign" --company "Acme Ltd" --contact jane
-    --amount 12500 --close "end of month"
+    \b
+    Example: rolodex deal add "Website redesign" --company "Acme Ltd" --contact jane \\
+      --amount 12500 --close "end of month"
     """
     db = state.db()
     people = _people(contact)
@@ -127,6 +130,7 @@ def list_(
 ) -> None:
     """List deals: open ones by default, soonest expected close first.
 
+    \b
     Example: rolodex deal list --stage proposal --mine --format csv
     """
     db = state.db()
@@ -145,6 +149,7 @@ def list_(
 def show(deal_id: IdArg, format: ShowFormatOption = Format.table) -> None:
     """Show one deal with every stage it went through and how long it stayed.
 
+    \b
     Example: rolodex deal show 3 --format json
     """
     db = state.db()
@@ -170,6 +175,7 @@ def edit(
 ) -> None:
     """Change a deal's fields ('' clears); the stage changes with 'deal move'.
 
+    \b
     Example: rolodex deal edit 3 --amount 14000 --close 2026-12-20
     """
     db = state.db()
@@ -210,6 +216,7 @@ def move(deal_id: IdArg, stage: Annotated[str, typer.Argument(help="The stage it
          reason: ReasonOpt = None) -> None:
     """Move a deal to another stage; the date is kept for time-in-stage.
 
+    \b
     Example: rolodex deal move 3 negotiation
     """
     target = deals.move(state.db(), deal_id, stage, reason=reason)
@@ -220,6 +227,7 @@ def move(deal_id: IdArg, stage: Annotated[str, typer.Argument(help="The stage it
 def won(deal_id: IdArg, reason: ReasonOpt = None) -> None:
     """Mark a deal won.
 
+    \b
     Example: rolodex deal won 3 --reason "best references"
     """
     deals.move(state.db(), deal_id, "won", reason=reason)
@@ -230,6 +238,7 @@ def won(deal_id: IdArg, reason: ReasonOpt = None) -> None:
 def lost(deal_id: IdArg, reason: ReasonOpt = None) -> None:
     """Mark a deal lost, best with the reason why.
 
+    \b
     Example: rolodex deal lost 3 --reason "went with a cheaper offer"
     """
     deals.move(state.db(), deal_id, "lost", reason=reason)
@@ -242,6 +251,7 @@ def rm(deal_ids: Annotated[list[str], typer.Argument(
        yes: YesOption = False) -> None:
     """Delete deals (asks first on a terminal).
 
+    \b
     Example: rolodex deal list --lost --format ids | rolodex deal rm - --yes
     """
     delete_by_ids(deal_ids, "deal", deals.get_row, deals.delete_deal, yes)

@@ -22,6 +22,7 @@ def demo(
     Your own database is never touched: the sample goes to a new temporary file unless
     you name one with --db.
 
+    \b
     Example: rolodex demo && rolodex --db "$(ls -t /tmp/rolodex-demo-*.db | head -1)" contact list
     """
     from rolodex.sampledata import populate

@@ -49,6 +49,7 @@ def dupes(
     it. Companies match on their name without legal form (Ltd, GmbH, Inc...) or their web
     domain. A is the older record: 'rolodex merge A B' keeps it.
 
+    \b
     Example: rolodex dupes --min-score 80 --format json
     """
     from rolodex.store.dupes import KEYS, find_duplicates
@@ -86,6 +87,7 @@ def merge(
     both have keeps the other value as KEY-merged. One operation, after an automatic
     backup: 'rolodex undo' gives back both contacts.
 
+    \b
     Example: rolodex merge "Jane Doe" 42 --prefer B --dry-run
     """
     from rolodex.formats.vcard_merge import merge_kept

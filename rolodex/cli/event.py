@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import confirm, expand_refs, say, state
+from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import FormatOption, ShowFormatOption, YesOption
 from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli.completion import complete_contact
@@ -16,7 +17,8 @@ from rolodex.store import events
 from rolodex.store.refs import resolve_contact
 
 app = typer.Typer(help="Calendar events: add, list, show, edit, rm, skip, move.",
-                  no_args_is_help=True)
+                  no_args_is_help=True,
+                  cls=HelpGroup)
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Event id (see 'rolodex event list').")]
 RemindOpt = Annotated[list[str] | None, typer.Option(
@@ -118,6 +120,7 @@ def add(
 ) -> None:
     """Add an event; a date without a time makes an all-day event. Prints its id.
 
+    \b
     Example: rolodex event add "Team sync" --at "mon 16:15" --for 30m --repeat weekly --with jane
     """
     from rolodex.recurrence import parse_rule
@@ -147,6 +150,7 @@ def list_(
 ) -> None:
     """List event occurrences in a window; recurring events are expanded.
 
+    \b
     Example: rolodex event list --from "next monday" --to "end of month" --format json
     """
     db = state.db()
@@ -163,6 +167,7 @@ def list_(
 def show(event_id: IdArg, format: ShowFormatOption = Format.table) -> None:
     """Show one event with its repeat rule and changed occurrences.
 
+    \b
     Example: rolodex event show 3 --format json
     """
     db = state.db()
@@ -193,6 +198,7 @@ def edit(
 ) -> None:
     """Change an event ('' clears --where and --note).
 
+    \b
     Example: rolodex event edit 3 --at "2026-12-02 10:00" --for 90m
     """
     from rolodex.recurrence import parse_rule
@@ -231,6 +237,7 @@ def edit(
 def rm(event_id: IdArg, yes: YesOption = False) -> None:
     """Delete an event with all its occurrences (asks first on a terminal).
 
+    \b
     Example: rolodex event rm 3 --yes
     """
     db = state.db()
@@ -245,6 +252,7 @@ def skip(event_id: IdArg, day: Annotated[str, typer.Argument(
         metavar="DATE", help="The day of the occurrence to cancel.")]) -> None:
     """Cancel one occurrence of a recurring event.
 
+    \b
     Example: rolodex event skip 3 2026-12-24
     """
     events.skip(state.db(), event_id, state.day(day), state.zone())
@@ -257,6 +265,7 @@ def move(event_id: IdArg,
          when: Annotated[str, typer.Argument(metavar="WHEN", help="Its new start.")]) -> None:
     """Move one occurrence of a recurring event, keeping its length.
 
+    \b
     Example: rolodex event move 3 2026-12-07 "2026-12-08 16:15"
     """
     db = state.db()

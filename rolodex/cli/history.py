@@ -59,6 +59,7 @@ def log(
 ) -> None:
     """Record a call, email, meeting, message, note or letter with one or more contacts.
 
+    \b
     Example: rolodex log jane call "talked pricing" --next "in 2 weeks"
     """
     db = state.db()
@@ -118,6 +119,7 @@ def history_(
 ) -> None:
     """The timeline of a contact, a company or everyone, newest first.
 
+    \b
     Example: rolodex history jane --kind call --from "30 days ago" --format json
     """
     from rolodex.dates import as_instant

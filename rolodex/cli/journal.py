@@ -64,6 +64,7 @@ def undo(count: CountArg = 1) -> None:
     Undo is itself recorded, so 'rolodex redo' puts the changes back and 'rolodex changes'
     shows both. Nothing is undone past a 'privacy forget'.
 
+    \b
     Example: rolodex undo
     """
     _report("undid", undo_store.undo(state.db(), count))
@@ -72,6 +73,7 @@ def undo(count: CountArg = 1) -> None:
 def redo(count: CountArg = 1) -> None:
     """Re-apply what the last N undos reverted; new changes after an undo clear this.
 
+    \b
     Example: rolodex redo
     """
     _report("redid", undo_store.redo(state.db(), count))
@@ -99,6 +101,7 @@ def changes(
     Without a record, one row per operation (who, when, the command line, how many rows,
     done/undone). With one, one row per row touched, with each field's before and after.
 
+    \b
     Example: rolodex changes "Jane Doe" --since "1 month ago"
     """
     db = state.db()
@@ -167,6 +170,7 @@ def restore_contact(
     Works however long ago the contact was deleted (undo reverts only the latest changes);
     the restore is one operation, so 'rolodex undo' takes it back.
 
+    \b
     Example: rolodex contact restore "Jane Doe"
     """
     db = state.db()

@@ -47,6 +47,7 @@ def merge_letter(
     DIR/ID-NAME.EXT (the template's extension), readable by you only, and an existing file
     is replaced only with --force. --log records a 'letter' history entry for each.
 
+    \b
     Example: rolodex merge-letter offer.md --tag vip -o letters/ --log
     """
     from rolodex.dates import now

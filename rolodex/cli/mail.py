@@ -22,6 +22,7 @@ def mutt_query(
 
     In ~/.muttrc: set query_command = "rolodex mutt-query %s"
 
+    \b
     Example: rolodex mutt-query jane
     """
     # Usually answered by the lean path (rolodex.cli._lean) without reaching Typer at all.
@@ -54,6 +55,7 @@ def add_from_mail(
 
     In mutt: macro index,pager A "<pipe-message>rolodex add-from-mail<enter>"
 
+    \b
     Example: rolodex add-from-mail < message.eml
     """
     from rolodex.models import Email
@@ -87,6 +89,7 @@ def log_mail() -> None:
     Message-ID is never logged twice. The direction is 'out' when you sent it (the
     my.emails setting).
 
+    \b
     Example: rolodex log-mail < message.eml
     """
     from rolodex.dates import now

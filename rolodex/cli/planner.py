@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import say, state
+from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import FormatOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.errors import InvalidInput
@@ -55,6 +56,7 @@ def agenda(
 ) -> None:
     """Today and the next N days: events, due and overdue tasks, follow-ups, birthdays.
 
+    \b
     Example: rolodex agenda --days 14 --format json
     """
     from rolodex.memory import gc_paused
@@ -74,6 +76,7 @@ def followups(
 ) -> None:
     """People past their stay-in-touch cadence and tasks due, most urgent first.
 
+    \b
     Example: rolodex followups --due today --format json | mail -s "Follow-ups" me@example.org
     """
     from rolodex.reports.followups import KEYS
@@ -90,7 +93,8 @@ def followups(
              empty="nothing to follow up")
 
 
-cadence_app = typer.Typer(help="Stay-in-touch cadences per tag.", no_args_is_help=True)
+cadence_app = typer.Typer(help="Stay-in-touch cadences per tag.", no_args_is_help=True,
+                  cls=HelpGroup)
 
 
 @cadence_app.command("set")
@@ -99,6 +103,7 @@ def cadence_set(tag: Annotated[str, typer.Argument(help="Tag name.")],
                 ) -> None:
     """Keep in touch with everyone tagged TAG at least this often.
 
+    \b
     Example: rolodex cadence set vip 30d
     """
     days = settings.set_value(state.db(), settings.CADENCE_PREFIX + tag.lower(), every)
@@ -109,6 +114,7 @@ def cadence_set(tag: Annotated[str, typer.Argument(help="Tag name.")],
 def cadence_rm(tag: Annotated[str, typer.Argument(help="Tag name.")]) -> None:
     """Stop the cadence of a tag.
 
+    \b
     Example: rolodex cadence rm vip
     """
     settings.set_value(state.db(), settings.CADENCE_PREFIX + tag.lower(), "")
@@ -119,6 +125,7 @@ def cadence_rm(tag: Annotated[str, typer.Argument(help="Tag name.")]) -> None:
 def cadence_list(format: FormatOption = Format.table) -> None:
     """List the cadence of every tag that has one.
 
+    \b
     Example: rolodex cadence list --format json
     """
     from rolodex.reports.followups import tag_cadences
@@ -145,6 +152,7 @@ def calendar(
     'rolodex calendar feed -o FILE' writes one .ics of the next 90 days (events, tasks,
     follow-ups, birthdays) for a calendar app to subscribe to.
 
+    \b
     Example: rolodex calendar --week "next monday"
     """
     from rolodex.reports.agenda import agenda as build

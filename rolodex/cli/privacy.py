@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rolodex.cli._context import confirm, expand_refs, say, state
+from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import FormatOption, LimitOption, RefArg, YesOption
 from rolodex.cli._output import Column, Format, emit, message, opened_output
 from rolodex.errors import InvalidInput, NotFound
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
 
     from rolodex.store.privacy import Erasure
 
-app = typer.Typer(help="Consent, access and erasure (GDPR).", no_args_is_help=True)
+app = typer.Typer(help="Consent, access and erasure (GDPR).", no_args_is_help=True,
+                  cls=HelpGroup)
 
 
 class Status(StrEnum):
@@ -96,8 +98,9 @@ def consent(
     them, every grant and withdrawal of the person is listed, oldest first (only PURPOSE's
     when given), each marked current or not.
 
-    Example: rolodex privacy consent jane newsletter --grant --source "web form" --evidence
-    "signup 2026-11-20"
+    \b
+    Example: rolodex privacy consent jane newsletter --grant --source "web form" \\
+      --evidence "signup 2026-11-20"
     """
     from rolodex.store import consent as consent_store
 
@@ -140,6 +143,7 @@ def consents(
 ) -> None:
     """List the current consent of every contact per purpose: the latest grant or withdrawal.
 
+    \b
     Example: rolodex privacy consents --purpose newsletter --status granted --format csv
     """
     from rolodex.store import consent as consent_store
@@ -162,6 +166,7 @@ def export(
     kept properties of the card it came from, relationships, history, tasks, events,
     deals, consent, saved searches naming them, and the journal entries about them.
 
+    \b
     Example: rolodex privacy export jane -o jane-doe.json
     """
     import json
@@ -192,6 +197,7 @@ def forget(
     them, and their traces in the journal; then rewrites the file so the bytes are gone.
     Undo stops here. Backups still hold them: they are listed afterwards.
 
+    \b
     Example: rolodex privacy forget jane@acme.example --yes
     """
     from rolodex.store import privacy as privacy_store
@@ -256,6 +262,7 @@ def stale(
     and had no consent in force at any moment since. Longest silent first, with their last
     contact and last consent.
 
+    \b
     Example: rolodex privacy stale --older-than 3y --format csv
     """
     from datetime import timedelta

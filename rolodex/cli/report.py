@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import state
+from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import MineOption, TagOption, owner_filter
 from rolodex.cli._report import (
     FromOption,
@@ -25,7 +26,8 @@ from rolodex.cli._report import (
 from rolodex.cli.completion import complete_company, complete_contact
 
 app = typer.Typer(help="Reports: pipeline, activity, follow-ups, relationships, birthdays, "
-                  "sources, segments, one contact or company.", no_args_is_help=True)
+                  "sources, segments, one contact or company.", no_args_is_help=True,
+                  cls=HelpGroup)
 
 LimitOption = Annotated[int, typer.Option(
     "--limit", "-n", min=0, metavar="N",
@@ -56,6 +58,7 @@ def activity(
     totals. --tag keeps contacts with every tag; --owner/--mine keep the interactions that
     user logged, and in not_contacted the contacts that user owns.
 
+    \b
     Example: rolodex report activity --from "start of month" --format csv --section by_week
     """
     from rolodex.reports.activity import activity as build
@@ -85,6 +88,7 @@ def followups(
     owner. --owner/--mine: the task's or contact's owner; --tag: tasks for and people with
     every tag.
 
+    \b
     Example: rolodex report followups --to "end of week" --format md | mail -s Follow-ups me
     """
     from rolodex.memory import gc_paused
@@ -119,6 +123,7 @@ def relationships(
     contacts, stale, interactions (distinct, in the period). --owner/--mine: contacts that
     user owns.
 
+    \b
     Example: rolodex report relationships --tag vip --format json
     """
     from rolodex.reports.relationships import relationships as build
@@ -143,6 +148,7 @@ def birthdays(
     without a year), in_days (from today). Yearless dates are included; 29 February falls
     on 28 February in other years. --owner/--mine: contacts that user owns.
 
+    \b
     Example: rolodex report birthdays --to "end of year" --format csv
     """
     from rolodex.reports.birthdays import birthdays as build
@@ -171,6 +177,7 @@ def segments(
     under 90 days ago), occasional (under 90 days), at risk (3+, none for 90 days), dormant
     (the rest), never contacted. --owner/--mine: contacts that user owns.
 
+    \b
     Example: rolodex report segments --section engagement --format json
     """
     from rolodex.reports.segments import segments as build
@@ -194,6 +201,7 @@ def contact_sheet(
     value), relationships, history (all of it, newest first), open_tasks, done_tasks,
     events (the next 90 days) and deals.
 
+    \b
     Example: rolodex report contact jane --format html -o jane.html
     """
     from rolodex.reports.sheets import contact_sheet as build
@@ -219,6 +227,7 @@ def company_sheet(
     open_tasks and done_tasks (of its people), events (with its people, the next 90 days)
     and deals.
 
+    \b
     Example: rolodex report company "Acme Ltd" --format md
     """
     from rolodex.reports.sheets import company_sheet as build

@@ -45,6 +45,7 @@ def pipeline(
     month, amount x probability), results (won, lost, win rate, average days to close).
     The period defaults to this calendar quarter.
 
+    \b
     Example: rolodex report pipeline --from 2026-07-01 --to 2026-09-30 --format csv > q3.csv
     """
     from rolodex.reports.pipeline import pipeline as build
@@ -66,6 +67,7 @@ def sources(
     source; customers are those of them whose status is customer; deals are those created
     in the period by source (a deal takes its first contact's source unless given one).
 
+    \b
     Example: rolodex report sources --from "2026-01-01" --format md
     """
     from rolodex.reports.pipeline import sources as build
@@ -84,6 +86,7 @@ def dashboard(
 ) -> None:
     """One screen: the agenda, overdue follow-ups, the open pipeline and recent history.
 
+    \b
     Example: rolodex dashboard --days 3
     """
     from rolodex.reports.dashboard import dashboard as build

@@ -45,6 +45,7 @@ def search(
     (log, tag, task --for, merge-letter...) and always means who matches now. To search
     for the word save or saved itself, quote it with a space: rolodex search "save ".
 
+    \b
     Example: rolodex search save berlin-vips tag:vip city:berlin
     """
     if words[0] == "save":
@@ -57,14 +58,15 @@ def search(
                                 "for the word, quote it: rolodex search \"saved \"")
     if rm is not None:
         raise InvalidInput("--rm goes with 'rolodex search saved --rm NAME'")
-    from rolodex.store import contact_queries
+    from rolodex.store import contact_json, contact_queries
     from rolodex.store.contact_filters import query_from_args
     from rolodex.store.search import search_contacts
 
     db = state.db()
     ids = search_contacts(db, query_from_args(words), limit=query_limit(limit, format))
     emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
-                 keys=contact_queries.KEYS, limit=limit, empty="no matches")
+                 keys=contact_queries.KEYS, limit=limit,
+                 json_lines=lambda i: contact_json.lines(db, i), empty="no matches")
 
 
 def _save(words: list[str], rm: str | None) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import delete_by_ids, expand_ids, expand_refs, say, state
+from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import (
     FormatOption,
     LimitOption,
@@ -22,7 +23,8 @@ from rolodex.store import tasks
 from rolodex.store.refs import resolve_contact
 
 app = typer.Typer(help="Tasks and follow-ups: add, list, done, snooze, edit, reopen, rm.",
-                  no_args_is_help=True)
+                  no_args_is_help=True,
+                  cls=HelpGroup)
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Task id (see 'rolodex task list').")]
 ForOpt = Annotated[list[str] | None, typer.Option(
@@ -84,6 +86,7 @@ def add(
 ) -> None:
     """Add a task, optionally for contacts, due at a time, repeating; prints its id.
 
+    \b
     Example: rolodex task add "Send proposal" --for jane --due "fri 3pm" --priority high
     """
     db = state.db()
@@ -112,6 +115,7 @@ def list_(
 ) -> None:
     """List tasks: open ones by default, soonest due first.
 
+    \b
     Example: rolodex task list --overdue --format json
     """
     from rolodex.dates import now
@@ -140,6 +144,7 @@ def list_(
 def show(task_id: IdArg, format: ShowFormatOption = Format.table) -> None:
     """Show one task.
 
+    \b
     Example: rolodex task show 12 --format json
     """
     db = state.db()
@@ -160,6 +165,7 @@ def done(
 ) -> None:
     """Complete tasks: record them in their contacts' history and schedule what is next.
 
+    \b
     Example: rolodex task done 12 --outcome "they signed" --next "in 3 months"
     """
     db = state.db()
@@ -184,6 +190,7 @@ def done(
 def snooze(task_id: IdArg, when: Annotated[str, typer.Argument(metavar="WHEN")]) -> None:
     """Move a task's due date.
 
+    \b
     Example: rolodex task snooze 12 "next monday 9am"
     """
     db = state.db()
@@ -208,6 +215,7 @@ def edit(
 ) -> None:
     """Change a task ('' clears --due, --note, --owner).
 
+    \b
     Example: rolodex task edit 12 --priority high --for john
     """
     db = state.db()
@@ -233,6 +241,7 @@ def edit(
 def reopen(task_id: IdArg) -> None:
     """Open a completed or cancelled task again.
 
+    \b
     Example: rolodex task reopen 12
     """
     tasks.set_status(state.db(), task_id, "open")
@@ -243,6 +252,7 @@ def reopen(task_id: IdArg) -> None:
 def cancel(task_id: IdArg) -> None:
     """Cancel a task without recording anything in history.
 
+    \b
     Example: rolodex task cancel 12
     """
     tasks.set_status(state.db(), task_id, "cancelled")
@@ -255,6 +265,7 @@ def rm(task_ids: Annotated[list[str], typer.Argument(
        yes: YesOption = False) -> None:
     """Delete tasks (asks first on a terminal).
 
+    \b
     Example: rolodex task list --done --format ids | rolodex task rm - --yes
     """
     delete_by_ids(task_ids, "task", tasks.get_row, tasks.delete_task, yes)

@@ -81,6 +81,7 @@ def import_(
     read are skipped and listed (or, with --strict, nothing is imported). Importing the
     same file again changes nothing; a card with a known UID updates its contact.
 
+    \b
     Example: rolodex import ~/contacts.vcf --dry-run
     """
     from rolodex.formats.contact_files import ContactFiles
@@ -193,6 +194,7 @@ def export(
     Contacts as vCard or CSV; events, tasks, birthdays and follow-ups as iCalendar; to
     stdout, a file, or a folder (one file per item).
 
+    \b
     Example: rolodex export --format vcard --tag vip -o vip.vcf
     """
     from rolodex.formats.exporter import write_csv, write_vcards

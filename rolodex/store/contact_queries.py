@@ -75,26 +75,31 @@ def list_ids(db: Database, *, tags: list[str] = (), company_id: int | None = Non
 BULK = 5000
 
 
-def _bulk(db: Database, ids: list[int]) -> bool:
+def use_bulk(db: Database, ids: list[int]) -> bool:
+    """Whether to read whole tables for ``ids`` (see ``BULK``)."""
+    if len(ids) < BULK:
+        return False
     top = db.execute("SELECT max(id) FROM contacts").fetchone()[0] or 0
-    return len(ids) >= BULK and 2 * len(ids) >= top
+    return 2 * len(ids) >= top
+
+
 ADDRESS_COLUMNS = "street, locality, region, postcode, country"
 
 
-def _children(db: Database, table: str, columns: str, ids: list[int],
-              bulk: bool) -> dict[int, list[dict]]:
-    """Each contact's emails (phones, addresses, urls) in their order: position, then id."""
-    out: dict[int, list[dict]] = {i: [] for i in ids}
+def _children(db: Database, table: str, columns: str, out: dict[int, list[dict]],
+              bulk: bool) -> None:
+    """Append each contact's emails (phones, addresses, urls) to its list in ``out``, in
+    their order: position, then id. The loops are unrolled by shape: they run per row."""
     batches = rows_for(db, f"SELECT contact_id, {columns}, label, preferred FROM {table}",
-                       "contact_id", ids, bulk=bulk, order="position, id")
+                       "contact_id", list(out), bulk=bulk, order="position, id")
     get = out.get
-    if "," not in columns:  # one value column: unrolled, as it runs for every row
+    if "," not in columns:
         for rows in batches:
             for contact_id, value, label, preferred in rows:
                 items = get(contact_id)
                 if items is not None:
-                    items.append({columns: value, "label": label, "preferred": bool(preferred)})
-        return out
+                    items.append({columns: value, "label": label, "preferred": preferred != 0})
+        return
     if columns == ADDRESS_COLUMNS:
         for rows in batches:
             for contact_id, street, locality, region, postcode, country, label, pref in rows:
@@ -102,19 +107,19 @@ def _children(db: Database, table: str, columns: str, ids: list[int],
                 if items is not None:
                     items.append({"street": street, "locality": locality, "region": region,
                                   "postcode": postcode, "country": country, "label": label,
-                                  "preferred": bool(pref)})
-        return out
+                                  "preferred": pref != 0})
+        return
     keys = [c.strip() for c in columns.split(",")] + ["label", "preferred"]
     for rows in batches:
         for contact_id, *values in rows:
             items = get(contact_id)
             if items is not None:
-                values[-1] = bool(values[-1])
+                values[-1] = values[-1] != 0
                 items.append(dict(zip(keys, values, strict=True)))
-    return out
 
 
-def _relationships(db: Database, ids: list[int]) -> dict[int, list[dict]]:
+def relationships_of(db: Database, ids: list[int]) -> dict[int, list[dict]]:
+    """Each contact's relationships both ways, the other side's under the inverse kind."""
     out: dict[int, list[dict]] = {i: [] for i in ids}
     for chunk in chunks(ids):
         marks = ", ".join("?" * len(chunk))
@@ -143,13 +148,30 @@ _COLUMNS = ("c.id, c.uid, c.display_name, c.prefix, c.first_name, c.middle_name,
             " c.updated")
 
 
-def _rows(db: Database, ids: list[int], bulk: bool) -> dict[int, tuple]:
-    """The contacts' own columns (``_COLUMNS``) and their company's name, by id."""
+def _skeletons(db: Database, ids: list[int], bulk: bool) -> dict[int, dict[str, Any]]:
+    """The records of ``ids`` that exist, by id: their own columns and company name filled
+    in, every list empty, keys already in ``KEYS`` order for the rest to be set in place."""
     select = (f"SELECT {_COLUMNS}, co.name FROM contacts c LEFT JOIN companies co"
               f" ON co.id = c.company_id")
     wanted = set(ids)
-    return {row[0]: row for rows in rows_for(db, select, "c.id", ids, bulk=bulk)
-            for row in rows if row[0] in wanted}
+    out: dict[int, dict[str, Any]] = {}
+    for rows in rows_for(db, select, "c.id", ids, bulk=bulk):
+        for (contact_id, uid, name, prefix, first_name, middle_name, last_name, suffix,
+             nickname, company_id, title, department, birthday, anniversary, status, source,
+             owner, cadence, notes, created, updated, company) in rows:
+            if contact_id in wanted:
+                out[contact_id] = {
+                    "id": contact_id, "uid": uid, "name": name, "prefix": prefix,
+                    "first_name": first_name, "middle_name": middle_name,
+                    "last_name": last_name, "suffix": suffix, "nickname": nickname,
+                    "company": company, "company_id": company_id, "title": title,
+                    "department": department, "email": None, "phone": None, "emails": [],
+                    "phones": [], "addresses": [], "urls": [], "tags": [],
+                    "birthday": birthday, "anniversary": anniversary, "status": status,
+                    "source": source, "owner": owner, "cadence_days": cadence, "notes": notes,
+                    "relationships": [], "custom": {}, "last_contacted": None,
+                    "created": created, "updated": updated}
+    return out
 
 
 def fetch(db: Database, ids: list[int]) -> list[dict[str, Any]]:
@@ -157,7 +179,7 @@ def fetch(db: Database, ids: list[int]) -> list[dict[str, Any]]:
     if len(ids) < BULK:
         return list(_records(db, ids, bulk=False))
     with gc_paused():
-        return list(_records(db, ids, bulk=_bulk(db, ids)))
+        return list(_records(db, ids, bulk=use_bulk(db, ids)))
 
 
 def iter_fetch(db: Database, ids: list[int]) -> Iterator[dict[str, Any]]:
@@ -167,30 +189,40 @@ def iter_fetch(db: Database, ids: list[int]) -> Iterator[dict[str, Any]]:
         yield from _records(db, ids, bulk=False)
         return
     with gc_paused():
-        yield from _records(db, ids, bulk=_bulk(db, ids))
+        yield from _records(db, ids, bulk=use_bulk(db, ids))
 
 
 def _records(db: Database, ids: list[int], bulk: bool) -> Iterator[dict[str, Any]]:
     if not ids:
         return
-    rows = _rows(db, ids, bulk)
-    ids = [i for i in ids if i in rows]
-    emails = _children(db, "contact_emails", "address", ids, bulk)
-    phones = _children(db, "contact_phones", "number", ids, bulk)
-    addresses = _children(db, "contact_addresses", ADDRESS_COLUMNS, ids, bulk)
-    urls = _children(db, "contact_urls", "url", ids, bulk)
-    tags = tags_of(db, "contact", ids, bulk=bulk)
-    fields = fields_of(db, "contact", ids, bulk=bulk)
-    rels = _relationships(db, ids)
-    last = last_contacted(db, ids, bulk=bulk)
+    records = _skeletons(db, ids, bulk)
+    for key, table, columns in _CHILD_TABLES:
+        _children(db, table, columns, {i: r[key] for i, r in records.items()}, bulk)
+    found = list(records)
+    for key, values in (("tags", tags_of(db, "contact", found, bulk=bulk)),
+                        ("custom", fields_of(db, "contact", found, bulk=bulk)),
+                        ("relationships", relationships_of(db, found)),
+                        ("last_contacted", last_contacted(db, found, bulk=bulk))):
+        for contact_id, value in values.items():
+            records[contact_id][key] = value
+    for record in records.values():
+        if emails := record["emails"]:
+            record["email"] = _preferred(emails, "address")
+        if phones := record["phones"]:
+            record["phone"] = _preferred(phones, "number")
     if len(set(ids)) < len(ids):  # an id named twice gets its record twice
-        for i in ids:
-            yield _shape(rows[i], emails[i], phones[i], addresses[i], urls[i], tags[i],
-                         fields[i], rels[i], last[i])
+        yield from (records[i] for i in ids if i in records)
         return
-    for i in ids:  # popped: nothing of a record outlives it but in the caller's hands
-        yield _shape(rows.pop(i), emails.pop(i), phones.pop(i), addresses.pop(i),
-                     urls.pop(i), tags.pop(i), fields.pop(i), rels.pop(i), last.pop(i))
+    pop = records.pop  # popped: nothing of a record outlives it but in the caller's hands
+    for i in ids:
+        record = pop(i, None)
+        if record is not None:
+            yield record
+
+
+_CHILD_TABLES = (("emails", "contact_emails", "address"), ("phones", "contact_phones", "number"),
+                 ("addresses", "contact_addresses", ADDRESS_COLUMNS),
+                 ("urls", "contact_urls", "url"))
 
 
 KEYS = ("id", "uid", "name", "prefix", "first_name", "middle_name", "last_name", "suffix",
@@ -200,31 +232,10 @@ KEYS = ("id", "uid", "name", "prefix", "first_name", "middle_name", "last_name",
         "created", "updated")
 
 
-def _preferred(items: list[dict], key: str) -> str | None:
-    for item in items:
-        if item["preferred"]:
-            return item[key]
-    return items[0][key] if items else None
-
-
-def _shape(row: tuple, emails: list, phones: list, addresses: list, urls: list, tags: list,
-           fields: dict, rels: list, last: str | None) -> dict[str, Any]:
-    (contact_id, uid, name, prefix, first_name, middle_name, last_name, suffix, nickname,
-     company_id, title, department, birthday, anniversary, status, source, owner, cadence,
-     notes, created, updated, company) = row
-    return {
-        "id": contact_id, "uid": uid, "name": name, "prefix": prefix,
-        "first_name": first_name, "middle_name": middle_name, "last_name": last_name,
-        "suffix": suffix, "nickname": nickname, "company": company, "company_id": company_id,
-        "title": title, "department": department,
-        "email": (_preferred(emails, "address") if len(emails) > 1 else
-                  emails[0]["address"] if emails else None),
-        "phone": (_preferred(phones, "number") if len(phones) > 1 else
-                  phones[0]["number"] if phones else None),
-        "emails": emails, "phones": phones, "addresses": addresses, "urls": urls,
-        "tags": tags, "birthday": birthday, "anniversary": anniversary,
-        "status": status, "source": source, "owner": owner,
-        "cadence_days": cadence, "notes": notes,
-        "relationships": rels, "custom": fields, "last_contacted": last,
-        "created": created, "updated": updated,
-    }
+def _preferred(items: list[dict], key: str) -> str:
+    """The first item marked preferred, else the first one (``items`` is not empty)."""
+    if len(items) > 1:
+        for item in items:
+            if item["preferred"]:
+                return item[key]
+    return items[0][key]

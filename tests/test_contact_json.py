@@ -1,0 +1,130 @@
+"""``contact list``/``search --format jsonl`` lines are written by SQLite (``contact_json``);
+they must be the records every other format shows, value for value, whatever the text
+holds and whichever way the rows are read (per id, or whole tables for many ids)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rolodex.store import contact_json, contact_queries
+from rolodex.store.db import open_db
+
+# Text as users and imports leave it: quotes, backslashes, controls, NUL, line and
+# paragraph separators, combining marks, astral characters, plain words.
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12) | st.sampled_from(
+    ["", "Zoë", "\"quoted\"", "back\\slash", "tab\tnew\nline", "nul\x00here", "\u2028",
+     "😀 emoji", "e\u0301", "</script>", "1.5", "null", "[]", "{}"])
+MAYBE = st.none() | TEXT
+CHILD = st.tuples(TEXT, MAYBE, st.integers(0, 2), st.integers(-1, 3))  # value, label,
+# preferred (2 is truthy too), position (ties broken by id)
+
+
+def records_by_both_paths(db, ids):
+    """(records as ``fetch`` builds them, records parsed back from the jsonl lines)."""
+    lines = list(contact_json.lines(db, ids))
+    assert all("\n" not in line for line in lines)
+    return contact_queries.fetch(db, ids), [json.loads(line) for line in lines]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=st.lists(st.fixed_dictionaries({
+    "names": st.lists(MAYBE, min_size=9, max_size=9), "cadence": st.none() | st.integers(1, 400),
+    "emails": st.lists(CHILD, max_size=3), "phones": st.lists(CHILD, max_size=3),
+    "urls": st.lists(CHILD, max_size=2),
+    "addresses": st.lists(st.tuples(st.lists(MAYBE, min_size=5, max_size=5), MAYBE,
+                                    st.integers(0, 1), st.integers(0, 2)), max_size=2),
+    "tags": st.lists(st.sampled_from(["vip", "Berlin", "alpha", "Zed"]) | TEXT.filter(bool),
+                     max_size=4),
+    "fields": st.dictionaries(TEXT, TEXT, max_size=3),
+    "at": st.none() | st.sampled_from(["2026-01-02T03:04:05Z", "2025-12-31T23:59:59Z"]),
+    "company": MAYBE}), min_size=1, max_size=6), bulk=st.booleans())
+def test_lines_are_the_records(tmp_path_factory, monkeypatch, people, bulk):
+    db = open_db(tmp_path_factory.mktemp("j") / "rolodex.db")
+    conn = db.conn
+    try:
+        for n, person in enumerate(people, start=1):
+            (prefix, first, middle, last, suffix, nick, title, dept, notes) = person["names"]
+            company_id = None
+            if person["company"] is not None:
+                company_id = conn.execute(
+                    "INSERT INTO companies (uid, name, name_key, created, updated)"
+                    " VALUES (?, ?, ?, 'c', 'u')", (f"co{n}", person["company"], f"k{n}")
+                ).lastrowid
+            conn.execute(
+                "INSERT INTO contacts (id, uid, prefix, first_name, middle_name, last_name,"
+                " suffix, display_name, name_key, sort_key, nickname, title, department,"
+                " company_id, birthday, notes, status, cadence_days, created, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'k', ?, ?, ?, ?, ?, '--03-04', ?, 'lead',"
+                " ?, '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')",
+                (n, f"uid-{n}", prefix, first, middle, last, suffix, first or "?", str(n),
+                 nick, title, dept, company_id, notes, person["cadence"]))
+            for table, column in (("contact_emails", "address"), ("contact_urls", "url")):
+                for value, label, preferred, position in person[table.split("_")[1]]:
+                    conn.execute(f"INSERT INTO {table} (contact_id, {column}, label, preferred,"
+                                 f" position) VALUES (?, ?, ?, ?, ?)",
+                                 (n, value, label, preferred, position))
+            for value, label, preferred, position in person["phones"]:
+                conn.execute("INSERT INTO contact_phones (contact_id, number, digits_rev,"
+                             " label, preferred, position) VALUES (?, ?, '', ?, ?, ?)",
+                             (n, value, label, preferred, position))
+            for parts, label, preferred, position in person["addresses"]:
+                conn.execute("INSERT INTO contact_addresses (contact_id, street, locality,"
+                             " region, postcode, country, label, preferred, position)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             (n, *parts, label, preferred, position))
+            for tag in person["tags"]:
+                conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag,))
+                conn.execute("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id)"
+                             " SELECT ?, id FROM tags WHERE name = ?", (n, tag))
+            for key, value in person["fields"].items():
+                conn.execute("INSERT INTO contact_fields (contact_id, key, value)"
+                             " VALUES (?, ?, ?)", (n, key, value))
+            if person["at"]:
+                conn.execute("INSERT INTO contact_last (id, at) VALUES (?, ?)",
+                             (n, person["at"]))
+        count = len(people)
+        conn.execute("INSERT INTO relationships (contact_id, kind, related_id, created)"
+                     " VALUES (1, 'manager', ?, 'x')", (count,))
+        conn.execute("INSERT INTO relationships (contact_id, kind, related_name, created)"
+                     " VALUES (1, 'referred-by', 'Acme \"Ltd\"', 'x')")
+        if bulk:
+            monkeypatch.setattr(contact_queries, "BULK", 1)
+        ids = [*range(count, 0, -1), 1, count + 7]  # reversed, one twice, one missing
+        fetched, parsed = records_by_both_paths(db, ids)
+        assert parsed == fetched
+        assert [list(record) for record in parsed] == [list(contact_queries.KEYS)] * len(parsed)
+    finally:
+        db.close()
+        monkeypatch.undo()
+
+
+def test_jsonl_listings_are_the_json_listings(rolodex):
+    """Through the CLI, both paths, with the fixture every format test uses."""
+    rolodex(["add", "Dr. Zoë Müller", "-e", "zoe@work.example (work)", "-e",
+             "zoe@home.example (home, preferred)", "-p", "+49 30 1234567", "-t", "vip",
+             "-t", "Berlin", "-t", "alpha", "--field", "shoe=38", "--address",
+             "Hauptstr. 1; Berlin; ; 10115; Germany (work)", "--url", "https://zoe.example",
+             "-c", "Globex", "--note", "line one\nline \"two\"\t\\"])
+    rolodex(["add", "Bob Stone", "-e", "bob@stone.example", "--every", "14d"])
+    rolodex(["add", "Cy Nobody"])
+    rolodex(["contact", "link", "2", "manager", "1"])
+    rolodex(["log", "1", "2", "call", "--at", "2026-11-02"])
+    for args in (["contact", "list"], ["contact", "list", "--sort", "-id", "--limit", "2"],
+                 ["search", "stone"], ["search", "tag:vip"]):
+        as_json = rolodex([*args, "--format", "json"])
+        as_jsonl = rolodex([*args, "--format", "jsonl"])
+        assert as_json.exit_code == as_jsonl.exit_code == 0, as_jsonl.stderr
+        assert as_jsonl.jsonl() == as_json.json() != []
+        assert as_jsonl.stdout.endswith("}\n")
+
+
+@pytest.mark.parametrize("args", [["contact", "list"], ["search", "nobody-at-all"]])
+def test_an_empty_jsonl_listing_is_empty(rolodex, args):
+    result = rolodex([*args, "--format", "jsonl"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
