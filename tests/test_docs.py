@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 import typer
+import typer.testing
 
-from rolodex.cli.app import app
+from rolodex.cli.app import app, command_word
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
@@ -79,3 +80,24 @@ def test_group_help_lists_whole_summaries(group, rolodex, monkeypatch):
         if path[:-1] == group:
             summary = _words((command.help or "").split("\n\n")[0])
             assert f"{path[-1]} {summary}" in shown, path
+
+
+FULL = typer.testing.CliRunner()
+
+
+@pytest.mark.parametrize(("path", "command"), PATHS, ids=[" ".join(p) for p, _ in PATHS])
+def test_a_command_alone_is_the_command_in_the_whole_app(path, command, rolodex, monkeypatch):
+    """``rolodex X`` builds only X (``app.build``); its help, options and all, is the one
+    the whole command tree gives."""
+    monkeypatch.setenv("COLUMNS", "80")
+    whole = FULL.invoke(app, [*path, "--help"], prog_name="rolodex")
+    assert whole.exit_code == 0
+    assert rolodex([*path, "--help"]).stdout == whole.stdout
+
+
+@pytest.mark.parametrize(("argv", "word"), [
+    ([], None), (["agenda"], "agenda"), (["--db", "x.db", "agenda", "-d", "3"], "agenda"),
+    (["--db=x.db", "-q", "contact", "list"], "contact"), (["-q", "--help"], None),
+    (["--db"], None), (["--version"], None), (["-", "log"], "-")])
+def test_the_command_word_is_found_after_the_root_options(argv, word):
+    assert command_word(argv) == word

@@ -70,6 +70,25 @@ def test_start_up_path_stays_light(args, rolodex, isolated):
         assert heavy not in imported, f"{heavy} imported by 'rolodex {' '.join(args)}'"
 
 
+
+@pytest.mark.parametrize(("args", "module"), [
+    (["history", "jane"], "rolodex.cli.history"), (["contact", "show", "1"], "rolodex.cli.contact"),
+    (["--db", "{db}", "report", "pipeline"], "rolodex.cli.report")])
+def test_a_command_loads_its_own_module_only(args, module, rolodex, isolated):
+    """Only the command's module of rolodex.cli (and the shared _ helpers) is imported."""
+    rolodex(["add", "Jane Doe"])
+    argv = ["rolodex", *(arg.format(db=isolated) for arg in args)]
+    code = (f"import sys\nfrom rolodex.cli import main\nsys.argv = {argv!r}\ntry:\n"
+            f"    main()\nfinally:\n    sys.stderr.write(' '.join(sorted(sys.modules)))")
+    probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "ROLODEX_DB": str(isolated)}, timeout=60)
+    assert probe.returncode == 0, probe.stderr[-500:]
+    commands = {name for name in probe.stderr.split()
+                if name.startswith("rolodex.cli.") and not name.startswith("rolodex.cli._")}
+    assert module in commands
+    assert not commands & {"rolodex.cli.transfer", "rolodex.cli.deal", "rolodex.cli.privacy",
+                           "rolodex.cli.mail", "rolodex.cli.backups"}, commands
+
 def test_console_script_end_to_end(isolated):
     env = {**os.environ, "ROLODEX_DB": str(isolated)}
     added = subprocess.run([*script(), "add", "Zoë Müller", "-e", "zoe@example.org"],

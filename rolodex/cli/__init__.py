@@ -29,9 +29,9 @@ def main() -> None:
     debug = bool(os.environ.get("ROLODEX_DEBUG"))
     try:
         if not run_lean(sys.argv[1:]):  # mutt-query, without loading Typer
-            from rolodex.cli.app import app
+            from rolodex.cli.app import build
 
-            app(prog_name="rolodex")
+            build(sys.argv[1:])(prog_name="rolodex")
     except RolodexError as exc:
         if debug:
             raise

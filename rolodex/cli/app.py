@@ -1,47 +1,44 @@
-"""The root command: global options and one sub-app per noun, nothing else."""
+"""The root command: global options, and the commands, loaded as a command line needs them.
+
+Typer builds a command from its function's signature, and importing a command's module
+loads what it uses: together most of the time ``rolodex history`` took before it touched
+the database. So a command line names its command (or group) first and only that one is
+imported and built; ``--help``, a misspelt command and shell completion get them all.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated
 
 import typer
 
 from rolodex import __version__
-from rolodex.cli import (
-    backups,
-    company,
-    config,
-    contact,
-    dbcmd,
-    deal,
-    demo,
-    dupes,
-    event,
-    history,
-    journal,
-    letters,
-    mail,
-    planner,
-    privacy,
-    report,
-    sales,
-    search,
-    task,
-    transfer,
-)
 from rolodex.cli._context import state
 from rolodex.cli._help import HelpGroup
 
-app = typer.Typer(
-    name="rolodex",
-    help="A terminal-native personal CRM: contacts, companies and their history in one "
-         "SQLite file.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # see cli/_help.py
-    cls=HelpGroup,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# name: (module of rolodex.cli, attribute), in the order --help lists them.
+GROUPS = {
+    "contact": ("contact", "app"), "company": ("company", "app"), "task": ("task", "app"),
+    "deal": ("deal", "app"), "event": ("event", "app"), "cadence": ("planner", "cadence_app"),
+    "report": ("report", "app"), "config": ("config", "app"), "db": ("dbcmd", "app"),
+    "privacy": ("privacy", "app"),
+}
+COMMANDS = {
+    "add": ("contact", "add"), "search": ("search", "search"), "log": ("history", "log"),
+    "history": ("history", "history_"), "followups": ("planner", "followups"),
+    "agenda": ("planner", "agenda"), "calendar": ("planner", "calendar"),
+    "import": ("transfer", "import_"), "export": ("transfer", "export"),
+    "mutt-query": ("mail", "mutt_query"), "add-from-mail": ("mail", "add_from_mail"),
+    "log-mail": ("mail", "log_mail"), "merge-letter": ("letters", "merge_letter"),
+    "demo": ("demo", "demo"), "dashboard": ("sales", "dashboard"),
+    "undo": ("journal", "undo"), "redo": ("journal", "redo"),
+    "changes": ("journal", "changes"), "backup": ("backups", "backup"),
+    "restore": ("backups", "restore"), "doctor": ("backups", "doctor"),
+    "dupes": ("dupes", "dupes"), "merge": ("dupes", "merge"),
+}
+# Root options that take a value: the word after them is not the command.
+_VALUED = {"--db"}
 
 
 def _version(value: bool) -> None:
@@ -50,7 +47,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     db: Annotated[str | None, typer.Option(
         "--db", metavar="PATH", help="Database file (default: $ROLODEX_DB, else the user "
@@ -70,39 +66,48 @@ def root(
     state.quiet = quiet
 
 
-app.add_typer(contact.app, name="contact")
-app.add_typer(company.app, name="company")
-app.add_typer(task.app, name="task")
-app.add_typer(deal.app, name="deal")
-app.add_typer(event.app, name="event")
-app.add_typer(planner.cadence_app, name="cadence")
-app.add_typer(report.app, name="report")
-app.add_typer(config.app, name="config")
-app.add_typer(dbcmd.app, name="db")
-app.add_typer(privacy.app, name="privacy")
-app.command("add", help=contact.add.__doc__)(contact.add)
-app.command("search")(search.search)
-app.command("log")(history.log)
-app.command("history")(history.history_)
-app.command("followups")(planner.followups)
-app.command("agenda")(planner.agenda)
-app.command("calendar")(planner.calendar)
-app.command("import")(transfer.import_)
-app.command("export")(transfer.export)
-app.command("mutt-query")(mail.mutt_query)
-app.command("add-from-mail")(mail.add_from_mail)
-app.command("log-mail")(mail.log_mail)
-app.command("merge-letter")(letters.merge_letter)
-app.command("demo")(demo.demo)
-app.command("dashboard")(sales.dashboard)
-app.command("undo")(journal.undo)
-app.command("redo")(journal.redo)
-app.command("changes")(journal.changes)
-contact.app.command("restore")(journal.restore_contact)
-app.command("backup")(backups.backup)
-app.command("restore")(backups.restore)
-app.command("doctor")(backups.doctor)
-app.command("dupes")(dupes.dupes)
-app.command("merge")(dupes.merge)
-report.app.command("pipeline")(sales.pipeline)
-report.app.command("sources")(sales.sources)
+def build(argv: list[str] | None = None) -> typer.Typer:
+    """The app with what ``argv`` runs: its command or group alone when it names a known
+    one after the root options, else everything (``None``: everything)."""
+    app = typer.Typer(
+        name="rolodex",
+        help="A terminal-native personal CRM: contacts, companies and their history in one "
+             "SQLite file.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # see cli/_help.py
+        cls=HelpGroup,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(root)
+    word = command_word(argv) if argv is not None else None
+    for name, (module, attr) in GROUPS.items():
+        if word is None or word == name or word not in GROUPS | COMMANDS:
+            app.add_typer(_load(module, attr), name=name)
+    for name, (module, attr) in COMMANDS.items():
+        if word is None or word == name or word not in GROUPS | COMMANDS:
+            function = _load(module, attr)
+            app.command(name, help=function.__doc__ if name == "add" else None)(function)
+    return app
+
+
+def command_word(argv: list[str]) -> str | None:
+    """The first word of ``argv`` that is not a root option or an option's value."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED:
+            next(words, None)
+        elif not word.startswith("-") or word == "-":
+            return word
+    return None
+
+
+def _load(module: str, attr: str):
+    return getattr(importlib.import_module(f"rolodex.cli.{module}"), attr)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: every command (for tests and tools that walk the whole command tree)."""
+    if name == "app":
+        return build()
+    raise AttributeError(name)

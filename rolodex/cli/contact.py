@@ -238,3 +238,9 @@ def link(
     else:
         contacts.link(db, contact_id, kind, other_id=other_id)
         say(f"linked #{contact_id}: {kind} #{other_id}")
+
+
+# Restoring a deleted contact lives beside undo and redo, in the module of the journal.
+from rolodex.cli.journal import restore_contact  # noqa: E402
+
+app.command("restore")(restore_contact)

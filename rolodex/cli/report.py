@@ -238,4 +238,8 @@ def company_sheet(
     render_report(report, format, section=section, output=output)
 
 
-# pipeline and sources (rolodex/cli/sales.py) are registered on this app in rolodex/cli/app.py.
+# Sales reports, in the module of the sales commands.
+from rolodex.cli.sales import pipeline, sources  # noqa: E402
+
+app.command("pipeline")(pipeline)
+app.command("sources")(sources)
