@@ -425,8 +425,6 @@ def test_merge_takes_an_automatic_backup_first(rolodex, isolated):
     add(rolodex, "Jane Doe")
     add(rolodex, "Jane Q Doe")
     result = rolodex(["merge", "1", "2", "--yes"])
-    if result.exit_code == 70 and "NotImplementedError" in result.stderr:
-        pytest.skip("rolodex merge is not there yet")
     assert result.exit_code == 0, result.stderr
     [copy] = backups_of(isolated, "*-auto-merge.db")
     assert mode(copy) == 0o600

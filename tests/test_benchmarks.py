@@ -3,7 +3,9 @@ imports, and the runner times commands and writes its table into a README."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from conftest import run_cli
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+ROLODEX = shutil.which("rolodex") or str(Path(sys.executable).with_name("rolodex"))
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +61,8 @@ def test_the_runner_times_commands_and_fills_the_readme(small, tmp_path):
     done = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--data", str(small), "--runs", "1",
          "--only", "search", "contact show", "--readme", str(readme), "--json",
-         str(tmp_path / "out.json")], capture_output=True, text=True, timeout=120)
+         str(tmp_path / "out.json"), "--rolodex", ROLODEX], capture_output=True, text=True,
+        timeout=120)
     assert done.returncode in (0, 1), done.stderr
     rows = json.loads((tmp_path / "out.json").read_text())["rolodex"]
     assert [r["name"] for r in rows] == ["search", "contact show"]
@@ -66,3 +70,19 @@ def test_the_runner_times_commands_and_fills_the_readme(small, tmp_path):
     text = readme.read_text()
     assert "old" not in text and text.endswith("<!-- benchmarks:end -->\ntail\n")
     assert "| `rolodex search " in text and "300 contacts" in text
+
+
+def test_the_runner_times_this_checkout_as_users_install_it(tmp_path, monkeypatch):
+    """Without --rolodex, the checkout is pip-installed (not editable) into its own venv,
+    and installed again on the next run: what is timed is the code beside the runner."""
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    runner = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_run", runner)  # its dataclasses look it up
+    spec.loader.exec_module(runner)
+    script = Path(runner.installed_rolodex(tmp_path))
+    assert script.parent.parent == tmp_path / "rolodex-venv"
+    assert not list(script.parent.parent.glob("lib/python*/site-packages/__editable__*"))
+    version = subprocess.run([str(script), "--version"], capture_output=True, text=True,
+                             timeout=60)
+    assert version.returncode == 0 and version.stdout.startswith("rolodex "), version.stderr
+    assert Path(runner.installed_rolodex(tmp_path)) == script  # the second run reinstalls

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mutt-query's path)
 if TYPE_CHECKING:
     from sqlite_utils import Database as SqliteUtilsDatabase
 
