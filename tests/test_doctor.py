@@ -150,6 +150,27 @@ def test_search_index_damaged_inside_is_rebuilt(rolodex, people, isolated):
     assert rolodex("search jane -f ids").stdout == "1\n"
 
 
+
+def test_last_contacted_written_past_the_triggers_is_recomputed(rolodex, people, isolated):
+    """contact_last is what listings and follow-ups read as 'last contacted'."""
+    raw(isolated, "UPDATE contact_last SET at = '1999-01-01T00:00:00Z' WHERE id = 1",
+        "INSERT INTO contact_last (id, at) VALUES (2, '2020-02-02T00:00:00Z')")
+    listed = rolodex("contact list -f json").json()
+    assert [c["last_contacted"] for c in listed] == ["1999-01-01T00:00:00Z",
+                                                     "2020-02-02T00:00:00Z"]
+    found = rolodex("doctor -f json")
+    assert found.exit_code == UNHEALTHY
+    [row] = by_check(found.json())["last_contacted"]
+    assert (row["status"], row["count"], row["fixable"]) == ("problem", 2, True)
+    assert "#1" in row["detail"] and "#2" in row["detail"]
+    fixed = rolodex("doctor --fix -f json")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert by_check(fixed.json())["last_contacted"][0]["status"] == "fixed"
+    logged = rolodex("history 1 -f json").json()[0]["at"]
+    assert [c["last_contacted"] for c in rolodex("contact list -f json").json()] == [
+        logged, None]
+    assert statuses(rolodex("doctor -f json").json()) == ALL_OK
+
 def test_unreadable_settings_are_reset(rolodex, people, isolated):
     raw(isolated, "INSERT INTO settings (key, value) VALUES ('timezone', '{not json')",
         "INSERT INTO settings (key, value) VALUES ('backup.keep', 'ten')")

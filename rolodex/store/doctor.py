@@ -211,6 +211,46 @@ def fix_search_index(db: Database) -> list[dict]:
     return [finding("search_index", FIXED, state.count, "rebuilt: " + _index_detail(state))]
 
 
+# --- derived rows: what triggers keep ---------------------------------------------------
+
+# Contacts whose contact_last row is not the latest of their history, either way round.
+_LAST_DIFFERS = """
+    SELECT id FROM (
+        SELECT contact_id AS id, max(at) AS at FROM interaction_contacts GROUP BY contact_id
+        EXCEPT SELECT id, at FROM contact_last)
+    UNION
+    SELECT id FROM (
+        SELECT id, at FROM contact_last
+        EXCEPT SELECT contact_id, max(at) FROM interaction_contacts GROUP BY contact_id)
+    ORDER BY id
+"""
+
+
+def check_last_contacted(db: Database) -> list[dict]:
+    """``contact_last``, which triggers keep at each contact's latest history entry: the
+    listings, follow-ups, agenda and reports read it instead of the whole history, so a
+    row written past the triggers (another tool, an old copy) would mislead all of them."""
+    ids = [r[0] for r in db.execute(_LAST_DIFFERS)]
+    if not ids:
+        return [finding("last_contacted", OK)]
+    return [finding("last_contacted", PROBLEM, len(ids),
+                    f"{len(ids)} contact(s) with a wrong last-contacted time: "
+                    f"{_listed([f'#{i}' for i in ids])} (--fix recomputes them)", fixable=True)]
+
+
+def fix_last_contacted(db: Database) -> list[dict]:
+    """Recompute every row from the history (derived data: not journalled, as the
+    triggers' own writes are not)."""
+    ids = [r[0] for r in db.execute(_LAST_DIFFERS)]
+    if not ids:
+        return []
+    db.execute("DELETE FROM contact_last")
+    db.execute("INSERT INTO contact_last (id, at) SELECT contact_id, max(at)"
+               " FROM interaction_contacts GROUP BY contact_id")
+    return [finding("last_contacted", FIXED, len(ids),
+                    f"recomputed the last-contacted time of {len(ids)} contact(s)")]
+
+
 # --- housekeeping: rows ordinary use leaves behind ------------------------------------
 
 _LONELY_INTERACTIONS = """
@@ -305,6 +345,7 @@ CHECKS: dict[str, Check] = {
     "integrity": check_integrity,
     "foreign_keys": check_foreign_keys,
     "search_index": check_search_index,
+    "last_contacted": check_last_contacted,
     "lonely_history": check_lonely_history,
     "unused_tags": check_unused_tags,
     "settings": check_settings,
@@ -312,6 +353,7 @@ CHECKS: dict[str, Check] = {
 # In repair order: orphans go before the tags they used and the index they fed.
 FIXES: dict[str, Check] = {
     "foreign_keys": fix_foreign_keys,
+    "last_contacted": fix_last_contacted,
     "lonely_history": fix_lonely_history,
     "unused_tags": fix_unused_tags,
     "settings": fix_settings,
