@@ -267,6 +267,17 @@ def test_unchanged_text_is_no_changes(rolodex, jane, editor, monkeypatch):
     assert show(rolodex, jane) == before
 
 
+
+def test_an_untouched_form_keeps_a_company_another_one_shares_a_name_with(
+        rolodex, editor, monkeypatch):
+    for _ in range(2):
+        assert rolodex(["company", "add", "Acme"]).exit_code == 0
+    assert rolodex(["add", "Zed Smith", "-c", "#2"]).exit_code == 0
+    monkeypatch.setenv("ROLODEX_NOW", "2026-11-21T10:00:00Z")
+    editor.plan([])
+    assert edit(rolodex, 1).exit_code == 0
+    assert show(rolodex, 1)["company_id"] == 2
+
 def test_editor_exit_status_aborts(rolodex, jane, editor):
     before = show(rolodex, jane)
     editor.plan([("replace", "title:", "title: CTO")], exit=1)

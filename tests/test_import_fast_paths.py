@@ -93,8 +93,11 @@ TROUBLE = "\r\n".join([
     "EMAIL:ann@acme.example", "END:VCARD",
     "BEGIN:VCARD", "VERSION:3.0", "UID:b", "FN:Bob Acme", "ORG:Acme South",
     "TEL:+1 555 0100", "CATEGORIES:vip,friends", "END:VCARD",
-    # Fails before writing anything: 'Acme' is the start of two company names.
+    # 'Acme' only starts the two names above: a company of its own.
     "BEGIN:VCARD", "VERSION:3.0", "UID:c", "FN:Cy Acme", "ORG:Acme", "END:VCARD",
+    # Fails before writing anything: a company's email must be an address.
+    "BEGIN:VCARD", "VERSION:4.0", "KIND:org", "UID:org-2", "FN:Bad Mail Inc",
+    "EMAIL:no at sign", "END:VCARD",
     # Fails after writing its contact: a tag may not start with '-'.
     "BEGIN:VCARD", "VERSION:3.0", "UID:d", "FN:Di Dash", "EMAIL:di@dash.example",
     "CATEGORIES:ok,-bad", "END:VCARD",
@@ -141,15 +144,9 @@ def _import(path: Path, sources, *, plain: bool, monkeypatch, on_match: str = "u
                                          details=[Phone("+1 555 0100")])
             for source in sources:
                 files = ContactFiles([source])
-                try:
-                    report = importer.import_items(db, files, on_match=on_match,
-                                                   problems=files.problems)
-                except sqlite3.IntegrityError as exc:
-                    # Two cards with neither UID, email nor phone that are the same card get
-                    # one stable UID, and that import fails (as it always has), both ways.
-                    summaries.append(str(exc))
-                else:
-                    summaries.append({**report.summary(), "items": report.items})
+                report = importer.import_items(db, files, on_match=on_match,
+                                               problems=files.problems)
+                summaries.append({**report.summary(), "items": report.items})
         finally:
             db.close()
     conn = sqlite3.connect(path)
@@ -176,9 +173,9 @@ def test_batched_writes_equal_card_by_card_writes(tmp_path, monkeypatch, on_matc
     assert fast[0] == plain[0]
     assert fast[1] == plain[1]
     [summary] = fast[0]
-    assert summary["items"] == 10  # eleven cards, one unreadable
+    assert summary["items"] == 11  # twelve cards, one unreadable
     reasons = [p["reason"] for p in summary["problems"]]
-    assert any("matches 2 companys" in r for r in reasons)  # failed before writing
+    assert any("not an email address" in r for r in reasons)  # failed before writing
     assert any("bad tag '-bad'" in r for r in reasons)  # failed after: batch rewound
     assert "Di Dash" not in repr(fast[1]["contacts"])
 

@@ -357,3 +357,56 @@ def test_adding_an_address_keeps_the_imported_one_as_written(rolodex):
     assert "item1.ADR;TYPE=HOME:;;1 High St;Springfield;;12345;USA" in text
     assert "item1.X-ABADR:us" in text
     assert "ADR;TYPE=WORK:;;2 Low Rd;Shelbyville;;;" in text
+
+
+def test_an_org_names_a_company_in_full(rolodex, tmp_path):
+    """ORG is a whole name: not a prefix of another company, not a company id, and two
+    companies starting alike make no card fail as ambiguous."""
+    for name in ("Acme Ltd", "Acme Corp", "Globex"):
+        assert rolodex(["company", "add", name]).exit_code == 0
+    path = tmp_path / "orgs.vcf"
+    path.write_text("".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:org-{n}\r\nFN:Person {n}\r\nORG:{org}\r\n"
+        f"END:VCARD\r\n" for n, org in enumerate(["Acme", "1", "acme ltd", "Glob", "Globex"])))
+    result = rolodex(["import", str(path)])
+    assert result.exit_code == 0, result.stderr
+    people = {c["name"]: c["company"] for c in rolodex("contact list -f json").json()}
+    assert people == {"Person 0": "Acme", "Person 1": "1", "Person 2": "Acme Ltd",
+                      "Person 3": "Glob", "Person 4": "Globex"}
+    companies = sorted(c["name"] for c in rolodex("company list -f json").json())
+    assert companies == ["1", "Acme", "Acme Corp", "Acme Ltd", "Glob", "Globex"]
+    assert rolodex(["import", str(path)]).stderr.count("5 unchanged") == 1
+
+
+@pytest.mark.parametrize("before", [[], ["add", "Someone Else"]])  # empty database or not
+def test_cards_with_nothing_but_a_name_import_again_unchanged(rolodex, tmp_path, before):
+    """No UID, email or phone: the card is found again by the UID rolodex made for it, and
+    a card twice in one file is one contact."""
+    if before:
+        rolodex(before)
+    path = tmp_path / "names.vcf"
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nN:Lee;Ann;;;\r\nEND:VCARD\r\n"
+    path.write_text(card + card + card.replace("Ann", "Bo"))
+    first = rolodex(["import", str(path)])
+    assert first.exit_code == 0, first.stderr
+    assert "2 new, 0 updated, 1 unchanged" in first.stderr
+    again = rolodex(["import", str(path)])
+    assert again.exit_code == 0, again.stderr
+    assert "0 new, 0 updated, 3 unchanged" in again.stderr
+    assert sorted(c["name"] for c in rolodex("contact list -f json").json()) == sorted(
+        ["Ann Lee", "Bo Lee", *before[1:]])
+
+
+def test_csv_rows_sharing_only_a_name_stay_two_people(rolodex, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Company,Title\nJohn Smith,Acme Ltd,CTO\nJohn Smith,Globex,Buyer\n")
+    first = rolodex(["import", str(path)])
+    assert first.exit_code == 0, first.stderr
+    assert "2 new" in first.stderr
+    people = sorted((c["name"], c["company"], c["title"])
+                    for c in rolodex("contact list -f json").json())
+    assert people == [("John Smith", "Acme Ltd", "CTO"), ("John Smith", "Globex", "Buyer")]
+    again = rolodex(["import", str(path)])
+    assert "0 new, 0 updated, 2 unchanged" in again.stderr, again.stderr
+    assert {(c["first_name"], c["last_name"]) for c in rolodex("contact list -f json").json()
+            } == {("John", "Smith")}, "a re-import keeps the name parts split from the name"

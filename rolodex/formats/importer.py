@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from rolodex.errors import FileError, InvalidInput, RolodexError
 from rolodex.memory import gc_paused
-from rolodex.models import Address, ContactData, Email, Phone, Url
+from rolodex.models import Address, ContactData, Email, Phone, Url, split_name
 from rolodex.normalize import fold, phone_key
 from rolodex.store import (
     cards,
@@ -31,7 +31,7 @@ from rolodex.store import (
 )
 from rolodex.store import details as detail_rows
 from rolodex.store.db import Database
-from rolodex.store.refs import company_for_contact
+from rolodex.store.refs import company_named
 
 ON_MATCH = ("update", "skip", "new")
 _UID_NAMESPACE = uuid.UUID("6f1d1c8e-4a59-4d5e-9a57-1c9b0f3f2a10")
@@ -81,23 +81,25 @@ class _Rollback(Exception):
 
 
 def stable_uid(data: ContactData) -> str:
-    """A UID for a card that has none, the same every time the same card is imported:
-    made from the whole card when there is one, else from name, email, phone, birthday."""
+    """A UID for a card that has none, the same every time the same card is imported, so
+    importing a file again finds its contacts again; made from everything the card says
+    (a vCard's properties; every field of a CSV row), so two people who share a name are
+    never taken for one."""
     from rolodex.formats.vcard import KeptCard
 
     if isinstance(data.extra, KeptCard):
         key = repr([(p.group, p.name, p.params, p.value) for p in data.extra.props
                     if p.name != "REV"])
     else:
-        key = "|".join([fold(data.name), *(e.address.lower() for e in data.emails[:1]),
-                        *(p.number for p in data.phones[:1]),
-                        data.birthday.iso() if data.birthday else ""])
+        key = repr([getattr(data, f.name) for f in fields(data)
+                    if f.name not in ("uid", "extra")])
     return str(uuid.uuid5(_UID_NAMESPACE, key))
 
 
-def _find(db: Database, data: ContactData, fresh: set[int], others: bool = True,
+def _find(db: Database, data: ContactData, uid: str, fresh: set[int], others: bool = True,
           uids: dict[str, int] | None = None) -> tuple[int | None, str | None]:
-    """The existing contact this one is: by UID, else by email, else by phone.
+    """The existing contact this one is: by UID (its own, else ``stable_uid``), else by
+    email, else by phone.
 
     Contacts this import created (``fresh``) are never matched by email or phone: two
     cards of one address book are two people even when they share a number. ``others``:
@@ -105,11 +107,9 @@ def _find(db: Database, data: ContactData, fresh: set[int], others: bool = True,
     match would be a fresh contact, so those lookups are not made at all, and ``uids``
     (the UIDs of the contacts this import created) knows every contact a UID can find.
     """
-    if data.uid:
-        found = uids.get(data.uid) if uids is not None else \
-            lookups.contact_by_uid(db, data.uid)
-        if found is not None:
-            return found, None
+    found = uids.get(uid) if uids is not None else lookups.contact_by_uid(db, uid)
+    if found is not None:
+        return found, None
     if not others:
         return None, None
     for email in data.emails:
@@ -323,16 +323,30 @@ def _apply(db: Database, item: Item, on_match: str, meaning, fresh: set[int],
     entry: dict[str, Any] = {"name": data.name, "source": item.source, "index": item.index}
     if data.is_company:
         return {**entry, **_company(db, data)}
-    found, matched_by = _find(db, data, fresh, others, uids)
+    if data.extra is None:
+        _fill_name_parts(data)
+    uid = data.uid or stable_uid(data)
+    found, matched_by = _find(db, data, uid, fresh, others, uids)
     if matched_by:
         entry["matched_by"], entry["matched_id"] = matched_by, found
     if found is not None and matched_by and on_match == "skip":
         return {**entry, "action": "skipped", "id": found}
     if found is None or (matched_by and on_match == "new"):
-        uid = data.uid or stable_uid(data)
         return {**entry, "action": "new", "id": _create(db, data, meaning, uid), "uid": uid}
     changed = _update(db, found, data, meaning)
     return {**entry, "action": "updated" if changed else "unchanged", "id": found}
+
+
+def _fill_name_parts(data: ContactData) -> None:
+    """Give a row without a kept card (CSV) the name parts a new contact gets from its name
+    (``add_contact`` splits it): compared with the contact on the next import, a row that
+    names only "John Smith" is then unchanged, and never clears the parts split from it."""
+    parsed = split_name(" ".join(data.name.split()))
+    for key, value in (("prefix", parsed.prefix), ("first_name", parsed.first),
+                       ("middle_name", parsed.middle), ("last_name", parsed.last),
+                       ("suffix", parsed.suffix)):
+        if getattr(data, key) is None:
+            setattr(data, key, value)
 
 
 def _kept(data: ContactData) -> dict[str, Any] | None:
@@ -350,7 +364,7 @@ def _details(data: ContactData) -> list[Email | Phone | Address | Url]:
 
 
 def _create(db: Database, data: ContactData, meaning, uid: str) -> int:
-    company_id = company_for_contact(db, data.company)[0] if data.company else None
+    company_id = company_named(db, data.company) if data.company else None
     values = {k: getattr(data, k) for k in (
         "prefix", "first_name", "middle_name", "last_name", "suffix", "nickname", "title",
         "department", "birthday", "anniversary", "notes") if getattr(data, k) is not None}
@@ -417,8 +431,7 @@ def _write_groups(db: Database, contact_id: int, data: ContactData, groups: set[
         if group in groups:
             values.update({k: getattr(data, k) for k in keys})
     if "org" in groups:
-        values["company_id"] = company_for_contact(db, data.company)[0] if data.company \
-            else None
+        values["company_id"] = company_named(db, data.company) if data.company else None
         values["department"] = data.department
     if values:
         if "name" in values:

@@ -17,6 +17,7 @@ from rolodex.store import details as detail_rows
 from rolodex.store import journal, records, settings
 from rolodex.store.db import Database
 from rolodex.store.details import Detail
+from rolodex.store.refs import company_named
 from rolodex.store.search import reindex_contacts
 
 NAME_PARTS = ("prefix", "first_name", "middle_name", "last_name", "suffix")
@@ -246,6 +247,18 @@ def delete_contact(db: Database, contact_id: int) -> None:
         db.execute("DELETE FROM contacts_fts WHERE rowid = ?", (contact_id,))
 
 
+def _company_of_form(db: Database, name: str | None, current: int | None) -> int | None:
+    """The company the form names: the contact's own while the name is still its name
+    (even when another company has the same one), else ``company_named``."""
+    if not name or not name.strip():
+        return None
+    if current is not None:
+        row = db.execute("SELECT name FROM companies WHERE id = ?", (current,)).fetchone()
+        if row and fold(row[0]) == fold(name):
+            return current
+    return company_named(db, name)
+
+
 def rewrite(db: Database, contact_id: int, *, values: dict[str, Any], company: str | None,
             details: dict[type, list], tags: list[str], fields: dict[str, str]) -> None:
     """Make a contact equal a complete description of it (the editor form), atomically.
@@ -253,8 +266,6 @@ def rewrite(db: Database, contact_id: int, *, values: dict[str, Any], company: s
     Only what differs is written, so a form saved untouched changes nothing, and a new
     name alone re-splits the name parts while edited parts alone rebuild the name.
     """
-    from rolodex.store.refs import company_for_contact
-
     old = get_row(db, contact_id)
     wanted = {("display_name" if k == "name" else k): v for k, v in values.items()}
     for key in ("birthday", "anniversary"):
@@ -265,7 +276,7 @@ def rewrite(db: Database, contact_id: int, *, values: dict[str, Any], company: s
     if "display_name" in changed:
         changed["name"] = changed.pop("display_name")
     with db.write(f"edit contact {old['display_name']}"):
-        company_id = company_for_contact(db, company)[0] if company else None
+        company_id = _company_of_form(db, company, old["company_id"])
         if company_id != old["company_id"]:
             changed["company_id"] = company_id
         update_contact(db, contact_id, changed)

@@ -117,6 +117,23 @@ def resolve_company(db: Database, ref: str) -> int:
     return _one(db, find_company(db, ref), ref, "company", _describe_companies)
 
 
+def company_named(db: Database, name: str) -> int:
+    """The company a name read from a file or a form means: the one with that name (case
+    and accents aside; the oldest if several), created when there is none.
+
+    Not ``company_for_contact``: a vCard's ORG or a CSV column names a company in full, so
+    "Acme" is not "Acme Ltd" (a prefix), "42" is not company #42, and two companies whose
+    names start alike make no import fail as ambiguous.
+    """
+    row = db.execute("SELECT id FROM companies WHERE name_key = ? ORDER BY id LIMIT 1",
+                      (fold(name),)).fetchone()
+    if row:
+        return row[0]
+    from rolodex.store.companies import add_company
+
+    return add_company(db, name)
+
+
 def company_for_contact(db: Database, ref: str) -> tuple[int, bool]:
     """The company a ``--company`` option means, created when no company fits.
 
