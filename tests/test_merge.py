@@ -297,3 +297,61 @@ def test_undo_after_a_merge_gives_back_both_contacts_exactly(rolodex, pair, tmp_
     assert dump(pair) == before
     assert [show(rolodex, i) for i in (1, 2, 5)] == shown
     assert ok(rolodex, ["export"]).stdout == exported
+
+
+def _card(uid: str, name: str, title: str = "", related: str = "") -> str:
+    return (f"BEGIN:VCARD\r\nVERSION:4.0\r\nUID:{uid}\r\nFN:{name}\r\n"
+            + (f"TITLE:{title}\r\n" if title else "")
+            + (f"RELATED;TYPE=friend:urn:uuid:{related}\r\n" if related else "")
+            + "END:VCARD\r\n")
+
+
+def test_a_merged_contacts_card_imported_again_is_the_one_it_became(rolodex, tmp_path):
+    """The phone's address book exported again still has B's card: it must not bring B back,
+    nor undo the merge's choices, and a RELATED naming B's UID finds A."""
+    book = tmp_path / "book.vcf"
+    book.write_text(_card("uid-a", "Jane Doe") + _card("uid-b", "Jane Q. Doe"))
+    ok(rolodex, ["import", str(book)])
+    ok(rolodex, ["merge", "1", "2", "--yes"])
+    book.write_text(_card("uid-a", "Jane Doe") + _card("uid-b", "Jane Q. Doe", "CTO")
+                    + _card("uid-c", "Bob Roe", related="uid-b"))
+    again = ok(rolodex, ["import", str(book), "-f", "json"])
+    assert "1 new, 0 updated, 1 unchanged, 1 skipped" in again.stderr, again.stderr
+    [match] = again.json()["matches"]
+    assert (match["name"], match["matched_id"]) == ("Jane Q. Doe", 1)
+    assert "merged into this one" in match["matched_by"]
+    listed = rolodex("contact list -f json").json()
+    assert [(c["id"], c["name"], c["title"]) for c in listed] == [
+        (1, "Jane Doe", None), (3, "Bob Roe", None)]  # the merge's choices stand
+    assert show(rolodex, 3)["relationships"] == [
+        {"kind": "friend", "contact_id": 1, "name": "Jane Doe"}]
+    once_more = ok(rolodex, ["import", str(book)])
+    assert "0 new, 0 updated, 2 unchanged, 1 skipped" in once_more.stderr
+
+
+def test_merged_uids_follow_merges_undo_delete_and_erasure(rolodex, tmp_path, isolated):
+    import sqlite3
+
+    def aliases() -> list[tuple]:
+        conn = sqlite3.connect(isolated)
+        try:
+            return conn.execute("SELECT contact_id, uid FROM contact_uids ORDER BY uid").fetchall()
+        finally:
+            conn.close()
+
+    book = tmp_path / "book.vcf"
+    book.write_text(_card("uid-a", "Ann One") + _card("uid-b", "Ann Two")
+                    + _card("uid-c", "Ann Three"))
+    ok(rolodex, ["import", str(book)])
+    ok(rolodex, ["merge", "2", "3", "--yes"])
+    ok(rolodex, ["merge", "1", "2", "--yes"])
+    assert aliases() == [(1, "uid-b"), (1, "uid-c")]  # B's own go with it
+    ok(rolodex, ["undo"])
+    assert aliases() == [(2, "uid-c")]
+    ok(rolodex, ["redo"])
+    ok(rolodex, ["contact", "rm", "1", "--yes"])
+    assert aliases() == []
+    ok(rolodex, ["contact", "restore", "Ann One"])
+    assert aliases() == [(1, "uid-b"), (1, "uid-c")]
+    ok(rolodex, ["privacy", "forget", "1", "--yes"])
+    assert aliases() == []

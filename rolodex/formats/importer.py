@@ -96,6 +96,12 @@ def stable_uid(data: ContactData) -> str:
     return str(uuid.uuid5(_UID_NAMESPACE, key))
 
 
+# The card of a contact merged into another (``rolodex merge``) is that other contact, and
+# is skipped: rolodex keeps one card per contact, so applying it would undo the merge's
+# choices on every import, in turn with the card of the contact it was merged into.
+MERGED = "the UID of a contact merged into this one"
+
+
 def _find(db: Database, data: ContactData, uid: str, fresh: set[int], others: bool = True,
           uids: dict[str, int] | None = None) -> tuple[int | None, str | None]:
     """The existing contact this one is: by UID (its own, else ``stable_uid``), else by
@@ -107,11 +113,14 @@ def _find(db: Database, data: ContactData, uid: str, fresh: set[int], others: bo
     match would be a fresh contact, so those lookups are not made at all, and ``uids``
     (the UIDs of the contacts this import created) knows every contact a UID can find.
     """
-    found = uids.get(uid) if uids is not None else lookups.contact_by_uid(db, uid)
+    found = uids.get(uid) if uids is not None else lookups.contact_with_uid(db, uid)
     if found is not None:
         return found, None
     if not others:
         return None, None
+    merged = lookups.merged_into(db, uid)
+    if merged is not None:
+        return merged, MERGED
     for email in data.emails:
         for contact_id in lookups.contacts_by_email(db, email.address):
             if contact_id not in fresh:
@@ -329,6 +338,8 @@ def _apply(db: Database, item: Item, on_match: str, meaning, fresh: set[int],
     found, matched_by = _find(db, data, uid, fresh, others, uids)
     if matched_by:
         entry["matched_by"], entry["matched_id"] = matched_by, found
+    if matched_by == MERGED:  # see MERGED
+        return {**entry, "action": "skipped", "id": found}
     if found is not None and matched_by and on_match == "skip":
         return {**entry, "action": "skipped", "id": found}
     if found is None or (matched_by and on_match == "new"):

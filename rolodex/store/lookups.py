@@ -17,7 +17,20 @@ def any_contact(db: Database) -> bool:
 
 
 def contact_by_uid(db: Database, uid: str) -> int | None:
+    """The contact with this UID, or the one a contact with it was merged into."""
+    found = contact_with_uid(db, uid)
+    return found if found is not None else merged_into(db, uid)
+
+
+def contact_with_uid(db: Database, uid: str) -> int | None:
+    """The contact whose own UID this is."""
     row = db.execute("SELECT id FROM contacts WHERE uid = ?", (uid,)).fetchone()
+    return row[0] if row else None
+
+
+def merged_into(db: Database, uid: str) -> int | None:
+    """The contact that the contact with this UID was merged into (``rolodex merge``)."""
+    row = db.execute("SELECT contact_id FROM contact_uids WHERE uid = ?", (uid,)).fetchone()
     return row[0] if row else None
 
 

@@ -422,5 +422,16 @@ def apply_merge(db: Database, plan: Plan, *, merge_cards: CardMerger) -> None:
                 journal.update(db, step.table, step.row_id, step.values)
         if fresh.card is not None:
             cards.keep(db, plan.a_id, fresh.card)
+        # A answers to B's UID, and to those B answered to: a card of B imported again
+        # updates A rather than bringing B back.
+        for row in db.execute("SELECT id FROM contact_uids WHERE contact_id = ?",
+                              (plan.b_id,)).fetchall():
+            journal.update(db, "contact_uids", row[0], {"contact_id": plan.a_id})
+        b_uid = db.execute("SELECT uid FROM contacts WHERE id = ?", (plan.b_id,)).fetchone()[0]
         contacts.delete_contact(db, plan.b_id)  # what is left: B's row and its kept card
+        known = db.execute("SELECT id FROM contact_uids WHERE uid = ?", (b_uid,)).fetchone()
+        if known:  # B was merged before, restored, and is merged again
+            journal.update(db, "contact_uids", known[0], {"contact_id": plan.a_id})
+        else:
+            journal.insert(db, "contact_uids", {"contact_id": plan.a_id, "uid": b_uid})
         contacts.touch(db, plan.a_id)

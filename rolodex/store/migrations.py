@@ -495,9 +495,27 @@ def m007_fast_reads(db: SqliteUtilsDatabase) -> None:
         db.execute(statement)
 
 
+M008_SCHEMA = """
+CREATE TABLE contact_uids (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    uid TEXT NOT NULL UNIQUE
+);
+CREATE INDEX contact_uids_contact ON contact_uids(contact_id);
+"""
+
+
+def m008_merged_uids(db: SqliteUtilsDatabase) -> None:
+    """``contact_uids``: the UIDs a contact answers to besides its own, those of the
+    contacts merged into it, so a card of a merged contact, imported again (the phone's
+    address book, once more), updates the contact it became instead of bringing it back,
+    and a RELATED that names it finds it."""
+    _run(db, M008_SCHEMA)
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
-    m005_pipeline, m006_undo_and_privacy, m007_fast_reads,
+    m005_pipeline, m006_undo_and_privacy, m007_fast_reads, m008_merged_uids,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

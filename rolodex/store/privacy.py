@@ -29,7 +29,7 @@ MIN_PHONE_DIGITS = 7  # a shorter run of digits is too likely to be something el
 # Tables whose rows hang on a contact through a ``contact_id`` column: the journal's
 # ``changes.contact_id`` already names their person.
 CHILD_TABLES = ("contact_emails", "contact_phones", "contact_addresses", "contact_urls",
-                "contact_tags", "contact_fields", "contact_cards", "consents",
+                "contact_tags", "contact_fields", "contact_cards", "contact_uids", "consents",
                 "interaction_contacts", "task_contacts", "event_contacts", "deal_contacts")
 # Free text of other records that may still name the person after an erasure: reported so
 # the user can judge them, never rewritten (another person's "lunch with Jane" is theirs).
