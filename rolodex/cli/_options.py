@@ -16,6 +16,12 @@ FormatOption = Annotated[Format, typer.Option(
 ShowFormatOption = Annotated[Format, typer.Option(
     "--format", "-f", help="Output format: a card on a terminal, or json, jsonl, csv, tsv.",
     case_sensitive=False)]
+RowsFormatOption = Annotated[Format, typer.Option(  # rows that have no ids of their own
+    "--format", "-f", help="Output format: table on a terminal, or json, jsonl, csv, tsv.",
+    case_sensitive=False)]
+PreferOption = Annotated[str, typer.Option(
+    "--prefer", metavar="A|B", help="Whose value wins where both have a different one.")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show the plan; write nothing.")]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=0,
                                                  help="Show at most this many.")]
 MineOption = Annotated[bool, typer.Option(

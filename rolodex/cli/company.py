@@ -1,4 +1,4 @@
-"""``rolodex company ...``: add, list, show, edit, rm."""
+"""``rolodex company ...``: add, list, show, edit, rm, merge."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ import typer
 from rolodex.cli._context import confirm, say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import (
+    DryRunOption,
     FieldOption,
     FormatOption,
     LimitOption,
+    PreferOption,
+    RowsFormatOption,
     ShowFormatOption,
     TagOption,
     YesOption,
@@ -137,3 +140,36 @@ def rm(refs: Annotated[list[str], typer.Argument(metavar="REF...", help="Compani
     with db.write(f"delete {len(ids)} companies"):
         unlinked = sum(companies.delete_company(db, i) for i in ids)
     say(f"deleted {len(ids)} company(ies); {unlinked} contact(s) kept without a company")
+
+
+@app.command("merge")
+def merge(
+    a: Annotated[str, typer.Argument(
+        metavar="A", help="The company that stays: id, UID, domain or unique name.",
+        autocompletion=complete_company)],
+    b: Annotated[str, typer.Argument(
+        metavar="B", help="The company merged into A, then deleted.",
+        autocompletion=complete_company)],
+    prefer: PreferOption = "A", dry_run: DryRunOption = False, yes: YesOption = False,
+    format: RowsFormatOption = Format.table,
+) -> None:
+    """Merge company B into company A: A keeps its id and gets B's people and everything else.
+
+    Prints the plan field by field, then asks (--yes without a terminal). B's people,
+    history, deals, tags and custom fields move to A; where both have a different value,
+    --prefer decides (default A), and an empty value is always filled from the other;
+    notes are joined, a custom field both have keeps the other value as KEY-merged.
+    Imports that name B afterwards (its UID, or its name in a contact's ORG) mean A. One
+    operation, after an automatic backup: 'rolodex undo' gives back both companies.
+
+    \b
+    Example: rolodex company merge "Acme Ltd" "ACME Limited" --dry-run
+    """
+    from rolodex.cli.dupes import prefer_side, show_plan_then_apply
+    from rolodex.store.company_merge import apply_company_merge, plan_company_merge
+
+    side = prefer_side(prefer, format)
+    db = state.db()
+    plan = plan_company_merge(db, resolve_company(db, a), resolve_company(db, b), prefer=side)
+    show_plan_then_apply(plan, lambda: apply_company_merge(db, plan), format=format,
+                         dry_run=dry_run, yes=yes)

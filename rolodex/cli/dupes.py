@@ -7,13 +7,10 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import confirm, say, state
+from rolodex.cli._options import DryRunOption, PreferOption, RowsFormatOption, YesOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
-
-DupesFormatOption = Annotated[Format, typer.Option(
-    "--format", "-f", help="Output format: table on a terminal, or json, jsonl, csv, tsv.",
-    case_sensitive=False)]
 
 DUPE_COLUMNS = (
     Column("score", "Score", style="bold", no_wrap=True),
@@ -38,7 +35,7 @@ def dupes(
         help="Only pairs scoring at least N of 100.")] = 50,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=0,
                                               help="Show at most this many pairs.")] = None,
-    format: DupesFormatOption = Format.table,
+    format: RowsFormatOption = Format.table,
 ) -> None:
     """List likely duplicate contacts and companies, each pair with a score and the reasons.
 
@@ -47,7 +44,8 @@ def dupes(
     and accents, through a nickname (Bob = Robert, Liz = Elizabeth), or with first and last
     name swapped; the same company or birthday adds to a match, a different birthday halves
     it. Companies match on their name without legal form (Ltd, GmbH, Inc...) or their web
-    domain. A is the older record: 'rolodex merge A B' keeps it.
+    domain. A is the older record, which 'rolodex merge A B' (contacts) and 'rolodex company
+    merge A B' keep.
 
     \b
     Example: rolodex dupes --min-score 80 --format json
@@ -68,14 +66,8 @@ def merge(
     b: Annotated[str, typer.Argument(
         metavar="B", help="The contact merged into A, then deleted.",
         autocompletion=complete_contact)],
-    prefer: Annotated[str, typer.Option(
-        "--prefer", metavar="A|B", help="Whose value wins where both have a different one.")]
-    = "A",
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; write nothing.")]
-    = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-    = False,
-    format: DupesFormatOption = Format.table,
+    prefer: PreferOption = "A", dry_run: DryRunOption = False, yes: YesOption = False,
+    format: RowsFormatOption = Format.table,
 ) -> None:
     """Merge contact B into contact A: A keeps its id and gets everything B had.
 
@@ -91,22 +83,36 @@ def merge(
     Example: rolodex merge "Jane Doe" 42 --prefer B --dry-run
     """
     from rolodex.formats.vcard_merge import merge_kept
-    from rolodex.store.merge import PLAN_KEYS, apply_merge, plan_merge
+    from rolodex.store.merge import apply_merge, plan_merge
     from rolodex.store.refs import resolve_contact
 
+    side = prefer_side(prefer, format)
+    db = state.db()
+    plan = plan_merge(db, resolve_contact(db, a), resolve_contact(db, b), prefer=side,
+                      merge_cards=merge_kept)
+    show_plan_then_apply(plan, lambda: apply_merge(db, plan, merge_cards=merge_kept),
+                         format=format, dry_run=dry_run, yes=yes)
+
+
+def prefer_side(prefer: str, format: Format) -> str:
+    """``a`` or ``b`` from --prefer; refuses the ``ids`` format, which a plan has none of."""
     if format is Format.ids:
         raise InvalidInput("the merge plan has no ids; use json, jsonl, csv or tsv")
     side = prefer.strip().lower()
     if side not in ("a", "b"):
         raise InvalidInput(f"--prefer is A or B, not '{prefer}'")
-    db = state.db()
-    plan = plan_merge(db, resolve_contact(db, a), resolve_contact(db, b), prefer=side,
-                      merge_cards=merge_kept)
-    emit(plan.rows, format, PLAN_COLUMNS, keys=PLAN_KEYS,
-         title=f"Merge #{plan.b_id} {plan.b_name} into #{plan.a_id} {plan.a_name}")
+    return side
+
+
+def show_plan_then_apply(plan, apply, *, format: Format, dry_run: bool, yes: bool) -> None:
+    """Print a merge plan (contacts or companies), then, unless --dry-run, ask and apply."""
+    from rolodex.store.merge import PLAN_KEYS
+
+    title = f"Merge #{plan.b_id} {plan.b_name} into #{plan.a_id} {plan.a_name}"
+    emit(plan.rows, format, PLAN_COLUMNS, keys=PLAN_KEYS, title=title)
     if dry_run:
         say("dry run: nothing written")
         return
-    confirm(f"Merge #{plan.b_id} {plan.b_name} into #{plan.a_id} {plan.a_name}?", yes)
-    apply_merge(db, plan, merge_cards=merge_kept)
+    confirm(f"{title}?", yes)
+    apply()
     say(f"merged #{plan.b_id} {plan.b_name} into #{plan.a_id} {plan.a_name}")

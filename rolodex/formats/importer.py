@@ -100,6 +100,7 @@ def stable_uid(data: ContactData) -> str:
 # is skipped: rolodex keeps one card per contact, so applying it would undo the merge's
 # choices on every import, in turn with the card of the contact it was merged into.
 MERGED = "the UID of a contact merged into this one"
+MERGED_COMPANY = "the UID or name of a company merged into this one"
 
 
 def _find(db: Database, data: ContactData, uid: str, fresh: set[int], others: bool = True,
@@ -471,6 +472,11 @@ def _company(db: Database, data: ContactData) -> dict[str, Any]:
     from rolodex.store import companies
 
     found = lookups.company_by_uid_or_name(db, data.uid, fold(data.name))
+    if found is None:
+        merged = lookups.company_merged_from(db, data.uid, fold(data.name))
+        if merged is not None:  # as for a merged contact's card: see MERGED
+            return {"action": "skipped", "id": merged, "company": True,
+                    "matched_by": MERGED_COMPANY, "matched_id": merged}
     values = {"notes": data.notes,
               "email": data.emails[0].address if data.emails else None,
               "phone": data.phones[0].number if data.phones else None,

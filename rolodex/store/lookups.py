@@ -54,6 +54,13 @@ def company_by_uid_or_name(db: Database, uid: str | None, name_key: str) -> int 
     return row[0] if row else None
 
 
+def company_merged_from(db: Database, uid: str | None, name_key: str) -> int | None:
+    """The company that a company with this UID or name was merged into."""
+    row = db.execute("SELECT company_id FROM company_uids WHERE uid = ? OR name_key = ?"
+                     " ORDER BY id LIMIT 1", (uid or "", name_key)).fetchone()
+    return row[0] if row else None
+
+
 def event_by_uid(db: Database, uid: str) -> int | None:
     row = db.execute("SELECT id FROM events WHERE uid = ?", (uid,)).fetchone()
     return row[0] if row else None

@@ -80,7 +80,7 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-class _Sides:
+class Sides:
     """Which side wins a conflict, and the words for it."""
 
     def __init__(self, prefer: str) -> None:
@@ -109,13 +109,13 @@ def plan_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a",
                            hint="name two different contacts")
     a, b = contacts.get_row(db, a_id), contacts.get_row(db, b_id)
     plan = Plan(a_id, b_id, a["display_name"], b["display_name"], prefer)
-    sides = _Sides(prefer)
+    sides = Sides(prefer)
     plan.add("id", f"#{a_id}", f"#{b_id}", f"#{a_id}", "A keeps its id and UID; B is deleted")
     _plan_name(plan, a, b, sides)
     _plan_company(db, plan, a, b, sides)
     for key in SCALARS:
         _plan_scalar(plan, key, a, b, sides)
-    _plan_notes(plan, a, b)
+    plan_notes(plan, a, b)
     if b["created"] < a["created"]:
         plan.created = b["created"]
     plan.add("created", a["created"], b["created"], min(a["created"], b["created"]),
@@ -123,7 +123,7 @@ def plan_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a",
     for name, kind, shown in DETAILS:
         _plan_details(db, plan, name, kind, shown)
     _plan_tags(db, plan)
-    _plan_fields(db, plan)
+    plan_fields(db, plan)
     _plan_relationships(db, plan)
     for table, (column, name) in LINKS.items():
         _plan_links(db, plan, table, column, name)
@@ -132,7 +132,7 @@ def plan_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a",
     return plan
 
 
-def _plan_name(plan: Plan, a: Any, b: Any, sides: _Sides) -> None:
+def _plan_name(plan: Plan, a: Any, b: Any, sides: Sides) -> None:
     parts_a, parts_b = tuple(a[k] for k in NAME), tuple(b[k] for k in NAME)
     if parts_a == parts_b:
         plan.add("name", a["display_name"], b["display_name"], a["display_name"], "same")
@@ -148,7 +148,7 @@ def _plan_name(plan: Plan, a: Any, b: Any, sides: _Sides) -> None:
         plan.values["nickname"] = lose["first_name"]
 
 
-def _plan_company(db: Database, plan: Plan, a: Any, b: Any, sides: _Sides) -> None:
+def _plan_company(db: Database, plan: Plan, a: Any, b: Any, sides: Sides) -> None:
     names = {r[0]: r[1] for r in db.execute(
         "SELECT id, name FROM companies WHERE id IN (?, ?)", (a["company_id"], b["company_id"]))}
     result, why = sides.pick(a["company_id"], b["company_id"])
@@ -158,7 +158,7 @@ def _plan_company(db: Database, plan: Plan, a: Any, b: Any, sides: _Sides) -> No
              names.get(result), why)
 
 
-def _plan_scalar(plan: Plan, key: str, a: Any, b: Any, sides: _Sides) -> None:
+def _plan_scalar(plan: Plan, key: str, a: Any, b: Any, sides: Sides) -> None:
     if key in plan.values:  # the nickname a name merge derived
         plan.add(key, a[key], b[key], plan.values[key], "B's first name, a nickname of A's"
                  if plan.prefer == "a" else "A's first name, a nickname of B's")
@@ -172,7 +172,7 @@ def _plan_scalar(plan: Plan, key: str, a: Any, b: Any, sides: _Sides) -> None:
     plan.add(key, a[key], b[key], result, why)
 
 
-def _pick_date(a: str | None, b: str | None, sides: _Sides) -> tuple[str | None, str]:
+def _pick_date(a: str | None, b: str | None, sides: Sides) -> tuple[str | None, str]:
     """A yearless date (``--04-15``) and a full one on the same day: the full one, whoever
     is preferred, since it only adds what the other did not know."""
     if a and b and a != b and a[-5:] == b[-5:]:
@@ -183,21 +183,22 @@ def _pick_date(a: str | None, b: str | None, sides: _Sides) -> tuple[str | None,
     return sides.pick(a, b)
 
 
-def _plan_notes(plan: Plan, a: Any, b: Any) -> None:
+def plan_notes(plan: Plan, a: Any, b: Any) -> None:
+    """Notes (a contact's or a company's): both kept, joined, when they differ."""
     na, nb = a["notes"], b["notes"]
     if na and nb and na.strip() != nb.strip():
         first, second = (na, nb) if plan.prefer == "a" else (nb, na)
         result, why = f"{first}\n\n{second}", "both kept, joined"
     else:
-        result, why = _Sides(plan.prefer).pick(na, nb)
+        result, why = Sides(plan.prefer).pick(na, nb)
     if result != na:
         plan.values["notes"] = result
     plan.add("notes", na, nb, result, why)
 
 
-def _rows(db: Database, table: str, contact_id: int, order: str = "id") -> list[Any]:
-    return db.query(f"SELECT * FROM {table} WHERE contact_id = ? ORDER BY {order}",
-                    (contact_id,))
+def _rows(db: Database, table: str, owner_id: int, order: str = "id",
+          owner: str = "contact_id") -> list[Any]:
+    return db.query(f"SELECT * FROM {table} WHERE {owner} = ? ORDER BY {order}", (owner_id,))
 
 
 def _shown(kind: type, row: Any, key: str | None) -> str:
@@ -262,28 +263,30 @@ def _plan_tags(db: Database, plan: Plan) -> None:
              "all of both")
 
 
-def _plan_fields(db: Database, plan: Plan) -> None:
-    """Custom fields: a key only one has moves; a conflict keeps the preferred value and
-    the other under ``KEY-merged`` (``KEY-merged-2``... if that is taken too)."""
-    fields_a = {r["key"]: r for r in _rows(db, "contact_fields", plan.a_id)}
-    fields_b = {r["key"]: r for r in _rows(db, "contact_fields", plan.b_id)}
+def plan_fields(db: Database, plan: Plan, table: str = "contact_fields",
+                owner: str = "contact_id") -> None:
+    """Custom fields (a contact's, or a company's): a key only one has moves; a conflict
+    keeps the preferred value and the other under ``KEY-merged`` (``KEY-merged-2``... if
+    that is taken too)."""
+    fields_a = {r["key"]: r for r in _rows(db, table, plan.a_id, owner=owner)}
+    fields_b = {r["key"]: r for r in _rows(db, table, plan.b_id, owner=owner)}
     taken = set(fields_a) | set(fields_b)
     result = {k: r["value"] for k, r in fields_a.items()}
     notes = []
     for key, rb in fields_b.items():
         ra = fields_a.get(key)
         if ra is None:
-            plan.steps.append(Step("contact_fields", rb["id"], {"contact_id": plan.a_id}))
+            plan.steps.append(Step(table, rb["id"], {owner: plan.a_id}))
             result[key] = rb["value"]
         elif ra["value"] == rb["value"]:
-            plan.steps.append(Step("contact_fields", rb["id"], None))
+            plan.steps.append(Step(table, rb["id"], None))
         else:
             spare = _free_key(key, taken)
             loser = "B" if plan.prefer == "a" else "A"
             if plan.prefer == "b":
-                plan.steps.append(Step("contact_fields", ra["id"], {"value": rb["value"]}))
-            plan.steps.append(Step("contact_fields", rb["id"], {
-                "contact_id": plan.a_id, "key": spare,
+                plan.steps.append(Step(table, ra["id"], {"value": rb["value"]}))
+            plan.steps.append(Step(table, rb["id"], {
+                owner: plan.a_id, "key": spare,
                 "value": rb["value"] if plan.prefer == "a" else ra["value"]}))
             result[key] = rb["value"] if plan.prefer == "b" else ra["value"]
             result[spare] = ra["value"] if plan.prefer == "b" else rb["value"]

@@ -502,14 +502,23 @@ CREATE TABLE contact_uids (
     uid TEXT NOT NULL UNIQUE
 );
 CREATE INDEX contact_uids_contact ON contact_uids(contact_id);
+CREATE TABLE company_uids (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    uid TEXT NOT NULL UNIQUE,
+    name_key TEXT NOT NULL
+);
+CREATE INDEX company_uids_company ON company_uids(company_id);
+CREATE INDEX company_uids_name ON company_uids(name_key);
 """
 
 
 def m008_merged_uids(db: SqliteUtilsDatabase) -> None:
     """``contact_uids``: the UIDs a contact answers to besides its own, those of the
     contacts merged into it, so a card of a merged contact, imported again (the phone's
-    address book, once more), updates the contact it became instead of bringing it back,
-    and a RELATED that names it finds it."""
+    address book, once more), is known for the contact it became instead of coming back,
+    and a RELATED that names it finds it. ``company_uids``: the same for companies, with
+    the merged company's name, which an ORG names it by."""
     _run(db, M008_SCHEMA)
 
 

@@ -119,14 +119,18 @@ def resolve_company(db: Database, ref: str) -> int:
 
 def company_named(db: Database, name: str) -> int:
     """The company a name read from a file or a form means: the one with that name (case
-    and accents aside; the oldest if several), created when there is none.
+    and accents aside; the oldest if several), else the one a company of that name was
+    merged into, else a new one.
 
     Not ``company_for_contact``: a vCard's ORG or a CSV column names a company in full, so
     "Acme" is not "Acme Ltd" (a prefix), "42" is not company #42, and two companies whose
     names start alike make no import fail as ambiguous.
     """
+    key = fold(name)
     row = db.execute("SELECT id FROM companies WHERE name_key = ? ORDER BY id LIMIT 1",
-                      (fold(name),)).fetchone()
+                     (key,)).fetchone() or db.execute(
+        "SELECT company_id FROM company_uids WHERE name_key = ? ORDER BY id LIMIT 1",
+        (key,)).fetchone()  # the name of a company merged into another
     if row:
         return row[0]
     from rolodex.store.companies import add_company

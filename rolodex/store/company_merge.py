@@ -1,0 +1,110 @@
+"""Merging two companies into one, as ``merge`` does for contacts (``store/merge.py``).
+
+The surviving company (A) keeps its id and UID; B's people, history, deals, tags and
+custom fields move to it, B is deleted, and A answers to B's UID and name from then on
+(``company_uids``), so an import that names B finds A instead of bringing B back. One
+journalled operation after an automatic backup: ``rolodex undo`` gives back both.
+"""
+
+from __future__ import annotations
+
+from rolodex.errors import Aborted, InvalidInput
+from rolodex.normalize import fold
+from rolodex.store import companies, journal, records
+from rolodex.store.db import Database
+from rolodex.store.merge import Plan, Sides, Step, plan_fields, plan_notes
+
+SCALARS = ("name", "domain", "industry", "kind", "phone", "email", "address", "website")
+# Records that name a company: (table, plan line); each of B's moves to A.
+LINKED = (("contacts", "people"), ("interactions", "history"), ("deals", "deals"))
+
+
+def plan_company_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a") -> Plan:
+    """What merging company B into company A will do, without writing anything."""
+    if prefer not in ("a", "b"):
+        raise InvalidInput(f"--prefer is A or B, not '{prefer}'")
+    if a_id == b_id:
+        raise InvalidInput(f"cannot merge company #{a_id} with itself",
+                           hint="name two different companies")
+    a, b = companies.get_row(db, a_id), companies.get_row(db, b_id)
+    plan = Plan(a_id, b_id, a["name"], b["name"], prefer)
+    sides = Sides(prefer)
+    plan.add("id", f"#{a_id}", f"#{b_id}", f"#{a_id}", "A keeps its id and UID; B is deleted")
+    for key in SCALARS:
+        result, why = sides.pick(a[key], b[key])
+        if result != a[key]:
+            plan.values[key] = result
+        plan.add(key, a[key], b[key], result, why)
+    plan_notes(plan, a, b)
+    if b["as_card"] and not a["as_card"]:  # an account of its own if either was
+        plan.add("organisation card", "no", "yes", "yes", "exported as one if either was")
+    if b["created"] < a["created"]:
+        plan.created = b["created"]
+    plan.add("created", a["created"], b["created"], min(a["created"], b["created"]),
+             "the earlier")
+    _plan_tags(db, plan)
+    plan_fields(db, plan, "company_fields", "company_id")
+    for table, name in LINKED:
+        ids = [r[0] for r in db.execute(
+            f"SELECT id FROM {table} WHERE company_id = ? ORDER BY id", (b_id,))]
+        plan.steps += [Step(table, i, {"company_id": a_id}) for i in ids]
+        count = db.execute(f"SELECT count(*) FROM {table} WHERE company_id = ?",
+                           (a_id,)).fetchone()[0]
+        plan.add(name, count, len(ids), count + len(ids), "B's move to A")
+    return plan
+
+
+def _plan_tags(db: Database, plan: Plan) -> None:
+    sql = ("SELECT ct.id, ct.tag_id, t.name FROM company_tags ct JOIN tags t"
+           " ON t.id = ct.tag_id WHERE ct.company_id = ? ORDER BY t.name COLLATE NOCASE")
+    tags_a, tags_b = db.query(sql, (plan.a_id,)), db.query(sql, (plan.b_id,))
+    have = {r["tag_id"] for r in tags_a}
+    for r in tags_b:
+        plan.steps.append(Step("company_tags", r["id"],
+                               None if r["tag_id"] in have else {"company_id": plan.a_id}))
+    union = sorted({r["name"] for r in [*tags_a, *tags_b]}, key=str.lower)
+    plan.add("tags", [r["name"] for r in tags_a], [r["name"] for r in tags_b], union,
+             "all of both")
+
+
+def apply_company_merge(db: Database, plan: Plan) -> None:
+    """Carry out ``plan`` in one journalled operation, after an automatic backup; nothing
+    is written if either company changed since the plan was made."""
+    from rolodex.store.search import reindex_contacts
+
+    with db.write(f"merge company #{plan.b_id} {plan.b_name} into #{plan.a_id} "
+                  f"{plan.a_name}", backup="merge"):
+        fresh = plan_company_merge(db, plan.a_id, plan.b_id, prefer=plan.prefer)
+        if fresh.rows != plan.rows:
+            raise Aborted("a company changed while the merge was planned; nothing was merged",
+                          hint="run the merge again")
+        a, b = companies.get_row(db, plan.a_id), companies.get_row(db, plan.b_id)
+        if fresh.values:
+            companies.update_company(db, plan.a_id, fresh.values)
+        raw = {"created": fresh.created} if fresh.created else {}
+        if b["as_card"] and not a["as_card"]:
+            raw["as_card"] = 1
+        if raw:
+            journal.update(db, "companies", plan.a_id, raw)
+        stamp = records.timestamp()
+        for step in fresh.steps:
+            if step.values is None:
+                journal.delete(db, step.table, step.row_id)
+            elif step.table == "contacts":  # their card's ORG changes: updated, for sync
+                journal.update(db, "contacts", step.row_id, {**step.values, "updated": stamp})
+            else:
+                journal.update(db, step.table, step.row_id, step.values)
+        _answer_for(db, plan.a_id, plan.b_id)
+        companies.delete_company(db, plan.b_id)  # nothing hangs on it any more
+        reindex_contacts(db, [r[0] for r in db.execute(
+            "SELECT id FROM contacts WHERE company_id = ?", (plan.a_id,))])
+
+
+def _answer_for(db: Database, a_id: int, b_id: int) -> None:
+    """A takes B's UID and name, and those B had taken from companies merged into it."""
+    for row in db.execute("SELECT id FROM company_uids WHERE company_id = ?",
+                          (b_id,)).fetchall():
+        journal.update(db, "company_uids", row[0], {"company_id": a_id})
+    b = companies.get_row(db, b_id)
+    journal.insert(db, "company_uids", {"company_id": a_id, "uid": b["uid"],
+                                        "name_key": fold(b["name"])})
