@@ -142,6 +142,20 @@ class PartialDate:
         return date(year, self.month, min(self.day, _days_in_month(year, self.month)))
 
 
+def stored_date(text: str, contact_id: int, name: str) -> PartialDate:
+    """A contact's birthday or anniversary as stored; one written past rolodex (another
+    tool, raw SQL) that is no date is a BadDate naming the contact and the way out."""
+    try:
+        return PartialDate.from_iso(text)
+    except BadDate as exc:
+        raise unreadable_date(contact_id, name, exc) from None
+
+
+def unreadable_date(contact_id: int, name: str, exc: BadDate) -> BadDate:
+    return BadDate(f"contact #{contact_id} {name}: {exc.message}",
+                   hint="'rolodex doctor --fix' sets unreadable dates aside")
+
+
 def parse_partial_date(text: str) -> PartialDate:
     """A birthday-style date, with or without a year, in any common unambiguous form."""
     s = _normalize(text)

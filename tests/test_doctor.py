@@ -171,6 +171,34 @@ def test_last_contacted_written_past_the_triggers_is_recomputed(rolodex, people,
         logged, None]
     assert statuses(rolodex("doctor -f json").json()) == ALL_OK
 
+
+def test_dates_written_past_rolodex_are_named_and_set_aside(rolodex, people, isolated,
+                                                             monkeypatch):
+    raw(isolated, "UPDATE contacts SET birthday = '2026-02-30' WHERE id = 1",
+        "UPDATE contacts SET anniversary = '1985-02-29' WHERE id = 2")
+    exported = rolodex("export")
+    assert exported.exit_code == 5
+    assert "contact #1 Jane Doe: no such date: 30 February 2026" in exported.stderr
+    assert "doctor --fix" in exported.stderr
+    monkeypatch.setenv("ROLODEX_NOW", "2027-02-27T09:00:00Z")  # 29 February shows on the 28th
+    agenda = rolodex("agenda --days 2")
+    assert agenda.exit_code == 5 and "contact #2 John Roe" in agenda.stderr
+    found = rolodex("doctor -f json")
+    assert found.exit_code == UNHEALTHY
+    [row] = by_check(found.json())["contact_dates"]
+    assert (row["status"], row["count"], row["fixable"]) == ("problem", 2, True)
+    assert "'2026-02-30'" in row["detail"] and "'1985-02-29'" in row["detail"]
+    fixed = rolodex("doctor --fix -f json")
+    assert fixed.exit_code == 0, fixed.stderr
+    jane, john = (rolodex(f"contact show {i} -f json").json() for i in (1, 2))
+    assert (jane["birthday"], jane["custom"]["birthday-unreadable"]) == (None, "2026-02-30")
+    assert (john["anniversary"], john["custom"]["anniversary-unreadable"]) == (
+        None, "1985-02-29")
+    assert rolodex("export").exit_code == 0 and rolodex("agenda").exit_code == 0
+    assert statuses(rolodex("doctor -f json").json()) == ALL_OK
+    assert rolodex("undo").exit_code == 0
+    assert rolodex("contact show 1 -f json").json()["birthday"] == "2026-02-30"
+
 def test_unreadable_settings_are_reset(rolodex, people, isolated):
     raw(isolated, "INSERT INTO settings (key, value) VALUES ('timezone', '{not json')",
         "INSERT INTO settings (key, value) VALUES ('backup.keep', 'ten')")

@@ -343,6 +343,31 @@ def test_create_contacts_adds_the_unknown_people(db):
     assert report.unknown_people == []
     names = sorted(c["name"] for c in one_event(db)["contacts"])
     assert names == ["Boss", "Jane Doe", "Stranger", "me@example.net"]
+    assert sorted((c["name"], c["email"]) for c in report.summary()["new_contacts"]) == [
+        ("Boss", "boss@example.com"), ("Jane Doe", "JANE@Example.com"),
+        ("Stranger", "stranger@example.org"), ("me@example.net", "me@example.net")]
+    assert report.summary()["duplicates"] == []  # nobody was there before
+
+
+def test_created_attendees_that_look_like_a_contact_are_named(rolodex, tmp_path):
+    """Through the CLI: each added contact is listed, a likely duplicate is named."""
+    assert rolodex(["add", "Jane Doe", "-e", "jane@work.example"]).exit_code == 0
+    path = tmp_path / "invite.ics"
+    path.write_bytes(ics(*vevent("DTSTART:20260302T090000Z",
+                                 'ATTENDEE;CN="Jane Doe":mailto:jane@home.example',
+                                 "ATTENDEE;CN=Zed Stone:mailto:zed@stone.example")))
+    result = rolodex(["import", str(path), "--create-contacts", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    summary = result.json()
+    assert [(c["id"], c["name"]) for c in summary["new_contacts"]] == [(2, "Jane Doe"),
+                                                                         (3, "Zed Stone")]
+    [dupe] = summary["duplicates"]
+    assert (dupe["id"], dupe["duplicate_id"], dupe["duplicate_name"]) == (2, 1, "Jane Doe")
+    assert "added contact #3 Zed Stone <zed@stone.example>" in result.stderr
+    assert "Jane Doe: new #2 looks like #1 Jane Doe" in result.stderr
+    assert "2 new contact(s)" in result.stderr
+    dry = rolodex(["import", str(path), "--create-contacts", "--dry-run", "-f", "json"])
+    assert dry.json()["new_contacts"] == []  # all known now
 
 
 # Tasks

@@ -60,6 +60,16 @@ def test_add_from_mail(book):
     new = int(result.stdout)
     person = book(["contact", "show", str(new), "-f", "json"]).json()
     assert (person["name"], person["email"]) == ("Bob Poe", "bob@poe.example")
+    assert "warning" not in result.stderr  # nobody like Bob Poe was there
+
+
+def test_add_from_mail_names_a_likely_duplicate(book):
+    """A known person writing from a new address is added, and the user is told."""
+    message = MESSAGE.replace("jane@acme.example", "jane.doe@mail.example")
+    result = book(["add-from-mail"], input=message)
+    assert result.exit_code == 0, result.stderr
+    new = int(result.stdout)
+    assert f"warning: #{new} Jane Doe looks like #1 Jane Doe (same name)" in result.stderr
 
 
 def test_log_mail_records_once_with_direction(book):

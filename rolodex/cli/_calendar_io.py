@@ -27,11 +27,17 @@ def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict:
                 f"{problem.reason}")
     if report.unknown_people:
         message(f"  not in rolodex (use --create-contacts): {', '.join(report.unknown_people)}")
+    for person in report.new_contacts:
+        message(f"  added contact #{person['id']} {person['name']} <{person['email']}>")
+    for dupe in report.duplicates:
+        message(f"  {dupe['name']}: new #{dupe['id']} looks like #{dupe['duplicate_id']} "
+                f"{dupe['duplicate_name']} ({dupe['why']})")
     message(("would import" if dry_run else "imported") + " calendar: "
             f"{report.events_new} new, {report.events_updated} updated, "
             f"{report.events_unchanged} unchanged event(s); {report.tasks_new} new, "
             f"{report.tasks_updated} updated, {report.tasks_unchanged} unchanged task(s); "
-            f"{len(report.failed)} failed" + (" (dry run: nothing written)" if dry_run else ""))
+            + (f"{len(report.new_contacts)} new contact(s); " if report.new_contacts else "")
+            + f"{len(report.failed)} failed" + (" (dry run: nothing written)" if dry_run else ""))
     return summary
 
 

@@ -41,7 +41,6 @@ from rolodex.store.refs import company_for_contact, resolve_company, resolve_con
 app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=True,
                   cls=HelpGroup)
 CARD_HISTORY = 5  # history entries on a contact card
-MAX_DUPLICATE_WARNINGS = 3  # likely duplicates named when a contact is added
 
 def add(
     name: Annotated[str, typer.Argument(metavar="NAME",
@@ -82,17 +81,9 @@ def add(
     print(contact_id)
     say(f"added contact #{contact_id} {name.strip()}"
         + (f" (new company #{company_id} {company.strip()})" if created else ""))
-    _warn_if_duplicate(contact_id)
+    from rolodex.cli.dupes import warn_if_duplicate
 
-
-def _warn_if_duplicate(contact_id: int) -> None:
-    """Name the existing contacts the new one is likely a duplicate of; adding goes on
-    (two people may share a name), but the user hears of it while it is easy to fix."""
-    from rolodex.cli._output import message
-    from rolodex.store.dupes import candidates_for
-
-    for match in candidates_for(state.db(), contact_id)[:MAX_DUPLICATE_WARNINGS]:
-        message(f"warning: looks like #{match.a_id} {match.a_name} ({match.phrases()})")
+    warn_if_duplicate(contact_id)
 
 
 app.command("add")(add)

@@ -20,6 +20,19 @@ DUPE_COLUMNS = (
     Column("reasons", "Why", show=lambda r: "; ".join(r["reasons"])),
     Column("group", "Group", style="dim"),
 )
+MAX_DUPLICATE_WARNINGS = 3  # likely duplicates named when a contact is added
+
+
+def warn_if_duplicate(contact_id: int, *, who: str = "") -> None:
+    """Name the existing contacts a new one is likely a duplicate of; adding goes on (two
+    people may share a name), but the user hears of it while it is easy to fix."""
+    from rolodex.cli._output import message
+    from rolodex.store.dupes import candidates_for
+
+    for match in candidates_for(state.db(), contact_id)[:MAX_DUPLICATE_WARNINGS]:
+        message(f"warning: {who}looks like #{match.a_id} {match.a_name} ({match.phrases()})")
+
+
 PLAN_COLUMNS = (
     Column("field", "Field", style="bold", no_wrap=True),
     Column("a", "A"),

@@ -65,7 +65,8 @@ def add_from_mail(
     msg = _read_stdin_message()
     people = ([msg.sender] if msg.sender else []) + (msg.recipients if all_ else [])
     own = _own(db)
-    added = known = 0
+    added: list[tuple[int, str]] = []
+    known = 0
     with db.write("add from mail"):
         for name, address in dict.fromkeys(people):
             if address.lower() in own:
@@ -75,11 +76,15 @@ def add_from_mail(
             if row:
                 known += 1
                 continue
-            contact_id = contacts.add_contact(db, name.strip() or address.split("@")[0],
-                                              details=[Email(address)])
+            shown = name.strip() or address.split("@")[0]
+            contact_id = contacts.add_contact(db, shown, details=[Email(address)])
             print(contact_id)
-            added += 1
-    say(f"added {added} contact(s); {known} already known")
+            added.append((contact_id, shown))
+    say(f"added {len(added)} contact(s); {known} already known")
+    from rolodex.cli.dupes import warn_if_duplicate
+
+    for contact_id, shown in added:  # as 'rolodex add' does
+        warn_if_duplicate(contact_id, who=f"#{contact_id} {shown} ")
 
 
 def log_mail() -> None:

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from rolodex.errors import FileError
+from rolodex.dates import unreadable_date
+from rolodex.errors import BadDate, FileError
 from rolodex.memory import gc_paused
 from rolodex.store import cards, contact_queries, settings
 from rolodex.store.db import Database
@@ -79,7 +80,11 @@ def _cards(db: Database, ids: list[int], company_ids: list[int], version: str | 
     """(uid, card text) for every contact, then every company."""
     card_text = _card_writer(version, default)
     for record, kept in _records(db, ids):
-        yield record["uid"], card_text(record, kept)
+        try:
+            text = card_text(record, kept)
+        except BadDate as exc:  # a date written past rolodex: say whose
+            raise unreadable_date(record["id"], record["name"], exc) from None
+        yield record["uid"], text
     yield from _company_cards(db, company_ids, version, default)
 
 

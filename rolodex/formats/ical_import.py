@@ -52,6 +52,10 @@ class CalendarReport:
     tasks_unchanged: int = 0
     failed: list[Problem] = field(default_factory=list)
     unknown_people: list[str] = field(default_factory=list)
+    # Contacts --create-contacts made: {id, name, email}; and those that look like a
+    # contact that was there before (as ``import`` reports for vCards).
+    new_contacts: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
     dry_run: bool = False
     # Components with nothing to import (no DTSTART, iTIP replies): said, not failures.
     skipped: list[Problem] = field(default_factory=list)
@@ -64,7 +68,9 @@ class CalendarReport:
                           "unchanged": self.tasks_unchanged},
                 "skipped": len(self.skipped), "failed": len(self.failed),
                 "problems": [asdict(p) for p in self.failed + self.skipped],
-                "unknown_people": list(self.unknown_people), "dry_run": self.dry_run}
+                "unknown_people": list(self.unknown_people),
+                "new_contacts": list(self.new_contacts), "duplicates": list(self.duplicates),
+                "dry_run": self.dry_run}
 
 
 class _Rollback(Exception):
@@ -102,6 +108,7 @@ def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: 
                       backup=None if dry_run else "import"):
             for group in _groups(items, report).values():
                 _one(db, group, report, strict, create_contacts, mine)
+            _likely_duplicates(db, report)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -179,11 +186,27 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
             raise _strict(problem) from exc
         report.failed.append(problem)
         return
+    report.new_contacts += people.created
     listed = {_address(p) for p in report.unknown_people}
     for person in people.unknown:
         if _address(person) not in listed:
             report.unknown_people.append(person)
             listed.add(_address(person))
+
+
+def _likely_duplicates(db: Database, report: CalendarReport) -> None:
+    """New contacts that look like one that was there before (the best match each)."""
+    from rolodex.store.dupes import candidates_for
+
+    fresh = {c["id"] for c in report.new_contacts}
+    for contact in report.new_contacts:
+        found = candidates_for(db, contact["id"], exclude=fresh)
+        if found:
+            best = found[0]
+            report.duplicates.append({
+                "name": contact["name"], "id": contact["id"], "duplicate_id": best.a_id,
+                "duplicate_name": best.a_name, "score": best.score,
+                "reasons": [str(r) for r in best.reasons], "why": best.phrases()})
 
 
 def _address(person: str) -> str:
@@ -217,6 +240,7 @@ class _People:
     def __init__(self, db: Database, create: bool, mine: set[str]) -> None:
         self.db, self.create, self.mine = db, create, mine
         self.unknown: list[str] = []
+        self.created: list[dict[str, Any]] = []
 
     def link(self, item: Item) -> tuple[list[int], set[int]]:
         """Contact ids, and the positions of the ATTENDEE properties that became links
@@ -235,6 +259,8 @@ class _People:
             if not known and self.create:
                 known = [contacts.add_contact(self.db, label or address,
                                               details=[Email(address)])]
+                self.created.append({"id": known[0], "name": label or address,
+                                     "email": address})
             if not known:
                 self.unknown.append(f"{label} <{address}>" if label else address)
                 continue

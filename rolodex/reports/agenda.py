@@ -6,7 +6,7 @@ import calendar
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
-from rolodex.dates import PartialDate, from_utc_iso, now
+from rolodex.dates import from_utc_iso, now, stored_date
 from rolodex.reports.followups import due_rows
 from rolodex.store import events, tasks
 from rolodex.store.db import Database
@@ -55,7 +55,7 @@ def anniversaries(db: Database, first: date, last: date) -> list[dict[str, Any]]
                         f" WHERE {field} IS NOT NULL AND substr({field}, -5) IN ({marks})",
                         sorted(keys))
         for row in rows:
-            partial = PartialDate.from_iso(row["value"])
+            partial = stored_date(row["value"], row["id"], row["display_name"])
             for year in sorted({d.year for d in days}):
                 day = partial.occurrence_in(year)
                 if first <= day <= last:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rolodex.store import journal
+from rolodex.store import journal, records
 from rolodex.store.db import Database
 
 OK, PROBLEM, INFO, FIXED = "ok", "problem", "info", "fixed"
@@ -251,6 +251,52 @@ def fix_last_contacted(db: Database) -> list[dict]:
                     f"recomputed the last-contacted time of {len(ids)} contact(s)")]
 
 
+# --- values written past rolodex -------------------------------------------------------
+
+_DATE_FIELDS = ("birthday", "anniversary")
+
+
+def _unreadable_dates(db: Database) -> list[tuple[int, str, str, str]]:
+    """(contact id, name, field, value) of each birthday or anniversary that is no date
+    (30 February, month 13, free text): export and the calendar stop at them."""
+    from rolodex.dates import PartialDate
+    from rolodex.errors import BadDate
+
+    out = []
+    for field in _DATE_FIELDS:
+        for contact_id, name, value in db.execute(
+                f"SELECT id, display_name, {field} FROM contacts WHERE {field} IS NOT NULL"
+                f" ORDER BY id"):
+            try:
+                PartialDate.from_iso(value)
+            except BadDate:
+                out.append((contact_id, name, field, value))
+    return out
+
+
+def check_contact_dates(db: Database) -> list[dict]:
+    bad = _unreadable_dates(db)
+    if not bad:
+        return [finding("contact_dates", OK)]
+    return [finding("contact_dates", PROBLEM, len(bad),
+                    "dates that are no date: " + _listed(
+                        [f"#{i} {name} {field} {value!r}" for i, name, field, value in bad])
+                    + " (--fix keeps each as the custom field FIELD-unreadable)",
+                    fixable=True)]
+
+
+def fix_contact_dates(db: Database) -> list[dict]:
+    """Clear each unreadable date, keeping its text as the custom field ``birthday-
+    unreadable`` (``anniversary-unreadable``): nothing is lost, and it can be retyped."""
+    bad = _unreadable_dates(db)
+    for contact_id, _name, field, value in bad:
+        records.set_field(db, "contact", contact_id, f"{field}-unreadable", value)
+        journal.update(db, "contacts", contact_id, {field: None})
+    return [finding("contact_dates", FIXED, len(bad),
+                    f"set {len(bad)} unreadable date(s) aside as FIELD-unreadable")
+            ] if bad else []
+
+
 # --- housekeeping: rows ordinary use leaves behind ------------------------------------
 
 _LONELY_INTERACTIONS = """
@@ -346,6 +392,7 @@ CHECKS: dict[str, Check] = {
     "foreign_keys": check_foreign_keys,
     "search_index": check_search_index,
     "last_contacted": check_last_contacted,
+    "contact_dates": check_contact_dates,
     "lonely_history": check_lonely_history,
     "unused_tags": check_unused_tags,
     "settings": check_settings,
@@ -354,6 +401,7 @@ CHECKS: dict[str, Check] = {
 FIXES: dict[str, Check] = {
     "foreign_keys": fix_foreign_keys,
     "last_contacted": fix_last_contacted,
+    "contact_dates": fix_contact_dates,
     "lonely_history": fix_lonely_history,
     "unused_tags": fix_unused_tags,
     "settings": fix_settings,
