@@ -12,7 +12,7 @@ from rolodex.errors import Aborted, InvalidInput
 from rolodex.normalize import fold
 from rolodex.store import companies, journal, records
 from rolodex.store.db import Database
-from rolodex.store.merge import Plan, Sides, Step, plan_fields, plan_notes
+from rolodex.store.merge import Plan, Sides, Step, plan_fields, plan_notes, plan_tags
 
 SCALARS = ("name", "domain", "industry", "kind", "phone", "email", "address", "website")
 # Records that name a company: (table, plan line); each of B's moves to A.
@@ -42,7 +42,7 @@ def plan_company_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a")
         plan.created = b["created"]
     plan.add("created", a["created"], b["created"], min(a["created"], b["created"]),
              "the earlier")
-    _plan_tags(db, plan)
+    plan_tags(db, plan, "company_tags", "company_id")
     plan_fields(db, plan, "company_fields", "company_id")
     for table, name in LINKED:
         ids = [r[0] for r in db.execute(
@@ -52,19 +52,6 @@ def plan_company_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a")
                            (a_id,)).fetchone()[0]
         plan.add(name, count, len(ids), count + len(ids), "B's move to A")
     return plan
-
-
-def _plan_tags(db: Database, plan: Plan) -> None:
-    sql = ("SELECT ct.id, ct.tag_id, t.name FROM company_tags ct JOIN tags t"
-           " ON t.id = ct.tag_id WHERE ct.company_id = ? ORDER BY t.name COLLATE NOCASE")
-    tags_a, tags_b = db.query(sql, (plan.a_id,)), db.query(sql, (plan.b_id,))
-    have = {r["tag_id"] for r in tags_a}
-    for r in tags_b:
-        plan.steps.append(Step("company_tags", r["id"],
-                               None if r["tag_id"] in have else {"company_id": plan.a_id}))
-    union = sorted({r["name"] for r in [*tags_a, *tags_b]}, key=str.lower)
-    plan.add("tags", [r["name"] for r in tags_a], [r["name"] for r in tags_b], union,
-             "all of both")
 
 
 def apply_company_merge(db: Database, plan: Plan) -> None:

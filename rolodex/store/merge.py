@@ -122,7 +122,7 @@ def plan_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a",
              "the earlier")
     for name, kind, shown in DETAILS:
         _plan_details(db, plan, name, kind, shown)
-    _plan_tags(db, plan)
+    plan_tags(db, plan)
     plan_fields(db, plan)
     _plan_relationships(db, plan)
     for table, (column, name) in LINKS.items():
@@ -250,14 +250,16 @@ def _union_why(rows_a: list, rows_b: list, dropped: int) -> str:
     return f"both kept, {dropped} duplicate(s) dropped" if dropped else "both kept"
 
 
-def _plan_tags(db: Database, plan: Plan) -> None:
-    sql = ("SELECT ct.id, ct.tag_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
-           " WHERE ct.contact_id = ? ORDER BY t.name COLLATE NOCASE")
+def plan_tags(db: Database, plan: Plan, link: str = "contact_tags",
+              owner: str = "contact_id") -> None:
+    """Tags (a contact's, or a company's): B's links move to A, those A has too go."""
+    sql = (f"SELECT l.id, l.tag_id, t.name FROM {link} l JOIN tags t ON t.id = l.tag_id"
+           f" WHERE l.{owner} = ? ORDER BY t.name COLLATE NOCASE")
     tags_a, tags_b = db.query(sql, (plan.a_id,)), db.query(sql, (plan.b_id,))
     have = {r["tag_id"] for r in tags_a}
     for r in tags_b:
-        plan.steps.append(Step("contact_tags", r["id"],
-                               None if r["tag_id"] in have else {"contact_id": plan.a_id}))
+        plan.steps.append(Step(link, r["id"],
+                               None if r["tag_id"] in have else {owner: plan.a_id}))
     union = sorted({r["name"] for r in [*tags_a, *tags_b]}, key=str.lower)
     plan.add("tags", [r["name"] for r in tags_a], [r["name"] for r in tags_b], union,
              "all of both")
