@@ -95,3 +95,18 @@ def test_refusals(rolodex, acme):
     no_terminal = rolodex(["company", "merge", "1", "2"])
     assert no_terminal.exit_code == 9
     assert len(companies(rolodex)) == 2
+
+
+def test_bs_name_and_uid_name_a_afterwards(rolodex, acme):
+    uid_b = companies(rolodex)[0]["uid"]
+    ok(rolodex, ["company", "merge", "1", "2", "--yes"])
+    for ref in ("ACME Limited", uid_b):
+        assert ok(rolodex, ["company", "show", ref, "-f", "json"]).json()["id"] == 1
+    new = int(ok(rolodex, ["add", "Cy Poe", "-c", "acme limited"]).stdout)
+    assert ok(rolodex, ["contact", "show", str(new), "-f", "json"]).json()["company_id"] == 1
+    assert len(companies(rolodex)) == 1
+
+
+def test_ambiguous_companies_are_counted_in_english(rolodex, acme):
+    result = rolodex(["company", "show", "ac"])
+    assert result.exit_code == 4 and "'ac' matches 2 companies" in result.stderr

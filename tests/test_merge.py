@@ -355,3 +355,11 @@ def test_merged_uids_follow_merges_undo_delete_and_erasure(rolodex, tmp_path, is
     assert aliases() == [(1, "uid-b"), (1, "uid-c")]
     ok(rolodex, ["privacy", "forget", "1", "--yes"])
     assert aliases() == []
+
+
+def test_a_merged_contacts_uid_names_the_contact_it_became(rolodex, tmp_path):
+    book = tmp_path / "book.vcf"
+    book.write_text(_card("uid-a", "Jane Doe") + _card("uid-b", "Jane Q. Doe"))
+    ok(rolodex, ["import", str(book)])
+    ok(rolodex, ["merge", "1", "2", "--yes"])
+    assert show(rolodex, "uid-b")["id"] == 1

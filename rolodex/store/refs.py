@@ -9,6 +9,7 @@ from __future__ import annotations
 from rolodex.errors import Ambiguous, NotFound
 from rolodex.normalize import fold
 from rolodex.store.db import Database
+from rolodex.store.lookups import company_merged_from, contact_by_uid
 from rolodex.store.search import fts_query
 
 MAX_CANDIDATES = 10
@@ -40,7 +41,8 @@ def _one(db: Database, ids: list[int], ref: str, noun: str, describe) -> int:
     more = len(ids) - len(shown)
     if more > 0:
         shown.append(f"... and {more} more")
-    raise Ambiguous(f"'{ref}' matches {len(ids)} {noun}s", shown,
+    plural = "companies" if noun == "company" else f"{noun}s"
+    raise Ambiguous(f"'{ref}' matches {len(ids)} {plural}", shown,
                     hint=f"name the {noun} by id, email or a longer name")
 
 
@@ -57,9 +59,9 @@ def resolve_contact(db: Database, ref: str) -> int:
         if row:
             return row[0]
         raise NotFound(f"no contact with id {ref.lstrip('#')}")
-    row = db.execute("SELECT id FROM contacts WHERE uid = ?", (ref,)).fetchone()
-    if row:
-        return row[0]
+    found = contact_by_uid(db, ref)  # its own, or one merged into it
+    if found is not None:
+        return found
     if ref.startswith("@"):
         from rolodex.store import saved_searches
 
@@ -102,6 +104,9 @@ def find_company(db: Database, ref: str) -> list[int]:
         if ids:
             return ids
     key = fold(ref)
+    merged = company_merged_from(db, ref, key)  # the UID or name of one merged into it
+    if merged is not None:
+        return [merged]
     if not key:
         return []
     return [r[0] for r in db.execute(
