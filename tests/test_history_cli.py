@@ -370,3 +370,40 @@ def test_contact_list_sorts_by_last_contacted(rolodex, jane):
     ascending = [c["id"] for c in ok(rolodex("contact list --sort last-contacted -f json")).json()
                  if c["last_contacted"]]
     assert ascending == [ids["john"], ids["bob"], jane]
+
+
+def test_everyones_history_is_cut_in_a_table_and_whole_in_every_other_format(
+        rolodex, isolated):
+    """A million entries must not be read to draw 500 rows, nor held to write them all."""
+    import json
+    import re
+    import sqlite3
+
+    add(rolodex, "Jane Doe")
+    add(rolodex, "Bob Roe")
+    conn = sqlite3.connect(isolated)
+    with conn:
+        for n in range(1, 1206):
+            at = f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00Z"
+            conn.execute("INSERT INTO interactions (id, uid, kind, at, text, created) VALUES"
+                         " (?, ?, 'call', ?, ?, ?)", (n, f"i{n}", at, f"call {n}", at))
+            for person in (1, 2)[:1 + n % 2]:
+                conn.execute("INSERT INTO interaction_contacts (interaction_id, contact_id,"
+                             " at) VALUES (?, ?, ?)", (n, person, at))
+    conn.close()
+    table = rolodex("history")
+    assert table.exit_code == 0
+    assert "showing the first 500" in table.stderr
+    assert len(re.findall(r"call \d+", table.stdout)) == 500
+    everything = rolodex("history -f json").json()
+    assert len(everything) == 1205
+    assert [(e["at"], e["id"]) for e in everything] == sorted(
+        ((e["at"], e["id"]) for e in everything), reverse=True)
+    assert rolodex("history -f jsonl").jsonl() == everything
+    assert rolodex("history -f ids").stdout.split() == [str(e["id"]) for e in everything]
+    assert len(rolodex("history -f csv").stdout.splitlines()) == 1206
+    assert rolodex("history --limit 700 -f json").json() == everything[:700]
+    assert [p["name"] for p in everything[0]["contacts"]] in (["Jane Doe"],
+                                                              ["Jane Doe", "Bob Roe"])
+    assert json.loads(rolodex("history jane -f json").stdout) == [
+        e for e in everything if e["contacts"][0]["id"] == 1]

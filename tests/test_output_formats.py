@@ -424,3 +424,22 @@ def test_tsv_escapes_carriage_returns(rolodex):
     assert len(lines) == 3 and lines[2] == ""
     row = dict(zip(lines[0].split("\t"), lines[1].split("\t"), strict=True))
     assert row["notes"] == "a\\r\\nb"
+
+
+@pytest.mark.parametrize("count", [0, 1, 999, 1000, 1001, 2500])
+def test_a_streamed_json_array_is_json_dump_of_the_list(count):
+    """``--format json`` of a long listing is written a batch at a time; the text is what
+    ``json.dump(list, indent=2)`` writes, batch boundaries included."""
+    import io
+    import json
+
+    from rolodex.cli._output import _json_array
+
+    records = [{"id": n, "name": f"Zoë {n}", "notes": "two\nlines \u2028", "tags": [],
+                "custom": {}, "emails": [{"address": f"z{n}@x.example", "preferred": n % 2 == 0}]}
+               for n in range(count)]
+    streamed = io.StringIO()
+    _json_array(streamed, iter(records))
+    whole = io.StringIO()
+    json.dump(records, whole, ensure_ascii=False, indent=2)
+    assert streamed.getvalue() == whole.getvalue() + "\n"

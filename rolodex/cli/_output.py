@@ -156,7 +156,7 @@ def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], f
 
     with gc_paused():  # the records are freed inside too: see gc_paused
         records = fetch(ids[:TABLE_LIMIT] if cut else ids)
-        if fmt in (Format.jsonl, Format.csv, Format.tsv):
+        if fmt in (Format.json, Format.jsonl, Format.csv, Format.tsv):
             _stream(iter(records), fmt, keys or [c.key for c in columns])
         else:
             emit(list(records), fmt, columns, keys=keys, empty=empty)
@@ -165,8 +165,12 @@ def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], f
 
 
 def _stream(records: Iterator[dict], fmt: Format, keys: Sequence[str]) -> None:
-    """``emit`` for jsonl, csv and tsv, writing records as an iterator yields them."""
+    """``emit`` for json, jsonl, csv and tsv, writing records as an iterator yields them
+    (the same text: a million history entries need not all be in memory at once)."""
     out = sys.stdout
+    if fmt is Format.json:
+        _json_array(out, records)
+        return
     if fmt is Format.jsonl:
         encode = _line_encoder()
         for batch in iter(lambda: list(itertools.islice(records, 500)), []):
@@ -176,6 +180,21 @@ def _stream(records: Iterator[dict], fmt: Format, keys: Sequence[str]) -> None:
     keys = list(first) if first is not None else list(keys)
     rows = itertools.chain([first], records) if first is not None else records
     _delimited(out, rows, keys, fmt)
+
+
+def _json_array(out: TextIO, records: Iterator[dict]) -> None:
+    """``json.dump(list(records), out, ensure_ascii=False, indent=2)`` and a newline, a
+    batch at a time: each batch is encoded as a list whose brackets are cut off.
+
+    Not one record at a time: with ``indent`` the encoder is pure Python and every call
+    leaves a cycle of closures, which pile up while the collector is paused."""
+    encode = json.JSONEncoder(ensure_ascii=False, indent=2, check_circular=False).encode
+    first = True
+    for batch in iter(lambda: list(itertools.islice(records, 1000)), []):
+        text = encode(batch)  # '[\n  {...},\n  {...}\n]'
+        out.write(text[:-2] if first else ",\n" + text[2:-2])
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def _delimited(out: TextIO, rows: Iterable[dict], keys: Sequence[str], fmt: Format) -> None:

@@ -8,7 +8,7 @@ import typer
 
 from rolodex.cli._context import expand_refs, say, state
 from rolodex.cli._options import FormatOption, LimitOption
-from rolodex.cli._output import Column, Format, emit
+from rolodex.cli._output import Column, Format, emit_records, query_limit
 from rolodex.cli._views import local_time
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput, NotFound
@@ -136,6 +136,7 @@ def history_(
     zone = state.zone()
     since = as_instant(state.when(from_), zone) if from_ else None
     until = as_instant(state.when(to), zone, end=True) if to else None
-    rows = history.list_entries(db, contact_ids=contact_ids, company_id=company_id, kind=kind,
-                                since=since, until=until, limit=limit)
-    emit(rows, format, HISTORY_COLUMNS, keys=history.KEYS, empty="no history")
+    ids = history.entry_ids(db, contact_ids=contact_ids, company_id=company_id, kind=kind,
+                            since=since, until=until, limit=query_limit(limit, format))
+    emit_records(ids, lambda i: history.fetch_entries(db, i), format, HISTORY_COLUMNS,
+                 keys=history.KEYS, limit=limit, empty="no history")

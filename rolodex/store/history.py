@@ -7,7 +7,7 @@ each contact's latest in ``contact_last`` (migration m007), one row per contact.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -77,6 +77,17 @@ def list_entries(db: Database, *, contact_ids: Sequence[int] | None = None,
 
     ``company_id`` selects entries logged against the company or with any of its people.
     """
+    return list(fetch_entries(db, entry_ids(
+        db, contact_ids=contact_ids, company_id=company_id, kind=kind, since=since,
+        until=until, limit=limit, newest_first=newest_first)))
+
+
+def entry_ids(db: Database, *, contact_ids: Sequence[int] | None = None,
+              company_id: int | None = None, kind: str | None = None,
+              since: datetime | None = None, until: datetime | None = None,
+              limit: int | None = None, newest_first: bool = True) -> list[int]:
+    """The ids of ``list_entries``, in its order: a million of them are a small list,
+    where a million records are gigabytes (``fetch_entries`` reads them a chunk at a time)."""
     where, params = ["1"], []
     if contact_ids is not None:
         marks = ", ".join("?" * len(contact_ids)) or "NULL"
@@ -84,9 +95,11 @@ def list_entries(db: Database, *, contact_ids: Sequence[int] | None = None,
                      f" WHERE contact_id IN ({marks}))")
         params += list(contact_ids)
     if company_id is not None:
-        where.append("(i.company_id = ? OR i.id IN (SELECT ic.interaction_id FROM"
-                     " interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id"
-                     " WHERE c.company_id = ?))")
+        # One IN of a UNION, not "company_id = ? OR id IN (...)": with the OR, SQLite
+        # walks the whole history (1.4 s at a million entries, against 1 ms).
+        where.append("i.id IN (SELECT id FROM interactions WHERE company_id = ? UNION"
+                     " SELECT ic.interaction_id FROM interaction_contacts ic JOIN contacts c"
+                     " ON c.id = ic.contact_id WHERE c.company_id = ?)")
         params += [company_id, company_id]
     if kind:
         where.append("i.kind = ?")
@@ -98,22 +111,33 @@ def list_entries(db: Database, *, contact_ids: Sequence[int] | None = None,
         where.append("i.at < ?")
         params.append(to_utc_iso(until))
     order = "DESC" if newest_first else "ASC"
-    sql = (f"SELECT i.*, co.name AS company FROM interactions i LEFT JOIN companies co"
-           f" ON co.id = i.company_id WHERE {' AND '.join(where)} ORDER BY i.at {order}, i.id"
-           f" {order}")
+    sql = (f"SELECT i.id FROM interactions i WHERE {' AND '.join(where)}"
+           f" ORDER BY i.at {order}, i.id {order}")
     if limit is not None:
+        if limit < 0:
+            raise InvalidInput("--limit must be zero or more")
         sql += " LIMIT ?"
         params.append(limit)
-    rows = db.query(sql, params)
-    people = records.linked_contacts(db, "interaction_contacts", "interaction_id",
-                                     [r["id"] for r in rows])
-    return [{
-        "id": r["id"], "uid": r["uid"], "kind": r["kind"], "at": r["at"], "text": r["text"],
-        "outcome": r["outcome"], "direction": r["direction"],
-        "duration_minutes": r["duration_minutes"], "contacts": people.get(r["id"], []),
-        "company": r["company"], "company_id": r["company_id"], "task_id": r["task_id"],
-        "user": r["user"],
-    } for r in rows]
+    return [r[0] for r in records.tuples(db, sql, params)]
+
+
+def fetch_entries(db: Database, ids: list[int]) -> Iterator[dict[str, Any]]:
+    """The entries of ``ids`` in that order, read a chunk at a time."""
+    for chunk in records.chunks(ids):
+        rows = {r["id"]: r for r in db.execute(
+            f"SELECT i.*, co.name AS company FROM interactions i LEFT JOIN companies co"
+            f" ON co.id = i.company_id WHERE i.id IN ({', '.join('?' * len(chunk))})", chunk)}
+        people = records.linked_contacts(db, "interaction_contacts", "interaction_id",
+                                         list(rows))
+        for entry_id in chunk:
+            r = rows.get(entry_id)
+            if r is not None:
+                yield {
+                    "id": r["id"], "uid": r["uid"], "kind": r["kind"], "at": r["at"],
+                    "text": r["text"], "outcome": r["outcome"], "direction": r["direction"],
+                    "duration_minutes": r["duration_minutes"], "contacts": people[r["id"]],
+                    "company": r["company"], "company_id": r["company_id"],
+                    "task_id": r["task_id"], "user": r["user"]}
 
 
 def last_contacted(db: Database, contact_ids: list[int], *,
