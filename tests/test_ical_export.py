@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from rolodex.formats.ical_export import WHAT, build_calendar, calendar_items, write_calendar
+from rolodex.formats.ical_export import WHAT, calendar_items, calendar_text, write_calendar
 from rolodex.store import events, tasks
 from rolodex.store.db import open_db
 
@@ -81,7 +81,7 @@ def db(isolated):
 
 def export(db, what=ALL, first=None, last=None) -> icalendar.Calendar:
     """Build, serialise and parse back, so every check is on what a reader would see."""
-    text = build_calendar(db, what=set(what), first=first, last=last, tz=BERLIN).to_ical()
+    text = calendar_text(db, what=set(what), first=first, last=last, tz=BERLIN)
     return icalendar.Calendar.from_ical(text)
 
 
@@ -315,7 +315,7 @@ def test_followups_are_todos_due_on_their_day(data, db, rolodex):
 
 
 def test_calendar_items_are_one_item_per_uid(data, db):
-    items = calendar_items(db, what={"events"}, first=None, last=None, tz=BERLIN)
+    items = list(calendar_items(db, what={"events"}, first=None, last=None, tz=BERLIN))
     assert len(items) == 4
     for uid, cal in items:
         parts = [c for c in cal.walk() if c.name == "VEVENT"]
@@ -358,7 +358,7 @@ def test_file_and_stdout_output(data, db, tmp_path, capsys):
 def test_vobject_reads_the_export(data, db):
     import vobject
 
-    text = build_calendar(db, what=ALL, first=None, last=None, tz=BERLIN).to_ical().decode()
+    text = calendar_text(db, what=ALL, first=None, last=None, tz=BERLIN).decode()
     (cal,) = list(vobject.readComponents(text))
     assert len(cal.vevent_list) == 5 + 3  # four events and a moved instance; 3 yearly
     assert len(cal.vtodo_list) == 5 + 1
@@ -376,7 +376,7 @@ def test_unknown_kind_is_refused(db):
     from rolodex.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
-        build_calendar(db, what={"events", "holidays"}, first=None, last=None, tz=BERLIN)
+        calendar_text(db, what={"events", "holidays"}, first=None, last=None, tz=BERLIN)
 
 
 def test_importing_the_module_does_not_import_icalendar():
@@ -476,3 +476,25 @@ def test_reminders_and_categories_typed_on_the_command_line_are_exported(rolodex
     assert "CATEGORIES:work" in text
     rolodex(["event", "edit", result.stdout.strip(), "--no-reminders"])
     assert "VALARM" not in rolodex("export --format ical --what events").stdout
+
+
+def test_one_file_has_its_zones_first_in_name_order_and_is_the_same_each_time(db, tmp_path):
+    """The file is written a component at a time; the VTIMEZONEs, made last, go first."""
+    for title, zone in (("Call New York", "America/New_York"), ("Call Tokyo", "Asia/Tokyo"),
+                        ("Call Berlin", "Europe/Berlin")):
+        tz = ZoneInfo(zone)
+        events.add_event(db, title, start=datetime(2026, 12, 3, 9, tzinfo=tz),
+                         end=datetime(2026, 12, 3, 10, tzinfo=tz), tz=zone)
+    paths = [tmp_path / "a.ics", tmp_path / "b.ics"]
+    for path in paths:
+        assert write_calendar(db, str(path), what=ALL, first=None, last=None, tz=BERLIN) == 3
+    text = paths[0].read_bytes()
+    assert text == paths[1].read_bytes()
+    assert text == calendar_text(db, what=ALL, first=None, last=None, tz=BERLIN)
+    zones = [line.split(b":", 1)[1] for line in text.split(b"\r\n")
+             if line.startswith(b"TZID:")]
+    assert zones == [b"America/New_York", b"Asia/Tokyo", b"Europe/Berlin"]
+    assert text.rindex(b"END:VTIMEZONE") < text.index(b"BEGIN:VEVENT")
+    cal = icalendar.Calendar.from_ical(text)
+    assert cal.get_missing_tzids() == set()
+    assert text.startswith(b"BEGIN:VCALENDAR\r\n") and text.endswith(b"END:VCALENDAR\r\n")

@@ -49,6 +49,7 @@ def anniversaries(db: Database, first: date, last: date) -> list[dict[str, Any]]
     if any(d.month == 2 and d.day == 28 and not calendar.isleap(d.year) for d in days):
         keys.add("02-29")
     marks = ", ".join("?" * len(keys))
+    spanned = sorted({d.year for d in days})
     out = []
     for field, kind in (("birthday", "birthday"), ("anniversary", "anniversary")):
         rows = db.query(f"SELECT id, display_name, {field} AS value FROM contacts"
@@ -56,7 +57,7 @@ def anniversaries(db: Database, first: date, last: date) -> list[dict[str, Any]]
                         sorted(keys))
         for row in rows:
             partial = stored_date(row["value"], row["id"], row["display_name"])
-            for year in sorted({d.year for d in days}):
+            for year in spanned:
                 day = partial.occurrence_in(year)
                 if first <= day <= last:
                     years = year - partial.year if partial.year else None
