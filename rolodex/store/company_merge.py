@@ -8,11 +8,20 @@ journalled operation after an automatic backup: ``rolodex undo`` gives back both
 
 from __future__ import annotations
 
-from rolodex.errors import Aborted, InvalidInput
+from rolodex.errors import Aborted
 from rolodex.normalize import fold
 from rolodex.store import companies, journal, records
 from rolodex.store.db import Database
-from rolodex.store.merge import Plan, Sides, Step, plan_fields, plan_notes, plan_tags
+from rolodex.store.merge import (
+    Plan,
+    Sides,
+    Step,
+    check_pair,
+    new_plan,
+    plan_fields,
+    plan_notes,
+    plan_tags,
+)
 
 SCALARS = ("name", "domain", "industry", "kind", "phone", "email", "address", "website")
 # Records that name a company: (table, plan line); each of B's moves to A.
@@ -21,15 +30,10 @@ LINKED = (("contacts", "people"), ("interactions", "history"), ("deals", "deals"
 
 def plan_company_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a") -> Plan:
     """What merging company B into company A will do, without writing anything."""
-    if prefer not in ("a", "b"):
-        raise InvalidInput(f"--prefer is A or B, not '{prefer}'")
-    if a_id == b_id:
-        raise InvalidInput(f"cannot merge company #{a_id} with itself",
-                           hint="name two different companies")
+    check_pair(a_id, b_id, prefer, "company", "companies")
     a, b = companies.get_row(db, a_id), companies.get_row(db, b_id)
-    plan = Plan(a_id, b_id, a["name"], b["name"], prefer)
+    plan = new_plan(a_id, b_id, a["name"], b["name"], prefer)
     sides = Sides(prefer)
-    plan.add("id", f"#{a_id}", f"#{b_id}", f"#{a_id}", "A keeps its id and UID; B is deleted")
     for key in SCALARS:
         result, why = sides.pick(a[key], b[key])
         if result != a[key]:

@@ -102,15 +102,10 @@ class Sides:
 def plan_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a",
                merge_cards: CardMerger) -> Plan:
     """What merging B into A will do, without writing anything."""
-    if prefer not in ("a", "b"):
-        raise InvalidInput(f"--prefer is A or B, not '{prefer}'")
-    if a_id == b_id:
-        raise InvalidInput(f"cannot merge contact #{a_id} with itself",
-                           hint="name two different contacts")
+    check_pair(a_id, b_id, prefer, "contact", "contacts")
     a, b = contacts.get_row(db, a_id), contacts.get_row(db, b_id)
-    plan = Plan(a_id, b_id, a["display_name"], b["display_name"], prefer)
+    plan = new_plan(a_id, b_id, a["display_name"], b["display_name"], prefer)
     sides = Sides(prefer)
-    plan.add("id", f"#{a_id}", f"#{b_id}", f"#{a_id}", "A keeps its id and UID; B is deleted")
     _plan_name(plan, a, b, sides)
     _plan_company(db, plan, a, b, sides)
     for key in SCALARS:
@@ -129,6 +124,22 @@ def plan_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a",
         _plan_links(db, plan, table, column, name)
     _plan_consents(db, plan)
     _plan_card(db, plan, merge_cards)
+    return plan
+
+
+def check_pair(a_id: int, b_id: int, prefer: str, noun: str, nouns: str) -> None:
+    """Two different records, and a side to prefer."""
+    if prefer not in ("a", "b"):
+        raise InvalidInput(f"--prefer is A or B, not '{prefer}'")
+    if a_id == b_id:
+        raise InvalidInput(f"cannot merge {noun} #{a_id} with itself",
+                           hint=f"name two different {nouns}")
+
+
+def new_plan(a_id: int, b_id: int, a_name: str, b_name: str, prefer: str) -> Plan:
+    """A plan whose first line says who stays."""
+    plan = Plan(a_id, b_id, a_name, b_name, prefer)
+    plan.add("id", f"#{a_id}", f"#{b_id}", f"#{a_id}", "A keeps its id and UID; B is deleted")
     return plan
 
 
