@@ -300,6 +300,29 @@ def test_byte_order_marks_decide_the_encoding(encoding):
     assert zoe.name == "Zoë Ångström" and zoe.emails[0].address == "zoe@example.se"
 
 
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le"])
+def test_a_byte_order_mark_under_a_given_encoding_is_not_part_of_the_header(encoding):
+    data = "\ufeffName,Email\r\nZoë,zoe@example.se\r\n".encode(encoding)
+    (zoe,), errors = read(data, encoding=encoding)
+    assert errors == [] and (zoe.name, zoe.emails[0].address) == ("Zoë", "zoe@example.se")
+
+
+def test_rows_are_made_as_they_are_read_with_problems_in_file_order():
+    """``ContactFiles`` hands out a CSV file's rows one at a time: the same items and the
+    same problems, in the same order, as reading the whole file first."""
+    from rolodex.formats.contact_files import ContactFiles
+
+    data = (b"Name,Email,Birthday\r\nAnn,ann@a.example,\r\nBad,not-an-email,\r\n"
+            b"Cy,cy@c.example,1985-13-40\r\nDee,dee@d.example,\r\n")
+    contacts, errors = read(data)
+    files = ContactFiles([("book.csv", data)])
+    assert files.expected == 4  # rows of data, readable or not
+    items = list(files)
+    assert [i.data for i in items] == contacts and [i.index for i in items] == [1, 2]
+    assert [(p.index, p.reason) for p in files.problems] == [
+        (e.row, e.reason) for e in errors] and len(errors) == 2
+
 def test_not_utf8_is_a_file_error_with_the_line_until_the_encoding_is_given():
     data = "Name,Email\r\nAnn,ann@a.example\r\nRené Müller,rene@m.example\r\n".encode("cp1252")
     with pytest.raises(FileError) as caught:

@@ -2,9 +2,9 @@
 
 A vCard file is read one card at a time (``VCardFile``): the card is parsed, mapped, written
 and dropped before the next one is read, so importing 100,000 cards holds one card's
-objects, not all of them (over a gigabyte). CSV files are read whole, as before: they are
-small and their reader wants the whole text. What is handed out, and in which order, is
-what reading everything first gave: the same items, the same problems.
+objects, not all of them (over a gigabyte); a CSV file one row at a time (``CsvFile``).
+What is handed out, and in which order, is what reading everything first gave: the same
+items, the same problems.
 """
 
 from __future__ import annotations
@@ -35,19 +35,16 @@ class ContactFiles:
                 vcf.check()  # reads the file once, only when it is not UTF-8 throughout
                 self._files.append((name, vcf))
             else:
-                from rolodex.formats.contacts_csv import read_contacts_csv
+                from rolodex.formats.contacts_csv import CsvFile
 
-                self._files.append((name, read_contacts_csv(
-                    data, source=name, encoding=encoding, mapping=mapping)))
+                self._files.append((name, CsvFile(data, source=name, encoding=encoding,
+                                                  mapping=mapping)))
 
     @property
     def expected(self) -> int:
-        """About how many items there are (a progress bar's total): exact for CSV; for
-        vCard, the cards begun, whether or not they can be read."""
-        from rolodex.formats.vcard_syntax import VCardFile
-
-        return sum(found.expected if isinstance(found, VCardFile) else len(found[0])
-                   for _, found in self._files)
+        """About how many items there are (a progress bar's total): the cards begun, the
+        rows of data, whether or not they can be read."""
+        return sum(found.expected for _, found in self._files)
 
     def __iter__(self) -> Iterator[Item]:
         problems = [] if self._scanned else self.problems
@@ -91,7 +88,12 @@ class ContactFiles:
                         yield Item(contact, name, card.index, card.line)
                 problems.extend(nobody)
             else:
-                rows, errors = found
-                problems.extend(Problem(e.source, e.row, e.row, e.reason) for e in errors)
-                for n, row in enumerate(rows, start=1):
-                    yield Item(row, name, n, n)
+                from rolodex.formats.contacts_csv import RowError
+
+                n = 0
+                for row in found:
+                    if type(row) is RowError:
+                        problems.append(Problem(row.source, row.row, row.row, row.reason))
+                    else:
+                        n += 1
+                        yield Item(row, name, n, n)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rolodex.dates import PartialDate, now, parse_partial_date
@@ -107,9 +108,10 @@ def parse_map(text: str) -> dict[str, str]:
     return mapping
 
 
-def _decode(data: bytes, source: str, encoding: str | None) -> str:
-    """The text of the file: the given encoding, else a BOM's, else strict UTF-8. Never
-    replacement characters: a wrong guess would silently corrupt names."""
+def _codec(data: bytes, source: str, encoding: str | None) -> tuple[str, str]:
+    """The codec that reads the file (the given encoding, else a BOM's, else strict UTF-8)
+    and its first line, after checking that all of it decodes: never replacement
+    characters, as a wrong guess would silently corrupt names."""
     boms = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
             (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
     chosen = encoding or next((name for bom, name in boms if data.startswith(bom)), "utf-8")
@@ -124,10 +126,14 @@ def _decode(data: bytes, source: str, encoding: str | None) -> str:
         shown = "UTF-8" if chosen in ("utf-8", "utf-8-sig") else chosen
         raise FileError(f"{source}: line {line}: not {shown} text",
                         hint="give the file's encoding, e.g. --encoding cp1252") from None
-    if encoding is None and "\x00" in text.partition("\n")[0]:
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise FileError(f"{source}: the file is empty", hint="a CSV file starts with a header")
+    head = text[:64 * 1024]
+    if encoding is None and "\x00" in head.partition("\n")[0]:
         raise FileError(f"{source}: line 1: looks like UTF-16 text without a byte-order mark",
                         hint="give the file's encoding, e.g. --encoding utf-16-le")
-    return text.removeprefix("\ufeff")
+    return chosen, head
 
 
 def _delimiter(text: str) -> str:
@@ -440,43 +446,74 @@ def read_contacts_csv(data: bytes, *, source: str = "-", encoding: str | None = 
                       mapping: dict[str, str] | None = None
                       ) -> tuple[list[ContactData], list[RowError]]:
     """Contacts in a CSV file, and the rows that could not be read (with their lines)."""
-    text = _decode(data, source, encoding)
-    if not text.strip():
-        raise FileError(f"{source}: the file is empty", hint="a CSV file starts with a header")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     contacts: list[ContactData] = []
     errors: list[RowError] = []
-    headers: list[str] | None = None
-    cols: list[_Col | None] = []
-    fmt = ""
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            if "end of data" in str(exc):
-                raise FileError(f"{source}: line {start}: a quoted field is never closed",
-                                hint="check the quotes on that line") from None
-            if headers is None:
-                raise FileError(f"{source}: line {start}: cannot read the header: {exc}") \
-                    from None
-            errors.append(RowError(source, start, f"malformed quoting: {exc}"))
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        if headers is None:
-            headers = [c.strip() for c in cells]
-            fmt, cols = _columns(headers, source, mapping)
-            continue
-        extra = [c for c in cells[len(headers):] if c.strip()]
-        if extra:
-            errors.append(RowError(source, start, f"{len(cells)} cells, but the header has"
-                                   f" {len(headers)} columns"))
-            continue
-        try:
-            contacts.append(_contact(headers, cols, cells, fmt))
-        except _Skip as exc:
-            errors.append(RowError(source, start, str(exc)))
+    for found in CsvFile(data, source=source, encoding=encoding, mapping=mapping):
+        (errors if isinstance(found, RowError) else contacts).append(found)
     return contacts, errors
+
+
+class CsvFile:
+    """A CSV file's contacts, each made when it is asked for, so an import of 100,000 rows
+    holds one row's objects, not all of them; rows that cannot be read come as RowErrors.
+
+    The file is read through once when opened, making nothing: an error that stops the
+    whole file (an unclosed quote, a header with no usable column) is raised then, before
+    anything is written, as when every row was read first; and ``expected`` (rows of data,
+    a progress bar's total) is known.
+    """
+
+    def __init__(self, data: bytes, *, source: str = "-", encoding: str | None = None,
+                 mapping: dict[str, str] | None = None) -> None:
+        self.source, self._mapping, self._data = source, mapping, data
+        self._codec, head = _codec(data, source, encoding)
+        self._delimiter = _delimiter(head)
+        self.expected = sum(1 for _ in self._rows(make=False))
+
+    def __iter__(self) -> Iterator[ContactData | RowError]:
+        return self._rows(make=True)
+
+    def _rows(self, *, make: bool) -> Iterator[ContactData | RowError | None]:
+        """Each data row as a contact or a RowError (``make``), else as None."""
+        source = self.source
+        # Decoded as it is read: the whole text of a large file as one str (or StringIO,
+        # four bytes a character) would be most of an import's memory.
+        lines = io.TextIOWrapper(io.BytesIO(self._data), encoding=self._codec, newline="")
+        reader = csv.reader(lines, delimiter=self._delimiter, strict=True)
+        headers: list[str] | None = None
+        cols: list[_Col | None] = []
+        fmt = ""
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "end of data" in str(exc):
+                    raise FileError(f"{source}: line {start}: a quoted field is never closed",
+                                    hint="check the quotes on that line") from None
+                if headers is None:
+                    raise FileError(f"{source}: line {start}: cannot read the header: {exc}") \
+                        from None
+                yield RowError(source, start, f"malformed quoting: {exc}") if make else None
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            if headers is None:
+                cells[0] = cells[0].removeprefix("\ufeff")  # a BOM the codec kept
+                headers = [c.strip() for c in cells]
+                fmt, cols = _columns(headers, source, self._mapping)
+                continue
+            if not make:
+                yield None
+                continue
+            extra = [c for c in cells[len(headers):] if c.strip()]
+            if extra:
+                yield RowError(source, start, f"{len(cells)} cells, but the header has"
+                                              f" {len(headers)} columns")
+                continue
+            try:
+                yield _contact(headers, cols, cells, fmt)
+            except _Skip as exc:
+                yield RowError(source, start, str(exc))
