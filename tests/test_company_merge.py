@@ -55,11 +55,18 @@ def test_everything_moves_to_a_and_b_is_gone(rolodex, acme):
         "the search index knows Bob's company by its new name"
 
 
-def test_prefer_b_takes_bs_name(rolodex, acme):
+def test_prefer_b_takes_bs_name_and_keeps_answering_to_as_old_one(rolodex, acme, isolated):
+    before = dump(isolated)
     ok(rolodex, ["company", "merge", "1", "2", "--prefer", "B", "--yes"])
     [company] = companies(rolodex)
     assert (company["id"], company["name"]) == (1, "ACME Limited")
     assert company["custom"]["size"] == "60" and company["custom"]["size-merged"] == "50"
+    assert ok(rolodex, ["company", "show", "Acme Ltd", "-f", "json"]).json()["id"] == 1
+    new = int(ok(rolodex, ["add", "Cy Poe", "-c", "Acme Ltd"]).stdout)
+    assert ok(rolodex, ["contact", "show", str(new), "-f", "json"]).json()["company_id"] == 1
+    ok(rolodex, ["undo"])
+    ok(rolodex, ["undo"])
+    assert dump(isolated) == before
 
 
 def test_undo_gives_back_both_companies_exactly(rolodex, acme, isolated):

@@ -85,17 +85,21 @@ def apply_company_merge(db: Database, plan: Plan) -> None:
                 journal.update(db, "contacts", step.row_id, {**step.values, "updated": stamp})
             else:
                 journal.update(db, step.table, step.row_id, step.values)
-        _answer_for(db, plan.a_id, plan.b_id)
+        _answer_for(db, plan.a_id, plan.b_id, a["name"])
         companies.delete_company(db, plan.b_id)  # nothing hangs on it any more
         reindex_contacts(db, [r[0] for r in db.execute(
             "SELECT id FROM contacts WHERE company_id = ?", (plan.a_id,))])
 
 
-def _answer_for(db: Database, a_id: int, b_id: int) -> None:
-    """A takes B's UID and name, and those B had taken from companies merged into it."""
+def _answer_for(db: Database, a_id: int, b_id: int, a_old_name: str) -> None:
+    """A takes B's UID and name, and those B had taken from companies merged into it; and
+    keeps answering to its own old name when it took B's (--prefer B)."""
     for row in db.execute("SELECT id FROM company_uids WHERE company_id = ?",
                           (b_id,)).fetchall():
         journal.update(db, "company_uids", row[0], {"company_id": a_id})
     b = companies.get_row(db, b_id)
     journal.insert(db, "company_uids", {"company_id": a_id, "uid": b["uid"],
                                         "name_key": fold(b["name"])})
+    if fold(companies.get_row(db, a_id)["name"]) != fold(a_old_name):
+        journal.insert(db, "company_uids", {"company_id": a_id, "uid": None,
+                                            "name_key": fold(a_old_name)})

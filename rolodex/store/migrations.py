@@ -505,7 +505,7 @@ CREATE INDEX contact_uids_contact ON contact_uids(contact_id);
 CREATE TABLE company_uids (
     id INTEGER PRIMARY KEY,
     company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
-    uid TEXT NOT NULL UNIQUE,
+    uid TEXT UNIQUE,  -- null: a name only (A's own old name, when it took B's)
     name_key TEXT NOT NULL
 );
 CREATE INDEX company_uids_company ON company_uids(company_id);
