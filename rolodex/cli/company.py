@@ -26,7 +26,8 @@ from rolodex.cli.completion import complete_company
 from rolodex.store import companies, contact_queries
 from rolodex.store.refs import resolve_company
 
-app = typer.Typer(help="Add, find, show and change companies (accounts).", no_args_is_help=True,
+app = typer.Typer(help="Add, find, show, change and merge companies (accounts).",
+                  no_args_is_help=True,
                   cls=HelpGroup)
 
 CompanyRef = Annotated[str, typer.Argument(
