@@ -81,11 +81,12 @@ def build(argv: list[str] | None = None) -> typer.Typer:
     )
     app.callback()(root)
     word = command_word(argv) if argv is not None else None
+    everything = word is None or (word not in GROUPS and word not in COMMANDS)
     for name, (module, attr) in GROUPS.items():
-        if word is None or word == name or word not in GROUPS | COMMANDS:
+        if everything or word == name:
             app.add_typer(_load(module, attr), name=name)
     for name, (module, attr) in COMMANDS.items():
-        if word is None or word == name or word not in GROUPS | COMMANDS:
+        if everything or word == name:
             function = _load(module, attr)
             app.command(name, help=function.__doc__ if name == "add" else None)(function)
     return app

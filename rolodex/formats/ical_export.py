@@ -396,13 +396,13 @@ def _add_zones(calendar: Any, tzids: set[str], years: list[int]) -> None:
 def calendar_text(db: Database, *, what: set[str], first: date | None, last: date | None,
                   tz: tzinfo) -> bytes:
     """Everything chosen by ``what`` as one .ics: a feed, a backup, a mail attachment."""
-    return b"".join(_chunks(_items(db, what, first, last, tz), []))
+    return b"".join(_serialise(_items(db, what, first, last, tz))[0])
 
 
-def _chunks(items: Iterable[Item], count: list[int]) -> Iterator[bytes]:
-    """One VCALENDAR of ``items`` as pieces of text; ``count`` gets how many items.
+def _serialise(items: Iterable[Item]) -> tuple[list[bytes], int]:
+    """One VCALENDAR of ``items`` as pieces of text, and how many items there were.
 
-    Each component is written out as soon as it is made, so 130,000 of them cost their
+    Each component is serialised as soon as it is made, so 130,000 of them cost their
     text (60 MB), not a calendar of objects (1.2 GB). The VTIMEZONEs, which must come
     first, are made at the end, from the zones the components used."""
     import icalendar
@@ -410,23 +410,20 @@ def _chunks(items: Iterable[Item], count: list[int]) -> Iterator[bytes]:
     parts: list[bytes] = []
     tzids: set[str] = set()
     years: list[int] = []
-    items_seen = 0
+    count = 0
     for _uid, components in items:
-        items_seen += 1
+        count += 1
         for component in components:
             tzids.update(value.params["TZID"] for _name, value in
                          component.property_items(sorted=False)
                          if hasattr(value, "params") and value.params.get("TZID"))
             years += _years(component)
             parts.append(component.to_ical())
-    count.append(items_seen)
     shell = icalendar.Calendar()
     _put(shell, ("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"))
     _add_zones(shell, tzids, years)
     head, end = shell.to_ical().rsplit(b"END:VCALENDAR", 1)
-    yield head
-    yield from parts
-    yield b"END:VCALENDAR" + end
+    return [head, *parts, b"END:VCALENDAR" + end], count
 
 
 def calendar_items(db: Database, *, what: set[str], first: date | None, last: date | None,
@@ -444,18 +441,15 @@ def write_calendar(db: Database, output: str, *, what: set[str], first: date | N
     if target is not None and (target.is_dir() or output.endswith(os.sep)):
         return _to_folder(calendar_items(db, what=what, first=first, last=last, tz=tz),
                           target)
-    count: list[int] = []
-    chunks = _chunks(_items(db, what, first, last, tz), count)
-    first_chunk = next(chunks)  # everything is made before anything is written or opened
+    chunks, count = _serialise(_items(db, what, first, last, tz))  # before opening anything
     stream, handle = _open(target)
     try:
-        stream.write(first_chunk.decode("utf-8"))
         for chunk in chunks:
             stream.write(chunk.decode("utf-8"))
     finally:
         if handle is not None:
             handle.close()
-    return count[0]
+    return count
 
 
 def _to_folder(items: Iterable[tuple[str, icalendar.Calendar]], folder: Path) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from rolodex.store.contact_queries import ADDRESS_COLUMNS, relationships_of, use_bulk
 from rolodex.store.db import Database
-from rolodex.store.records import chunks
+from rolodex.store.records import chunks, tuples
 
 # The record's own columns, in three objects because the lists come between them in the
 # documented key order; each is opened or closed where the lists are spliced in.
@@ -76,12 +76,10 @@ def lines(db: Database, ids: list[int]) -> Iterator[str]:
 
 
 def _lines(db: Database, ids: list[int], where: str, params: tuple | list) -> Iterator[str]:
-    conn = db.conn.cursor()
-    conn.row_factory = None
-    contacts = {row[0]: row[1:] for row in conn.execute(
-        _CONTACTS.format(where=where.format(column="c.id")), params)}
-    parts = {key: dict(conn.execute(
-        sql.format(where=where.format(column=_MATCH.get(key, "contact_id"))), params))
+    contacts = {row[0]: row[1:] for row in tuples(
+        db, _CONTACTS.format(where=where.format(column="c.id")), params)}
+    parts = {key: dict(tuples(
+        db, sql.format(where=where.format(column=_MATCH.get(key, "contact_id"))), params))
         for key, sql in _QUERIES.items()}
     present = [i for i in ids if i in contacts]
     relationships = {owner: json.dumps(items, ensure_ascii=False, separators=(",", ":"))
