@@ -119,7 +119,7 @@ def prefer_side(prefer: str, format: Format) -> str:
 
 def show_plan_then_apply(plan, apply, *, format: Format, dry_run: bool, yes: bool) -> None:
     """Print a merge plan (contacts or companies), then, unless --dry-run, ask and apply."""
-    from rolodex.store.merge import PLAN_KEYS
+    from rolodex.store.merge_plan import PLAN_KEYS
 
     title = f"Merge #{plan.b_id} {plan.b_name} into #{plan.a_id} {plan.a_name}"
     emit(plan.rows, format, PLAN_COLUMNS, keys=PLAN_KEYS, title=title)

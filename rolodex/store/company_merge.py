@@ -12,7 +12,7 @@ from rolodex.errors import Aborted
 from rolodex.normalize import fold
 from rolodex.store import companies, journal, records
 from rolodex.store.db import Database
-from rolodex.store.merge import (
+from rolodex.store.merge_plan import (
     Plan,
     Sides,
     Step,

@@ -16,10 +16,9 @@ that folds B's card into A's (``rolodex.formats.vcard_merge.merge_kept``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from rolodex.errors import Aborted, InvalidInput
+from rolodex.errors import Aborted
 from rolodex.models import INVERSE_KINDS, Address, Email, Phone, Url
 from rolodex.nicknames import same_person_name
 from rolodex.normalize import fold
@@ -27,6 +26,17 @@ from rolodex.store import cards, contacts, journal
 from rolodex.store.db import Database
 from rolodex.store.details import TABLES, detail_key
 from rolodex.store.dupes import phones_match
+from rolodex.store.merge_plan import (
+    Plan,
+    Sides,
+    Step,
+    check_pair,
+    new_plan,
+    plan_fields,
+    plan_notes,
+    plan_tags,
+    rows_of,
+)
 
 CardMerger = Callable[[dict | None, dict], dict | None]
 NAME = ("display_name", "prefix", "first_name", "middle_name", "last_name", "suffix")
@@ -38,62 +48,6 @@ DETAILS = (("emails", Email, "address"), ("phones", Phone, "number"),
 LINKS = {"interaction_contacts": ("interaction_id", "history"),
          "task_contacts": ("task_id", "tasks"), "event_contacts": ("event_id", "events"),
          "deal_contacts": ("deal_id", "deals")}
-PLAN_KEYS = ("field", "a", "b", "result", "why")
-FIELD_SUFFIX = "-merged"
-
-
-@dataclass
-class Step:
-    """One row change: ``values`` to update, or None to delete the row."""
-
-    table: str
-    row_id: int
-    values: dict[str, Any] | None
-
-
-@dataclass
-class Plan:
-    a_id: int
-    b_id: int
-    a_name: str
-    b_name: str
-    prefer: str
-    rows: list[dict[str, Any]] = field(default_factory=list)  # what ``merge`` prints
-    values: dict[str, Any] = field(default_factory=dict)  # A's new scalar fields
-    created: str | None = None  # the earlier of the two, when that is B's
-    steps: list[Step] = field(default_factory=list)
-    card: dict | None = None  # A's new kept vCard, None: A's stays as it is
-
-    def add(self, name: str, a: Any, b: Any, result: Any, why: str) -> None:
-        """One line of the plan; a field neither contact has a value for is left out."""
-        if _text(a) is None and _text(b) is None and _text(result) is None:
-            return
-        self.rows.append({"field": name, "a": _text(a), "b": _text(b),
-                          "result": _text(result), "why": why})
-
-
-def _text(value: Any) -> str | None:
-    if value is None or value == "" or value == [] or value == 0:
-        return None
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
-
-
-class Sides:
-    """Which side wins a conflict, and the words for it."""
-
-    def __init__(self, prefer: str) -> None:
-        self.prefer = prefer
-
-    def pick(self, a: Any, b: Any) -> tuple[Any, str]:
-        if a == b:
-            return a, "same" if a not in (None, "") else "neither has one"
-        if b in (None, ""):
-            return a, "only A has one"
-        if a in (None, ""):
-            return b, "only B has one"
-        return (a, "A preferred") if self.prefer == "a" else (b, "B preferred (--prefer B)")
 
 
 # --- the plan ------------------------------------------------------------------------------
@@ -124,22 +78,6 @@ def plan_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a",
         _plan_links(db, plan, table, column, name)
     _plan_consents(db, plan)
     _plan_card(db, plan, merge_cards)
-    return plan
-
-
-def check_pair(a_id: int, b_id: int, prefer: str, noun: str, nouns: str) -> None:
-    """Two different records, and a side to prefer."""
-    if prefer not in ("a", "b"):
-        raise InvalidInput(f"--prefer is A or B, not '{prefer}'")
-    if a_id == b_id:
-        raise InvalidInput(f"cannot merge {noun} #{a_id} with itself",
-                           hint=f"name two different {nouns}")
-
-
-def new_plan(a_id: int, b_id: int, a_name: str, b_name: str, prefer: str) -> Plan:
-    """A plan whose first line says who stays."""
-    plan = Plan(a_id, b_id, a_name, b_name, prefer)
-    plan.add("id", f"#{a_id}", f"#{b_id}", f"#{a_id}", "A keeps its id and UID; B is deleted")
     return plan
 
 
@@ -194,24 +132,6 @@ def _pick_date(a: str | None, b: str | None, sides: Sides) -> tuple[str | None, 
     return sides.pick(a, b)
 
 
-def plan_notes(plan: Plan, a: Any, b: Any) -> None:
-    """Notes (a contact's or a company's): both kept, joined, when they differ."""
-    na, nb = a["notes"], b["notes"]
-    if na and nb and na.strip() != nb.strip():
-        first, second = (na, nb) if plan.prefer == "a" else (nb, na)
-        result, why = f"{first}\n\n{second}", "both kept, joined"
-    else:
-        result, why = Sides(plan.prefer).pick(na, nb)
-    if result != na:
-        plan.values["notes"] = result
-    plan.add("notes", na, nb, result, why)
-
-
-def _rows(db: Database, table: str, owner_id: int, order: str = "id",
-          owner: str = "contact_id") -> list[Any]:
-    return db.query(f"SELECT * FROM {table} WHERE {owner} = ? ORDER BY {order}", (owner_id,))
-
-
 def _shown(kind: type, row: Any, key: str | None) -> str:
     if key:
         return row[key]
@@ -223,8 +143,8 @@ def _plan_details(db: Database, plan: Plan, name: str, kind: type, key: str | No
     """The winner's values first, then the loser's new ones; a value both have is kept
     once (the winner's row, with its label). The winner's preferred one stays preferred."""
     table = TABLES[kind]
-    rows_a = _rows(db, table, plan.a_id, "position, id")
-    rows_b = _rows(db, table, plan.b_id, "position, id")
+    rows_a = rows_of(db, table, plan.a_id, "position, id")
+    rows_b = rows_of(db, table, plan.b_id, "position, id")
     win, lose = (rows_a, rows_b) if plan.prefer == "a" else (rows_b, rows_a)
     kept = list(win)
     dropped = 0
@@ -259,66 +179,6 @@ def _union_why(rows_a: list, rows_b: list, dropped: int) -> str:
     if not rows_a:
         return "only B has some"
     return f"both kept, {dropped} duplicate(s) dropped" if dropped else "both kept"
-
-
-def plan_tags(db: Database, plan: Plan, link: str = "contact_tags",
-              owner: str = "contact_id") -> None:
-    """Tags (a contact's, or a company's): B's links move to A, those A has too go."""
-    sql = (f"SELECT l.id, l.tag_id, t.name FROM {link} l JOIN tags t ON t.id = l.tag_id"
-           f" WHERE l.{owner} = ? ORDER BY t.name COLLATE NOCASE")
-    tags_a, tags_b = db.query(sql, (plan.a_id,)), db.query(sql, (plan.b_id,))
-    have = {r["tag_id"] for r in tags_a}
-    for r in tags_b:
-        plan.steps.append(Step(link, r["id"],
-                               None if r["tag_id"] in have else {owner: plan.a_id}))
-    union = sorted({r["name"] for r in [*tags_a, *tags_b]}, key=str.lower)
-    plan.add("tags", [r["name"] for r in tags_a], [r["name"] for r in tags_b], union,
-             "all of both")
-
-
-def plan_fields(db: Database, plan: Plan, table: str = "contact_fields",
-                owner: str = "contact_id") -> None:
-    """Custom fields (a contact's, or a company's): a key only one has moves; a conflict
-    keeps the preferred value and the other under ``KEY-merged`` (``KEY-merged-2``... if
-    that is taken too)."""
-    fields_a = {r["key"]: r for r in _rows(db, table, plan.a_id, owner=owner)}
-    fields_b = {r["key"]: r for r in _rows(db, table, plan.b_id, owner=owner)}
-    taken = set(fields_a) | set(fields_b)
-    result = {k: r["value"] for k, r in fields_a.items()}
-    notes = []
-    for key, rb in fields_b.items():
-        ra = fields_a.get(key)
-        if ra is None:
-            plan.steps.append(Step(table, rb["id"], {owner: plan.a_id}))
-            result[key] = rb["value"]
-        elif ra["value"] == rb["value"]:
-            plan.steps.append(Step(table, rb["id"], None))
-        else:
-            spare = _free_key(key, taken)
-            loser = "B" if plan.prefer == "a" else "A"
-            if plan.prefer == "b":
-                plan.steps.append(Step(table, ra["id"], {"value": rb["value"]}))
-            plan.steps.append(Step(table, rb["id"], {
-                owner: plan.a_id, "key": spare,
-                "value": rb["value"] if plan.prefer == "a" else ra["value"]}))
-            result[key] = rb["value"] if plan.prefer == "b" else ra["value"]
-            result[spare] = ra["value"] if plan.prefer == "b" else rb["value"]
-            notes.append(f"{key}: {loser}'s value kept as {spare}")
-    plan.add("custom", _pairs(fields_a), _pairs(fields_b), [f"{k}={v}" for k, v in
-                                                            sorted(result.items())],
-             "; ".join(notes) or "all of both")
-
-
-def _pairs(rows: dict[str, Any]) -> list[str]:
-    return [f"{k}={r['value']}" for k, r in sorted(rows.items())]
-
-
-def _free_key(key: str, taken: set[str]) -> str:
-    candidate, n = f"{key}{FIELD_SUFFIX}", 2
-    while candidate in taken:
-        candidate, n = f"{key}{FIELD_SUFFIX}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
 
 
 def _rel_keys(owner: int, kind: str, other: int | None, name: str | None) -> set[tuple]:
@@ -369,7 +229,7 @@ def _plan_relationships(db: Database, plan: Plan) -> None:
 def _plan_links(db: Database, plan: Plan, table: str, column: str, name: str) -> None:
     """History entries, tasks, events and deals: B's links move to A; a record both were
     linked to keeps A's link only."""
-    rows_a, rows_b = _rows(db, table, plan.a_id), _rows(db, table, plan.b_id)
+    rows_a, rows_b = rows_of(db, table, plan.a_id), rows_of(db, table, plan.b_id)
     linked = {r[column] for r in rows_a}
     shared = 0
     for r in rows_b:
@@ -383,7 +243,7 @@ def _plan_links(db: Database, plan: Plan, table: str, column: str, name: str) ->
 
 
 def _plan_consents(db: Database, plan: Plan) -> None:
-    rows_a, rows_b = _rows(db, "consents", plan.a_id), _rows(db, "consents", plan.b_id)
+    rows_a, rows_b = rows_of(db, "consents", plan.a_id), rows_of(db, "consents", plan.b_id)
     for r in rows_b:
         plan.steps.append(Step("consents", r["id"], {"contact_id": plan.a_id}))
     plan.add("consents", len(rows_a), len(rows_b), len(rows_a) + len(rows_b),
