@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from rolodex.dates import PartialDate
 from rolodex.errors import FileError, InvalidInput
-from rolodex.formats.contacts_csv import RowError, parse_map, read_contacts_csv
+from rolodex.formats.contacts_csv import RowError, read_contacts_csv
+from rolodex.formats.csv_columns import parse_map
 from rolodex.formats.csv_export import EXPORT_HEADER, neutralise, write_contacts_csv
 
 CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"

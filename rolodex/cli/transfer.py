@@ -100,7 +100,7 @@ def import_(
             raise InvalidInput(f"unknown encoding '{encoding}'") from exc
     mapping = None
     if map_:
-        from rolodex.formats.contacts_csv import parse_map
+        from rolodex.formats.csv_columns import parse_map
 
         mapping = parse_map(map_)
     calendars, address_books = _by_kind(_read_sources(path), type_)
