@@ -137,7 +137,6 @@ DOCTOR_COLUMNS = (
     Column("count", "Count", no_wrap=True),
     Column("detail", "Detail"),
 )
-DOCTOR_KEYS = ("check", "status", "count", "fixable", "detail")
 
 
 def doctor(
@@ -164,10 +163,11 @@ def doctor(
     Example: rolodex doctor --fix
     """
     from rolodex.store import doctor as checks
+    from rolodex.store.findings import KEYS
 
     db = _existing_db()
     findings = checks.repair(db) if fix else checks.examine(db)
-    emit(findings, format, DOCTOR_COLUMNS, keys=DOCTOR_KEYS)
+    emit(findings, format, DOCTOR_COLUMNS, keys=KEYS)
     if checks.healthy(findings):
         counts = checks.summary(findings)
         if fix and counts["fixed"]:
