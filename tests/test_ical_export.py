@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from rolodex.formats.ical_export import WHAT, calendar_items, calendar_text, write_calendar
+from rolodex.formats.ical_components import WHAT
+from rolodex.formats.ical_export import calendar_items, calendar_text, write_calendar
 from rolodex.store import events, tasks
 from rolodex.store.db import open_db
 

@@ -42,7 +42,8 @@ def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict:
 
 
 def export_calendar(output: str, what: str, first: str | None, last: str | None) -> None:
-    from rolodex.formats.ical_export import WHAT, write_calendar
+    from rolodex.formats.ical_components import WHAT
+    from rolodex.formats.ical_export import write_calendar
 
     chosen = {w.strip() for w in what.split(",") if w.strip()}
     unknown = chosen - set(WHAT)

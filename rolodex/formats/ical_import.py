@@ -277,7 +277,7 @@ def _props(component: Any) -> list[tuple[str, Any]]:
 
 def _raw(item: Item, modelled: set[str], linked: set[int], subs: list[Any]) -> str | None:
     """What rolodex does not model, as unfolded iCalendar lines: serialised by icalendar
-    so parameters and escapes survive the trip back out (``ical_export._add_raw``)."""
+    so parameters and escapes survive the trip back out (``ical_components._add_raw``)."""
     import icalendar
 
     holder = icalendar.Component()
