@@ -23,9 +23,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rolodex.errors import FileError, InvalidInput, RolodexError
-from rolodex.formats.ical_read import Item, decode, read_items, short
-from rolodex.formats.ical_zones import BAD_DATA, attach
+from rolodex.errors import FileError, RolodexError
+from rolodex.formats.ical_read import (
+    Item,
+    alarms_of,
+    categories_of,
+    decode,
+    props_of,
+    read_items,
+    recurrence_key,
+    rrule_of,
+    same_kind_as,
+    short,
+    unmodelled,
+)
+from rolodex.formats.ical_zones import BAD_DATA
 from rolodex.formats.importer import Problem
 from rolodex.store import lookups, when
 from rolodex.store.db import Database
@@ -229,7 +241,7 @@ def _cancel_stored(db: Database, group: _Group, kind: str) -> str:
         events.update_event(db, row["id"], {"status": "cancelled"})
     for item in group.overrides.values() if kind == "events" else ():
         start = when.decode(row["start"], ZoneInfo(row["tz"]) if row["tz"] else None)
-        original = _like(item.when("RECURRENCE-ID"), start)  # type: ignore[arg-type]
+        original = same_kind_as(item.when("RECURRENCE-ID"), start)  # type: ignore[arg-type]
         events.set_exception(db, row["id"], when.encode(original), None, None)
     return "updated"
 
@@ -249,7 +261,7 @@ class _People:
         from rolodex.store import contacts
 
         found, linked = [], set()
-        for position, (name, prop) in enumerate(_props(item.component)):
+        for position, (name, prop) in enumerate(props_of(item.component)):
             address = re.sub(r"(?i)^mailto:", "", str(prop)).strip()
             if name not in ("ATTENDEE", "ORGANIZER") or "@" not in address \
                     or address.lower() in self.mine:
@@ -270,73 +282,6 @@ class _People:
         return list(dict.fromkeys(found)), linked
 
 
-def _props(component: Any) -> list[tuple[str, Any]]:
-    return [(n, v) for n, v in component.property_items(recursive=False, sorted=False)
-            if n not in ("BEGIN", "END")]
-
-
-def _raw(item: Item, modelled: set[str], linked: set[int], subs: list[Any]) -> str | None:
-    """What rolodex does not model, as unfolded iCalendar lines: serialised by icalendar
-    so parameters and escapes survive the trip back out (``ical_components._add_raw``)."""
-    import icalendar
-
-    holder = icalendar.Component()
-    holder.name = item.kind
-    for position, (name, value) in enumerate(_props(item.component)):
-        if name not in modelled or (name == "ATTENDEE" and position not in linked):
-            holder.add(name, value, encode=False)
-    for sub in subs:
-        holder.add_component(sub)
-    lines = holder.to_ical().decode("utf-8").replace("\r\n ", "").splitlines()
-    return "\n".join(lines[1:-1]) or None
-
-
-def _alarms(item: Item) -> tuple[list[int], list[Any]]:
-    """Reminders some minutes before the start; other alarms (absolute, after the end,
-    e-mail, repeating, with sound files) are kept whole."""
-    minutes, kept = [], []
-    for sub in item.component.subcomponents:
-        trigger = sub.get("TRIGGER") if sub.name == "VALARM" else None
-        offset = getattr(trigger, "dt", None)
-        if (isinstance(offset, timedelta) and offset <= timedelta(0)
-                and not offset.total_seconds() % 60
-                and trigger.params.get("RELATED", "START").upper() == "START"
-                and str(sub.get("ACTION", "DISPLAY")).upper() in ("DISPLAY", "AUDIO")
-                and not any(k in sub for k in ("REPEAT", "ATTACH", "ATTENDEE"))):
-            minutes.append(int(-offset.total_seconds() // 60))
-        else:
-            kept.append(sub)
-    return list(dict.fromkeys(minutes)), kept
-
-
-def _categories(item: Item) -> list[str]:
-    names = [str(c).strip() for p in item.all("CATEGORIES") for c in getattr(p, "cats", [p])]
-    return list(dict.fromkeys(n for n in names if n))
-
-
-def _rule(item: Item) -> str | None:
-    """The RRULE, validated so the store only holds rules it can expand. One written
-    twice counts once; two different ones cannot be represented."""
-    from rolodex.recurrence import parse_rule
-
-    texts = {p.to_ical().decode() if isinstance(p, dict) else str(p) for p in item.all("RRULE")}
-    if any("RSCALE" in t.upper() for t in texts):
-        return None  # a non-Gregorian rule (RFC 7529): kept as written, see _event_values
-    rules = {parse_rule(t) for t in texts if t.strip()}
-    if len(rules) > 1:
-        raise InvalidInput("more than one RRULE: rolodex keeps one rule per event")
-    return rules.pop() if rules else None
-
-
-def _like(value: date | datetime, start: date | datetime) -> date | datetime:
-    """value as the same kind as the series start: EXDATEs and RECURRENCE-IDs written as
-    dates for a timed series (or the other way round) still name its occurrences."""
-    if isinstance(start, datetime) and not isinstance(value, datetime):
-        return attach(datetime.combine(value, start.time()), start.tzinfo)  # type: ignore
-    return value.date() if isinstance(value, datetime) and not isinstance(
-        start, datetime) else value
-
-
 def _span(item: Item) -> tuple[date | datetime, date | datetime]:
     """DTSTART and the end: DTEND, else DURATION, else a day for a date and no time for a
     time (RFC 5545); an all-day DTEND equal to DTSTART means that one day."""
@@ -355,24 +300,24 @@ def _span(item: Item) -> tuple[date | datetime, date | datetime]:
 
 def _event_values(item: Item, people: _People) -> dict[str, Any]:
     start, end = _span(item)
-    rule = _rule(item)
+    rule = rrule_of(item)
     # A rule rolodex cannot expand (RSCALE) stays in raw: the event shows its first
     # occurrence here, and calendar apps get the rule back on export.
     modelled = _EVENT_PROPS if rule or not item.all("RRULE") else _EVENT_PROPS - {"RRULE"}
     contact_ids, linked = people.link(item)
-    alarms, kept = _alarms(item)
+    alarms, kept = alarms_of(item)
     status = "CANCELLED" if item.method == "CANCEL" else item.text("STATUS")
     return {
         "title": item.text("SUMMARY") or "(no title)", "start": start, "end": end,
         "tz": item.zones.name(item.get("DTSTART"), bool(rule))
         if isinstance(start, datetime) else None,
         "rrule": rule, "location": item.text("LOCATION"), "notes": item.text("DESCRIPTION"),
-        "categories": _categories(item), "alarms": alarms,
-        "rdates": list(dict.fromkeys(_like(v, start) for v in item.whens("RDATE"))),
+        "categories": categories_of(item), "alarms": alarms,
+        "rdates": list(dict.fromkeys(same_kind_as(v, start) for v in item.whens("RDATE"))),
         "status": status.lower() if status else None,
-        "raw": _raw(item, modelled, linked, kept), "contacts": contact_ids,
+        "raw": unmodelled(item, modelled, linked, kept), "contacts": contact_ids,
         "shift": timedelta(0),
-        "exceptions": {when.encode(_like(v, start)): (None, None, None, None)
+        "exceptions": {when.encode(same_kind_as(v, start)): (None, None, None, None)
                        for v in item.whens("EXDATE")}}
 
 
@@ -383,7 +328,7 @@ def _event_series(group: _Group, people: _People) -> list[tuple[str, dict[str, A
     overrides = sorted(group.overrides.values(),
                        key=lambda i: when.encode(i.when("RECURRENCE-ID")) or "")
     if group.master is None:
-        return [(group.uid if len(overrides) == 1 else f"{group.uid}-{_compact(i)}",
+        return [(group.uid if len(overrides) == 1 else f"{group.uid}-{recurrence_key(i)}",
                  _event_values(i, people)) for i in overrides if i.method != "CANCEL"]
     series = [(group.uid, _event_values(group.master, people))]
     if group.cancelled:
@@ -391,14 +336,14 @@ def _event_series(group: _Group, people: _People) -> list[tuple[str, dict[str, A
     for item in overrides:
         uid, master = series[-1]
         # The ID names an occurrence of the master's rule: where a split series shifted it.
-        rid = _like(item.when("RECURRENCE-ID"), master["start"]) + master["shift"]  # type: ignore
+        rid = same_kind_as(item.when("RECURRENCE-ID"), master["start"]) + master["shift"]  # type: ignore
         original = when.encode(rid)
         if item.method == "CANCEL" or item.text("STATUS") == "CANCELLED":
             master["exceptions"][original] = (None, None, None, None)
             continue
         values = _event_values(item, people)
         if str(item.get("RECURRENCE-ID").params.get("RANGE", "")).upper() == "THISANDFUTURE":
-            series[-1:] = _split(uid, master, rid, values, f"{group.uid}-{_compact(item)}")
+            series[-1:] = _split(uid, master, rid, values, f"{group.uid}-{recurrence_key(item)}")
         elif (values["start"], values["end"], values["title"], values["location"]) != (
                 rid, rid + (master["end"] - master["start"]), master["title"],
                 master["location"]):
@@ -407,10 +352,6 @@ def _event_series(group: _Group, people: _People) -> list[tuple[str, dict[str, A
                 None if values["title"] == master["title"] else values["title"],
                 None if values["location"] == master["location"] else values["location"])
     return series
-
-
-def _compact(item: Item) -> str:
-    return item.get("RECURRENCE-ID").to_ical().decode().replace(":", "")
 
 
 def _split(uid: str, master: dict[str, Any], rid: date | datetime, values: dict[str, Any],
@@ -491,9 +432,9 @@ def _task(db: Database, item: Item, group: _Group, people: _People) -> str:
     modelled = _TASK_PROPS | (set() if item.get("DUE") else {"DTSTART", "DURATION"})
     values = {"title": item.text("SUMMARY") or "(no title)", "due": due,
               "priority": _PRIORITY.get(int(number) if number.isdigit() else 0, "normal"),
-              "rrule": _rule(item), "notes": item.text("DESCRIPTION"),
-              "categories": _categories(item),
-              "raw": _raw(item, modelled, linked, list(item.component.subcomponents))}
+              "rrule": rrule_of(item), "notes": item.text("DESCRIPTION"),
+              "categories": categories_of(item),
+              "raw": unmodelled(item, modelled, linked, list(item.component.subcomponents))}
     status = {"COMPLETED": "done", "CANCELLED": "cancelled"}.get(
         "CANCELLED" if group.cancelled else (item.text("STATUS") or "").upper(), "open")
     row = lookups.task_by_uid(db, group.uid)

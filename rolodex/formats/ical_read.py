@@ -1,17 +1,18 @@
 """Reading .ics files into VEVENT and VTODO items, leniently: one damaged component costs
-only itself, and text is never decoded with replacement characters."""
+only itself, and text is never decoded with replacement characters; and reading an item's
+values (its alarms, categories, rule, the lines rolodex does not model)."""
 
 from __future__ import annotations
 
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from rolodex.errors import FileError, InvalidInput
-from rolodex.formats.ical_zones import BAD_DATA, Zones, iana
+from rolodex.formats.ical_zones import BAD_DATA, Zones, attach, iana
 from rolodex.formats.importer import Problem
 from rolodex.store import records
 
@@ -164,6 +165,82 @@ def _by_block(source: str, text: str, user_zone: tzinfo, error: Exception | None
         except BAD_DATA as exc:
             problems.append(Problem(source, index, line, f"cannot read it: {short(exc)}"))
     return items, problems
+
+
+# --- an item's values -------------------------------------------------------------------
+
+def props_of(component: Any) -> list[tuple[str, Any]]:
+    """A component's own properties, in file order (not its subcomponents')."""
+    return [(n, v) for n, v in component.property_items(recursive=False, sorted=False)
+            if n not in ("BEGIN", "END")]
+
+
+def unmodelled(item: Item, modelled: set[str], linked: set[int], subs: list[Any]) -> str | None:
+    """What rolodex does not model, as unfolded iCalendar lines: serialised by icalendar
+    so parameters and escapes survive the trip back out (``ical_components._add_raw``)."""
+    import icalendar
+
+    holder = icalendar.Component()
+    holder.name = item.kind
+    for position, (name, value) in enumerate(props_of(item.component)):
+        if name not in modelled or (name == "ATTENDEE" and position not in linked):
+            holder.add(name, value, encode=False)
+    for sub in subs:
+        holder.add_component(sub)
+    lines = holder.to_ical().decode("utf-8").replace("\r\n ", "").splitlines()
+    return "\n".join(lines[1:-1]) or None
+
+
+def alarms_of(item: Item) -> tuple[list[int], list[Any]]:
+    """Reminders some minutes before the start; other alarms (absolute, after the end,
+    e-mail, repeating, with sound files) are kept whole."""
+    minutes, kept = [], []
+    for sub in item.component.subcomponents:
+        trigger = sub.get("TRIGGER") if sub.name == "VALARM" else None
+        offset = getattr(trigger, "dt", None)
+        if (isinstance(offset, timedelta) and offset <= timedelta(0)
+                and not offset.total_seconds() % 60
+                and trigger.params.get("RELATED", "START").upper() == "START"
+                and str(sub.get("ACTION", "DISPLAY")).upper() in ("DISPLAY", "AUDIO")
+                and not any(k in sub for k in ("REPEAT", "ATTACH", "ATTENDEE"))):
+            minutes.append(int(-offset.total_seconds() // 60))
+        else:
+            kept.append(sub)
+    return list(dict.fromkeys(minutes)), kept
+
+
+def categories_of(item: Item) -> list[str]:
+    """Every CATEGORIES value, once each, in order."""
+    names = [str(c).strip() for p in item.all("CATEGORIES") for c in getattr(p, "cats", [p])]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def rrule_of(item: Item) -> str | None:
+    """The RRULE, validated so the store only holds rules it can expand. One written
+    twice counts once; two different ones cannot be represented."""
+    from rolodex.recurrence import parse_rule
+
+    texts = {p.to_ical().decode() if isinstance(p, dict) else str(p) for p in item.all("RRULE")}
+    if any("RSCALE" in t.upper() for t in texts):
+        return None  # a non-Gregorian rule (RFC 7529): kept as written (ical_import)
+    rules = {parse_rule(t) for t in texts if t.strip()}
+    if len(rules) > 1:
+        raise InvalidInput("more than one RRULE: rolodex keeps one rule per event")
+    return rules.pop() if rules else None
+
+
+def same_kind_as(value: date | datetime, start: date | datetime) -> date | datetime:
+    """value as the same kind as the series start: EXDATEs and RECURRENCE-IDs written as
+    dates for a timed series (or the other way round) still name its occurrences."""
+    if isinstance(start, datetime) and not isinstance(value, datetime):
+        return attach(datetime.combine(value, start.time()), start.tzinfo)  # type: ignore
+    return value.date() if isinstance(value, datetime) and not isinstance(
+        start, datetime) else value
+
+
+def recurrence_key(item: Item) -> str:
+    """A moved occurrence's RECURRENCE-ID as text for a UID: ``20261130T090000Z``."""
+    return item.get("RECURRENCE-ID").to_ical().decode().replace(":", "")
 
 
 def short(exc: Exception) -> str:
