@@ -24,12 +24,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rolodex.errors import FileError, RolodexError
+from rolodex.formats.ical_people import People, address_of, likely_duplicates
 from rolodex.formats.ical_read import (
     Item,
     alarms_of,
     categories_of,
     decode,
-    props_of,
     read_items,
     recurrence_key,
     rrule_of,
@@ -120,7 +120,7 @@ def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: 
                       backup=None if dry_run else "import"):
             for group in _groups(items, report).values():
                 _one(db, group, report, strict, create_contacts, mine)
-            _likely_duplicates(db, report)
+            report.duplicates = likely_duplicates(db, report.new_contacts)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -173,7 +173,7 @@ def _stable_uid(component: Any) -> str:
 
 def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
          create: bool, mine: set[str]) -> None:
-    people = _People(db, create, mine)
+    people = People(db, create, mine)
     first = group.master or group.first
     try:
         with db.savepoint("calendar_item"):
@@ -199,31 +199,11 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
         report.failed.append(problem)
         return
     report.new_contacts += people.created
-    listed = {_address(p) for p in report.unknown_people}
+    listed = {address_of(p) for p in report.unknown_people}
     for person in people.unknown:
-        if _address(person) not in listed:
+        if address_of(person) not in listed:
             report.unknown_people.append(person)
-            listed.add(_address(person))
-
-
-def _likely_duplicates(db: Database, report: CalendarReport) -> None:
-    """New contacts that look like one that was there before (the best match each)."""
-    from rolodex.store.dupes import candidates_for
-
-    fresh = {c["id"] for c in report.new_contacts}
-    for contact in report.new_contacts:
-        found = candidates_for(db, contact["id"], exclude=fresh)
-        if found:
-            best = found[0]
-            report.duplicates.append({
-                "name": contact["name"], "id": contact["id"], "duplicate_id": best.a_id,
-                "duplicate_name": best.a_name, "score": best.score,
-                "reasons": [str(r) for r in best.reasons], "why": best.phrases()})
-
-
-def _address(person: str) -> str:
-    """'Jane <jane@x.org>' or 'jane@x.org' -> jane@x.org: one person, however named."""
-    return person.rpartition("<")[2].rstrip(">").lower()
+            listed.add(address_of(person))
 
 
 def _cancel_stored(db: Database, group: _Group, kind: str) -> str:
@@ -246,42 +226,6 @@ def _cancel_stored(db: Database, group: _Group, kind: str) -> str:
     return "updated"
 
 
-class _People:
-    """Attendees and organisers as contacts: matched by address, created when asked."""
-
-    def __init__(self, db: Database, create: bool, mine: set[str]) -> None:
-        self.db, self.create, self.mine = db, create, mine
-        self.unknown: list[str] = []
-        self.created: list[dict[str, Any]] = []
-
-    def link(self, item: Item) -> tuple[list[int], set[int]]:
-        """Contact ids, and the positions of the ATTENDEE properties that became links
-        (those the export writes again; the others stay in ``raw``)."""
-        from rolodex.models import Email
-        from rolodex.store import contacts
-
-        found, linked = [], set()
-        for position, (name, prop) in enumerate(props_of(item.component)):
-            address = re.sub(r"(?i)^mailto:", "", str(prop)).strip()
-            if name not in ("ATTENDEE", "ORGANIZER") or "@" not in address \
-                    or address.lower() in self.mine:
-                continue
-            label = str(prop.params.get("CN", "")).strip()
-            known = lookups.contacts_by_email(self.db, address)
-            if not known and self.create:
-                known = [contacts.add_contact(self.db, label or address,
-                                              details=[Email(address)])]
-                self.created.append({"id": known[0], "name": label or address,
-                                     "email": address})
-            if not known:
-                self.unknown.append(f"{label} <{address}>" if label else address)
-                continue
-            found.append(known[0])
-            if name == "ATTENDEE":
-                linked.add(position)
-        return list(dict.fromkeys(found)), linked
-
-
 def _span(item: Item) -> tuple[date | datetime, date | datetime]:
     """DTSTART and the end: DTEND, else DURATION, else a day for a date and no time for a
     time (RFC 5545); an all-day DTEND equal to DTSTART means that one day."""
@@ -298,7 +242,7 @@ def _span(item: Item) -> tuple[date | datetime, date | datetime]:
     return start, end
 
 
-def _event_values(item: Item, people: _People) -> dict[str, Any]:
+def _event_values(item: Item, people: People) -> dict[str, Any]:
     start, end = _span(item)
     rule = rrule_of(item)
     # A rule rolodex cannot expand (RSCALE) stays in raw: the event shows its first
@@ -321,7 +265,7 @@ def _event_values(item: Item, people: _People) -> dict[str, Any]:
                        for v in item.whens("EXDATE")}}
 
 
-def _event_series(group: _Group, people: _People) -> list[tuple[str, dict[str, Any]]]:
+def _event_series(group: _Group, people: People) -> list[tuple[str, dict[str, Any]]]:
     """(UID, values) per series: the master with its moved and cancelled occurrences. A
     RANGE=THISANDFUTURE override starts a series of its own (see ``_split``); overrides
     without a master in the import are one-off events."""
@@ -417,7 +361,7 @@ def _save_event(db: Database, uid: str, values: dict[str, Any]) -> str:
     return "new" if existing is None else "updated"
 
 
-def _task(db: Database, item: Item, group: _Group, people: _People) -> str:
+def _task(db: Database, item: Item, group: _Group, people: People) -> str:
     """A VTODO as a task; the file wins on what it says. Changed occurrences of a
     repeating VTODO are not kept: rolodex holds one open instance of a repeating task."""
     from rolodex.dates import now, to_utc_iso
