@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from rolodex.formats.ical_components import WHAT
-from rolodex.formats.ical_export import calendar_items, calendar_text, write_calendar
 from rolodex.store import events, tasks
 from rolodex.store.db import open_db
+from rolodex.sync.calendar_components import WHAT
+from rolodex.sync.calendar_export import calendar_items, calendar_text, write_calendar
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ALL = set(WHAT)
@@ -381,7 +381,7 @@ def test_unknown_kind_is_refused(db):
 
 
 def test_importing_the_module_does_not_import_icalendar():
-    code = "import sys, rolodex.formats.ical_export; print('icalendar' in sys.modules)"
+    code = "import sys, rolodex.sync.calendar_export; print('icalendar' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"

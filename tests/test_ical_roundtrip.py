@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rolodex.formats.ical_export import write_calendar
-from rolodex.formats.ical_import import import_calendar
 from rolodex.store import events
 from rolodex.store.db import open_db
+from rolodex.sync.calendar_apply import import_calendar
+from rolodex.sync.calendar_export import write_calendar
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 HAVE_CORPUS = (CORPUS / "MANIFEST.tsv").exists()

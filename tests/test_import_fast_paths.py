@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 
 from rolodex.errors import FileError
-from rolodex.formats import importer, vcard_syntax
+from rolodex.formats import vcard_syntax
 from rolodex.formats.contact_files import ContactFiles
 from rolodex.formats.vcard_syntax import VCardFile, read_cards
 from rolodex.models import Phone
 from rolodex.store import backups, contacts, journal, lookups, records
 from rolodex.store.db import open_db
+from rolodex.sync import apply as importer
 
 CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 FILES = sorted((CORPUS / "vcard").glob("*.vcf")) if CORPUS.is_dir() else []

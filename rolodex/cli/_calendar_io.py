@@ -14,7 +14,7 @@ FEED_DAYS = 90  # how far ahead a subscribed feed looks
 def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict: bool,
                      create_contacts: bool, encoding: str | None = None) -> dict:
     """Import .ics sources in one transaction; print the summary line; return the summary."""
-    from rolodex.formats.ical_import import import_calendar
+    from rolodex.sync.calendar_apply import import_calendar
 
     report = import_calendar(state.db(), sources, dry_run=dry_run, strict=strict,
                              create_contacts=create_contacts, encoding=encoding)
@@ -42,8 +42,8 @@ def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict:
 
 
 def export_calendar(output: str, what: str, first: str | None, last: str | None) -> None:
-    from rolodex.formats.ical_components import WHAT
-    from rolodex.formats.ical_export import write_calendar
+    from rolodex.sync.calendar_components import WHAT
+    from rolodex.sync.calendar_export import write_calendar
 
     chosen = {w.strip() for w in what.split(",") if w.strip()}
     unknown = chosen - set(WHAT)

@@ -171,7 +171,7 @@ def export(
     """
     import json
 
-    from rolodex.formats.subject_access import document
+    from rolodex.reports.subject_access import document
 
     contact_id = _contact(ref)
     doc = document(state.db(), contact_id, tz=state.zone())

@@ -37,7 +37,7 @@ def _read_sources(path: str) -> list[tuple[str, bytes]]:
 def _by_kind(sources: list[tuple[str, bytes]], kind: str | None
              ) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
     """(calendars, address books) of the sources."""
-    from rolodex.formats.importer import sniff_format
+    from rolodex.formats.incoming import sniff_format
 
     calendars, address_books = [], []
     for name, data in sources:
@@ -85,7 +85,7 @@ def import_(
     Example: rolodex import ~/contacts.vcf --dry-run
     """
     from rolodex.formats.contact_files import ContactFiles
-    from rolodex.formats.importer import import_items
+    from rolodex.sync.apply import import_items
 
     if type_ not in (None, "vcard", "csv", "ical"):
         raise InvalidInput(f"--type is vcard, csv or ical, not '{type_}'")
@@ -197,10 +197,10 @@ def export(
     \b
     Example: rolodex export --format vcard --tag vip -o vip.vcf
     """
-    from rolodex.formats.exporter import write_csv, write_vcards
     from rolodex.store import contact_queries
     from rolodex.store.refs import resolve_company
     from rolodex.store.search import search_contacts
+    from rolodex.sync.contact_export import write_csv, write_vcards
 
     if format == "ical":
         from rolodex.cli._calendar_io import export_calendar

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rolodex.formats.importer import Item, Problem, sniff_format
+from rolodex.formats.incoming import Item, Problem, sniff_format
 
 
 class ContactFiles:

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 from rolodex.errors import FileError, InvalidInput
 from rolodex.formats.ical_zones import BAD_DATA, Zones, attach, iana
-from rolodex.formats.importer import Problem
-from rolodex.store import records
+from rolodex.formats.incoming import Problem
 
 
 @dataclass
@@ -42,7 +41,7 @@ class Item:
 
     def text(self, name: str) -> str | None:
         value = self.get(name)
-        return records.clean(str(value)) if value is not None else None
+        return (str(value).strip() or None) if value is not None else None
 
     def when(self, name: str) -> date | datetime | None:
         prop = self.get(name)
@@ -177,7 +176,7 @@ def props_of(component: Any) -> list[tuple[str, Any]]:
 
 def unmodelled(item: Item, modelled: set[str], linked: set[int], subs: list[Any]) -> str | None:
     """What rolodex does not model, as unfolded iCalendar lines: serialised by icalendar
-    so parameters and escapes survive the trip back out (``ical_components._add_raw``)."""
+    so parameters and escapes survive the trip back out (``sync.calendar_components._add_raw``)."""
     import icalendar
 
     holder = icalendar.Component()
@@ -222,7 +221,7 @@ def rrule_of(item: Item) -> str | None:
 
     texts = {p.to_ical().decode() if isinstance(p, dict) else str(p) for p in item.all("RRULE")}
     if any("RSCALE" in t.upper() for t in texts):
-        return None  # a non-Gregorian rule (RFC 7529): kept as written (ical_import)
+        return None  # a non-Gregorian rule (RFC 7529): kept as written (sync.calendar_apply)
     rules = {parse_rule(t) for t in texts if t.strip()}
     if len(rules) > 1:
         raise InvalidInput("more than one RRULE: rolodex keeps one rule per event")

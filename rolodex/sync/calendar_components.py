@@ -1,6 +1,6 @@
 """Rolodex's records as iCalendar components: events (with their moved and cancelled
 occurrences and the lines rolodex does not model), tasks, birthdays and anniversaries,
-follow-ups. ``ical_export`` writes them as one calendar or a folder of them. ``icalendar``
+follow-ups. ``calendar_export`` writes them as one calendar or a folder of them. ``icalendar``
 is imported inside the functions, never at module level.
 """
 

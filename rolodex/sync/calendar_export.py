@@ -2,7 +2,7 @@
 
 One calendar for a stream or a file (what a calendar app subscribes to), or a vdir-style
 folder with one .ics per item (what khal, todoman and vdirsyncer read); the components
-come from ``ical_components``. ``icalendar`` is imported inside the functions that use it,
+come from ``calendar_components``. ``icalendar`` is imported inside the functions that use it,
 never at module level, so commands that do not export do not pay for it at start-up.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolodex.errors import FileError
-from rolodex.formats.exporter import _open, safe_name
-from rolodex.formats.ical_components import Item, components_by_uid, put
 from rolodex.store.db import Database
+from rolodex.sync.calendar_components import Item, components_by_uid, put
+from rolodex.sync.contact_export import _open, safe_name
 
 if TYPE_CHECKING:
     import icalendar

@@ -25,7 +25,7 @@ KEYS = ("format", "version", "generated", "contact", "vcard", "kept_card", "rela
 
 def document(db: Database, contact_id: int, *, tz: tzinfo) -> dict[str, Any]:
     """The whole export for one existing contact (see KEYS for the top-level shape)."""
-    from rolodex.formats.exporter import vcard_of
+    from rolodex.sync.contact_export import vcard_of
 
     record = contact_queries.fetch(db, [contact_id])[0]
     task_ids = tasks.list_ids(db, status=None, contact_id=contact_id, tz=tz)

@@ -16,7 +16,7 @@ from rolodex.store.db import Database
 from rolodex.store.refs import company_named
 
 if TYPE_CHECKING:
-    from rolodex.formats.importer import Item
+    from rolodex.formats.incoming import Item
 
 _UID_NAMESPACE = uuid.UUID("6f1d1c8e-4a59-4d5e-9a57-1c9b0f3f2a10")
 

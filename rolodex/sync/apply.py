@@ -12,39 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from rolodex.errors import FileError, InvalidInput, RolodexError
-from rolodex.formats.import_card import apply_item
+from rolodex.formats.incoming import Item, Problem
 from rolodex.memory import gc_paused
-from rolodex.models import ContactData
 from rolodex.store import (
     journal,
     lookups,
     search,
 )
 from rolodex.store.db import Database
+from rolodex.sync.contact_apply import apply_item
 
 ON_MATCH = ("update", "skip", "new")
-
-
-@dataclass
-class Item:
-    """One contact read from a file, with where it came from for messages."""
-
-    data: ContactData
-    source: str
-    index: int
-    line: int
-
-
-@dataclass
-class Problem:
-    source: str
-    index: int
-    line: int
-    reason: str
 
 
 @dataclass
@@ -260,20 +241,3 @@ def _likely_duplicates(db: Database, report: Report, fresh: set[int]) -> None:
                 "id": entry["id"], "duplicate_id": best.a_id, "duplicate_name": best.a_name,
                 "score": best.score, "reasons": [str(r) for r in best.reasons],
                 "why": best.phrases()})
-
-
-def sniff_format(name: str, data: bytes) -> str:
-    """'vcard', 'csv' or 'ical', from the file name, else from the first bytes."""
-    suffix = Path(name).suffix.lower()
-    if suffix in (".vcf", ".vcard"):
-        return "vcard"
-    if suffix in (".csv", ".tsv"):
-        return "csv"
-    if suffix in (".ics", ".ical", ".ifb"):
-        return "ical"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").upper()
-    if head.startswith((b"BEGIN:VCALENDAR", b"BEGIN:VEVENT", b"BEGIN:VTODO")):
-        return "ical"
-    if head.startswith((b"BEGIN:VCARD", b"BEGIN:VADDRESSBOOK")) or b"BEGIN:VCARD" in head:
-        return "vcard"
-    return "csv"

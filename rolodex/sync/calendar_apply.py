@@ -1,6 +1,6 @@
 """Importing iCalendar files (.ics) into events and tasks, all or nothing.
 
-Mirrors the vCard import (``formats/importer.py``): one transaction, a savepoint per UID,
+Mirrors the vCard import (``sync/apply.py``): one transaction, a savepoint per UID,
 so a bad item is skipped and listed (with ``strict``, aborts everything) without leaving
 half of itself behind; a dry run does the work and rolls it back, so its summary is exact.
 The UID is identity: importing a file again updates its items in place, never doubling them.
@@ -24,7 +24,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rolodex.errors import FileError, RolodexError
-from rolodex.formats.ical_people import People, address_of, likely_duplicates
 from rolodex.formats.ical_read import (
     Item,
     alarms_of,
@@ -38,9 +37,10 @@ from rolodex.formats.ical_read import (
     unmodelled,
 )
 from rolodex.formats.ical_zones import BAD_DATA
-from rolodex.formats.importer import Problem
+from rolodex.formats.incoming import Problem
 from rolodex.store import lookups, when
 from rolodex.store.db import Database
+from rolodex.sync.attendees import People, address_of, likely_duplicates
 
 ANSWERS = ("REPLY", "REFRESH", "COUNTER", "DECLINECOUNTER")  # iTIP: about an event, not one
 # Properties rolodex models, or drops because they change on every export (DTSTAMP...).
