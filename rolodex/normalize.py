@@ -56,3 +56,22 @@ def looks_like_phone(query: str) -> bool:
     stripped = query.strip()
     return bool(re.fullmatch(r"[+(\d][\d\s()./-]*", stripped)) and len(
         _NON_DIGIT.sub("", stripped)) >= 5
+
+
+def url_key(url: str) -> str | None:
+    """A URL as a key that names one person (a LinkedIn or XING profile, a home page with
+    a path), or None for a site's front page, which colleagues share."""
+    from urllib.parse import urlsplit
+
+    text = url.strip()
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    path = parts.path.rstrip("/")
+    if not parts.hostname or not path:
+        return None
+    host = parts.hostname.lower().removeprefix("www.")
+    return f"{host}{path}".lower()

@@ -25,6 +25,7 @@ from rolodex.models import Phone
 from rolodex.store import backups, contacts, journal, lookups, records
 from rolodex.store.db import open_db
 from rolodex.sync import apply as importer
+from rolodex.sync.contact_writer import Writer
 
 CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 FILES = sorted((CORPUS / "vcard").glob("*.vcf")) if CORPUS.is_dir() else []
@@ -131,10 +132,10 @@ def _import(path: Path, sources, *, plain: bool, monkeypatch, on_match: str = "u
     summaries: list = []
     with monkeypatch.context() as patch:
         patch.setattr(records, "new_uid", lambda: f"uid-{next(counter)}")
-        patch.setattr(importer._Writer, "BATCH", 3)  # many batches, some rewound
+        patch.setattr(Writer, "BATCH", 3)  # many batches, some rewound
         patch.setattr(backups, "auto_backup", lambda db, name: None)  # not compared; slow
         if plain:
-            patch.setattr(importer._Writer, "write_all", _plain_writer)
+            patch.setattr(Writer, "write_all", _plain_writer)
             patch.setattr(lookups, "any_contact", lambda db: True)
             patch.setattr(journal, "_shape", lambda db, table: None)
         db = open_db(path)
@@ -145,8 +146,8 @@ def _import(path: Path, sources, *, plain: bool, monkeypatch, on_match: str = "u
                                          details=[Phone("+1 555 0100")])
             for source in sources:
                 files = ContactFiles([source])
-                report = importer.import_items(db, files, on_match=on_match,
-                                               problems=files.problems)
+                report = importer.apply(db, importer.Incoming(files, files.problems),
+                                        importer.Policy(on_match)).contacts
                 summaries.append({**report.summary(), "items": report.items})
         finally:
             db.close()

@@ -11,14 +11,9 @@ from rolodex.errors import InvalidInput
 FEED_DAYS = 90  # how far ahead a subscribed feed looks
 
 
-def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict: bool,
-                     create_contacts: bool, encoding: str | None = None) -> dict:
-    """Import .ics sources in one transaction; print the summary line; return the summary."""
-    from rolodex.sync.calendar_apply import import_calendar
-
-    report = import_calendar(state.db(), sources, dry_run=dry_run, strict=strict,
-                             create_contacts=create_contacts, encoding=encoding)
-    summary = report.summary()
+def show_calendar(report) -> None:
+    """The calendar part of an import's messages (``CalendarReport``)."""
+    dry_run = report.dry_run
     for problem in report.skipped:
         message(f"  not imported {problem.source}: component {problem.index}, line "
                 f"{problem.line}: {problem.reason}")
@@ -38,7 +33,6 @@ def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict:
             f"{report.tasks_updated} updated, {report.tasks_unchanged} unchanged task(s); "
             + (f"{len(report.new_contacts)} new contact(s); " if report.new_contacts else "")
             + f"{len(report.failed)} failed" + (" (dry run: nothing written)" if dry_run else ""))
-    return summary
 
 
 def export_calendar(output: str, what: str, first: str | None, last: str | None) -> None:

@@ -259,8 +259,19 @@ def emit_one(record: dict, fmt: Format, draw: Callable[[dict], None]) -> None:
 
 
 def message(text: str) -> None:
-    """A note for the person at the terminal: stderr, never mixed with data."""
-    sys.stderr.write(text + "\n")
+    """A note for the person at the terminal: stderr, never mixed with data. Names in it
+    come from strangers' files: control characters are shown escaped (``\\x1b``), never
+    sent to the terminal to act on."""
+    sys.stderr.write(visible(text) + "\n")
+
+
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))
+             if chr(c) not in "\n\t"}
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character but newline and tab written as an escape."""
+    return text.translate(_CONTROLS)
 
 
 class opened_output:

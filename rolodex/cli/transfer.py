@@ -12,38 +12,9 @@ import typer
 from rolodex.cli._context import state
 from rolodex.cli._output import message, opened_output
 from rolodex.cli.completion import complete_company
-from rolodex.errors import FileError, InvalidInput
+from rolodex.errors import InvalidInput
 
 PROGRESS_AT = 500  # items from which a terminal gets a progress bar
-
-
-def _read_sources(path: str) -> list[tuple[str, bytes]]:
-    """(name, bytes) of each file to import: a file, every .vcf of a folder, or stdin."""
-    if path == "-":
-        return [("-", sys.stdin.buffer.read())]
-    target = Path(path).expanduser()
-    try:
-        if target.is_dir():
-            files = sorted(p for p in target.iterdir()
-                           if p.suffix.lower() in (".vcf", ".vcard", ".ics") and p.is_file())
-            if not files:
-                raise FileError(f"{target}: no .vcf or .ics files in this folder")
-            return [(str(p), p.read_bytes()) for p in files]
-        return [(str(target), target.read_bytes())]
-    except OSError as exc:
-        raise FileError(f"cannot read {target}: {exc.strerror}") from exc
-
-
-def _by_kind(sources: list[tuple[str, bytes]], kind: str | None
-             ) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
-    """(calendars, address books) of the sources."""
-    from rolodex.formats.incoming import sniff_format
-
-    calendars, address_books = [], []
-    for name, data in sources:
-        (calendars if (kind or sniff_format(name, data)) == "ical" else address_books).append(
-            (name, data))
-    return calendars, address_books
 
 
 def import_(
@@ -59,9 +30,10 @@ def import_(
         "--map", metavar="COLUMN=FIELD,...", help="CSV columns to fields, e.g. "
         "'E-mail=email,Firma=company'.")] = None,
     on_match: Annotated[str, typer.Option(
-        "--on-match", metavar="update|skip|new",
-        help="A card without a known UID whose email or phone matches a contact.")]
-    = "update",
+        "--on-match", metavar="merge|replace|skip|new",
+        help="A card that matches a contact: merge (add what the contact lacks; keep its "
+        "own values and report differences), replace (take the card's), skip, or new.")]
+    = "merge",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; "
                                           "write nothing.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Abort everything on the first "
@@ -78,67 +50,33 @@ def import_(
     .ics files with events and tasks.
 
     One transaction: what the summary reports is what was written. Cards that cannot be
-    read are skipped and listed (or, with --strict, nothing is imported). Importing the
-    same file again changes nothing; a card with a known UID updates its contact.
+    read are skipped and listed (or, with --strict, nothing is imported). A card that
+    matches a contact (by UID, email, phone or profile URL) is merged into it: what the
+    contact lacks is added, nothing is erased, and a value that differs from the
+    contact's own is kept and reported as a conflict (--dry-run shows every change).
+    Importing the same file again changes nothing.
 
     \b
     Example: rolodex import ~/contacts.vcf --dry-run
     """
-    from rolodex.formats.contact_files import ContactFiles
-    from rolodex.sync.apply import import_items
+    from rolodex.cli._import_report import show
+    from rolodex.sync.apply import Policy, apply
+    from rolodex.sync.files import incoming
 
-    if type_ not in (None, "vcard", "csv", "ical"):
-        raise InvalidInput(f"--type is vcard, csv or ical, not '{type_}'")
     if format not in ("table", "json"):
         raise InvalidInput(f"--format is table or json, not '{format}'")
-    if encoding:
-        import codecs
-
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise InvalidInput(f"unknown encoding '{encoding}'") from exc
+    policy = Policy(on_match, dry_run, strict, create_contacts)
     mapping = None
     if map_:
         from rolodex.formats.csv_columns import parse_map
 
         mapping = parse_map(map_)
-    calendars, address_books = _by_kind(_read_sources(path), type_)
-    # Cards are read as they are imported; files that cannot be read fail here, first.
-    items = ContactFiles(address_books, kind=type_, encoding=encoding, mapping=mapping)
-    address_books.clear()  # what ContactFiles needs, it keeps: the rest of the bytes can go
-    calendar = None
-    if calendars:
-        from rolodex.cli._calendar_io import import_calendars
-
-        calendar = import_calendars(calendars, dry_run=dry_run, strict=strict,
-                                    create_contacts=create_contacts, encoding=encoding)
-        if items.empty():
-            if format == "json":
-                print(json.dumps(calendar, ensure_ascii=False, indent=2))
-            return
-    if strict:
-        items.scan()
-    with _progress(items.expected) as advance:
-        report = import_items(state.db(), items, on_match=on_match, dry_run=dry_run,
-                              strict=strict, problems=items.problems, progress=advance)
-    summary = report.summary()
+    found = incoming(path, kind=type_, encoding=encoding, mapping=mapping, strict=strict)
+    with _progress(getattr(found.contacts, "expected", 0)) as advance:
+        report = apply(state.db(), found, policy, progress=advance)
     if format == "json":
-        print(json.dumps({**summary, "calendar": calendar}, ensure_ascii=False, indent=2))
-    for problem in report.failed:
-        message(f"  skipped {problem.source}: card {problem.index}, line {problem.line}: "
-                f"{problem.reason}")
-    for match in summary["matches"]:
-        message(f"  {match['name']}: matched #{match['matched_id']} by {match['matched_by']}")
-    for dupe in summary["duplicates"]:
-        message(f"  {dupe['name']}: new #{dupe['id']} looks like #{dupe['duplicate_id']} "
-                f"{dupe['duplicate_name']} ({dupe['why']})")
-    duplicates = len(summary["duplicates"])
-    message(("would import" if dry_run else "imported") + f" {report.items} contact(s): "
-            f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} "
-            f"unchanged, {summary['skipped']} skipped, {summary['failed']} failed"
-            + (f", {duplicates} likely duplicate(s)" if duplicates else "")
-            + (" (dry run: nothing written)" if dry_run else ""))
+        print(json.dumps(report.summary(), ensure_ascii=False, indent=2))
+    show(report)
 
 
 class _progress:

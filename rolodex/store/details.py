@@ -11,7 +11,7 @@ from typing import Any
 
 from rolodex.errors import NotFound
 from rolodex.models import Address, Email, Phone, Url
-from rolodex.normalize import fold, phone_digits, phone_key
+from rolodex.normalize import fold, phone_digits, phone_key, url_key
 from rolodex.store import journal
 from rolodex.store.db import Database
 
@@ -34,6 +34,8 @@ def _row(item: Detail) -> dict[str, Any]:
     row["preferred"] = int(item.preferred)
     if isinstance(item, Phone):
         row["digits_rev"] = phone_key(item.number)
+    elif isinstance(item, Url):
+        row["url_key"] = url_key(item.url)
     return row
 
 

@@ -1,6 +1,6 @@
 """Finding existing records by the keys other systems use: UID, email, phone digits.
 
-Importers ask these questions for every card or calendar item, so each is one indexed query.
+The apply layer asks these questions for every card or calendar item, so each is one indexed query.
 """
 
 from __future__ import annotations
@@ -46,6 +46,13 @@ def contacts_by_phone_key(db: Database, key: str) -> list[int]:
     return [r[0] for r in db.execute(
         "SELECT DISTINCT contact_id FROM contact_phones WHERE digits_rev = ?"
         " ORDER BY contact_id", (key,))]
+
+
+def contacts_by_url_key(db: Database, key: str) -> list[int]:
+    """Contacts with a URL whose ``normalize.url_key`` is ``key`` (a profile page)."""
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT contact_id FROM contact_urls WHERE url_key = ? ORDER BY contact_id",
+        (key,))]
 
 
 def company_by_uid_or_name(db: Database, uid: str | None, name_key: str) -> int | None:

@@ -522,9 +522,24 @@ def m008_merged_uids(db: SqliteUtilsDatabase) -> None:
     _run(db, M008_SCHEMA)
 
 
+def m014_url_keys(db: SqliteUtilsDatabase) -> None:
+    """``contact_urls.url_key``: a URL reduced to what names one person (host without
+    ``www.``, path, no scheme, query or trailing slash; none for a front page), indexed, so
+    an import matches a LinkedIn export's rows to the people it brought before by their
+    profile page, as it matches others by email or phone."""
+    from rolodex.normalize import url_key
+
+    db.execute("ALTER TABLE contact_urls ADD COLUMN url_key TEXT")
+    rows = db.execute("SELECT id, url FROM contact_urls").fetchall()
+    db.conn.executemany("UPDATE contact_urls SET url_key = ? WHERE id = ?",
+                        [(url_key(url), row_id) for row_id, url in rows])
+    db.execute("CREATE INDEX contact_urls_key ON contact_urls(url_key)")
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
     m005_pipeline, m006_undo_and_privacy, m007_fast_reads, m008_merged_uids,
+    m014_url_keys,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

@@ -1,243 +1,115 @@
-"""Importing address books (vCard, CSV) into the store, all or nothing.
+"""The one way records come in: match, merge, report, in one transaction.
 
-One transaction for the whole import; a bad card is skipped (or, with ``strict``, aborts
-everything) without leaving half of itself behind: cards are written in batches under a
-savepoint, and a batch in which a card failed half-way is rolled back and written again
-card by card, each in its own savepoint (see ``_Writer``). A dry run does all the work and
-rolls it back, so its summary is exact. Cards may be read while they are written
-(``contact_files``): a file of 100,000 cards is never all in memory.
+``apply`` takes what the readers of ``formats`` made of some files (later: of a vdir or a
+CardDAV/CalDAV server) and writes it: contacts and companies (``contact_apply``, merged
+as ``contact_merge`` says), events and tasks (``calendar_apply``). All of it is one
+journalled operation, so ``rolodex undo`` takes a whole import back; a bad item is
+skipped and reported (with ``strict``, nothing is written); a dry run does all the work
+and rolls it back, so its report is exact. Contacts may be read while they are written:
+a file of 100,000 cards is never all in memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from rolodex.errors import FileError, InvalidInput, RolodexError
+from rolodex.errors import FileError, InvalidInput
 from rolodex.formats.incoming import Item, Problem
-from rolodex.memory import gc_paused
-from rolodex.store import (
-    journal,
-    lookups,
-    search,
-)
+from rolodex.store import journal, search
 from rolodex.store.db import Database
-from rolodex.sync.contact_apply import apply_item
-
-ON_MATCH = ("update", "skip", "new")
+from rolodex.sync.contact_apply import ALIASES, ON_MATCH
+from rolodex.sync.contact_writer import Writer, likely_duplicates
+from rolodex.sync.report import ContactReport, ImportReport
 
 
 @dataclass
-class Report:
-    new: list[dict] = field(default_factory=list)
-    updated: list[dict] = field(default_factory=list)
-    unchanged: list[dict] = field(default_factory=list)
-    skipped: list[dict] = field(default_factory=list)
-    failed: list[Problem] = field(default_factory=list)
-    duplicates: list[dict] = field(default_factory=list)
-    dry_run: bool = False
-    items: int = 0  # contacts read (and so written, skipped or failed)
+class Policy:
+    """How an import treats what it finds. ``on_match``: what a card that matches a
+    stored contact does (merge, replace, skip, new; see ``contact_merge``)."""
 
-    def summary(self) -> dict[str, Any]:
-        return {"new": len(self.new), "updated": len(self.updated),
-                "unchanged": len(self.unchanged), "skipped": len(self.skipped),
-                "failed": len(self.failed), "dry_run": self.dry_run,
-                "problems": [asdict(p) for p in self.failed],
-                "matches": [s for s in self.updated + self.skipped + self.new
-                            if s.get("matched_by")],
-                "duplicates": self.duplicates}
+    on_match: str = "merge"
+    dry_run: bool = False
+    strict: bool = False
+    create_contacts: bool = False  # calendars: attendees rolodex does not know become contacts
+
+    def __post_init__(self) -> None:
+        self.on_match = ALIASES.get(self.on_match, self.on_match)
+        if self.on_match not in ON_MATCH:
+            raise InvalidInput(f"--on-match is one of {', '.join(ON_MATCH)}, "
+                               f"not '{self.on_match}'")
+
+
+@dataclass
+class Incoming:
+    """What came in: contacts (read lazily; ``problems`` met reading them fill up as they
+    are read, complete once they are exhausted) and calendar files as (name, bytes)."""
+
+    contacts: Iterable[Item] = ()
+    problems: list[Problem] = field(default_factory=list)
+    calendars: list[tuple[str, bytes]] = field(default_factory=list)
+    encoding: str | None = None
 
 
 class _Rollback(Exception):
     """Raised at the end of a dry run to undo everything it did."""
 
 
-def import_items(db: Database, items: Iterable[Item], *, on_match: str = "update",
-                 dry_run: bool = False, strict: bool = False, problems: list[Problem] = (),
-                 meaning=None, progress=None) -> Report:
-    """Write what was read; ``meaning(record_or_data)`` compares contents (vCard's);
-    ``progress()`` is called after each item (a terminal's progress bar).
+def apply(db: Database, incoming: Incoming, policy: Policy, *,
+          progress: Callable[[], None] | None = None, meaning=None) -> ImportReport:
+    """Write what came in; ``progress()`` is called after each contact (a terminal's
+    progress bar); ``meaning(record_or_data)`` compares contents (vCard's by default).
 
-    ``items`` may be read lazily (``ContactFiles``): ``problems`` are the ones met reading
-    them, complete once ``items`` is exhausted, and listed before the ones met writing, as
-    they always were. With ``strict`` they must be known before (``ContactFiles.scan``).
+    With ``strict`` the reading problems must be known before (``ContactFiles.scan``):
+    one of them stops everything before anything is written.
     """
     from rolodex.formats.vcard import meaning as vcard_meaning
 
-    meaning = meaning or vcard_meaning
-    if on_match not in ON_MATCH:
-        raise InvalidInput(f"--on-match is one of {', '.join(ON_MATCH)}, not '{on_match}'")
-    report = Report(dry_run=dry_run)
-    if strict and problems:
+    report = ImportReport(ContactReport(dry_run=policy.dry_run))
+    problems = incoming.problems
+    if policy.strict and problems:
         _stop_at(problems[0])
     try:
-        # The operation's summary names the count, known once everything is read.
-        with db.write("import contacts", backup=None if dry_run else "import"):
-            writer = _Writer(db, report, on_match, strict, meaning)
+        # The operation's summary names the counts, known once everything is read.
+        with db.write("import", backup=None if policy.dry_run else "import"):
+            writer = Writer(db, report.contacts, policy.on_match, policy.strict,
+                            meaning or vcard_meaning)
             with search.reindexing_later(db):
-                writer.write_all(items, progress)
-            if strict and problems:  # read only now: nothing of the import may stay
+                writer.write_all(incoming.contacts, progress)
+            if policy.strict and problems:  # read only now: nothing of the import may stay
                 _stop_at(problems[0])
-            journal.describe(db, f"import {report.items} contacts")
-            _likely_duplicates(db, report, writer.fresh)
-            if dry_run:
+            likely_duplicates(db, report.contacts, writer.fresh)
+            if incoming.calendars:
+                report.calendar = _calendars(db, incoming, policy)
+            journal.describe(db, _described(report))
+            if policy.dry_run:
                 raise _Rollback
     except _Rollback:
         pass
-    report.failed[:0] = problems
+    report.contacts.failed[:0] = problems
     return report
 
 
-class _Writer:
-    """Writes items one after the other, each all or nothing.
+def _calendars(db: Database, incoming: Incoming, policy: Policy):
+    """The calendar part, inside the import's transaction (its own write joins it)."""
+    from rolodex.sync.calendar_apply import import_calendar
 
-    A card that fails must leave nothing of itself behind. A savepoint per card says so
-    directly, but costs as much as the card's own writes (SQLite copies every page a
-    savepoint touches first, and the search index flushes at each one), so cards are
-    written ``BATCH`` at a time under one savepoint instead. A card that fails before it
-    wrote anything (an ambiguous company name, the usual failure) needs nothing undone.
-    One that fails after writing rewinds its batch, ids and all, and the batch is written
-    again card by card, each in its own savepoint, as every import once was: the same rows,
-    ids and report either way.
-    """
-
-    BATCH = 500
-    # From this many cards on, a bigger page cache: SQLite's default 2 MiB holds little of
-    # the indexes a big import writes all over, and pages then go back and forth between
-    # the cache and the WAL (3 s of system time in 100,000 cards). Small imports keep the
-    # default, so they write as they always did.
-    BIG = 10_000
-    BIG_CACHE_KIB = 32 * 1024
-
-    def __init__(self, db: Database, report: Report, on_match: str, strict: bool,
-                 meaning) -> None:
-        self.db, self.report, self.on_match = db, report, on_match
-        self.strict, self.meaning = strict, meaning
-        self.fresh: set[int] = set()
-        self.others = lookups.any_contact(db)
-        # Into an empty database, the UIDs of the contacts created so far are all there is
-        # to find by UID: a dict answers without a query.
-        self.uids: dict[str, int] | None = None if self.others else {}
-        self.added: list[tuple[int, str]] = []  # (id, uid) of the new contacts of a batch
-
-    def write_all(self, items: Iterable[Item], progress=None) -> None:
-        cache_before: list[int] = []
-        # Each card's objects are freed as soon as it is written, and none is in a cycle;
-        # but the report grows by one entry a card, and the cyclic collector would walk
-        # all of them again and again (2.5 s of 100,000 cards). Off while writing.
-        try:
-            with gc_paused():
-                self._write_all(items, progress, cache_before)
-        finally:
-            for kib in cache_before:
-                self.db.cache_size(kib)
-
-    def _write_all(self, items: Iterable[Item], progress, cache_before: list[int]) -> None:
-        db, report = self.db, self.report
-        batch: list[Item] = []
-        mark = self._begin()
-        for item in items:
-            report.items += 1
-            if report.items == self.BIG:
-                cache_before.append(db.cache_size(max(self.BIG_CACHE_KIB, db.cache_size())))
-            batch.append(item)
-            if not self._try(item):
-                self._restore(mark)
-                for again in batch:
-                    self.one(again)
-                batch = []
-            if progress is not None:
-                progress()
-            if len(batch) >= self.BATCH or not batch:
-                search.flush_index(db)
-                db.release("cards")
-                batch = []
-                mark = self._begin()
-        db.release("cards")
-
-    def one(self, item: Item) -> None:
-        """Write one item inside its own savepoint; a failure is reported, not raised."""
-        try:
-            with self.db.savepoint("card"):
-                entry = apply_item(self.db, item, self.on_match, self.meaning, self.fresh,
-                               self.others, self.uids)
-        except RolodexError as exc:
-            self._failed(item, exc)
-            return
-        self._done(entry)
-
-    def _try(self, item: Item) -> bool:
-        """Write one item in the open batch; False when it failed after writing (the batch
-        must be rewound and written again card by card)."""
-        before = self.db.rows_changed
-        try:
-            entry = apply_item(self.db, item, self.on_match, self.meaning, self.fresh,
-                           self.others, self.uids)
-        except RolodexError as exc:
-            if self.db.rows_changed != before and not self.strict:
-                return False
-            self._failed(item, exc)
-            return True
-        self._done(entry)
-        return True
-
-    def _done(self, entry: dict[str, Any]) -> None:
-        uid = entry.pop("uid", None)
-        if entry["action"] == "new" and not entry.get("company"):
-            self.fresh.add(entry["id"])
-            self.added.append((entry["id"], uid))
-            if self.uids is not None:
-                self.uids[uid] = entry["id"]
-        getattr(self.report, entry.pop("action")).append(entry)
-
-    def _failed(self, item: Item, exc: RolodexError) -> None:
-        if self.strict:  # the whole transaction is rolled back: nothing to undo here
-            raise FileError(f"{item.source}: card {item.index}, line {item.line}: "
-                            f"{exc.message}", hint="nothing was imported (--strict)") from exc
-        self.report.failed.append(Problem(item.source, item.index, item.line, exc.message))
-
-    def _begin(self) -> tuple:
-        """Open a batch: the savepoint, and what the report and ids were at its start."""
-        self.added = []
-        return (self.db.begin_savepoint("cards"),
-                *(len(getattr(self.report, name)) for name in _OUTCOMES))
-
-    def _restore(self, mark: tuple) -> None:
-        next_ids, *lengths = mark
-        self.db.rewind("cards", next_ids)
-        for contact_id, uid in self.added:
-            self.fresh.discard(contact_id)
-            if self.uids is not None:
-                self.uids.pop(uid, None)
-        self.added = []
-        for name, length in zip(_OUTCOMES, lengths, strict=True):
-            del getattr(self.report, name)[length:]
+    found = import_calendar(db, incoming.calendars, strict=policy.strict,
+                            create_contacts=policy.create_contacts,
+                            encoding=incoming.encoding)
+    found.dry_run = policy.dry_run
+    return found
 
 
-_OUTCOMES = ("new", "updated", "unchanged", "skipped", "failed")
+def _described(report: ImportReport) -> str:
+    parts = [f"{report.contacts.items} contacts"] if report.contacts.items else []
+    if report.calendar is not None:
+        cal = report.calendar
+        parts.append(f"{cal.events_new + cal.events_updated + cal.events_unchanged} events, "
+                     f"{cal.tasks_new + cal.tasks_updated + cal.tasks_unchanged} tasks")
+    return "import " + (", ".join(parts) or "nothing")
 
 
 def _stop_at(first: Problem) -> None:
     raise FileError(f"{first.source}: card {first.index}, line {first.line}: {first.reason}",
                     hint="nothing was imported (--strict)")
-
-
-def _likely_duplicates(db: Database, report: Report, fresh: set[int]) -> None:
-    """New contacts that look like one that was there before the import (the best match
-    each); new ones are not compared with each other, as in ``_find``."""
-    from rolodex.store.dupes import candidates_for
-
-    if db.execute("SELECT count(*) FROM contacts").fetchone()[0] <= len(fresh):
-        return  # nobody was there before: nothing to be a duplicate of
-    for entry in report.new:
-        if entry.get("company"):
-            continue
-        found = candidates_for(db, entry["id"], exclude=fresh)
-        if found:
-            best = found[0]
-            report.duplicates.append({
-                "name": entry["name"], "source": entry["source"], "index": entry["index"],
-                "id": entry["id"], "duplicate_id": best.a_id, "duplicate_name": best.a_name,
-                "score": best.score, "reasons": [str(r) for r in best.reasons],
-                "why": best.phrases()})

@@ -1,103 +1,48 @@
-"""What one imported item becomes: the contact it is (by UID, its own or the one rolodex
-made for it; by email; by phone), created, brought up to date, or skipped; or a company
-(KIND:org cards). ``importer`` runs these for a whole file, in batches and savepoints."""
+"""What one incoming contact becomes: created, merged into the contact it is (see
+``contact_match``), skipped, or held back as a conflict; or a company (KIND:org cards).
+How a matched contact changes is ``contact_merge``'s; ``apply`` runs these for a whole
+import, in batches and savepoints."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from rolodex.models import Address, ContactData, Email, Phone, Url, split_name
-from rolodex.normalize import fold, phone_key
-from rolodex.store import cards, contact_queries, contacts, lookups, records
-from rolodex.store import details as detail_rows
+from rolodex.normalize import fold
+from rolodex.store import cards, contact_queries, contacts, lookups
 from rolodex.store.db import Database
 from rolodex.store.refs import company_named
+from rolodex.sync import contact_merge
+from rolodex.sync.contact_match import MERGED, MERGED_COMPANY, find, someone_else, stable_uid
 
 if TYPE_CHECKING:
     from rolodex.formats.incoming import Item
 
-_UID_NAMESPACE = uuid.UUID("6f1d1c8e-4a59-4d5e-9a57-1c9b0f3f2a10")
-
-
-def stable_uid(data: ContactData) -> str:
-    """A UID for a card that has none, the same every time the same card is imported, so
-    importing a file again finds its contacts again; made from everything the card says
-    (a vCard's properties; every field of a CSV row), so two people who share a name are
-    never taken for one."""
-    from rolodex.formats.vcard import KeptCard
-
-    if isinstance(data.extra, KeptCard):
-        key = repr([(p.group, p.name, p.params, p.value) for p in data.extra.props
-                    if p.name != "REV"])
-    else:
-        key = repr([getattr(data, f.name) for f in fields(data)
-                    if f.name not in ("uid", "extra")])
-    return str(uuid.uuid5(_UID_NAMESPACE, key))
-
-
-# The card of a contact merged into another (``rolodex merge``) is that other contact, and
-# is skipped: rolodex keeps one card per contact, so applying it would undo the merge's
-# choices on every import, in turn with the card of the contact it was merged into.
-MERGED = "the UID of a contact merged into this one"
-MERGED_COMPANY = "the UID or name of a company merged into this one"
-
-
-def _find(db: Database, data: ContactData, uid: str, fresh: set[int], others: bool = True,
-          uids: dict[str, int] | None = None) -> tuple[int | None, str | None]:
-    """The existing contact this one is: by UID (its own, else ``stable_uid``), else by
-    email, else by phone.
-
-    Contacts this import created (``fresh``) are never matched by email or phone: two
-    cards of one address book are two people even when they share a number. ``others``:
-    whether any contact was there before the import; when none was, every email or phone
-    match would be a fresh contact, so those lookups are not made at all, and ``uids``
-    (the UIDs of the contacts this import created) knows every contact a UID can find.
-    """
-    found = uids.get(uid) if uids is not None else lookups.contact_with_uid(db, uid)
-    if found is not None:
-        return found, None
-    if not others:
-        return None, None
-    merged = lookups.merged_into(db, uid)
-    if merged is not None:
-        return merged, MERGED
-    for email in data.emails:
-        for contact_id in lookups.contacts_by_email(db, email.address):
-            if contact_id not in fresh:
-                return contact_id, f"email {email.address}"
-    for phone in data.phones:
-        key = phone_key(phone.number)
-        if len(key) >= 6:
-            for contact_id in lookups.contacts_by_phone_key(db, key):
-                if contact_id not in fresh:
-                    return contact_id, f"phone {phone.number}"
-    return None, None
+# --on-match: what happens to a card that matches a stored contact ("update" is the name
+# "merge" had before it stopped erasing; it still means merge).
+ON_MATCH = ("merge", "replace", "skip", "new")
+ALIASES = {"update": "merge"}
 
 
 def apply_item(db: Database, item: Item, on_match: str, meaning, fresh: set[int],
-           others: bool = True, uids: dict[str, int] | None = None) -> dict[str, Any]:
-    """What became of one item: ``action`` and ``id`` besides the report's keys, and
-    ``uid`` for a new contact."""
+               others: bool = True, uids: dict[str, int] | None = None) -> dict[str, Any]:
+    """What became of one item: ``action`` and ``id`` besides the report's keys, ``uid``
+    for a new contact, ``changes`` for a matched one."""
     data = item.data
     entry: dict[str, Any] = {"name": data.name, "source": item.source, "index": item.index}
     if data.is_company:
-        return {**entry, **_company(db, data)}
+        return {**entry, **_company(db, data, on_match)}
     if data.extra is None:
         _fill_name_parts(data)
     uid = data.uid or stable_uid(data)
-    found, matched_by = _find(db, data, uid, fresh, others, uids)
-    if matched_by:
-        entry["matched_by"], entry["matched_id"] = matched_by, found
-    if matched_by == MERGED:  # see MERGED
-        return {**entry, "action": "skipped", "id": found}
-    if found is not None and matched_by and on_match == "skip":
-        return {**entry, "action": "skipped", "id": found}
-    if found is None or (matched_by and on_match == "new"):
-        return {**entry, "action": "new", "id": _create(db, data, meaning, uid), "uid": uid}
-    changed = _update(db, found, data, meaning)
-    return {**entry, "action": "updated" if changed else "unchanged", "id": found}
+    match = find(db, data, uid, fresh, others, uids)
+    if match is not None and match.by:
+        entry["matched_by"], entry["matched_id"] = match.by, match.id
+    if match is None or (match.by and on_match == "new"):
+        return {**entry, "action": "new", "id": _create(db, data, uid), "uid": uid}
+    if match.by == MERGED or (match.by and on_match == "skip"):  # see MERGED
+        return {**entry, "action": "skipped", "id": match.id}
+    return {**entry, **_update(db, match.id, data, meaning, on_match, by_uid=not match.by)}
 
 
 def _fill_name_parts(data: ContactData) -> None:
@@ -126,7 +71,7 @@ def _details(data: ContactData) -> list[Email | Phone | Address | Url]:
     return [*data.emails, *data.phones, *data.addresses, *data.urls]
 
 
-def _create(db: Database, data: ContactData, meaning, uid: str) -> int:
+def _create(db: Database, data: ContactData, uid: str) -> int:
     company_id = company_named(db, data.company) if data.company else None
     values = {k: getattr(data, k) for k in (
         "prefix", "first_name", "middle_name", "last_name", "suffix", "nickname", "title",
@@ -147,79 +92,51 @@ def _create(db: Database, data: ContactData, meaning, uid: str) -> int:
     return contact_id
 
 
-def _update(db: Database, contact_id: int, data: ContactData, meaning) -> bool:
-    """Bring an existing contact up to date with what changed in the source since it was
-    last imported (or with everything, the first time); rolodex-side edits to other
-    fields stay. Returns False when the source brought nothing new."""
+def _update(db: Database, contact_id: int, data: ContactData, meaning, on_match: str, *,
+            by_uid: bool) -> dict[str, Any]:
+    """Merge (or replace) a matched contact with the card: ``action`` is updated,
+    unchanged, or skipped when the UID names someone else; ``changes`` says what changed
+    and what conflicted."""
     kept_before = cards.kept(db, [contact_id]).get(contact_id)
     kept_now = _kept(data)
-    if kept_before and kept_now and kept_before["props"] == kept_now["props"]:
-        return False
-    current = contact_queries.fetch(db, [contact_id])[0]
-    base = kept_before["meaning"] if kept_before else meaning(current)
-    new = meaning(data)
-    groups = {g for g in new if new[g] != base.get(g)}
-    if not kept_before:
-        # First meeting with this source: it adds to what rolodex knows, never erases.
-        groups = {g for g in groups if not _empty(new[g])}
-    if not groups:
-        if kept_now:
-            cards.keep(db, contact_id, kept_now)
-        return bool(kept_now and kept_before != kept_now)
-    _write_groups(db, contact_id, data, groups, current, base)
-    if kept_now:
+    if on_match != "replace" and kept_before and kept_now \
+            and kept_before["props"] == kept_now["props"]:
+        return {"action": "unchanged", "id": contact_id}  # the same card as last time
+    record = contact_queries.fetch(db, [contact_id])[0]
+    if by_uid and someone_else(data, record):
+        return {"action": "skipped", "id": contact_id, "changes": [contact_merge.Change(
+            "conflict", "identity", data.name, record["name"]).as_dict()],
+                "conflict": f"its UID is that of #{contact_id} {record['name']}, who shares "
+                            "no name, email or phone with it"}
+    current, new = meaning(record), meaning(data)
+    if on_match == "replace":
+        changes = contact_merge.replace(db, contact_id, data, record, current, new)
+    else:
+        base = kept_before["meaning"] if kept_before else None
+        changes = contact_merge.merge(db, contact_id, data, record, current, new, base,
+                                      by_uid=by_uid)
+    applied = any(c.action != "conflict" for c in changes)
+    card_changed = kept_now is not None and _unmodelled(kept_now) != _unmodelled(kept_before)
+    if kept_now and kept_now != kept_before:
         cards.keep(db, contact_id, kept_now)
-    contacts.touch(db, contact_id)
-    return True
+    if applied:
+        contacts.touch(db, contact_id)
+    return {"action": "updated" if applied or card_changed else "unchanged",
+            "id": contact_id, "changes": [c.as_dict() for c in changes]}
 
 
-def _empty(value: Any) -> bool:
-    if isinstance(value, (list, tuple)):
-        return all(_empty(v) for v in value)
-    if isinstance(value, dict):
-        return not value
-    return value is None or value == "" or value is False
+def _unmodelled(kept: dict[str, Any] | None) -> list:
+    """The properties of a kept card that rolodex does not model (a PHOTO, X- lines): a
+    card that changed only there still changes what export writes."""
+    from rolodex.formats.vcard import GROUP_OF
+
+    return [p for p in (kept or {}).get("props", ()) if GROUP_OF.get(p[1]) is None
+            and p[1] not in ("REV", "PRODID", "VERSION")]
 
 
-def _write_groups(db: Database, contact_id: int, data: ContactData, groups: set[str],
-                  current: dict, base: dict) -> None:
-    values: dict[str, Any] = {}
-    if "name" in groups:
-        values.update(name=data.name, prefix=data.prefix, first_name=data.first_name,
-                      middle_name=data.middle_name, last_name=data.last_name,
-                      suffix=data.suffix)
-    for group, keys in (("nickname", ("nickname",)), ("title", ("title",)),
-                        ("birthday", ("birthday",)), ("anniversary", ("anniversary",)),
-                        ("notes", ("notes",))):
-        if group in groups:
-            values.update({k: getattr(data, k) for k in keys})
-    if "org" in groups:
-        values["company_id"] = company_named(db, data.company) if data.company else None
-        values["department"] = data.department
-    if values:
-        if "name" in values:
-            values.pop("display_name", None)
-        contacts.update_contact(db, contact_id, values)
-    for group, kind, items in (("emails", Email, data.emails), ("phones", Phone, data.phones),
-                               ("addresses", Address, data.addresses),
-                               ("urls", Url, data.urls)):
-        if group in groups:
-            detail_rows.replace(db, contact_id, kind, list(items))
-    if "tags" in groups:
-        old = set(base.get("tags") or [])
-        records.remove_tags(db, "contact", contact_id,
-                            [t for t in current["tags"] if t.lower() in old
-                             and t.lower() not in {x.lower() for x in data.tags}])
-        records.add_tags(db, "contact", contact_id, data.tags)
-    if "fields" in groups:
-        for key in (base.get("fields") or {}).keys() - data.fields.keys():
-            records.set_field(db, "contact", contact_id, key, None)
-        for key, value in data.fields.items():
-            records.set_field(db, "contact", contact_id, key, value)
-
-
-def _company(db: Database, data: ContactData) -> dict[str, Any]:
-    """A KIND:org card: a company, matched by UID or exact name."""
+def _company(db: Database, data: ContactData, on_match: str) -> dict[str, Any]:
+    """A KIND:org card: a company, matched by UID or exact name; merged as a contact is
+    (a field the company has keeps its value, a differing one is a conflict)."""
     from rolodex.store import companies
 
     found = lookups.company_by_uid_or_name(db, data.uid, fold(data.name))
@@ -235,8 +152,19 @@ def _company(db: Database, data: ContactData) -> dict[str, Any]:
               "address": data.addresses[0].one_line() if data.addresses else None}
     values = {k: v for k, v in values.items() if v}
     if found is not None:
+        if on_match == "skip":
+            return {"action": "skipped", "id": found, "company": True}
+        old = companies.get_row(db, found)
+        changes = [contact_merge.Change("conflict", key, value, old[key])
+                   for key, value in values.items()
+                   if on_match != "replace" and old[key] and old[key] != value]
+        values = {k: v for k, v in values.items()
+                  if on_match == "replace" or not old[k]}
+        changes += [contact_merge.Change("set", k, v, old[k]) for k, v in values.items()
+                    if old[k] != v]
         changed = companies.update_company(db, found, values, add_tags=data.tags)
-        return {"action": "updated" if changed else "unchanged", "id": found, "company": True}
+        return {"action": "updated" if changed else "unchanged", "id": found, "company": True,
+                "changes": [c.as_dict() for c in changes]}
     company_id = companies.add_company(db, data.name, tags=data.tags, as_card=True,
                                        uid=data.uid or stable_uid(data), **values)
     return {"action": "new", "id": company_id, "company": True}

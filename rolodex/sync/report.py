@@ -1,0 +1,75 @@
+"""What an import did, as its summary (``import --format json``) and its messages show it.
+
+Every list is kept in the order things happened; a contact's entry carries the keys the
+JSON contract documents (name, source, index, id; matched_by and matched_id when it was
+found by email, phone or URL; changes when it was merged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rolodex.formats.incoming import Problem
+
+if TYPE_CHECKING:
+    from rolodex.sync.calendar_apply import CalendarReport
+
+
+@dataclass
+class ContactReport:
+    new: list[dict] = field(default_factory=list)
+    updated: list[dict] = field(default_factory=list)
+    unchanged: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    failed: list[Problem] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+    items: int = 0  # contacts read (and so written, skipped or failed)
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        """Every field the import left as it was because the card said otherwise, and
+        every card held back because its UID belongs to someone else."""
+        out = []
+        for entry in self.updated + self.unchanged + self.skipped:
+            for change in entry.get("changes", ()):
+                if change["action"] == "conflict":
+                    out.append({"name": entry["name"], "source": entry["source"],
+                                "index": entry["index"], "id": entry["id"],
+                                "field": change["field"], "local": change["local"],
+                                "value": change["value"],
+                                "company": bool(entry.get("company"))})
+        return out
+
+    def changes(self) -> list[dict[str, Any]]:
+        """Per contact or company the import changed (or, dry, would change): what."""
+        return [{"name": e["name"], "source": e["source"], "index": e["index"], "id": e["id"],
+                 "company": bool(e.get("company")), "changes": e["changes"]}
+                for e in self.updated if e.get("changes")]
+
+    def summary(self) -> dict[str, Any]:
+        return {"new": len(self.new), "updated": len(self.updated),
+                "unchanged": len(self.unchanged), "skipped": len(self.skipped),
+                "failed": len(self.failed), "dry_run": self.dry_run,
+                "problems": [asdict(p) for p in self.failed],
+                "matches": [{k: v for k, v in s.items() if k != "changes"}
+                            for s in self.updated + self.skipped + self.new
+                            if s.get("matched_by")],
+                "duplicates": self.duplicates, "conflicts": self.conflicts(),
+                "changes": self.changes()}
+
+
+@dataclass
+class ImportReport:
+    """A whole import: its contacts and companies, and its calendar items."""
+
+    contacts: ContactReport
+    calendar: CalendarReport | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON shape of ``import --format json``: the contacts' summary with the
+        calendar's under "calendar"; the calendar's alone when only calendars came in."""
+        calendar = self.calendar.summary() if self.calendar is not None else None
+        if calendar is not None and not self.contacts.items and not self.contacts.failed:
+            return calendar
+        return {**self.contacts.summary(), "calendar": calendar}
