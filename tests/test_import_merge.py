@@ -219,3 +219,18 @@ def test_url_key(url, key):
     from rolodex.normalize import url_key
 
     assert url_key(url) == key
+
+
+def test_export_to_a_folder_and_back_is_unchanged(rolodex, tmp_path):
+    add_london_jane(rolodex)
+    assert rolodex(["add", "Bob Stone", "-c", "Acme Ltd", "-t", "vip", "-b", "--02-29"]
+                   ).exit_code == 0
+    assert rolodex(["import", fixture("merge-one-email-other-phone-title-leeds.vcf")]
+                   ).exit_code == 0
+    folder = tmp_path / "book"
+    assert rolodex(["export", "-o", f"{folder}/"]).exit_code == 0
+    result = rolodex(["import", str(folder), "--dry-run", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    summary = result.json()
+    assert (summary["new"], summary["updated"], summary["skipped"]) == (0, 0, 0)
+    assert summary["unchanged"] == 2 and summary["conflicts"] == []

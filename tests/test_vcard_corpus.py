@@ -6,28 +6,15 @@ survives export and re-import; every other file imports leniently or is reported
 
 from __future__ import annotations
 
-import csv
-import hashlib
-from pathlib import Path
-
 import pytest
+from corpus import path_of, require, rows
 
 from rolodex.cli import _context
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-if not (CORPUS / "MANIFEST.tsv").exists():
-    pytest.skip("the shared corpus is not beside this checkout", allow_module_level=True)
-
-with (CORPUS / "MANIFEST.tsv").open(encoding="utf-8", newline="") as handle:
-    ROWS = [r for r in csv.DictReader(handle, delimiter="\t")
-            if r["file"].startswith("vcard/") and r["file"].endswith(".vcf")]
+require()
+ROWS = rows("vcard/", (".vcf",))
 VALID = [r for r in ROWS if r["expected_valid"] == "yes"]
-
-
-def corpus_file(row: dict) -> Path:
-    path = CORPUS / row["file"]
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == row["sha256"], row["file"]
-    return path
+corpus_file = path_of
 
 
 def assert_vobject_reads(text: str, count: int) -> None:

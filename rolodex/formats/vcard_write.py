@@ -9,6 +9,7 @@ lines); everything rolodex does not model passes through untouched.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rolodex.dates import PartialDate
 from rolodex.formats.vcard import GROUP_OF, KeptCard, address_of, label_of, meaning
@@ -274,3 +275,22 @@ def company_props(co: dict, version: str) -> list[Prop]:
         props.append(Prop("CATEGORIES", ",".join(escape(t) for t in co["tags"])))
     props.append(Prop("UID", co["uid"]))
     return props
+
+
+def card_writer(version: str | None, default: str) -> Callable[[dict, dict | None], str]:
+    """A function from (record, kept card) to the card's text: from its kept card when it
+    has one, in that card's version unless ``version``; new cards in ``default``."""
+    from rolodex.formats.vcard_lines import write_card
+
+    def card_text(record: dict, kept: dict | None) -> str:
+        card = None
+        if kept:
+            # Fresh lists from JSON, owned by this card alone: no need to copy them again.
+            props = [Prop(name, value, [(k, v) for k, v in params], group)
+                     for group, name, params, value in kept["props"]]
+            card = KeptCard(kept["version"], props, kept["meaning"])
+        target = version or (card.version if card and card.version in ("3.0", "4.0")
+                             else default)
+        return write_card(target, card_props(record, card, target))
+
+    return card_text

@@ -25,7 +25,8 @@ KEYS = ("format", "version", "generated", "contact", "vcard", "kept_card", "rela
 
 def document(db: Database, contact_id: int, *, tz: tzinfo) -> dict[str, Any]:
     """The whole export for one existing contact (see KEYS for the top-level shape)."""
-    from rolodex.sync.contact_export import vcard_of
+    from rolodex.formats.vcard_write import card_writer
+    from rolodex.store import settings
 
     record = contact_queries.fetch(db, [contact_id])[0]
     task_ids = tasks.list_ids(db, status=None, contact_id=contact_id, tz=tz)
@@ -36,7 +37,8 @@ def document(db: Database, contact_id: int, *, tz: tzinfo) -> dict[str, Any]:
     return {
         "format": FORMAT, "version": VERSION, "generated": to_utc_iso(now()),
         "contact": record,
-        "vcard": vcard_of(db, contact_id),
+        "vcard": card_writer(None, settings.get(db, "vcard.version"))(
+            record, cards.kept(db, [contact_id]).get(contact_id)),
         "kept_card": _kept_card(db, contact_id),
         "relationships": record["relationships"],
         "history": history.list_entries(db, contact_ids=[contact_id]),

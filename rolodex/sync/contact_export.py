@@ -10,12 +10,13 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from rolodex.dates import unreadable_date
 from rolodex.errors import BadDate, FileError
+from rolodex.formats.vcard_write import card_writer
 from rolodex.memory import gc_paused
 from rolodex.store import cards, contact_queries, settings
 from rolodex.store.db import Database
@@ -41,28 +42,6 @@ def _records(db: Database, ids: list[int]) -> Iterator[tuple[dict, dict | None]]
             yield record, kept.get(record["id"])
 
 
-def _card_writer(version: str | None, default: str) -> Callable[[dict, dict | None], str]:
-    """A function from (record, kept card) to the card's text: from its kept card when it
-    has one, in that card's version unless ``version``; new cards in ``default``."""
-    from rolodex.formats.vcard import KeptCard
-    from rolodex.formats.vcard_lines import write_card
-    from rolodex.formats.vcard_syntax import Prop
-    from rolodex.formats.vcard_write import card_props
-
-    def card_text(record: dict, kept: dict | None) -> str:
-        card = None
-        if kept:
-            # Fresh lists from JSON, owned by this card alone: no need to copy them again.
-            props = [Prop(name, value, [(k, v) for k, v in params], group)
-                     for group, name, params, value in kept["props"]]
-            card = KeptCard(kept["version"], props, kept["meaning"])
-        target = version or (card.version if card and card.version in ("3.0", "4.0")
-                             else default)
-        return write_card(target, card_props(record, card, target))
-
-    return card_text
-
-
 def _company_cards(db: Database, ids: list[int], version: str | None,
                    default: str) -> Iterator[tuple[str, str]]:
     from rolodex.formats.vcard_lines import write_card
@@ -78,7 +57,7 @@ def _company_cards(db: Database, ids: list[int], version: str | None,
 def _cards(db: Database, ids: list[int], company_ids: list[int], version: str | None,
            default: str) -> Iterator[tuple[str, str]]:
     """(uid, card text) for every contact, then every company."""
-    card_text = _card_writer(version, default)
+    card_text = card_writer(version, default)
     for record, kept in _records(db, ids):
         try:
             text = card_text(record, kept)
@@ -143,10 +122,3 @@ def write_csv(db: Database, ids: list[int], out: TextIO) -> None:
     from rolodex.formats.csv_export import write_contacts_csv
 
     write_contacts_csv([record for record, _ in _records(db, ids)], out)
-
-
-def vcard_of(db: Database, contact_id: int, *, version: str | None = None) -> str:
-    """One contact's card as the export writes it: from its kept card when it has one, in
-    that card's version unless ``version`` (default: ``vcard.version``)."""
-    record, kept = next(_records(db, [contact_id]))
-    return _card_writer(version, settings.get(db, "vcard.version"))(record, kept)
