@@ -19,11 +19,12 @@ and they are no typo of a real domain, as ``jane@gmail`` is.
 
 The export is meant for spreadsheets first (every cell goes through neutralise) and reads
 back without loss of what it holds: ``emails``/``phones``/``url`` hold every value in the
-``value (label, preferred)`` form rolodex's forms use, joined by `` ::: ``; ``address`` is
-the preferred address as ``street, city, region, postcode, country`` with all five places
-kept (commas beyond four belong to the street); custom fields follow as ``custom:KEY``
-columns. ``status``, ``source``, ``owner``, ``created`` and ``updated`` describe the record
-in the exporting database, not the person, and are not read back.
+``value (label, preferred)`` form rolodex's forms use, joined by `` ::: ``; ``addresses``
+every address (``csv_export.join_addresses``), ``address`` the preferred one as ``street,
+city, region, postcode, country`` for spreadsheets (read only when ``addresses`` is absent,
+as in older exports); ``status``, ``source``, ``owner`` and ``cadence_days`` are read back
+too; custom fields follow as ``custom:KEY`` columns. ``created`` and ``updated`` describe the
+record in the exporting database and are not read back.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from dataclasses import dataclass
 from rolodex.dates import PartialDate, now, parse_partial_date
 from rolodex.errors import FileError, InvalidInput, RolodexError
 from rolodex.formats.csv_columns import ADDRESS_PARTS, STREET_PARTS, Col, columns
-from rolodex.formats.csv_export import unneutralise
+from rolodex.formats.csv_export import split_addresses, unneutralise
 from rolodex.models import (
+    RECORD_FIELDS,
     Address,
     ContactData,
     Email,
@@ -155,7 +157,7 @@ def _word(text: str, bad_starts: str) -> str:
 def _tags(cell: str, fmt: str) -> list[str]:
     """Tags as single words; Google's system groups are dropped."""
     out = []
-    for raw in re.split(_SPLIT["tags"], cell):
+    for raw in re.split(_SPLIT["multi" if fmt == "rolodex" else "tags"], cell):
         tag = raw.strip()
         if fmt == "google":
             tag = tag.lstrip("*").strip()
@@ -168,6 +170,13 @@ def _tags(cell: str, fmt: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _cadence(text: str) -> int:
+    """Days between contacts, as rolodex's export writes them."""
+    if not text.isdigit() or not 0 < int(text) < 100_000:
+        raise _Skip(f"column 'cadence_days': not a number of days: '{text[:40]}'")
+    return int(text)
+
+
 def _rolodex_address(cell: str) -> Address:
     """'street, city, region, postcode, country': extra commas belong to the street."""
     parts = [p.strip() for p in cell.split(",")]
@@ -178,7 +187,7 @@ def _rolodex_address(cell: str) -> Address:
 def _items(col: Col, value: str, fmt: str, labels: dict) -> list[tuple[str, str | None]]:
     """A cell's values with the label each carries: Google pairs ``a ::: b`` with its type
     cell's ``* Home ::: Work``; other columns carry their own fixed label."""
-    pattern = _SPLIT["multi"] if fmt == "google" else _SPLIT.get(col.target)
+    pattern = _SPLIT["multi"] if fmt in ("google", "rolodex") else _SPLIT.get(col.target)
     values = re.split(pattern, value) if pattern else [value]
     marks = labels.get(col.group) or [col.label] * len(values)
     return list(zip(values, marks + [None] * len(values), strict=False))
@@ -234,9 +243,12 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
                 group = groups.setdefault(col.group or "", {})
                 group["label"] = labels.get(col.group) or [col.label]
                 group[target] = [v for v, _ in _items(col, value, fmt, {})]
-            elif target in ("address", "rolodex_address"):
-                read = parse_address if target == "address" else _rolodex_address
-                values["addresses"].append(read(value))
+            elif target == "address":
+                values["addresses"].append(parse_address(value))
+            elif target == "rolodex_addresses":
+                values["addresses"] += split_addresses(raw)
+            elif target == "cadence_days":
+                values[target] = _cadence(value)
             elif target in ("birthday", "anniversary"):
                 values.setdefault(target, _date(value, fmt))
             elif target == "event" and _label(labels.get(col.group, [""])[0])[0] == \
@@ -244,7 +256,9 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
                 values.setdefault("anniversary", _date(value, fmt))
             elif target == "tags":
                 values["tags"] += _tags(value, fmt)
-            elif target in _SCALARS or target in ("email_one", "phone_one") or \
+            elif target in RECORD_FIELDS:
+                values[target] = value
+            elif target in _SCALARS or target in ("email_one", "phone_one", "address_one") or \
                     target.startswith("birth_"):
                 values.setdefault(target, raw if target == "notes" else value)
             elif target in ("custom", "event"):
@@ -261,6 +275,9 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
                 values[kind + "s"].append(parse(one))
             except RolodexError as exc:
                 raise _Skip(f"column '{kind}': {exc.message}") from None
+    one = values.pop("address_one", None)
+    if one and not values["addresses"]:  # an export from before 'addresses' was written
+        values["addresses"].append(_rolodex_address(one))
     year, month, day = (values.pop(f"birth_{k}", "") for k in ("year", "month", "day"))
     if month and day and "birthday" not in values:
         try:

@@ -140,8 +140,8 @@ def columns(headers: list[str], source: str, mapping: dict[str, str] | None
     if {"uid", "name"} <= keys and keys & {"emails", "phones"}:
         fmt = "rolodex"
         by_name = {"email": "email_one", "phone": "phone_one", "emails": "email",
-                   "phones": "phone", "address": "rolodex_address", "status": "ignore",
-                   "source": "ignore", "owner": "ignore", "created": "ignore",
+                   "phones": "phone", "address": "address_one",
+                   "addresses": "rolodex_addresses", "created": "ignore",
                    "updated": "ignore"}
         cols = [Col(by_name.get(h.casefold(), h.casefold())) if h.casefold() in EXPORT_HEADER
                 else Col("custom", h[7:]) if h.casefold().startswith("custom:") else None

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from rolodex.models import Address, ContactData, Email, Phone, Url, split_name
+from rolodex.models import RECORD_FIELDS, Address, ContactData, Email, Phone, Url, split_name
 from rolodex.normalize import fold, phone_key
 from rolodex.store import cards, contact_queries, contacts, lookups, records
 from rolodex.store import details as detail_rows
@@ -33,7 +33,7 @@ def stable_uid(data: ContactData) -> str:
                     if p.name != "REV"])
     else:
         key = repr([getattr(data, f.name) for f in fields(data)
-                    if f.name not in ("uid", "extra")])
+                    if f.name not in ("uid", "extra", *RECORD_FIELDS)])
     return str(uuid.uuid5(_UID_NAMESPACE, key))
 
 
@@ -130,7 +130,8 @@ def _create(db: Database, data: ContactData, meaning, uid: str) -> int:
     company_id = company_named(db, data.company) if data.company else None
     values = {k: getattr(data, k) for k in (
         "prefix", "first_name", "middle_name", "last_name", "suffix", "nickname", "title",
-        "department", "birthday", "anniversary", "notes") if getattr(data, k) is not None}
+        "department", "birthday", "anniversary", "notes", *RECORD_FIELDS)
+        if getattr(data, k) is not None}
     contact_id = contacts.add_contact(
         db, data.name, details=_details(data), keep_duplicates=True, tags=data.tags,
         fields=data.fields,
