@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import state
+from rolodex.cli._csv_options import check_encoding, csv_delimiter, encoded
 from rolodex.cli._output import message, opened_output
 from rolodex.cli.completion import complete_company
 from rolodex.errors import FileError, InvalidInput
@@ -55,6 +57,9 @@ def import_(
         "or the content).")] = None,
     encoding: Annotated[str | None, typer.Option(
         "--encoding", help="The file's encoding when it is not UTF-8, e.g. cp1252.")] = None,
+    delimiter: Annotated[str | None, typer.Option(
+        "--delimiter", metavar="CHAR", help="CSV: the separator, e.g. ';' or tab (default: "
+        "whichever of , ; tab the header line has most of).")] = None,
     map_: Annotated[str | None, typer.Option(
         "--map", metavar="COLUMN=FIELD,...", help="CSV columns to fields, e.g. "
         "'E-mail=email,Firma=company'.")] = None,
@@ -92,12 +97,8 @@ def import_(
     if format not in ("table", "json"):
         raise InvalidInput(f"--format is table or json, not '{format}'")
     if encoding:
-        import codecs
-
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise InvalidInput(f"unknown encoding '{encoding}'") from exc
+        check_encoding(encoding)
+    separator = csv_delimiter(delimiter) if delimiter is not None else None
     mapping = None
     if map_:
         from rolodex.formats.csv_columns import parse_map
@@ -105,7 +106,8 @@ def import_(
         mapping = parse_map(map_)
     calendars, address_books = _by_kind(_read_sources(path), type_)
     # Cards are read as they are imported; files that cannot be read fail here, first.
-    items = ContactFiles(address_books, kind=type_, encoding=encoding, mapping=mapping)
+    items = ContactFiles(address_books, kind=type_, encoding=encoding, mapping=mapping,
+                         delimiter=separator)
     address_books.clear()  # what ContactFiles needs, it keeps: the rest of the bytes can go
     calendar = None
     if calendars:
@@ -188,6 +190,14 @@ def export(
                                               help="iCalendar: first day.")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="WHEN",
                                            help="iCalendar: last day.")] = None,
+    fields: Annotated[str | None, typer.Option(
+        "--fields", metavar="FIELD,...", help="CSV: these columns in this order, e.g. "
+        "'name,email,phone,custom:KEY' (default: every field, custom ones last).")] = None,
+    encoding: Annotated[str, typer.Option(
+        "--encoding", help="CSV: the file's encoding; utf-8-sig adds the byte-order mark "
+        "Excel needs to read UTF-8.")] = "utf-8",
+    delimiter: Annotated[str, typer.Option(
+        "--delimiter", metavar="CHAR", help="CSV: the separator, e.g. ';' or tab.")] = ",",
 ) -> None:
     """Export contacts (vCard, CSV) or the calendar (iCalendar).
 
@@ -210,6 +220,15 @@ def export(
         raise InvalidInput(f"--format is vcard, csv or ical, not '{format}'")
     if vcard_version not in (None, "3.0", "4.0"):
         raise InvalidInput(f"--vcard-version is 3.0 or 4.0, not '{vcard_version}'")
+    if format != "csv" and (fields or encoding != "utf-8" or delimiter != ","):
+        raise InvalidInput("--fields, --encoding and --delimiter are for --format csv")
+    columns = separator = None
+    if format == "csv":
+        from rolodex.formats.csv_export import parse_fields
+
+        columns = parse_fields(fields) if fields is not None else None
+        separator = csv_delimiter(delimiter)
+        check_encoding(encoding)
     db = state.db()
     company_id = resolve_company(db, company) if company else None
     ids = contact_queries.list_ids(db, tags=tag or [], company_id=company_id, status=status)
@@ -219,8 +238,12 @@ def export(
     if format == "csv":
         if output != "-" and Path(output).is_dir():
             raise InvalidInput("CSV goes to one file or stdout, not a folder")
+        text = io.StringIO(newline="")
+        write_csv(db, ids, text, fields=columns, delimiter=separator)
+        data = encoded(text.getvalue(), encoding)
         with opened_output(output) as out:
-            write_csv(db, ids, out)
+            out.flush()
+            out.buffer.write(data)
         count = len(ids)
     else:
         from rolodex.store import companies

@@ -23,7 +23,8 @@ class ContactFiles:
     """
 
     def __init__(self, sources: list[tuple[str, bytes]], *, kind: str | None = None,
-                 encoding: str | None = None, mapping: dict[str, str] | None = None) -> None:
+                 encoding: str | None = None, mapping: dict[str, str] | None = None,
+                 delimiter: str | None = None) -> None:
         from rolodex.formats.vcard_syntax import VCardFile
 
         self.problems: list[Problem] = []
@@ -38,7 +39,7 @@ class ContactFiles:
                 from rolodex.formats.contacts_csv import CsvFile
 
                 self._files.append((name, CsvFile(data, source=name, encoding=encoding,
-                                                  mapping=mapping)))
+                                                  mapping=mapping, delimiter=delimiter)))
 
     @property
     def expected(self) -> int:

@@ -297,12 +297,13 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
 
 
 def read_contacts_csv(data: bytes, *, source: str = "-", encoding: str | None = None,
-                      mapping: dict[str, str] | None = None
+                      mapping: dict[str, str] | None = None, delimiter: str | None = None
                       ) -> tuple[list[ContactData], list[RowError]]:
     """Contacts in a CSV file, and the rows that could not be read (with their lines)."""
     contacts: list[ContactData] = []
     errors: list[RowError] = []
-    for found in CsvFile(data, source=source, encoding=encoding, mapping=mapping):
+    for found in CsvFile(data, source=source, encoding=encoding, mapping=mapping,
+                         delimiter=delimiter):
         (errors if isinstance(found, RowError) else contacts).append(found)
     return contacts, errors
 
@@ -318,10 +319,10 @@ class CsvFile:
     """
 
     def __init__(self, data: bytes, *, source: str = "-", encoding: str | None = None,
-                 mapping: dict[str, str] | None = None) -> None:
+                 mapping: dict[str, str] | None = None, delimiter: str | None = None) -> None:
         self.source, self._mapping, self._data = source, mapping, data
         self._codec, head = _codec(data, source, encoding)
-        self._delimiter = _delimiter(head)
+        self._delimiter = delimiter or _delimiter(head)
         self.expected = sum(1 for _ in self._rows(make=False))
 
     def __iter__(self) -> Iterator[ContactData | RowError]:
