@@ -37,7 +37,14 @@ from dataclasses import dataclass
 
 from rolodex.dates import PartialDate, now, parse_partial_date
 from rolodex.errors import FileError, InvalidInput, RolodexError
-from rolodex.formats.csv_columns import ADDRESS_PARTS, STREET_PARTS, Col, columns
+from rolodex.formats.csv_columns import (
+    ADDRESS_PARTS,
+    STREET_PARTS,
+    Col,
+    columns,
+    fold_header,
+    outlook_language,
+)
 from rolodex.formats.csv_export import split_addresses, unneutralise
 from rolodex.models import (
     RECORD_FIELDS,
@@ -63,6 +70,9 @@ _SPLIT = {"email": r"\s*(?::::|;|,(?![^()]*\)))\s*", "phone": r"\s*(?::::|;)\s*"
           "url": r"\s*:::\s*", "tags": r"\s*(?::::|;|,)\s*", "multi": r"\s*:::\s*"}
 
 
+_PREAMBLE = 10  # one-cell lines that may come before the header
+
+
 @dataclass
 class RowError:
     """A row that was skipped, with the 1-based line it starts on, for the import report."""
@@ -84,7 +94,12 @@ def _codec(data: bytes, source: str, encoding: str | None) -> tuple[str, str]:
             (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
     chosen = encoding or next((name for bom, name in boms if data.startswith(bom)), "utf-8")
     try:
-        text = data.decode(chosen)
+        try:
+            text = data.decode(chosen)
+        except UnicodeError:
+            if encoding is not None or chosen != "utf-8" or not _outlook_ansi(data):
+                raise
+            chosen, text = "cp1252", data.decode("cp1252")
     except LookupError:
         raise InvalidInput(f"unknown encoding '{encoding}'",
                            hint="e.g. utf-8, cp1252, latin-1, utf-16, shift_jis") from None
@@ -104,15 +119,36 @@ def _codec(data: bytes, source: str, encoding: str | None) -> tuple[str, str]:
     return chosen, head
 
 
+def _outlook_ansi(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 are an Outlook export in Windows-1252, as
+    Outlook writes them on a Western European Windows: its header line, read so, names
+    Outlook's columns (in English, German, French or Spanish). Anything else that is not
+    UTF-8 still needs --encoding: a guess would corrupt names silently."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    first = text[:64 * 1024].splitlines()[0] if text.strip() else ""
+    cells = next(csv.reader([first], delimiter=_delimiter(first)), [])
+    return outlook_language({fold_header(c) for c in cells}) is not None
+
+
 def _delimiter(text: str) -> str:
     """Comma, semicolon or tab: whichever the header line has most of outside quotes
-    (csv.Sniffer guesses from letters too and gets short headers wrong)."""
-    counts, quoted = dict.fromkeys(",;\t", 0), False
+    (csv.Sniffer guesses from letters too and gets short headers wrong). The header is the
+    first line with any of them: a preamble (LinkedIn's ``Notes:``) has none; Excel's
+    ``sep=;`` line says it outright."""
+    found = re.match(r"\ufeff?sep=([,;\t|])\s*$", text.partition("\n")[0])
+    if found:
+        return found[1]
+    counts, quoted, lines = dict.fromkeys(",;\t", 0), False, 0
     for char in text:
         if char == '"':
             quoted = not quoted
         elif not quoted and char in "\r\n":
-            break
+            lines += 1
+            if any(counts.values()) or lines > _PREAMBLE:
+                break
         elif not quoted and char in counts:
             counts[char] += 1
     return max(counts, key=lambda d: counts[d])  # ties: the first, comma
@@ -137,14 +173,18 @@ def _email(text: str) -> Email:
 
 
 def _date(text: str, fmt: str) -> PartialDate | None:
-    """Outlook writes month/day/year (``0/0/00`` for none); everything else as typed."""
-    us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", text) if fmt == "outlook" else None
-    if not us:
+    """Outlook writes month/day/year in English and day.month.year (or day/month/year)
+    in German, French and Spanish, with zeros (``0/0/00``) for none; everything else as
+    typed."""
+    found = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})", text) \
+        if fmt.startswith("outlook") else None
+    if not found:
         return parse_partial_date(text)
-    month, day, year = (int(g) for g in us.groups())
+    first, second, year = (int(g) for g in found.groups())
+    month, day = (first, second) if fmt == "outlook" else (second, first)
     if not month or not day:
         return None
-    if len(us[3]) == 2:
+    if len(found[3]) == 2:
         year += 2000 if year <= now().year % 100 else 1900
     return PartialDate(year, month, day)
 
@@ -338,11 +378,14 @@ class CsvFile:
         headers: list[str] | None = None
         cols: list[Col | None] = []
         fmt = ""
+        skipped, first_error = 0, None
         while True:
             start = reader.line_num + 1
             try:
                 cells = next(reader)
             except StopIteration:
+                if headers is None and first_error is not None:
+                    raise first_error from None
                 return
             except csv.Error as exc:
                 if "end of data" in str(exc):
@@ -357,8 +400,16 @@ class CsvFile:
                 continue
             if headers is None:
                 cells[0] = cells[0].removeprefix("\ufeff")  # a BOM the codec kept
+                try:
+                    fmt, cols = columns([c.strip() for c in cells], source, self._mapping)
+                except (FileError, InvalidInput) as exc:
+                    # Lines of one cell before the header are a preamble (LinkedIn's
+                    # "Notes:", Excel's "sep=;"), skipped; a file of nothing else fails.
+                    if skipped < _PREAMBLE and sum(1 for c in cells if c.strip()) <= 1:
+                        skipped, first_error = skipped + 1, first_error or exc
+                        continue
+                    raise (first_error or exc) from None
                 headers = [c.strip() for c in cells]
-                fmt, cols = columns(headers, source, self._mapping)
                 continue
             if not make:
                 yield None
