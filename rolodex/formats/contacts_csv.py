@@ -42,10 +42,9 @@ from rolodex.formats.csv_columns import (
     STREET_PARTS,
     Col,
     columns,
-    fold_header,
-    outlook_language,
 )
 from rolodex.formats.csv_export import split_addresses, unneutralise
+from rolodex.formats.csv_sniff import PREAMBLE, codec, sniff_delimiter
 from rolodex.models import (
     RECORD_FIELDS,
     Address,
@@ -70,9 +69,6 @@ _SPLIT = {"email": r"\s*(?::::|;|,(?![^()]*\)))\s*", "phone": r"\s*(?::::|;)\s*"
           "url": r"\s*:::\s*", "tags": r"\s*(?::::|;|,)\s*", "multi": r"\s*:::\s*"}
 
 
-_PREAMBLE = 10  # one-cell lines that may come before the header
-
-
 @dataclass
 class RowError:
     """A row that was skipped, with the 1-based line it starts on, for the import report."""
@@ -84,74 +80,6 @@ class RowError:
 
 class _Skip(Exception):
     """Why the current row cannot be imported; becomes a RowError."""
-
-
-def _codec(data: bytes, source: str, encoding: str | None) -> tuple[str, str]:
-    """The codec that reads the file (the given encoding, else a BOM's, else strict UTF-8)
-    and its first line, after checking that all of it decodes: never replacement
-    characters, as a wrong guess would silently corrupt names."""
-    boms = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-            (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-    chosen = encoding or next((name for bom, name in boms if data.startswith(bom)), "utf-8")
-    try:
-        try:
-            text = data.decode(chosen)
-        except UnicodeError:
-            if encoding is not None or chosen != "utf-8" or not _outlook_ansi(data):
-                raise
-            chosen, text = "cp1252", data.decode("cp1252")
-    except LookupError:
-        raise InvalidInput(f"unknown encoding '{encoding}'",
-                           hint="e.g. utf-8, cp1252, latin-1, utf-16, shift_jis") from None
-    except UnicodeError as exc:
-        start = getattr(exc, "start", 0)
-        line = len(re.findall(r"\r\n|\r|\n", data[:start].decode(chosen, "replace"))) + 1
-        shown = "UTF-8" if chosen in ("utf-8", "utf-8-sig") else chosen
-        raise FileError(f"{source}: line {line}: not {shown} text",
-                        hint="give the file's encoding, e.g. --encoding cp1252") from None
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise FileError(f"{source}: the file is empty", hint="a CSV file starts with a header")
-    head = text[:64 * 1024]
-    if encoding is None and "\x00" in head.partition("\n")[0]:
-        raise FileError(f"{source}: line 1: looks like UTF-16 text without a byte-order mark",
-                        hint="give the file's encoding, e.g. --encoding utf-16-le")
-    return chosen, head
-
-
-def _outlook_ansi(data: bytes) -> bool:
-    """Whether bytes that are not UTF-8 are an Outlook export in Windows-1252, as
-    Outlook writes them on a Western European Windows: its header line, read so, names
-    Outlook's columns (in English, German, French or Spanish). Anything else that is not
-    UTF-8 still needs --encoding: a guess would corrupt names silently."""
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    first = text[:64 * 1024].splitlines()[0] if text.strip() else ""
-    cells = next(csv.reader([first], delimiter=_delimiter(first)), [])
-    return outlook_language({fold_header(c) for c in cells}) is not None
-
-
-def _delimiter(text: str) -> str:
-    """Comma, semicolon or tab: whichever the header line has most of outside quotes
-    (csv.Sniffer guesses from letters too and gets short headers wrong). The header is the
-    first line with any of them: a preamble (LinkedIn's ``Notes:``) has none; Excel's
-    ``sep=;`` line says it outright."""
-    found = re.match(r"\ufeff?sep=([,;\t|])\s*$", text.partition("\n")[0])
-    if found:
-        return found[1]
-    counts, quoted, lines = dict.fromkeys(",;\t", 0), False, 0
-    for char in text:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in "\r\n":
-            lines += 1
-            if any(counts.values()) or lines > _PREAMBLE:
-                break
-        elif not quoted and char in counts:
-            counts[char] += 1
-    return max(counts, key=lambda d: counts[d])  # ties: the first, comma
 
 
 def _label(raw: str | None) -> tuple[str | None, bool]:
@@ -361,8 +289,8 @@ class CsvFile:
     def __init__(self, data: bytes, *, source: str = "-", encoding: str | None = None,
                  mapping: dict[str, str] | None = None, delimiter: str | None = None) -> None:
         self.source, self._mapping, self._data = source, mapping, data
-        self._codec, head = _codec(data, source, encoding)
-        self._delimiter = delimiter or _delimiter(head)
+        self._codec, head = codec(data, source, encoding)
+        self._delimiter = delimiter or sniff_delimiter(head)
         self.expected = sum(1 for _ in self._rows(make=False))
 
     def __iter__(self) -> Iterator[ContactData | RowError]:
@@ -405,7 +333,7 @@ class CsvFile:
                 except (FileError, InvalidInput) as exc:
                     # Lines of one cell before the header are a preamble (LinkedIn's
                     # "Notes:", Excel's "sep=;"), skipped; a file of nothing else fails.
-                    if skipped < _PREAMBLE and sum(1 for c in cells if c.strip()) <= 1:
+                    if skipped < PREAMBLE and sum(1 for c in cells if c.strip()) <= 1:
                         skipped, first_error = skipped + 1, first_error or exc
                         continue
                     raise (first_error or exc) from None
