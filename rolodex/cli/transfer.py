@@ -17,19 +17,22 @@ from rolodex.cli.completion import complete_company
 from rolodex.errors import FileError, InvalidInput
 
 PROGRESS_AT = 500  # items from which a terminal gets a progress bar
+FOLDER_SUFFIXES = (".vcf", ".vcard", ".ics", ".ldif", ".csv")
+TYPES = ("vcard", "csv", "ldif", "ical")
 
 
 def _read_sources(path: str) -> list[tuple[str, bytes]]:
-    """(name, bytes) of each file to import: a file, every .vcf of a folder, or stdin."""
+    """(name, bytes) of each file to import: a file, every address book or calendar file
+    of a folder (.vcf, .ics, .ldif, .csv), or stdin."""
     if path == "-":
         return [("-", sys.stdin.buffer.read())]
     target = Path(path).expanduser()
     try:
         if target.is_dir():
             files = sorted(p for p in target.iterdir()
-                           if p.suffix.lower() in (".vcf", ".vcard", ".ics") and p.is_file())
+                           if p.suffix.lower() in FOLDER_SUFFIXES and p.is_file())
             if not files:
-                raise FileError(f"{target}: no .vcf or .ics files in this folder")
+                raise FileError(f"{target}: no .vcf, .ics, .ldif or .csv files in this folder")
             return [(str(p), p.read_bytes()) for p in files]
         return [(str(target), target.read_bytes())]
     except OSError as exc:
@@ -50,10 +53,10 @@ def _by_kind(sources: list[tuple[str, bytes]], kind: str | None
 
 def import_(
     path: Annotated[str, typer.Argument(metavar="FILE|DIR|-",
-                                        help="A .vcf or .csv file, a folder of .vcf files "
-                                        "(a vdir), or - for stdin.")],
+                                        help="A .vcf, .csv, .ldif or .ics file, a folder of "
+                                        "them (a vdir), or - for stdin.")],
     type_: Annotated[str | None, typer.Option(
-        "--type", metavar="vcard|csv|ical", help="What the input is (default: from the name "
+        "--type", metavar="vcard|csv|ldif|ical", help="What the input is (default: from the name "
         "or the content).")] = None,
     encoding: Annotated[str | None, typer.Option(
         "--encoding", help="The file's encoding when it is not UTF-8, e.g. cp1252.")] = None,
@@ -77,10 +80,11 @@ def import_(
         "--create-contacts", help="iCalendar: add attendees rolodex does not know as "
         "contacts (default: list them).")] = False,
 ) -> None:
-    """Import contacts (vCard, CSV) and events and tasks (iCalendar).
+    """Import contacts (vCard, CSV, LDIF) and events and tasks (iCalendar).
 
-    vCard 2.1, 3.0 and 4.0; CSV from Google, Outlook, Thunderbird or mapped with --map;
-    .ics files with events and tasks.
+    vCard 2.1, 3.0 and 4.0; CSV from Google, Outlook (also in German, French, Spanish),
+    Thunderbird, LinkedIn or mapped with --map; LDIF from Thunderbird or an LDAP server
+    (a mailing list becomes a tag on its members); .ics files with events and tasks.
 
     One transaction: what the summary reports is what was written. Cards that cannot be
     read are skipped and listed (or, with --strict, nothing is imported). Importing the
@@ -92,8 +96,8 @@ def import_(
     from rolodex.formats.contact_files import ContactFiles
     from rolodex.sync.apply import import_items
 
-    if type_ not in (None, "vcard", "csv", "ical"):
-        raise InvalidInput(f"--type is vcard, csv or ical, not '{type_}'")
+    if type_ is not None and type_ not in TYPES:
+        raise InvalidInput(f"--type is vcard, csv, ldif or ical, not '{type_}'")
     if format not in ("table", "json"):
         raise InvalidInput(f"--format is table or json, not '{format}'")
     if encoding:

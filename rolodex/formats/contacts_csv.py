@@ -88,7 +88,7 @@ def _label(raw: str | None) -> tuple[str | None, bool]:
     return raw.lstrip("*").strip().lower() or None, raw.startswith("*")
 
 
-def _email(text: str) -> Email:
+def read_email(text: str) -> Email:
     """parse_email, plus addresses at special-use names (see the module's docstring)."""
     try:
         return parse_email(text)
@@ -163,7 +163,7 @@ def _items(col: Col, value: str, fmt: str, labels: dict) -> list[tuple[str, str 
 
 def _detail(col: Col, value: str, fmt: str, labels: dict) -> list:
     """Emails, phones or URLs, validated the way typed ones are."""
-    parse = {"email": _email, "phone": parse_phone, "url": parse_url}[col.target]
+    parse = {"email": read_email, "phone": parse_phone, "url": parse_url}[col.target]
     out = []
     for text, mark in _items(col, value, fmt, labels):
         item = parse(text)
@@ -236,7 +236,7 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
                 fields[_word(header, "-#") or f"column-{i + 1}"] = value
         except RolodexError as exc:
             raise _Skip(f"column '{header}': {exc.message}") from None
-    for kind, parse in (("email", _email), ("phone", parse_phone)):
+    for kind, parse in (("email", read_email), ("phone", parse_phone)):
         one = values.pop(f"{kind}_one", None)
         if one and not values[kind + "s"]:  # rolodex's export: 'emails' says it all
             try:
