@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rolodex.dates import PartialDate
 from rolodex.errors import FileError
@@ -142,3 +144,14 @@ def test_hostile_input_reads_in_linear_time(text):
     records = list(read_records(text))
     assert time.monotonic() - start < 5
     assert len(records) <= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300) | st.text(alphabet="dn:: \r\n#<abc=,-1mail@x.yAB/+", max_size=120
+                                         ).map(lambda t: ("dn: cn=a\n" + t).encode()))
+def test_any_bytes_give_people_problems_or_a_clean_error(data):
+    try:
+        found = list(LdifFile(data, source="fuzz.ldif"))
+    except FileError:
+        return
+    assert all(isinstance(c, Problem) or c.name for _, c in found)

@@ -20,15 +20,22 @@ from rolodex.formats.incoming import Problem
 from rolodex.formats.ldif_syntax import LdifRecord, dn_key, read_records
 from rolodex.models import Address, ContactData, Url, join_name, parse_phone
 
-ATTRIBUTES = {"givenname": "first_name", "sn": "last_name", "surname": "last_name",
-              "mozillanickname": "nickname",
+# LDAP's names (with their RFC 4519 aliases), Thunderbird's, old Netscape's (xmozilla*),
+# and Active Directory's (company, department, wWWHomePage).
+ATTRIBUTES = {"givenname": "first_name", "gn": "first_name", "sn": "last_name",
+              "surname": "last_name", "mozillanickname": "nickname",
+              "xmozillanickname": "nickname", "company": "company", "department": "department",
               "o": "company", "organizationname": "company", "ou": "department",
               "organizationalunitname": "department", "title": "title",
               "description": "notes", "note": "notes"}
-_DETAILS = {"mail": ("email", None), "mozillasecondemail": ("email", None),
+_DETAILS = {"mail": ("email", None), "rfc822mailbox": ("email", None),
+            "mozillasecondemail": ("email", None), "xmozillasecondemail": ("email", None),
             "telephonenumber": ("phone", "work"), "homephone": ("phone", "home"),
-            "mobile": ("phone", "mobile"), "cellphone": ("phone", "mobile"),
-            "pager": ("phone", "pager"), "facsimiletelephonenumber": ("phone", "fax"),
+            "hometelephonenumber": ("phone", "home"), "mobile": ("phone", "mobile"),
+            "mobiletelephonenumber": ("phone", "mobile"), "cellphone": ("phone", "mobile"),
+            "carphone": ("phone", "car"), "pager": ("phone", "pager"),
+            "pagertelephonenumber": ("phone", "pager"),
+            "facsimiletelephonenumber": ("phone", "fax"), "wwwhomepage": ("url", None),
             "fax": ("phone", "fax"), "mozillaworkurl": ("url", "work"),
             "mozillahomeurl": ("url", "home"), "workurl": ("url", "work"),
             "homeurl": ("url", "home")}
