@@ -30,7 +30,7 @@ GERMAN = (
     "fax geschäftlich=phone/work fax; fax privat=phone/home fax; weiteres fax=phone/fax;"
     "weiteres telefon=phone/other; pager=phone/pager; funkruf=phone/radio; isdn=phone/isdn;"
     "telefon für hörbehinderte=phone/tty; telefon assistent=phone/assistant;"
-    "rückmeldung=phone/callback;"
+    "rückmeldung=phone/callback; webseite (privat)=url/home;"
     + _places({
         "work": {"straße geschäftlich": "street", "straße geschäftlich 2": "street2",
                  "straße geschäftlich 3": "street3", "ort geschäftlich": "city",
