@@ -79,3 +79,10 @@ class Unhealthy(RolodexError):
     """``rolodex doctor`` found problems that remain: not repaired, or not repairable."""
 
     exit_code = 11
+
+
+class UsageError(RolodexError):
+    """An option's value names something no command knows (``export --fields nmae``):
+    exit 2, as for an unknown option, with the known names in the hint."""
+
+    exit_code = 2

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 from rolodex.errors import InvalidInput
 
+# ContactData fields that describe the record in a database, not the person: a stable UID
+# is made without them (``sync.contact_apply.stable_uid``).
+RECORD_FIELDS = ("status", "source", "owner", "cadence_days")
 DEFAULT_STATUSES = ("lead", "prospect", "customer", "partner", "inactive")
 COMPANY_KINDS = ("client", "partner", "vendor", "competitor", "prospect", "other")
 RELATIONSHIP_KINDS = ("spouse", "partner", "manager", "report", "assistant", "referred-by",
@@ -209,3 +212,9 @@ class ContactData:
     relations: list[tuple[str, str]] = field(default_factory=list)  # (kind, uid or name)
     is_company: bool = False
     extra: object | None = None
+    # What rolodex's own CSV says of the record rather than the person (it reads them
+    # back so its export round-trips): no vCard carries these.
+    status: str | None = None
+    source: str | None = None
+    owner: str | None = None
+    cadence_days: int | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import state
+from rolodex.cli._csv_options import check_encoding, csv_delimiter, encoded
 from rolodex.cli._output import message, opened_output
 from rolodex.cli.completion import complete_company
 from rolodex.errors import InvalidInput
@@ -19,13 +21,16 @@ PROGRESS_AT = 500  # items from which a terminal gets a progress bar
 
 def import_(
     path: Annotated[str, typer.Argument(metavar="FILE|DIR|-",
-                                        help="A .vcf or .csv file, a folder of .vcf files "
-                                        "(a vdir), or - for stdin.")],
+                                        help="A .vcf, .csv, .ldif or .ics file, a folder of "
+                                        "them (a vdir), or - for stdin.")],
     type_: Annotated[str | None, typer.Option(
-        "--type", metavar="vcard|csv|ical", help="What the input is (default: from the name "
+        "--type", metavar="vcard|csv|ldif|ical", help="What the input is (default: from the name "
         "or the content).")] = None,
     encoding: Annotated[str | None, typer.Option(
         "--encoding", help="The file's encoding when it is not UTF-8, e.g. cp1252.")] = None,
+    delimiter: Annotated[str | None, typer.Option(
+        "--delimiter", metavar="CHAR", help="CSV: the separator, e.g. ';' or tab (default: "
+        "whichever of , ; tab the header line has most of).")] = None,
     map_: Annotated[str | None, typer.Option(
         "--map", metavar="COLUMN=FIELD,...", help="CSV columns to fields, e.g. "
         "'E-mail=email,Firma=company'.")] = None,
@@ -44,10 +49,11 @@ def import_(
         "--create-contacts", help="iCalendar: add attendees rolodex does not know as "
         "contacts (default: list them).")] = False,
 ) -> None:
-    """Import contacts (vCard, CSV) and events and tasks (iCalendar).
+    """Import contacts (vCard, CSV, LDIF) and events and tasks (iCalendar).
 
-    vCard 2.1, 3.0 and 4.0; CSV from Google, Outlook, Thunderbird or mapped with --map;
-    .ics files with events and tasks.
+    vCard 2.1, 3.0 and 4.0; CSV from Google, Outlook (also in German, French, Spanish),
+    Thunderbird, LinkedIn or mapped with --map; LDIF from Thunderbird or an LDAP server
+    (a mailing list becomes a tag on its members); .ics files with events and tasks.
 
     One transaction: what the summary reports is what was written. Cards that cannot be
     read are skipped and listed (or, with --strict, nothing is imported). A card that
@@ -65,13 +71,17 @@ def import_(
 
     if format not in ("table", "json"):
         raise InvalidInput(f"--format is table or json, not '{format}'")
+    if encoding:
+        check_encoding(encoding)
+    separator = csv_delimiter(delimiter) if delimiter is not None else None
     policy = Policy(on_match, dry_run, strict, create_contacts)
     mapping = None
     if map_:
         from rolodex.formats.csv_columns import parse_map
 
         mapping = parse_map(map_)
-    found = incoming(path, kind=type_, encoding=encoding, mapping=mapping, strict=strict)
+    found = incoming(path, kind=type_, encoding=encoding, mapping=mapping,
+                     delimiter=separator, strict=strict)
     with _progress(getattr(found.contacts, "expected", 0)) as advance:
         report = apply(state.db(), found, policy, progress=advance)
     if format == "json":
@@ -126,6 +136,14 @@ def export(
                                               help="iCalendar: first day.")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="WHEN",
                                            help="iCalendar: last day.")] = None,
+    fields: Annotated[str | None, typer.Option(
+        "--fields", metavar="FIELD,...", help="CSV: these columns in this order, e.g. "
+        "'name,email,phone,custom:KEY' (default: every field, custom ones last).")] = None,
+    encoding: Annotated[str, typer.Option(
+        "--encoding", help="CSV: the file's encoding; utf-8-sig adds the byte-order mark "
+        "Excel needs to read UTF-8.")] = "utf-8",
+    delimiter: Annotated[str, typer.Option(
+        "--delimiter", metavar="CHAR", help="CSV: the separator, e.g. ';' or tab.")] = ",",
 ) -> None:
     """Export contacts (vCard, CSV) or the calendar (iCalendar).
 
@@ -148,6 +166,15 @@ def export(
         raise InvalidInput(f"--format is vcard, csv or ical, not '{format}'")
     if vcard_version not in (None, "3.0", "4.0"):
         raise InvalidInput(f"--vcard-version is 3.0 or 4.0, not '{vcard_version}'")
+    if format != "csv" and (fields or encoding != "utf-8" or delimiter != ","):
+        raise InvalidInput("--fields, --encoding and --delimiter are for --format csv")
+    columns = separator = None
+    if format == "csv":
+        from rolodex.formats.csv_export import parse_fields
+
+        columns = parse_fields(fields) if fields is not None else None
+        separator = csv_delimiter(delimiter)
+        check_encoding(encoding)
     db = state.db()
     company_id = resolve_company(db, company) if company else None
     ids = contact_queries.list_ids(db, tags=tag or [], company_id=company_id, status=status)
@@ -157,8 +184,12 @@ def export(
     if format == "csv":
         if output != "-" and Path(output).is_dir():
             raise InvalidInput("CSV goes to one file or stdout, not a folder")
+        text = io.StringIO(newline="")
+        write_csv(db, ids, text, fields=columns, delimiter=separator)
+        data = encoded(text.getvalue(), encoding)
         with opened_output(output) as out:
-            write_csv(db, ids, out)
+            out.flush()
+            out.buffer.write(data)
         count = len(ids)
     else:
         from rolodex.store import companies

@@ -2,7 +2,8 @@
 
 A vCard file is read one card at a time (``VCardFile``): the card is parsed, mapped, written
 and dropped before the next one is read, so importing 100,000 cards holds one card's
-objects, not all of them (over a gigabyte); a CSV file one row at a time (``CsvFile``).
+objects, not all of them (over a gigabyte); a CSV file one row at a time (``CsvFile``);
+an LDIF file one record at a time, after a first pass for its lists (``LdifFile``).
 What is handed out, and in which order, is what reading everything first gave: the same
 items, the same problems.
 """
@@ -23,14 +24,20 @@ class ContactFiles:
     """
 
     def __init__(self, sources: list[tuple[str, bytes]], *, kind: str | None = None,
-                 encoding: str | None = None, mapping: dict[str, str] | None = None) -> None:
+                 encoding: str | None = None, mapping: dict[str, str] | None = None,
+                 delimiter: str | None = None) -> None:
         from rolodex.formats.vcard_syntax import VCardFile
 
         self.problems: list[Problem] = []
         self._files: list[tuple[str, object]] = []
         self._scanned = False
         for name, data in sources:
-            if (kind or sniff_format(name, data)) == "vcard":
+            found = kind or sniff_format(name, data)
+            if found == "ldif":
+                from rolodex.formats.ldif import LdifFile
+
+                self._files.append((name, LdifFile(data, source=name, encoding=encoding)))
+            elif found == "vcard":
                 vcf = VCardFile(data, source=name, encoding=encoding)
                 vcf.check()  # reads the file once, only when it is not UTF-8 throughout
                 self._files.append((name, vcf))
@@ -38,7 +45,7 @@ class ContactFiles:
                 from rolodex.formats.contacts_csv import CsvFile
 
                 self._files.append((name, CsvFile(data, source=name, encoding=encoding,
-                                                  mapping=mapping)))
+                                                  mapping=mapping, delimiter=delimiter)))
 
     @property
     def expected(self) -> int:
@@ -69,6 +76,7 @@ class ContactFiles:
         return not problems
 
     def _items(self, problems: list[Problem]) -> Iterator[Item]:
+        from rolodex.formats.ldif import LdifFile
         from rolodex.formats.vcard import to_contact
         from rolodex.formats.vcard_syntax import CardError, VCardFile
 
@@ -87,6 +95,12 @@ class ContactFiles:
                     else:
                         yield Item(contact, name, card.index, card.line)
                 problems.extend(nobody)
+            elif isinstance(found, LdifFile):
+                for record, read in found:
+                    if isinstance(read, Problem):
+                        problems.append(read)
+                    else:
+                        yield Item(read, name, record.index, record.line)
             else:
                 from rolodex.formats.contacts_csv import RowError
 

@@ -19,11 +19,12 @@ and they are no typo of a real domain, as ``jane@gmail`` is.
 
 The export is meant for spreadsheets first (every cell goes through neutralise) and reads
 back without loss of what it holds: ``emails``/``phones``/``url`` hold every value in the
-``value (label, preferred)`` form rolodex's forms use, joined by `` ::: ``; ``address`` is
-the preferred address as ``street, city, region, postcode, country`` with all five places
-kept (commas beyond four belong to the street); custom fields follow as ``custom:KEY``
-columns. ``status``, ``source``, ``owner``, ``created`` and ``updated`` describe the record
-in the exporting database, not the person, and are not read back.
+``value (label, preferred)`` form rolodex's forms use, joined by `` ::: ``; ``addresses``
+every address (``csv_export.join_addresses``), ``address`` the preferred one as ``street,
+city, region, postcode, country`` for spreadsheets (read only when ``addresses`` is absent,
+as in older exports); ``status``, ``source``, ``owner`` and ``cadence_days`` are read back
+too; custom fields follow as ``custom:KEY`` columns. ``created`` and ``updated`` describe the
+record in the exporting database and are not read back.
 """
 
 from __future__ import annotations
@@ -36,9 +37,16 @@ from dataclasses import dataclass
 
 from rolodex.dates import PartialDate, now, parse_partial_date
 from rolodex.errors import FileError, InvalidInput, RolodexError
-from rolodex.formats.csv_columns import ADDRESS_PARTS, STREET_PARTS, Col, columns
-from rolodex.formats.csv_export import unneutralise
+from rolodex.formats.csv_columns import (
+    ADDRESS_PARTS,
+    STREET_PARTS,
+    Col,
+    columns,
+)
+from rolodex.formats.csv_export import split_addresses, unneutralise
+from rolodex.formats.csv_sniff import PREAMBLE, codec, sniff_delimiter
 from rolodex.models import (
+    RECORD_FIELDS,
     Address,
     ContactData,
     Email,
@@ -74,55 +82,13 @@ class _Skip(Exception):
     """Why the current row cannot be imported; becomes a RowError."""
 
 
-def _codec(data: bytes, source: str, encoding: str | None) -> tuple[str, str]:
-    """The codec that reads the file (the given encoding, else a BOM's, else strict UTF-8)
-    and its first line, after checking that all of it decodes: never replacement
-    characters, as a wrong guess would silently corrupt names."""
-    boms = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-            (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-    chosen = encoding or next((name for bom, name in boms if data.startswith(bom)), "utf-8")
-    try:
-        text = data.decode(chosen)
-    except LookupError:
-        raise InvalidInput(f"unknown encoding '{encoding}'",
-                           hint="e.g. utf-8, cp1252, latin-1, utf-16, shift_jis") from None
-    except UnicodeError as exc:
-        start = getattr(exc, "start", 0)
-        line = len(re.findall(r"\r\n|\r|\n", data[:start].decode(chosen, "replace"))) + 1
-        shown = "UTF-8" if chosen in ("utf-8", "utf-8-sig") else chosen
-        raise FileError(f"{source}: line {line}: not {shown} text",
-                        hint="give the file's encoding, e.g. --encoding cp1252") from None
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise FileError(f"{source}: the file is empty", hint="a CSV file starts with a header")
-    head = text[:64 * 1024]
-    if encoding is None and "\x00" in head.partition("\n")[0]:
-        raise FileError(f"{source}: line 1: looks like UTF-16 text without a byte-order mark",
-                        hint="give the file's encoding, e.g. --encoding utf-16-le")
-    return chosen, head
-
-
-def _delimiter(text: str) -> str:
-    """Comma, semicolon or tab: whichever the header line has most of outside quotes
-    (csv.Sniffer guesses from letters too and gets short headers wrong)."""
-    counts, quoted = dict.fromkeys(",;\t", 0), False
-    for char in text:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in "\r\n":
-            break
-        elif not quoted and char in counts:
-            counts[char] += 1
-    return max(counts, key=lambda d: counts[d])  # ties: the first, comma
-
-
 def _label(raw: str | None) -> tuple[str | None, bool]:
     """Google's ``* Home`` -> ('home', preferred)."""
     raw = (raw or "").strip()
     return raw.lstrip("*").strip().lower() or None, raw.startswith("*")
 
 
-def _email(text: str) -> Email:
+def read_email(text: str) -> Email:
     """parse_email, plus addresses at special-use names (see the module's docstring)."""
     try:
         return parse_email(text)
@@ -135,14 +101,18 @@ def _email(text: str) -> Email:
 
 
 def _date(text: str, fmt: str) -> PartialDate | None:
-    """Outlook writes month/day/year (``0/0/00`` for none); everything else as typed."""
-    us = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", text) if fmt == "outlook" else None
-    if not us:
+    """Outlook writes month/day/year in English and day.month.year (or day/month/year)
+    in German, French and Spanish, with zeros (``0/0/00``) for none; everything else as
+    typed."""
+    found = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})", text) \
+        if fmt.startswith("outlook") else None
+    if not found:
         return parse_partial_date(text)
-    month, day, year = (int(g) for g in us.groups())
+    first, second, year = (int(g) for g in found.groups())
+    month, day = (first, second) if fmt == "outlook" else (second, first)
     if not month or not day:
         return None
-    if len(us[3]) == 2:
+    if len(found[3]) == 2:
         year += 2000 if year <= now().year % 100 else 1900
     return PartialDate(year, month, day)
 
@@ -155,7 +125,7 @@ def _word(text: str, bad_starts: str) -> str:
 def _tags(cell: str, fmt: str) -> list[str]:
     """Tags as single words; Google's system groups are dropped."""
     out = []
-    for raw in re.split(_SPLIT["tags"], cell):
+    for raw in re.split(_SPLIT["multi" if fmt == "rolodex" else "tags"], cell):
         tag = raw.strip()
         if fmt == "google":
             tag = tag.lstrip("*").strip()
@@ -168,6 +138,13 @@ def _tags(cell: str, fmt: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _cadence(text: str) -> int:
+    """Days between contacts, as rolodex's export writes them."""
+    if not text.isdigit() or not 0 < int(text) < 100_000:
+        raise _Skip(f"column 'cadence_days': not a number of days: '{text[:40]}'")
+    return int(text)
+
+
 def _rolodex_address(cell: str) -> Address:
     """'street, city, region, postcode, country': extra commas belong to the street."""
     parts = [p.strip() for p in cell.split(",")]
@@ -178,7 +155,7 @@ def _rolodex_address(cell: str) -> Address:
 def _items(col: Col, value: str, fmt: str, labels: dict) -> list[tuple[str, str | None]]:
     """A cell's values with the label each carries: Google pairs ``a ::: b`` with its type
     cell's ``* Home ::: Work``; other columns carry their own fixed label."""
-    pattern = _SPLIT["multi"] if fmt == "google" else _SPLIT.get(col.target)
+    pattern = _SPLIT["multi"] if fmt in ("google", "rolodex") else _SPLIT.get(col.target)
     values = re.split(pattern, value) if pattern else [value]
     marks = labels.get(col.group) or [col.label] * len(values)
     return list(zip(values, marks + [None] * len(values), strict=False))
@@ -186,7 +163,7 @@ def _items(col: Col, value: str, fmt: str, labels: dict) -> list[tuple[str, str 
 
 def _detail(col: Col, value: str, fmt: str, labels: dict) -> list:
     """Emails, phones or URLs, validated the way typed ones are."""
-    parse = {"email": _email, "phone": parse_phone, "url": parse_url}[col.target]
+    parse = {"email": read_email, "phone": parse_phone, "url": parse_url}[col.target]
     out = []
     for text, mark in _items(col, value, fmt, labels):
         item = parse(text)
@@ -234,9 +211,12 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
                 group = groups.setdefault(col.group or "", {})
                 group["label"] = labels.get(col.group) or [col.label]
                 group[target] = [v for v, _ in _items(col, value, fmt, {})]
-            elif target in ("address", "rolodex_address"):
-                read = parse_address if target == "address" else _rolodex_address
-                values["addresses"].append(read(value))
+            elif target == "address":
+                values["addresses"].append(parse_address(value))
+            elif target == "rolodex_addresses":
+                values["addresses"] += split_addresses(raw)
+            elif target == "cadence_days":
+                values[target] = _cadence(value)
             elif target in ("birthday", "anniversary"):
                 values.setdefault(target, _date(value, fmt))
             elif target == "event" and _label(labels.get(col.group, [""])[0])[0] == \
@@ -244,7 +224,9 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
                 values.setdefault("anniversary", _date(value, fmt))
             elif target == "tags":
                 values["tags"] += _tags(value, fmt)
-            elif target in _SCALARS or target in ("email_one", "phone_one") or \
+            elif target in RECORD_FIELDS:
+                values[target] = value
+            elif target in _SCALARS or target in ("email_one", "phone_one", "address_one") or \
                     target.startswith("birth_"):
                 values.setdefault(target, raw if target == "notes" else value)
             elif target in ("custom", "event"):
@@ -254,13 +236,16 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
                 fields[_word(header, "-#") or f"column-{i + 1}"] = value
         except RolodexError as exc:
             raise _Skip(f"column '{header}': {exc.message}") from None
-    for kind, parse in (("email", _email), ("phone", parse_phone)):
+    for kind, parse in (("email", read_email), ("phone", parse_phone)):
         one = values.pop(f"{kind}_one", None)
         if one and not values[kind + "s"]:  # rolodex's export: 'emails' says it all
             try:
                 values[kind + "s"].append(parse(one))
             except RolodexError as exc:
                 raise _Skip(f"column '{kind}': {exc.message}") from None
+    one = values.pop("address_one", None)
+    if one and not values["addresses"]:  # an export from before 'addresses' was written
+        values["addresses"].append(_rolodex_address(one))
     year, month, day = (values.pop(f"birth_{k}", "") for k in ("year", "month", "day"))
     if month and day and "birthday" not in values:
         try:
@@ -280,12 +265,13 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
 
 
 def read_contacts_csv(data: bytes, *, source: str = "-", encoding: str | None = None,
-                      mapping: dict[str, str] | None = None
+                      mapping: dict[str, str] | None = None, delimiter: str | None = None
                       ) -> tuple[list[ContactData], list[RowError]]:
     """Contacts in a CSV file, and the rows that could not be read (with their lines)."""
     contacts: list[ContactData] = []
     errors: list[RowError] = []
-    for found in CsvFile(data, source=source, encoding=encoding, mapping=mapping):
+    for found in CsvFile(data, source=source, encoding=encoding, mapping=mapping,
+                         delimiter=delimiter):
         (errors if isinstance(found, RowError) else contacts).append(found)
     return contacts, errors
 
@@ -301,10 +287,10 @@ class CsvFile:
     """
 
     def __init__(self, data: bytes, *, source: str = "-", encoding: str | None = None,
-                 mapping: dict[str, str] | None = None) -> None:
+                 mapping: dict[str, str] | None = None, delimiter: str | None = None) -> None:
         self.source, self._mapping, self._data = source, mapping, data
-        self._codec, head = _codec(data, source, encoding)
-        self._delimiter = _delimiter(head)
+        self._codec, head = codec(data, source, encoding)
+        self._delimiter = delimiter or sniff_delimiter(head)
         self.expected = sum(1 for _ in self._rows(make=False))
 
     def __iter__(self) -> Iterator[ContactData | RowError]:
@@ -320,11 +306,14 @@ class CsvFile:
         headers: list[str] | None = None
         cols: list[Col | None] = []
         fmt = ""
+        skipped, first_error = 0, None
         while True:
             start = reader.line_num + 1
             try:
                 cells = next(reader)
             except StopIteration:
+                if headers is None and first_error is not None:
+                    raise first_error from None
                 return
             except csv.Error as exc:
                 if "end of data" in str(exc):
@@ -339,8 +328,16 @@ class CsvFile:
                 continue
             if headers is None:
                 cells[0] = cells[0].removeprefix("\ufeff")  # a BOM the codec kept
+                try:
+                    fmt, cols = columns([c.strip() for c in cells], source, self._mapping)
+                except (FileError, InvalidInput) as exc:
+                    # Lines of one cell before the header are a preamble (LinkedIn's
+                    # "Notes:", Excel's "sep=;"), skipped; a file of nothing else fails.
+                    if skipped < PREAMBLE and sum(1 for c in cells if c.strip()) <= 1:
+                        skipped, first_error = skipped + 1, first_error or exc
+                        continue
+                    raise (first_error or exc) from None
                 headers = [c.strip() for c in cells]
-                fmt, cols = columns(headers, source, self._mapping)
                 continue
             if not make:
                 yield None

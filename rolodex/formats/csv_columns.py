@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rolodex.errors import FileError, InvalidInput
 from rolodex.formats.csv_export import EXPORT_HEADER
+from rolodex.formats.csv_outlook_locales import DETECT, TABLES
 
 TARGETS = ("name", "prefix", "first_name", "middle_name", "last_name", "suffix", "nickname",
            "company", "department", "title", "email", "phone", "mobile", "address", "url",
@@ -46,6 +47,12 @@ def parse_map(text: str) -> dict[str, str]:
     return mapping
 
 
+def fold_header(header: str) -> str:
+    """A header as the tables spell it: casefolded (ß is ss), typographic apostrophes
+    plain, as Outlook versions differ in both."""
+    return header.casefold().replace("\u2019", "'").strip()
+
+
 def _key(header: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", header.casefold())
 
@@ -54,7 +61,7 @@ def _table(spec: str) -> dict[str, Col]:
     """``header=target/label@group; ...`` -> {header: meaning}: the formats' tables as data,
     short enough to check against a real export at a glance."""
     found = re.finditer(r"\s*([^=;]+)=(\w+)(?:/([^@;]*))?(?:@([^;]+))?", spec)
-    return {m[1].strip(): Col(m[2], m[3] or None, m[4]) for m in found}
+    return {m[1].strip().casefold(): Col(m[2], m[3] or None, m[4]) for m in found}
 
 
 def _addresses_of(places: str, parts: str) -> str:
@@ -84,7 +91,8 @@ _OUTLOOK = _table(
     "title=prefix; first name=first_name; middle name=middle_name; last name=last_name;"
     "suffix=suffix; nickname=nickname; company=company; department=department;"
     "job title=title; birthday=birthday; anniversary=anniversary; categories=tags;"
-    "notes=notes; web page=url; e-mail address=email; e-mail 2 address=email;"
+    "notes=notes; web page=url; personal web page=url/home; e-mail address=email;"
+    "e-mail 2 address=email;"
     "e-mail 3 address=email; business phone=phone/work; business phone 2=phone/work;"
     "home phone=phone/home; home phone 2=phone/home; mobile phone=phone/mobile;"
     "business fax=phone/work fax; home fax=phone/home fax; other fax=phone/fax; pager="
@@ -108,6 +116,10 @@ _THUNDERBIRD = _table(
     "web page 2=url/home;" + _addresses_of("home work", "address=street;address 2=street2;"
                                            "city=city;state=region;zipcode=postcode;"
                                            "country=country"))
+# LinkedIn's Connections.csv: the profile URL is how a re-import finds the same people.
+_LINKEDIN = _table(
+    "first name=first_name; last name=last_name; url=url/linkedin; email address=email;"
+    "company=company; position=title; connected on=custom/linkedin-connected-on")
 _GOOGLE = _table(
     "name=name; given name=first_name; additional name=middle_name; family name=last_name;"
     "first name=first_name; middle name=middle_name; last name=last_name; photo=ignore;"
@@ -115,6 +127,9 @@ _GOOGLE = _table(
     "organization title=title; organization department=department; birthday=birthday;"
     "notes=notes; group membership=tags; labels=tags; organization 1 - name=company;"
     "organization 1 - title=title; organization 1 - department=department")
+_DETECT = {fmt: {h.casefold() for h in found} for fmt, found in DETECT.items()}
+_OUTLOOK_EN = {"e-mail address", "business phone", "business street", "mobile phone"}
+_LOCALISED = {fmt: {**_OUTLOOK, **_table(spec)} for fmt, spec in TABLES.items()}
 _GOOGLE_PARTS = {"type": "label", "label": "label", "value": "", "po box": "pobox",
                  "postal code": "postcode", "extended address": "extended"}
 
@@ -133,15 +148,24 @@ def _google(header: str) -> Col | None:
     return Col(target, group=f"{kind} {found[2]}") if ok else None
 
 
+def outlook_language(keys: set[str]) -> str | None:
+    """'outlook-de', '-fr', '-es' or 'outlook' (English) when the casefolded header names
+    are Outlook's; None otherwise."""
+    for fmt, found in _DETECT.items():
+        if keys & found:
+            return fmt
+    return "outlook" if keys & _OUTLOOK_EN else None
+
+
 def columns(headers: list[str], source: str, mapping: dict[str, str] | None
              ) -> tuple[str, list[Col | None]]:
     """The format the header says and each column's meaning (None: keep as a field)."""
-    keys = {h.casefold() for h in headers}
+    keys = {fold_header(h) for h in headers}
     if {"uid", "name"} <= keys and keys & {"emails", "phones"}:
         fmt = "rolodex"
         by_name = {"email": "email_one", "phone": "phone_one", "emails": "email",
-                   "phones": "phone", "address": "rolodex_address", "status": "ignore",
-                   "source": "ignore", "owner": "ignore", "created": "ignore",
+                   "phones": "phone", "address": "address_one",
+                   "addresses": "rolodex_addresses", "created": "ignore",
                    "updated": "ignore"}
         cols = [Col(by_name.get(h.casefold(), h.casefold())) if h.casefold() in EXPORT_HEADER
                 else Col("custom", h[7:]) if h.casefold().startswith("custom:") else None
@@ -150,14 +174,20 @@ def columns(headers: list[str], source: str, mapping: dict[str, str] | None
         if any(_GOOGLE_GROUP.fullmatch(k) for k in keys) or \
                 keys & {"given name", "family name", "group membership"}:
             fmt, reader = "google", _google
-        elif keys & {"e-mail address", "business phone", "business street", "mobile phone"}:
-            fmt, reader = "outlook", _OUTLOOK.get
+        elif outlook_language(keys):
+            fmt = outlook_language(keys)
+            reader = _LOCALISED[fmt].get if fmt in _LOCALISED else _OUTLOOK.get
         elif keys & {"primary email", "secondary email"}:
             fmt, reader = "thunderbird", _THUNDERBIRD.get
+        elif {"first name", "last name", "url", "connected on"} <= keys:
+            fmt, reader = "linkedin", _LINKEDIN.get
         else:
             fmt, reader = "generic", {}.get
         # What a known format does not name may still be a plain, generic header.
-        cols = [reader(h.casefold()) or _ALIASES.get(_key(h)) for h in headers]
+        cols = [reader(fold_header(h)) or _ALIASES.get(_key(h)) for h in headers]
+        titles = [i for i, h in enumerate(headers) if fold_header(h) == "titre"]
+        if fmt == "outlook-fr" and len(titles) > 1:  # French: courtesy title, then job's
+            cols[titles[0]] = Col("prefix")
     for wanted, target in (mapping or {}).items():
         found = [i for i, h in enumerate(headers) if h == wanted] or \
             [i for i, h in enumerate(headers) if h.casefold() == wanted.strip().casefold()]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rolodex.models import Address, ContactData, Email, Phone, Url, split_name
+from rolodex.models import RECORD_FIELDS, Address, ContactData, Email, Phone, Url, split_name
 from rolodex.normalize import fold
 from rolodex.store import cards, contact_queries, contacts, lookups
 from rolodex.store.db import Database
@@ -75,7 +75,8 @@ def _create(db: Database, data: ContactData, uid: str) -> int:
     company_id = company_named(db, data.company) if data.company else None
     values = {k: getattr(data, k) for k in (
         "prefix", "first_name", "middle_name", "last_name", "suffix", "nickname", "title",
-        "department", "birthday", "anniversary", "notes") if getattr(data, k) is not None}
+        "department", "birthday", "anniversary", "notes", *RECORD_FIELDS)
+        if getattr(data, k) is not None}
     contact_id = contacts.add_contact(
         db, data.name, details=_details(data), keep_duplicates=True, tags=data.tags,
         fields=data.fields,

@@ -118,7 +118,10 @@ def _to_folder(cards_: Iterator[tuple[str, str]], folder: Path) -> int:
     return count
 
 
-def write_csv(db: Database, ids: list[int], out: TextIO) -> None:
+def write_csv(db: Database, ids: list[int], out: TextIO, *, fields: list[str] | None = None,
+              delimiter: str = ",") -> None:
     from rolodex.formats.csv_export import write_contacts_csv
 
-    write_contacts_csv([record for record, _ in _records(db, ids)], out)
+    write_contacts_csv([record for record, _ in _records(db, ids)], out, fields=fields,
+                       delimiter=delimiter)
+

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, fields
 
-from rolodex.models import ContactData
+from rolodex.models import RECORD_FIELDS, ContactData
 from rolodex.normalize import fold, phone_key, url_key
 from rolodex.store import lookups
 from rolodex.store.db import Database
@@ -35,8 +35,10 @@ def stable_uid(data: ContactData) -> str:
         key = repr([(p.group, p.name, p.params, p.value) for p in data.extra.props
                     if p.name != "REV"])
     else:
+        # The record fields (status, owner...) came later to CSV: left out, so the rows of
+        # a file imported before they did keep their UIDs.
         key = repr([getattr(data, f.name) for f in fields(data)
-                    if f.name not in ("uid", "extra")])
+                    if f.name not in ("uid", "extra", *RECORD_FIELDS)])
     return str(uuid.uuid5(_UID_NAMESPACE, key))
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from dataclasses import replace as replace_
 from typing import Any
 
-from rolodex.models import Address, ContactData, Email, Phone, Url
+from rolodex.models import RECORD_FIELDS, Address, ContactData, Email, Phone, Url
 from rolodex.normalize import fold
 from rolodex.store import contacts, records
 from rolodex.store import details as detail_rows
@@ -121,6 +121,28 @@ def merge(db: Database, contact_id: int, data: ContactData, record: dict, curren
         changes += [Change("add", "tag", t) for t in added]
     changes += _merge_fields(db, contact_id, data, current["fields"],
                              (base or {}).get("fields") if by_uid and base else None)
+    changes += _record_fields(db, contact_id, data, record, replacing=False)
+    return changes
+
+
+def _record_fields(db: Database, contact_id: int, data: ContactData, record: dict, *,
+                   replacing: bool) -> list[Change]:
+    """Status, lead source, owner and cadence, which only rolodex's own CSV carries: a
+    value the row has and the contact lacks is set; a different one is a conflict (or,
+    replacing, taken). A row without them changes nothing."""
+    changes: list[Change] = []
+    values: dict[str, Any] = {}
+    for key in RECORD_FIELDS:
+        value, mine = getattr(data, key), record.get(key)
+        if value in (None, "") or value == mine:
+            continue
+        if replacing or mine in (None, ""):
+            values[key] = value
+            changes.append(Change("set", key, value, mine))
+        else:
+            changes.append(Change("conflict", key, value, mine))
+    if values:
+        contacts.update_contact(db, contact_id, values)
     return changes
 
 
@@ -161,7 +183,7 @@ def replace(db: Database, contact_id: int, data: ContactData, record: dict, curr
         if current["fields"].get(key) != value:
             records.set_field(db, "contact", contact_id, key, value)
             changes.append(Change("set", f"field {key}", value, current["fields"].get(key)))
-    return changes
+    return changes + _record_fields(db, contact_id, data, record, replacing=True)
 
 
 def _merge_fields(db: Database, contact_id: int, data: ContactData, local: dict[str, Any],

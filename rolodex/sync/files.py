@@ -15,9 +15,9 @@ from rolodex.errors import FileError, InvalidInput
 from rolodex.formats.incoming import sniff_format
 from rolodex.sync.apply import Incoming
 
-KINDS = ("vcard", "csv", "ical")
-# What a folder import picks up: a vdir of cards or of calendar items.
-FOLDER_SUFFIXES = (".vcf", ".vcard", ".ics")
+KINDS = ("vcard", "csv", "ldif", "ical")
+# What a folder import picks up: a vdir of cards or calendar items, and address books.
+FOLDER_SUFFIXES = (".vcf", ".vcard", ".ics", ".ldif", ".csv")
 
 
 def read_sources(path: str) -> list[tuple[str, bytes]]:
@@ -31,7 +31,7 @@ def read_sources(path: str) -> list[tuple[str, bytes]]:
             files = sorted(p for p in target.iterdir()
                            if p.suffix.lower() in FOLDER_SUFFIXES and p.is_file())
             if not files:
-                raise FileError(f"{target}: no .vcf or .ics files in this folder")
+                raise FileError(f"{target}: no .vcf, .ics, .ldif or .csv files in this folder")
             return [(str(p), p.read_bytes()) for p in files]
         return [(str(target), target.read_bytes())]
     except OSError as exc:
@@ -39,24 +39,19 @@ def read_sources(path: str) -> list[tuple[str, bytes]]:
 
 
 def incoming(path: str, *, kind: str | None = None, encoding: str | None = None,
-             mapping: dict[str, str] | None = None, strict: bool = False) -> Incoming:
+             mapping: dict[str, str] | None = None, delimiter: str | None = None,
+             strict: bool = False) -> Incoming:
     """What the files at ``path`` hold, ready for ``apply``."""
     from rolodex.formats.contact_files import ContactFiles
 
     if kind not in (None, *KINDS):
         raise InvalidInput(f"--type is {', '.join(KINDS[:-1])} or {KINDS[-1]}, not '{kind}'")
-    if encoding:
-        import codecs
-
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise InvalidInput(f"unknown encoding '{encoding}'") from exc
     calendars, address_books = [], []
     for name, data in read_sources(path):
         (calendars if (kind or sniff_format(name, data)) == "ical" else address_books).append(
             (name, data))
-    contacts = ContactFiles(address_books, kind=kind, encoding=encoding, mapping=mapping)
+    contacts = ContactFiles(address_books, kind=kind, encoding=encoding, mapping=mapping,
+                            delimiter=delimiter)
     address_books.clear()  # what ContactFiles needs, it keeps: the rest of the bytes can go
     if strict:
         contacts.scan()
