@@ -16,7 +16,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -102,15 +102,69 @@ def _in_place(target: Path, binary: bool) -> Iterator[IO]:
         raise FileError(f"cannot write {target}: {exc.strerror}") from exc
 
 
-def write_if_changed(target: Path, data: bytes) -> bool:
-    """Replace ``target`` with ``data`` unless it already holds exactly that; returns
-    whether it was written. An unchanged file keeps its mtime, so a sync tool
-    (vdirsyncer) watching the folder sees nothing to upload."""
+BATCH = 1000  # files written between two flushes to disk, when writing many at once
+
+
+def replace_all(files: Iterable[tuple[Path, bytes]]) -> int:
+    """Replace each path with its bytes, as ``replacing`` does one file; returns how many.
+
+    A vdir export writes thousands of small files, and an fsync per file costs 4 ms on an
+    ordinary disk (23 s for 5,400 cards): instead a batch of temporary files is written,
+    flushed to disk with one ``sync`` and only then renamed into place.
+    """
+    count = 0
+    batch: list[tuple[str, Path]] = []
     try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
-    except OSError:
-        pass  # missing or unreadable: write it (the write reports what goes wrong)
-    with replacing(target, binary=True) as out:
-        out.write(data)
-    return True
+        for target, data in files:
+            batch.append((_write_temp(target, data), target))
+            if len(batch) == BATCH:
+                count += _flush_and_rename(batch)
+        count += _flush_and_rename(batch)
+    finally:
+        for temp, _ in batch:  # left by an error: the targets stay as they were
+            Path(temp).unlink(missing_ok=True)
+    return count
+
+
+def _write_temp(target: Path, data: bytes) -> str:
+    """``data`` in a new temporary file beside ``target``, with the mode ``target`` has."""
+    old = _existing(target)
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                    suffix=".tmp")
+    except OSError as exc:
+        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
+    try:
+        if old is not None:
+            _keep_mode_and_owner(fd, old)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            if not hasattr(os, "sync"):  # no system-wide flush here: one file at a time
+                out.flush()
+                os.fsync(out.fileno())
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _flush_and_rename(batch: list[tuple[str, Path]]) -> int:
+    """Make the batch's temporary files durable, then rename each over its target."""
+    if not batch:
+        return 0
+    if hasattr(os, "sync"):
+        os.sync()
+    done, folder = 0, batch[0][1].parent
+    for temp, target in batch:
+        try:
+            os.replace(temp, target)
+        except OSError as exc:
+            del batch[:done]  # the rest are removed by the caller
+            raise FileError(f"cannot write {target}: {exc.strerror}") from exc
+        done += 1
+    batch.clear()
+    sync_folder(folder)
+    return done

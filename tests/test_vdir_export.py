@@ -110,3 +110,15 @@ def test_a_file_too_big_to_scan_is_left_alone(rolodex, tmp_path, monkeypatch, su
                 str(folder)]))
     assert big.read_bytes() == source.read_bytes()
     assert len(list(folder.iterdir())) == 2
+
+
+def test_uids_are_found_by_their_lines_not_by_a_parse():
+    from rolodex.sync.vdir import CALENDAR_KINDS, CARD_KINDS, record_uids
+
+    card = (b"begin:vcard\r\nitem1.uid;VALUE=text:abc-\r\n 123\r\nNOTE:UID:not-this\r\n"
+            b"END:VCARD\r\n")
+    assert record_uids(card, CARD_KINDS) == {b"abc-123"}
+    event = (FIXTURES / "event-under-a-foreign-name" / "6D1E0A2B-nextcloud.ics").read_bytes()
+    assert record_uids(event, CALENDAR_KINDS) == {b"evt-42@acme.example"}
+    assert record_uids(event, CARD_KINDS) == set()
+    assert record_uids(b"UID:x\r\n" + b"BEGIN:VCARD\r\n" * 10_000, CARD_KINDS) == set()

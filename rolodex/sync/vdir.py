@@ -18,11 +18,11 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rolodex.atomic_write import write_if_changed
+from rolodex.atomic_write import replace_all
 from rolodex.errors import FileError
 
 MAX_SCAN = 16 * 1024 * 1024  # a file larger than this is not scanned, and left alone
@@ -123,6 +123,15 @@ class _Folder:
         return names[0], names[1:]
 
 
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` already has exactly ``data``: then it is not touched, and keeps its
+    mtime, so a sync tool (vdirsyncer) watching the folder sees nothing to upload."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False  # missing or unreadable: written (the write says what goes wrong)
+
+
 def write_items(items: Iterable[tuple[str, bytes]], folder: Path, *, suffix: str,
                 kinds: frozenset[bytes]) -> int:
     """Write each (UID, file content) into ``folder`` as described above; returns how
@@ -134,19 +143,27 @@ def write_items(items: Iterable[tuple[str, bytes]], folder: Path, *, suffix: str
     except OSError as exc:
         raise FileError(f"cannot use folder {folder}: {exc.strerror}") from exc
     count = 0
-    for uid, data in items:
-        found = record_uids(data, kinds)
-        key = found.pop() if len(found) == 1 else uid.encode()
-        name, copies = existing.place(uid, key)
-        path = root / name
-        if path.parent != root:  # belt and braces: names come from safe_name or the folder
-            raise FileError(f"refusing to write outside {root}: {path}")
-        write_if_changed(path, data)
-        for copy in copies:
-            try:
-                (root / copy).unlink()
-            except OSError as exc:
-                raise FileError(f"cannot remove {root / copy}, a second file of UID "
-                                f"{uid}: {exc.strerror}") from exc
-        count += 1
+    copies: list[tuple[str, str]] = []
+
+    def changed() -> Iterator[tuple[Path, bytes]]:
+        nonlocal count
+        for uid, data in items:
+            found = record_uids(data, kinds)
+            key = found.pop() if len(found) == 1 else uid.encode()
+            name, others = existing.place(uid, key)
+            path = root / name
+            if path.parent != root:  # belt and braces: names come from safe_name or the folder
+                raise FileError(f"refusing to write outside {root}: {path}")
+            copies.extend((uid, other) for other in others)
+            count += 1
+            if not _holds(path, data):
+                yield path, data
+
+    replace_all(changed())
+    for uid, copy in copies:  # only once the record is safely in its own file
+        try:
+            (root / copy).unlink()
+        except OSError as exc:
+            raise FileError(f"cannot remove {root / copy}, a second file of UID "
+                            f"{uid}: {exc.strerror}") from exc
     return count
