@@ -31,7 +31,9 @@ CALENDAR_KINDS = frozenset({b"VEVENT", b"VTODO", b"VJOURNAL"})
 
 # BEGIN, END and UID lines (optionally grouped, "item1.UID"), each with its folded
 # continuation lines; a regex of fixed alternatives and character classes stays linear.
-_LINE = re.compile(rb"^(?:[A-Za-z0-9-]+\.)?(BEGIN|END|UID)([;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)",
+# Sunbird and KOrganizer fold right after the name ("UID" CRLF " :value").
+_LINE = re.compile(rb"^(?:[A-Za-z0-9-]+\.)?(BEGIN|END|UID)"
+                   rb"((?:\r?\n[ \t])*[;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)",
                    re.MULTILINE | re.IGNORECASE)
 _FOLD = re.compile(rb"\r?\n[ \t]")
 _UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
