@@ -44,6 +44,8 @@ def sync_folder(folder: Path) -> None:
 
 def _keep_mode_and_owner(fd: int, old: os.stat_result) -> None:
     """The new file takes the old one's mode (never wider: it is the same) and owner."""
+    if not hasattr(os, "fchown"):  # Windows: no POSIX modes or owners to carry over
+        return
     os.fchmod(fd, stat.S_IMODE(old.st_mode))
     if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
         with contextlib.suppress(OSError):  # only root may give a file away
