@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 MESSAGE = """From: Jane Doe <jane@acme.example>
@@ -101,3 +103,30 @@ def test_log_mail_from_strangers_is_not_found(book):
     result = book(["log-mail"], input="From: x@y.example\nTo: z@y.example\n\nhi\n")
     assert result.exit_code == 3
     assert "add-from-mail" in result.stderr
+
+
+MAIL = Path(__file__).parent / "fixtures" / "mail"
+
+
+def test_log_mail_without_message_id_records_once(book):
+    message = (MAIL / "no-message-id.eml").read_text()
+    first = book(["log-mail"], input=message)
+    assert first.exit_code == 0, first.stderr
+    entry = int(first.stdout)
+    again = book(["log-mail"], input=message)
+    assert (again.exit_code, again.stdout) == (0, "")
+    assert again.stderr == f"already logged as history #{entry}\n"
+    # the same sender and subject on another day is another message
+    book(["log-mail"], input=(MAIL / "no-message-id-next-day.eml").read_text())
+    assert [e["at"] for e in book("history -f json").json()] == [
+        "2026-11-21T09:00:00Z", "2026-11-20T09:00:00Z"]
+
+
+def test_log_mail_knows_a_message_saved_again_by_another_program(book):
+    """Encoded-words decoded, the subject refolded, the date in UTC, the address upper-case:
+    still the message logged before."""
+    entry = int(book(["log-mail"], input=(MAIL / "no-message-id.eml").read_text()).stdout)
+    again = book(["log-mail"], input=(MAIL / "no-message-id-saved-again.eml").read_text())
+    assert again.exit_code == 0 and f"already logged as history #{entry}" in again.stderr
+    [logged] = book("history -f json").json()
+    assert logged["text"] == "Pricing for Q1 \u2013 draft"

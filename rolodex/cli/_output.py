@@ -11,6 +11,7 @@ import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TextIO
@@ -274,36 +275,13 @@ def visible(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
-class opened_output:
-    """stdout, or a new file readable by its owner only (exports hold personal data)."""
+def opened_output(target: str) -> AbstractContextManager[TextIO]:
+    """stdout, or a file readable by its owner only (exports hold personal data), written
+    to a temporary file renamed into place when the block ends without an error."""
+    from pathlib import Path
 
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self.file = None
+    from rolodex.atomic_write import replacing
 
-    def __enter__(self):
-        import contextlib
-        import os
-        import stat
-        from pathlib import Path
-
-        from rolodex.errors import FileError
-
-        if self.target == "-":
-            return sys.stdout
-        try:
-            fd = os.open(Path(self.target).expanduser(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
-                         0o600)
-        except OSError as exc:
-            raise FileError(f"cannot write {self.target}: {exc.strerror}") from exc
-        # An existing file keeps its mode on open: make a regular one private too (never a
-        # terminal or FIFO named as the target; one not ours to change is written anyway).
-        with contextlib.suppress(OSError):
-            if stat.S_ISREG(os.fstat(fd).st_mode):
-                os.fchmod(fd, 0o600)
-        self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        return self.file
-
-    def __exit__(self, *exc) -> None:
-        if self.file is not None:
-            self.file.close()
+    if target == "-":
+        return nullcontext(sys.stdout)
+    return replacing(Path(target), private=True)

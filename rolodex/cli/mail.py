@@ -91,8 +91,9 @@ def log_mail() -> None:
     """Record a message read from stdin in the history of its people.
 
     An email interaction on every contact among its sender and recipients; the same
-    Message-ID is never logged twice. The direction is 'out' when you sent it (the
-    my.emails setting).
+    message is never logged twice: known by its Message-ID, or without one by its
+    sender, date and subject. The direction is 'out' when you sent it (the my.emails
+    setting).
 
     \b
     Example: rolodex log-mail < message.eml
@@ -103,7 +104,7 @@ def log_mail() -> None:
 
     db = state.db()
     msg = _read_stdin_message()
-    if msg.message_id and (entry := history.logged_message(db, msg.message_id)):
+    if msg.key and (entry := history.logged_message(db, msg.key)):
         say(f"already logged as history #{entry}")
         return
     own = _own(db)
@@ -120,7 +121,7 @@ def log_mail() -> None:
     direction = "out" if msg.sender and msg.sender[1].lower() in own else "in"
     entry = history.log(db, list(dict.fromkeys(people)), "email", at=msg.date or now(),
                         text=msg.subject or "(no subject)", direction=direction,
-                        message_id=msg.message_id, check=False)
+                        message_id=msg.key, check=False)
     print(entry)
     say(f"logged email #{entry} with {len(set(people))} contact(s)"
         + (f"; not in rolodex: {', '.join(unknown)}" if unknown else ""))

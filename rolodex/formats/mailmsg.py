@@ -1,9 +1,16 @@
-"""Reading an email message (RFC 5322) from stdin: who, when, what about, which Message-ID."""
+"""Reading an email message (RFC 5322) from stdin: who, when, what about, which Message-ID.
+
+A message without a Message-ID (drafts, some bridges and old clients) is known instead by
+a digest of its sender, date and subject, normalised so that the same message saved by
+two programs (one keeps the encoded-words, one decodes them; one refolds the subject; one
+rewrites the date in another zone) gives the same digest.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rolodex.errors import FileError
 
@@ -15,6 +22,22 @@ class Message:
     subject: str = ""
     date: datetime | None = None
     message_id: str | None = None
+
+    @property
+    def digest(self) -> str | None:
+        """``sha256:`` and the hash of sender address, UTC date and subject; None without
+        a date, when two messages of one subject from one person cannot be told apart."""
+        if self.date is None:
+            return None
+        sender = self.sender[1].lower() if self.sender else ""
+        when = self.date.astimezone(UTC).isoformat()
+        text = "\n".join((sender, when, self.subject))
+        return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @property
+    def key(self) -> str | None:
+        """What tells this message apart from every other: its Message-ID, else its digest."""
+        return self.message_id or self.digest
 
 
 def read_message(data: bytes) -> Message:
@@ -37,8 +60,6 @@ def read_message(data: bytes) -> Message:
             except (TypeError, ValueError):
                 date = None
         if date is not None and date.tzinfo is None:
-            from datetime import UTC
-
             date = date.replace(tzinfo=UTC)
         subject = " ".join(str(msg.get("Subject", "")).split())
         message_id = str(msg.get("Message-ID", "")).strip() or None

@@ -9,15 +9,16 @@ never at module level, so commands that do not export do not pay for it at start
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rolodex.errors import FileError
+from rolodex.atomic_write import replacing
 from rolodex.store.db import Database
 from rolodex.sync.calendar_components import Item, components_by_uid, put
-from rolodex.sync.contact_export import _open, safe_name
+from rolodex.sync.vdir import CALENDAR_KINDS, write_items
 
 if TYPE_CHECKING:
     import icalendar
@@ -108,38 +109,15 @@ def write_calendar(db: Database, output: str, *, what: set[str], first: date | N
     exists) with one private .ics per item; returns how many items were written."""
     target = Path(output).expanduser() if output != "-" else None
     if target is not None and (target.is_dir() or output.endswith(os.sep)):
-        return _to_folder(calendar_items(db, what=what, first=first, last=last, tz=tz),
-                          target)
+        items = calendar_items(db, what=what, first=first, last=last, tz=tz)
+        return write_items(((uid, calendar.to_ical()) for uid, calendar in items), target,
+                           suffix=".ics", kinds=CALENDAR_KINDS)
     # everything is made before anything is opened or written
     chunks, count = _serialise(components_by_uid(db, what, first, last, tz))
-    stream, handle = _open(target)
-    try:
+    if target is None:
         for chunk in chunks:
-            stream.write(chunk.decode("utf-8"))
-    finally:
-        if handle is not None:
-            handle.close()
+            sys.stdout.write(chunk.decode("utf-8"))
+        return count
+    with replacing(target, binary=True) as out:
+        out.writelines(chunks)
     return count
-
-
-def _to_folder(items: Iterable[tuple[str, icalendar.Calendar]], folder: Path) -> int:
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as exc:
-        raise FileError(f"cannot create folder {folder}: {exc.strerror}") from exc
-    root = folder.resolve()
-    used: set[str] = set()
-    for uid, calendar in items:
-        name = safe_name(uid)
-        stem, number = name, 1
-        while name in used:  # two UIDs that differ only in unsafe characters
-            number += 1
-            name = f"{stem}-{number}"
-        used.add(name)
-        path = root / f"{name}.ics"
-        if path.parent != root:  # belt and braces: safe_name already forbids this
-            raise FileError(f"refusing to write outside {root}: {path}")
-        stream, handle = _open(path)
-        with handle:  # type: ignore[union-attr]
-            stream.write(calendar.to_ical().decode("utf-8"))
-    return len(used)

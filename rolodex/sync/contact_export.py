@@ -6,31 +6,22 @@ memory stays flat however large the export.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from rolodex.atomic_write import replacing
 from rolodex.dates import unreadable_date
-from rolodex.errors import BadDate, FileError
+from rolodex.errors import BadDate
 from rolodex.formats.vcard_write import card_writer
 from rolodex.memory import gc_paused
 from rolodex.store import cards, contact_queries, settings
 from rolodex.store.db import Database
+from rolodex.sync.vdir import CARD_KINDS, write_items
 
 BATCH = 900  # one query per table and batch (records.chunks splits at 900)
-_UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
-
-
-def safe_name(uid: str) -> str:
-    """A file name made from a UID that can never leave its folder or hide as a dotfile."""
-    name = _UNSAFE.sub("_", uid).lstrip(".")
-    if not name or len(name) > 120:
-        name = hashlib.sha256(uid.encode()).hexdigest()
-    return name
 
 
 def _records(db: Database, ids: list[int]) -> Iterator[tuple[dict, dict | None]]:
@@ -76,44 +67,18 @@ def write_vcards(db: Database, ids: list[int], output: str, *, version: str | No
     target = Path(output).expanduser() if output != "-" else None
     with gc_paused():  # millions of short-lived objects, no cycles: a fifth less time
         if target is not None and (target.is_dir() or output.endswith(os.sep)):
-            return _to_folder(cards_, target)
-        count = 0
-        stream, handle = _open(target)
-        try:
-            for _, text in cards_:
-                stream.write(text)
-                count += 1
-        finally:
-            if handle is not None:
-                handle.close()
-    return count
+            return write_items(((uid, text.encode("utf-8")) for uid, text in cards_), target,
+                               suffix=".vcf", kinds=CARD_KINDS)
+        if target is None:
+            return _write_all(cards_, sys.stdout)
+        with replacing(target) as out:
+            return _write_all(cards_, out)
 
 
-def _open(target: Path | None) -> tuple[TextIO, TextIO | None]:
-    if target is None:
-        return sys.stdout, None
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
-    handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-    return handle, handle
-
-
-def _to_folder(cards_: Iterator[tuple[str, str]], folder: Path) -> int:
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as exc:
-        raise FileError(f"cannot create folder {folder}: {exc.strerror}") from exc
-    root = folder.resolve()
+def _write_all(cards_: Iterator[tuple[str, str]], out: TextIO) -> int:
     count = 0
-    for uid, text in cards_:
-        path = root / f"{safe_name(uid)}.vcf"
-        if path.parent != root:  # belt and braces: safe_name already forbids this
-            raise FileError(f"refusing to write outside {root}: {path}")
-        stream, handle = _open(path)
-        with handle:
-            stream.write(text)
+    for _, text in cards_:
+        out.write(text)
         count += 1
     return count
 
