@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 
 from rolodex.dates import PartialDate
-from rolodex.formats.vcard import GROUP_OF, KeptCard, address_of, label_of, meaning
+from rolodex.errors import BadDate
+from rolodex.formats.vcard import (
+    GROUP_OF,
+    KeptCard,
+    address_of,
+    label_of,
+    meaning,
+    prop_groups,
+)
 from rolodex.formats.vcard_lines import escape, join_structured, unescape
 from rolodex.formats.vcard_syntax import Prop
 
@@ -94,7 +102,42 @@ def _birthday(c: dict, version: str) -> list[Prop]:
     prop = _date(c["birthday"], version)
     if prop:
         prop.name = "BDAY"
+    elif c.get("birthday_text"):  # as khard and RFC 6350 write it
+        prop = Prop("BDAY", escape(c["birthday_text"]), [("VALUE", ["text"])])
     return [prop] if prop else []
+
+
+def _deathdate(c: dict, version: str) -> list[Prop]:
+    """DEATHDATE (RFC 6474): a date in the version's form (a yearless one as ISO 8601's
+    ``--MM-DD`` in 3.0, not Apple's birthday convention), else its text."""
+    value = c.get("deathdate")
+    if not value:
+        return []
+    try:
+        prop = _date(value, version)
+    except BadDate:
+        return [Prop("DEATHDATE", escape(value), [("VALUE", ["text"])])]
+    assert prop is not None
+    return [Prop("DEATHDATE", value if prop.params else prop.value)]
+
+
+# Apple's spelling of the labels it has built in: it shows them translated.
+_APPLE_DATE_LABELS = {"anniversary": "_$!<Anniversary>!$_", "other": "_$!<Other>!$_"}
+
+
+def _labelled_dates(c: dict, version: str) -> list[Prop]:
+    """Labelled dates as Apple and Google write them: ``dateN.X-ABDATE`` with the
+    ``dateN.X-ABLabel`` naming it (a group name no card of theirs uses, so a kept
+    ``itemN`` is never taken for one of these)."""
+    out = []
+    for n, item in enumerate(c.get("dates") or (), 1):
+        prop = _date(item["date"], "3.0")
+        assert prop is not None
+        label = item["label"] or "other"
+        out += [Prop("X-ABDATE", prop.value, prop.params, f"date{n}"),
+                Prop("X-ABLABEL", escape(_APPLE_DATE_LABELS.get(label.lower(), label)),
+                     [], f"date{n}")]
+    return out
 
 
 def _anniversary(c: dict, version: str) -> list[Prop]:
@@ -115,7 +158,8 @@ _FRESH = {
     "title": _text("TITLE", "title"), "emails": _details("EMAIL", "address", ("INTERNET",)),
     "phones": _details("TEL", "number"), "addresses": _addresses,
     "urls": _details("URL", "url"), "tags": _tags, "notes": _text("NOTE", "notes"),
-    "fields": _fields, "birthday": _birthday, "anniversary": _anniversary, "uid": _uid,
+    "fields": _fields, "birthday": _birthday, "anniversary": _anniversary,
+    "deathdate": _deathdate, "dates": _labelled_dates, "uid": _uid,
 }
 
 
@@ -134,14 +178,14 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
     if kept is None:
         return [p for build in _FRESH.values() for p in build(c, version)]
     now = meaning(c)
+    groups = prop_groups(kept.props)
     written: set[str] = set()
     dropped: set[str] = set()  # itemN groups whose modelled property went away
     if now == kept.meaning:  # nothing edited since the import: the card as it came
         out = [_converted(p, kept.version, version) for p in kept.props]
     else:
         out = []
-        for prop in kept.props:
-            group = GROUP_OF.get(prop.name)
+        for prop, group in zip(kept.props, groups, strict=True):
             if group is None or group in ("uid", "kind") \
                     or now.get(group) == kept.meaning.get(group):
                 out.append(_converted(prop, kept.version, version))
@@ -154,9 +198,9 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
                                 and not any(q is p for q in props)}
                     out.extend(props)
                 else:
-                    out.extend(fresh)
+                    out.extend(_in_place(prop, fresh))
                 written.add(group)
-    present = {GROUP_OF.get(p.name) for p in kept.props}
+    present = set(groups)
     for group, build in _FRESH.items():
         if group not in present and group not in written:
             out.extend(build(c, version))
@@ -166,6 +210,13 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
     if not any(p.name == "FN" for p in out):
         out.insert(0, Prop("FN", escape(c["name"])))  # required in 3.0 and 4.0
     return out
+
+
+def _in_place(prop: Prop, fresh: list[Prop]) -> list[Prop]:
+    """An anniversary that was Apple's labelled date stays one, its label kept beside it."""
+    if prop.name == "X-ABDATE" and len(fresh) == 1:
+        return [Prop("X-ABDATE", fresh[0].value, fresh[0].params, prop.group)]
+    return fresh
 
 
 def _same_version(source: str, target: str) -> bool:

@@ -14,6 +14,7 @@ from rolodex.store import cards, contact_queries, contacts, lookups, records
 from rolodex.store import details as detail_rows
 from rolodex.store.db import Database
 from rolodex.store.refs import company_named
+from rolodex.sync.card_dates import apply_dates
 
 if TYPE_CHECKING:
     from rolodex.formats.incoming import Item
@@ -138,6 +139,7 @@ def _create(db: Database, data: ContactData, meaning, uid: str) -> int:
     kept = _kept(data)
     if kept:
         cards.keep(db, contact_id, kept, new=True)
+    apply_dates(db, contact_id, data)
     for kind, other in data.relations:
         other_id = lookups.contact_by_uid(db, other)
         if other_id is None:
@@ -216,6 +218,7 @@ def _write_groups(db: Database, contact_id: int, data: ContactData, groups: set[
             records.set_field(db, "contact", contact_id, key, None)
         for key, value in data.fields.items():
             records.set_field(db, "contact", contact_id, key, value)
+    apply_dates(db, contact_id, data, groups)
 
 
 def _company(db: Database, data: ContactData) -> dict[str, Any]:
