@@ -24,6 +24,7 @@ from rolodex.store import (
 )
 from rolodex.store.db import Database
 from rolodex.sync.contact_apply import apply_item
+from rolodex.sync.group_apply import resolve_members
 
 ON_MATCH = ("update", "skip", "new")
 
@@ -77,6 +78,7 @@ def import_items(db: Database, items: Iterable[Item], *, on_match: str = "update
             writer = _Writer(db, report, on_match, strict, meaning)
             with search.reindexing_later(db):
                 writer.write_all(items, progress)
+                resolve_members(db)  # members may come after their group card
             if strict and problems:  # read only now: nothing of the import may stay
                 _stop_at(problems[0])
             journal.describe(db, f"import {report.items} contacts")
@@ -184,7 +186,7 @@ class _Writer:
 
     def _done(self, entry: dict[str, Any]) -> None:
         uid = entry.pop("uid", None)
-        if entry["action"] == "new" and not entry.get("company"):
+        if entry["action"] == "new" and not (entry.get("company") or entry.get("group")):
             self.fresh.add(entry["id"])
             self.added.append((entry["id"], uid))
             if self.uids is not None:
@@ -231,7 +233,7 @@ def _likely_duplicates(db: Database, report: Report, fresh: set[int]) -> None:
     if db.execute("SELECT count(*) FROM contacts").fetchone()[0] <= len(fresh):
         return  # nobody was there before: nothing to be a duplicate of
     for entry in report.new:
-        if entry.get("company"):
+        if entry.get("company") or entry.get("group"):
             continue
         found = candidates_for(db, entry["id"], exclude=fresh)
         if found:

@@ -15,6 +15,7 @@ from rolodex.store import details as detail_rows
 from rolodex.store.db import Database
 from rolodex.store.refs import company_named
 from rolodex.sync.card_dates import apply_dates
+from rolodex.sync.group_apply import apply_group
 
 if TYPE_CHECKING:
     from rolodex.formats.incoming import Item
@@ -88,6 +89,8 @@ def apply_item(db: Database, item: Item, on_match: str, meaning, fresh: set[int]
     if data.extra is None:
         _fill_name_parts(data)
     uid = data.uid or stable_uid(data)
+    if data.is_group:
+        return {**entry, **apply_group(db, data, uid)}
     found, matched_by = _find(db, data, uid, fresh, others, uids)
     if matched_by:
         entry["matched_by"], entry["matched_id"] = matched_by, found

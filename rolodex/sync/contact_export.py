@@ -17,7 +17,7 @@ from typing import TextIO
 from rolodex.dates import unreadable_date
 from rolodex.errors import BadDate, FileError
 from rolodex.memory import gc_paused
-from rolodex.store import cards, contact_queries, settings
+from rolodex.store import cards, contact_groups, contact_queries, settings
 from rolodex.store.db import Database
 
 BATCH = 900  # one query per table and batch (records.chunks splits at 900)
@@ -41,9 +41,14 @@ def _records(db: Database, ids: list[int]) -> Iterator[tuple[dict, dict | None]]
             yield record, kept.get(record["id"])
 
 
-def _card_writer(version: str | None, default: str) -> Callable[[dict, dict | None], str]:
+def _card_writer(version: str | None, default: str, group_tags: set[str] = frozenset()
+                 ) -> Callable[[dict, dict | None], str]:
     """A function from (record, kept card) to the card's text: from its kept card when it
-    has one, in that card's version unless ``version``; new cards in ``default``."""
+    has one, in that card's version unless ``version``; new cards in ``default``.
+
+    ``group_tags``: the tags that stand for groups, which their group cards list; a card
+    names one in CATEGORIES only when it came that way (else a member's card would change
+    by joining a group)."""
     from rolodex.formats.vcard import KeptCard
     from rolodex.formats.vcard_lines import write_card
     from rolodex.formats.vcard_syntax import Prop
@@ -56,6 +61,10 @@ def _card_writer(version: str | None, default: str) -> Callable[[dict, dict | No
             props = [Prop(name, value, [(k, v) for k, v in params], group)
                      for group, name, params, value in kept["props"]]
             card = KeptCard(kept["version"], props, kept["meaning"])
+        if group_tags and record["tags"]:
+            own = set(kept["meaning"]["tags"]) if kept else set()
+            record = {**record, "tags": [t for t in record["tags"] if t.lower() in own
+                                         or t.lower() not in group_tags]}
         target = version or (card.version if card and card.version in ("3.0", "4.0")
                              else default)
         return write_card(target, card_props(record, card, target))
@@ -75,10 +84,22 @@ def _company_cards(db: Database, ids: list[int], version: str | None,
             yield company["uid"], write_card(target, company_props(company, target))
 
 
+def _group_cards(db: Database, ids: list[int], version: str | None,
+                 default: str) -> Iterator[tuple[str, str]]:
+    from rolodex.formats.vcard_group import group_props, members_to_write
+    from rolodex.formats.vcard_lines import write_card
+
+    for group in contact_groups.fetch(db, ids):
+        target = version or (group["version"] if group["version"] in ("3.0", "4.0")
+                             else default)
+        yield group["uid"], write_card(target, group_props(group, members_to_write(group),
+                                                           target))
+
+
 def _cards(db: Database, ids: list[int], company_ids: list[int], version: str | None,
-           default: str) -> Iterator[tuple[str, str]]:
-    """(uid, card text) for every contact, then every company."""
-    card_text = _card_writer(version, default)
+           default: str, group_ids: list[int] = ()) -> Iterator[tuple[str, str]]:
+    """(uid, card text) for every contact, then every company, then every group."""
+    card_text = _card_writer(version, default, contact_groups.tags(db))
     for record, kept in _records(db, ids):
         try:
             text = card_text(record, kept)
@@ -86,14 +107,16 @@ def _cards(db: Database, ids: list[int], company_ids: list[int], version: str | 
             raise unreadable_date(record["id"], record["name"], exc) from None
         yield record["uid"], text
     yield from _company_cards(db, company_ids, version, default)
+    yield from _group_cards(db, list(group_ids), version, default)
 
 
 def write_vcards(db: Database, ids: list[int], output: str, *, version: str | None,
-                 company_ids: list[int] = ()) -> int:
+                 company_ids: list[int] = (), group_ids: list[int] = ()) -> int:
     """Write cards to stdout (``-``), one file, or a folder with one .vcf per contact;
-    companies (``company_ids``) follow as organisation cards."""
+    companies (``company_ids``) follow as organisation cards, groups (``group_ids``) as
+    group cards."""
     default = settings.get(db, "vcard.version")
-    cards_ = _cards(db, ids, list(company_ids), version, default)
+    cards_ = _cards(db, ids, list(company_ids), version, default, group_ids)
     target = Path(output).expanduser() if output != "-" else None
     with gc_paused():  # millions of short-lived objects, no cycles: a fifth less time
         if target is not None and (target.is_dir() or output.endswith(os.sep)):
@@ -149,4 +172,5 @@ def vcard_of(db: Database, contact_id: int, *, version: str | None = None) -> st
     """One contact's card as the export writes it: from its kept card when it has one, in
     that card's version unless ``version`` (default: ``vcard.version``)."""
     record, kept = next(_records(db, [contact_id]))
-    return _card_writer(version, settings.get(db, "vcard.version"))(record, kept)
+    return _card_writer(version, settings.get(db, "vcard.version"),
+                        contact_groups.tags(db))(record, kept)
