@@ -179,7 +179,7 @@ def test_undo_reverts_imported_dates_exactly(rolodex, isolated):
     for name in ("dates-apple-anniversary-and-custom-label.vcf", "deathdate-date.vcf"):
         imported(rolodex, name)
         after = dump(isolated)
-        assert after["contact_dates"] or [r for r in after["contacts"] if r[-1]]  # deathdate
+        assert after["labelled_dates"] or [r for r in after["contacts"] if r[-1]]  # deathdate
         assert rolodex("undo").exit_code == 0
         assert dump(isolated) == before
 
@@ -188,6 +188,6 @@ def test_deleting_a_contact_keeps_its_dates_in_the_journal(rolodex, isolated):
     imported(rolodex, "dates-apple-anniversary-and-custom-label.vcf")
     before = dump(isolated)
     assert rolodex("contact rm jane --yes").exit_code == 0
-    assert dump(isolated)["contact_dates"] == []
+    assert dump(isolated)["labelled_dates"] == []
     assert rolodex("undo").exit_code == 0
     assert dump(isolated) == before

@@ -59,7 +59,7 @@ def anniversaries(db: Database, first: date, last: date) -> list[dict[str, Any]]
                 kind) for field, kind in (("birthday", "birthday"),
                                           ("anniversary", "anniversary"))]
     queries.append((f"SELECT c.id, c.display_name, d.date, coalesce(d.label, 'date')"
-                    f" FROM contact_dates d JOIN contacts c ON c.id = d.contact_id"
+                    f" FROM labelled_dates d JOIN contacts c ON c.id = d.contact_id"
                     f" WHERE substr(d.date, -5) IN ({marks}) AND {living}", "anniversary"))
     for sql, kind in queries:
         for contact_id, name, value, label in db.execute(sql, sorted(keys)).fetchall():

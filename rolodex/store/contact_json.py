@@ -64,7 +64,7 @@ _QUERIES = {
                " GROUP BY contact_id"),
     "last_contacted": "SELECT id, json_quote(at) FROM contact_last {where}",
     "dates": ("SELECT contact_id, json_group_array(json_object('label', label, 'date', date))"
-              " FROM (SELECT * FROM contact_dates {where} ORDER BY contact_id, position, id)"
+              " FROM (SELECT * FROM labelled_dates {where} ORDER BY contact_id, position, id)"
               " GROUP BY contact_id"),
 }
 _MATCH = {"tags": "ct.contact_id", "last_contacted": "id"}

@@ -237,7 +237,7 @@ def delete_contact(db: Database, contact_id: int) -> None:
     row = get_row(db, contact_id)
     with db.write(f"delete contact {row['display_name']}"):
         for table in ("contact_emails", "contact_phones", "contact_addresses", "contact_urls",
-                      "contact_tags", "contact_fields", "contact_uids", "contact_dates"):
+                      "contact_tags", "contact_fields", "contact_uids", "labelled_dates"):
             journal.delete_where(db, table, "contact_id", contact_id)
         journal.delete_where(db, "relationships", "contact_id", contact_id)
         journal.delete_where(db, "relationships", "related_id", contact_id)

@@ -556,15 +556,15 @@ def m009_contact_groups(db: SqliteUtilsDatabase) -> None:
 M010_SCHEMA = """
 ALTER TABLE contacts ADD COLUMN birthday_text TEXT;
 ALTER TABLE contacts ADD COLUMN deathdate TEXT;
-CREATE TABLE contact_dates (
+CREATE TABLE labelled_dates (
     id INTEGER PRIMARY KEY,
     contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
     label TEXT,
     date TEXT NOT NULL,
     position INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX contact_dates_contact ON contact_dates(contact_id);
-CREATE INDEX contact_dates_day ON contact_dates(substr(date, -5))
+CREATE INDEX labelled_dates_contact ON labelled_dates(contact_id);
+CREATE INDEX labelled_dates_day ON labelled_dates(substr(date, -5))
 """
 
 
@@ -574,7 +574,7 @@ def m010_dates_people_use(db: SqliteUtilsDatabase) -> None:
     ``birthday_text``: a birthday given as text (``BDAY;VALUE=text:circa 1800``), shown and
     written back, never a reminder. ``deathdate``: a vCard 4 DEATHDATE, an ISO partial date
     or the card's text; a contact with one is deceased, and gets no birthday reminders or
-    follow-ups. ``contact_dates``: labelled dates (Apple's and Google's ``X-ABDATE`` with
+    follow-ups. ``labelled_dates``: labelled dates (Apple's and Google's ``X-ABDATE`` with
     an ``X-ABLabel``), ``date`` an ISO partial date, indexed by month and day as birthdays
     are, for the agenda."""
     _run(db, M010_SCHEMA)

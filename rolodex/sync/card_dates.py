@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from rolodex.models import ContactData
-from rolodex.store import contact_dates, contacts
+from rolodex.store import contacts, labelled_dates
 from rolodex.store.db import Database
 
 
@@ -26,4 +26,4 @@ def apply_dates(db: Database, contact_id: int, data: ContactData,
     if values:
         contacts.update_contact(db, contact_id, values)
     if data.dates if new else "dates" in groups:
-        contact_dates.replace(db, contact_id, data.dates, new=new)
+        labelled_dates.replace(db, contact_id, data.dates, new=new)

@@ -18,14 +18,14 @@ def replace(db: Database, contact_id: int, dates: Sequence[tuple[str | None, Par
     ``new``: the contact was created in this operation and has none yet."""
     wanted = [(label, value.iso()) for label, value in dates]
     rows = [] if new else db.execute(
-        "SELECT id, label, date FROM contact_dates WHERE contact_id = ? ORDER BY position, id",
+        "SELECT id, label, date FROM labelled_dates WHERE contact_id = ? ORDER BY position, id",
         (contact_id,)).fetchall()
     if [(r["label"], r["date"]) for r in rows] == wanted:
         return False
     for row in rows:
-        journal.delete(db, "contact_dates", row["id"])
+        journal.delete(db, "labelled_dates", row["id"])
     for position, (label, value) in enumerate(wanted):
-        journal.insert(db, "contact_dates", {"contact_id": contact_id, "label": label,
+        journal.insert(db, "labelled_dates", {"contact_id": contact_id, "label": label,
                                              "date": value, "position": position})
     return True
 
@@ -33,7 +33,7 @@ def replace(db: Database, contact_id: int, dates: Sequence[tuple[str | None, Par
 def dates_of(db: Database, ids: list[int], *, bulk: bool = False) -> dict[int, list[dict]]:
     """Each contact's labelled dates, ``[{"label", "date"}]`` in their order."""
     out: dict[int, list[dict]] = {i: [] for i in ids}
-    for rows in rows_for(db, "SELECT contact_id, label, date FROM contact_dates",
+    for rows in rows_for(db, "SELECT contact_id, label, date FROM labelled_dates",
                          "contact_id", ids, bulk=bulk, order="position, id"):
         for contact_id, label, value in rows:
             items = out.get(contact_id)
