@@ -191,3 +191,21 @@ def test_deleting_a_contact_keeps_its_dates_in_the_journal(rolodex, isolated):
     assert dump(isolated)["labelled_dates"] == []
     assert rolodex("undo").exit_code == 0
     assert dump(isolated) == before
+
+
+def test_contacts_from_before_the_migration_are_alive_without_dates(tmp_path):
+    from test_migrate import _old_database
+
+    from rolodex.store import contact_queries
+    from rolodex.store.db import open_db
+
+    path = tmp_path / "rolodex.db"
+    _old_database(path, 8)  # the schema before groups and these dates
+    db = open_db(path)
+    try:
+        [zoe] = contact_queries.fetch(db, [1])
+        assert (zoe["birthday"], zoe["birthday_text"], zoe["deceased"], zoe["deathdate"],
+                zoe["dates"]) == ("--02-29", None, False, None, [])
+        assert db.execute("SELECT count(*) FROM contact_groups").fetchone()[0] == 0
+    finally:
+        db.close()
