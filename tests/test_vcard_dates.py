@@ -209,3 +209,17 @@ def test_contacts_from_before_the_migration_are_alive_without_dates(tmp_path):
         assert db.execute("SELECT count(*) FROM contact_groups").fetchone()[0] == 0
     finally:
         db.close()
+
+
+def test_control_characters_in_labels_text_dates_and_group_names_never_reach_the_screen(
+        rolodex):
+    name = "control-characters-in-labels-dates-and-group-name.vcf"
+    imported(rolodex, name)
+    eve = show(rolodex, "eve")
+    assert (eve["dates"], eve["birthday_text"], eve["deathdate"]) == (
+        [{"label": "Hired [31m", "date": "2010-11-22"}], "long [2J ago", "gone ]0;title")
+    assert len(eve["tags"]) == 1 and eve["tags"][0].isprintable()  # the group's tag
+    shown = rolodex("contact show eve").stdout
+    assert "\x1b" not in shown and "\x07" not in shown
+    # Written back exactly as it came, control characters and all.
+    assert "\x1b[31m" in rolodex("export").stdout

@@ -141,6 +141,7 @@ def to_contact(card: Card) -> ContactData | None:
     data.is_group = (first("KIND") or first("X-ADDRESSBOOKSERVER-KIND") or "").lower() \
         == "group"
     if data.is_group:
+        data.name = _one_line(data.name) or NO_NAME  # it names a tag
         members = (*by_name.get("MEMBER", ()), *by_name.get("X-ADDRESSBOOKSERVER-MEMBER", ()))
         data.members = list(dict.fromkeys(v for v in (unescape(p.value).strip()
                                                       for p in members) if v))
@@ -160,6 +161,15 @@ def to_contact(card: Card) -> ContactData | None:
 _APPLE_LABEL = re.compile(r"^_\$!<(?P<label>.*)>!\$_$")
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]+")
+
+
+def _one_line(text: str) -> str:
+    """A label or a date written as text, fit to show: control characters (an escape
+    sequence, a bell) become a space; the kept card still has them as written."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
 def _is_text(prop: Prop) -> bool:
     return any(v.lower() == "text" for v in param(prop, "VALUE"))
 
@@ -173,14 +183,14 @@ def _birthday(props: list[Prop]) -> tuple[PartialDate | None, str | None]:
             found = _partial(prop)
             if found is not None:
                 return found, None
-    texts = [unescape(p.value).strip() for p in props if _is_text(p)]
+    texts = [_one_line(unescape(p.value)) for p in props if _is_text(p)]
     return None, next((t for t in texts if t), None)
 
 
 def _deathdate(prop: Prop) -> str | None:
     """DEATHDATE (RFC 6474) as an ISO partial date, else as its text: either way the
     person has died."""
-    text = unescape(prop.value).strip()
+    text = _one_line(unescape(prop.value))
     if not text:
         return None
     found = None if _is_text(prop) else _partial(prop)
@@ -201,7 +211,7 @@ def _labelled_dates(props: list[Prop], data: ContactData) -> dict[int, str]:
 
     Returns the group each of these properties belongs to, by ``id(prop)``: the one that
     is the anniversary (or birthday) is written back as that."""
-    labels = {p.group.lower(): unescape(p.value).strip() for p in props
+    labels = {p.group.lower(): _one_line(unescape(p.value)) for p in props
               if p.name == "X-ABLABEL" and p.group}
     claimed: dict[int, str] = {}
     for prop in props:
@@ -213,7 +223,7 @@ def _labelled_dates(props: list[Prop], data: ContactData) -> dict[int, str]:
         elif prop.name == "X-ANDROID-CUSTOM" and unescape(prop.value).startswith(_ANDROID_EVENT):
             parts = split_structured(prop.value) + [""] * 4
             kind = parts[2].strip()
-            label = parts[3].strip() or None if kind == "0" else _ANDROID_TYPES.get(kind)
+            label = _one_line(parts[3]) or None if kind == "0" else _ANDROID_TYPES.get(kind)
             value = _partial(Prop("X-ABDATE", parts[1]))
         else:
             continue
