@@ -140,3 +140,11 @@ def test_dry_run_writes_nothing_and_undo_reverts_a_group_import_exactly(rolodex,
     assert dump(isolated) == before
     assert rolodex("redo").exit_code == 0
     assert dump(isolated) == after
+
+
+def test_members_named_by_email_or_uuid_in_other_case(rolodex):
+    """RFC 6350 lets MEMBER be any URI (mailto:, sip:); a UUID's case does not matter."""
+    path = FIXTURES / "group-members-by-mailto-and-uppercase-uuid.vcf"
+    assert rolodex(["import", str(path)]).exit_code == 0
+    assert names(rolodex("contact list --tag Choir -f json")) == ["Jane Doe", "John Roe"]
+    assert export(rolodex)["group-choir"] == cards(path.read_text())["group-choir"]

@@ -24,19 +24,19 @@ def member_uid(member: str) -> str:
     return member[9:] if member[:9].lower() == "urn:uuid:" else member
 
 
-def members_to_write(group: dict) -> list[str]:
+def members_to_write(group: dict, resolved: dict[str, str]) -> list[str]:
     """The MEMBER values of a group now: those its card listed that are still members
-    (as written) or that no contact answered to, then the contacts given its tag since,
-    as ``urn:uuid:`` references."""
+    (as written; ``resolved`` gives the UID of the contact each names) or that no contact
+    answered to, then the contacts given its tag since, as ``urn:uuid:`` references."""
     now = list(group["member_uids"])
     unresolved = set(group["missing"]) | set(group["pending"])
     out = []
     for member in group["members"]:
-        uid = next((u for u in (member_uid(member), member) if u in now), None)
-        if uid is not None:
+        uid = resolved.get(member)
+        if uid is not None and uid in now:
             now.remove(uid)
             out.append(member)
-        elif member in unresolved:
+        elif uid is None and member in unresolved:
             out.append(member)
     return out + [f"urn:uuid:{uid}" for uid in now]
 

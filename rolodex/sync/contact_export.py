@@ -88,12 +88,13 @@ def _group_cards(db: Database, ids: list[int], version: str | None,
                  default: str) -> Iterator[tuple[str, str]]:
     from rolodex.formats.vcard_group import group_props, members_to_write
     from rolodex.formats.vcard_lines import write_card
+    from rolodex.sync.group_apply import member_uids
 
     for group in contact_groups.fetch(db, ids):
         target = version or (group["version"] if group["version"] in ("3.0", "4.0")
                              else default)
-        yield group["uid"], write_card(target, group_props(group, members_to_write(group),
-                                                           target))
+        members = members_to_write(group, member_uids(db, group["members"]))
+        yield group["uid"], write_card(target, group_props(group, members, target))
 
 
 def _cards(db: Database, ids: list[int], company_ids: list[int], version: str | None,

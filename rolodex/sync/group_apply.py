@@ -88,11 +88,26 @@ def resolve_members(db: Database) -> None:
 
 
 def _member(db: Database, member: str) -> int | None:
-    """The contact a MEMBER names: by the UID it gives (with or without ``urn:uuid:``:
-    some cards' UID property carries the prefix too), or the contact merged from it."""
-    for uid in dict.fromkeys((member_uid(member), member)):
-        found = lookups.contact_by_uid(db, uid)
+    """The contact a MEMBER names: by the UID it gives (with or without ``urn:uuid:``, as
+    some cards' UID property carries it too; a UUID in either case, RFC 4122 says case
+    does not matter), or the contact merged from it; a ``mailto:`` member by its email."""
+    if member[:7].lower() == "mailto:":
+        found = lookups.contacts_by_email(db, member[7:])
+        return found[0] if found else None
+    uid = member_uid(member)
+    for candidate in dict.fromkeys((uid, member, uid.lower(), uid.upper())):
+        found = lookups.contact_by_uid(db, candidate)
         if found is not None:
             return found
     return None
 
+
+def member_uids(db: Database, members: list[str]) -> dict[str, str]:
+    """The UID of the contact each member names now (members nobody answers to left
+    out), so an export writes a member as its card listed it while it is still one."""
+    out = {}
+    for member in members:
+        contact_id = _member(db, member)
+        if contact_id is not None:
+            out[member] = contacts.get_row(db, contact_id)["uid"]
+    return out
