@@ -148,3 +148,15 @@ def test_members_named_by_email_or_uuid_in_other_case(rolodex):
     assert rolodex(["import", str(path)]).exit_code == 0
     assert names(rolodex("contact list --tag Choir -f json")) == ["Jane Doe", "John Roe"]
     assert export(rolodex)["group-choir"] == cards(path.read_text())["group-choir"]
+
+
+def test_a_renamed_group_moves_its_members_to_the_new_tag(rolodex, tmp_path):
+    assert rolodex(["import", str(APPLE)]).exit_code == 0
+    renamed = APPLE.read_text().replace("N:Friends\n", "N:Pals\n").replace(
+        "FN:Friends\n", "FN:Pals\n")
+    (tmp_path / "renamed.vcf").write_text(renamed)
+    assert rolodex(["import", str(tmp_path / "renamed.vcf")]).exit_code == 0
+    assert names(rolodex("contact list --tag Pals -f json")) == ["Jane Doe", "John Roe"]
+    assert names(rolodex("contact list --tag Friends -f json")) == []
+    group = export(rolodex)["7A2B9C3D-2222-4E5F-8A6B-00000000C10B"]
+    assert "FN:Pals" in group and f"X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:{JOHN}" in group
