@@ -28,13 +28,13 @@ def members_to_write(group: dict, resolved: dict[str, str]) -> list[str]:
     """The MEMBER values of a group now: those its card listed that are still members
     (as written; ``resolved`` gives the UID of the contact each names) or that no contact
     answered to, then the contacts given its tag since, as ``urn:uuid:`` references."""
-    now = list(group["member_uids"])
+    now = dict.fromkeys(group["member_uids"])  # ordered, and quick to ask: groups get big
     unresolved = set(group["missing"]) | set(group["pending"])
     out = []
     for member in group["members"]:
         uid = resolved.get(member)
         if uid is not None and uid in now:
-            now.remove(uid)
+            del now[uid]
             out.append(member)
         elif uid is None and member in unresolved:
             out.append(member)

@@ -49,8 +49,9 @@ def apply_group(db: Database, data: ContactData, uid: str) -> dict[str, Any]:
         return {"action": "new", "id": group_id, "group": True}
     if (found["version"], found["props"], found["name"]) == (version, props, data.name):
         return {"action": "unchanged", "id": found["id"], "group": True}
-    old = found["members"]
-    gone = [m for m in old if m not in data.members]
+    old, listed = set(found["members"]), set(data.members)  # sets: a group may be big
+    gone = [m for m in found["members"] if m not in listed]
+    gone_set = set(gone)
     # A member the card no longer lists leaves the group, as a category a card dropped.
     for member in gone:
         contact_id = _member(db, member)
@@ -60,12 +61,12 @@ def apply_group(db: Database, data: ContactData, uid: str) -> dict[str, Any]:
         for contact_id in contact_groups.tagged_ids(db, found["tag"]):
             contacts.tag(db, [contact_id], [found["tag"]], remove=True)
             contacts.tag(db, [contact_id], [tag])
-    pending = found["pending"] + [m for m in data.members
-                                  if m not in old and m not in found["pending"]]
+    pending = list(dict.fromkeys(found["pending"] + [m for m in data.members
+                                                     if m not in old]))
     contact_groups.update(db, found["id"], {
         "name": data.name, "tag": tag, "members": data.members,
-        "missing": [m for m in found["missing"] if m not in gone],
-        "pending": [m for m in pending if m not in gone], "version": version,
+        "missing": [m for m in found["missing"] if m not in gone_set],
+        "pending": [m for m in pending if m not in gone_set], "version": version,
         "props": props})
     return {"action": "updated", "id": found["id"], "group": True}
 
