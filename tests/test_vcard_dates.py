@@ -223,3 +223,14 @@ def test_control_characters_in_labels_text_dates_and_group_names_never_reach_the
     assert "\x1b" not in shown and "\x07" not in shown
     # Written back exactly as it came, control characters and all.
     assert "\x1b[31m" in rolodex("export").stdout
+
+
+def test_merging_keeps_the_dates_and_the_death_of_the_merged_contact(rolodex):
+    imported(rolodex, "dates-apple-anniversary-and-custom-label.vcf")
+    imported(rolodex, "deathdate-text.vcf")
+    result = rolodex("merge tom jane --yes")  # Jane into Tom
+    assert result.exit_code == 0, result.stderr
+    [merged] = rolodex("contact list -f json").json()
+    assert (merged["deceased"], merged["deathdate"]) == (True, "in the winter of 1990")
+    assert merged["dates"] == [{"label": "Hired", "date": "2019-11-24"},
+                               {"label": "Other", "date": "--11-26"}]

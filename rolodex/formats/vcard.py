@@ -203,14 +203,16 @@ _ANDROID_EVENT = "vnd.android.cursor.item/contact_event"
 _ANDROID_TYPES = {"1": "Anniversary", "2": "Other", "3": "Birthday"}
 
 
-def _labelled_dates(props: list[Prop], data: ContactData) -> dict[int, str]:
+def _labelled_dates(props: list[Prop], data: ContactData,
+                    found: dict[int, tuple[str | None, str]] | None = None) -> dict[int, str]:
     """Apple's and Google's ``itemN.X-ABDATE`` (labelled by the ``X-ABLabel`` of the same
     group) and Android's contact events, into ``data``: Apple's built-in
     ``_$!<Anniversary>!$_`` is the anniversary when the card has none (and the same one
     again when it has: skipped); every other date is a labelled date of the contact.
 
     Returns the group each of these properties belongs to, by ``id(prop)``: the one that
-    is the anniversary (or birthday) is written back as that."""
+    is the anniversary (or birthday) is written back as that. ``found`` gets the
+    (label, ISO date) of each property that is a labelled date, by ``id(prop)``."""
     labels = {p.group.lower(): _one_line(unescape(p.value)) for p in props
               if p.name == "X-ABLABEL" and p.group}
     claimed: dict[int, str] = {}
@@ -237,6 +239,8 @@ def _labelled_dates(props: list[Prop], data: ContactData) -> dict[int, str]:
                 break
         else:
             data.dates.append((label, value))
+            if found is not None:
+                found[id(prop)] = (label, value.iso())
     return claimed
 
 
@@ -246,15 +250,28 @@ def prop_groups(props: list[Prop]) -> list[str | None]:
     or birthday, which belong to those."""
     if not any(p.name in ("X-ABDATE", "X-ANDROID-CUSTOM") for p in props):
         return [GROUP_OF.get(p.name) for p in props]
+    claimed = _labelled_dates(props, _days_of(props))
+    return [claimed.get(id(p)) or GROUP_OF.get(p.name) for p in props]
+
+
+def dated_props(props: list[Prop]) -> dict[int, tuple[str | None, str]]:
+    """The (label, ISO date) of each property of a card that is one of its labelled dates,
+    by ``id(prop)``: to tell which lines still say a date the contact has."""
+    found: dict[int, tuple[str | None, str]] = {}
+    _labelled_dates(props, _days_of(props), found)
+    return found
+
+
+def _days_of(props: list[Prop]) -> ContactData:
+    """The birthday and anniversary a card gives by BDAY and (X-)ANNIVERSARY, as
+    ``to_contact`` reads them before the labelled dates."""
     data = ContactData(name="")
-    bdays = [p for p in props if p.name == "BDAY"]
-    data.birthday = _birthday(bdays)[0]
-    for key in ("ANNIVERSARY", "X-ANNIVERSARY"):  # as to_contact reads them
+    data.birthday = _birthday([p for p in props if p.name == "BDAY"])[0]
+    for key in ("ANNIVERSARY", "X-ANNIVERSARY"):
         found = next((p for p in props if p.name == key), None)
         if found is not None and data.anniversary is None:
             data.anniversary = _partial(found)
-    claimed = _labelled_dates(props, data)
-    return [claimed.get(id(p)) or GROUP_OF.get(p.name) for p in props]
+    return data
 
 
 def _relations(props: list[Prop]) -> list[tuple[str, str]]:

@@ -9,6 +9,8 @@ lines); everything rolodex does not model passes through untouched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import count
 
 from rolodex.dates import PartialDate
 from rolodex.errors import BadDate
@@ -16,6 +18,7 @@ from rolodex.formats.vcard import (
     GROUP_OF,
     KeptCard,
     address_of,
+    dated_props,
     label_of,
     meaning,
     prop_groups,
@@ -126,18 +129,45 @@ _APPLE_DATE_LABELS = {"anniversary": "_$!<Anniversary>!$_", "other": "_$!<Other>
 
 
 def _labelled_dates(c: dict, version: str) -> list[Prop]:
-    """Labelled dates as Apple and Google write them: ``dateN.X-ABDATE`` with the
-    ``dateN.X-ABLabel`` naming it (a group name no card of theirs uses, so a kept
-    ``itemN`` is never taken for one of these)."""
-    out = []
-    for n, item in enumerate(c.get("dates") or (), 1):
-        prop = _date(item["date"], "3.0")
-        assert prop is not None
-        label = item["label"] or "other"
-        out += [Prop("X-ABDATE", prop.value, prop.params, f"date{n}"),
-                Prop("X-ABLABEL", escape(_APPLE_DATE_LABELS.get(label.lower(), label)),
-                     [], f"date{n}")]
-    return out
+    """Labelled dates as Apple and Google write them: ``itemN.X-ABDATE`` with the
+    ``itemN.X-ABLabel`` naming it."""
+    groups = _free_groups([])
+    return [p for item in c.get("dates") or () for p in _date_pair(item, next(groups))]
+
+
+def _date_pair(item: dict, group: str) -> list[Prop]:
+    prop = _date(item["date"], "3.0")  # Apple's form, whatever the version: theirs
+    assert prop is not None
+    label = item["label"] or "other"
+    return [Prop("X-ABDATE", prop.value, prop.params, group),
+            Prop("X-ABLABEL", escape(_APPLE_DATE_LABELS.get(label.lower(), label)), [], group)]
+
+
+def _free_groups(props: list[Prop]) -> Iterator[str]:
+    """``item1``, ``item2``... skipping the group names a card already uses."""
+    used = {p.group.lower() for p in props if p.group}
+    return (name for name in (f"item{n}" for n in count(1)) if name not in used)
+
+
+def _plan_dates(c: dict, kept: KeptCard, version: str
+                ) -> tuple[set[int], list[Prop], set[str]]:
+    """Changed labelled dates on a kept card: the lines (by ``id``) of the dates the
+    contact still has stay as they are; new ones are written after them in groups the
+    card does not use; the groups of those gone are dropped with their labels."""
+    found = dated_props(kept.props)
+    unused = [p for p in kept.props if id(p) in found]
+    keep: set[int] = set()
+    fresh: list[Prop] = []
+    groups = _free_groups(kept.props)
+    for item in c.get("dates") or ():
+        match = next((p for p in unused if found[id(p)] == (item["label"], item["date"])),
+                     None)
+        if match is None:
+            fresh += _date_pair(item, next(groups))
+        else:
+            unused.remove(match)
+            keep.add(id(match))
+    return keep, fresh, {p.group.lower() for p in unused if p.group}
 
 
 def _anniversary(c: dict, version: str) -> list[Prop]:
@@ -185,8 +215,15 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
         out = [_converted(p, kept.version, version) for p in kept.props]
     else:
         out = []
+        dates = None
+        if now.get("dates") != kept.meaning.get("dates"):
+            dates = _plan_dates(c, kept, version)
+            written.add("dates")
         for prop, group in zip(kept.props, groups, strict=True):
-            if group is None or group in ("uid", "kind") \
+            if group == "dates" and dates is not None:
+                if id(prop) in dates[0]:
+                    out.append(_converted(prop, kept.version, version))
+            elif group is None or group in ("uid", "kind") \
                     or now.get(group) == kept.meaning.get(group):
                 out.append(_converted(prop, kept.version, version))
             elif group not in written:
@@ -200,6 +237,9 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
                 else:
                     out.extend(_in_place(prop, fresh))
                 written.add(group)
+        if dates is not None:
+            out.extend(dates[1])
+            dropped |= dates[2]
     present = set(groups)
     for group, build in _FRESH.items():
         if group not in present and group not in written:

@@ -30,6 +30,20 @@ def replace(db: Database, contact_id: int, dates: Sequence[tuple[str | None, Par
     return True
 
 
+def move(db: Database, from_id: int, to_id: int) -> None:
+    """Give ``to_id`` the labelled dates of ``from_id`` it does not have (a merge)."""
+    have = {(r["label"], r["date"]) for r in db.execute(
+        "SELECT label, date FROM labelled_dates WHERE contact_id = ?", (to_id,))}
+    position = len(have)
+    for row in db.execute("SELECT id, label, date FROM labelled_dates WHERE contact_id = ?"
+                          " ORDER BY position, id", (from_id,)).fetchall():
+        if (row["label"], row["date"]) not in have:
+            have.add((row["label"], row["date"]))
+            journal.update(db, "labelled_dates", row["id"],
+                           {"contact_id": to_id, "position": position})
+            position += 1
+
+
 def dates_of(db: Database, ids: list[int], *, bulk: bool = False) -> dict[int, list[dict]]:
     """Each contact's labelled dates, ``[{"label", "date"}]`` in their order."""
     out: dict[int, list[dict]] = {i: [] for i in ids}
