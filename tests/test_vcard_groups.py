@@ -55,11 +55,17 @@ def test_members_in_another_file_of_the_same_import(rolodex):
     assert names(rolodex("contact list --tag Neighbours -f json")) == ["Jane Doe", "John Roe"]
 
 
-def test_a_member_imported_later_joins_the_group(rolodex, tmp_path):
+def test_a_member_imported_later_joins_the_group(rolodex, isolated):
     folder = FIXTURES / "group-members-in-another-file"
     assert rolodex(["import", str(folder / "a-group.vcf")]).exit_code == 0
+    before = dump(isolated)
     assert rolodex(["import", str(folder / "b-jane.vcf")]).exit_code == 0
     assert names(rolodex("contact list --tag Neighbours -f json")) == ["Jane Doe"]
+    after = dump(isolated)
+    assert rolodex("undo").exit_code == 0  # the membership found later is undone with it
+    assert dump(isolated) == before
+    assert rolodex("redo").exit_code == 0
+    assert dump(isolated) == after
     group = export(rolodex)["group-neighbours"]
     assert "X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:neighbour-john" in group  # kept, not lost
 
