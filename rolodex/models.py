@@ -211,6 +211,15 @@ class ContactData:
     fields: dict[str, str] = field(default_factory=dict)
     relations: list[tuple[str, str]] = field(default_factory=list)  # (kind, uid or name)
     is_company: bool = False
+    # A group card (vCard 4 KIND:group, Apple's X-ADDRESSBOOKSERVER-KIND:group): not a
+    # person; ``members`` are its MEMBER values as written (``urn:uuid:...``).
+    is_group: bool = False
+    members: list[str] = field(default_factory=list)
+    # Dates besides birthday and anniversary: (label as written or None, PartialDate), from
+    # Apple/Google ``itemN.X-ABDATE`` with its ``X-ABLabel``.
+    dates: list[tuple[str | None, object]] = field(default_factory=list)
+    birthday_text: str | None = None  # BDAY;VALUE=text:circa 1800, never a reminder
+    deathdate: str | None = None  # DEATHDATE: an ISO partial date, or its text as written
     extra: object | None = None
     # What rolodex's own CSV says of the record rather than the person (it reads them
     # back so its export round-trips): no vCard carries these.

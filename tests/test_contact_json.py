@@ -42,7 +42,10 @@ def records_by_both_paths(db, ids):
                      max_size=4),
     "fields": st.dictionaries(TEXT, TEXT, max_size=3),
     "at": st.none() | st.sampled_from(["2026-01-02T03:04:05Z", "2025-12-31T23:59:59Z"]),
-    "company": MAYBE}), min_size=1, max_size=6), bulk=st.booleans())
+    "company": MAYBE, "birthday_text": MAYBE, "deathdate": MAYBE,
+    "dates": st.lists(st.tuples(MAYBE, st.sampled_from(["2020-01-02", "--03-04"]),
+                                st.integers(0, 2)), max_size=3),
+}), min_size=1, max_size=6), bulk=st.booleans())
 def test_lines_are_the_records(tmp_path_factory, monkeypatch, people, bulk):
     db = open_db(tmp_path_factory.mktemp("j") / "rolodex.db")
     conn = db.conn
@@ -81,6 +84,11 @@ def test_lines_are_the_records(tmp_path_factory, monkeypatch, people, bulk):
                 conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag,))
                 conn.execute("INSERT OR IGNORE INTO contact_tags (contact_id, tag_id)"
                              " SELECT ?, id FROM tags WHERE name = ?", (n, tag))
+            conn.execute("UPDATE contacts SET birthday_text = ?, deathdate = ? WHERE id = ?",
+                         (person["birthday_text"], person["deathdate"], n))
+            for label, value, position in person["dates"]:
+                conn.execute("INSERT INTO labelled_dates (contact_id, label, date, position)"
+                             " VALUES (?, ?, ?, ?)", (n, label, value, position))
             for key, value in person["fields"].items():
                 conn.execute("INSERT INTO contact_fields (contact_id, key, value)"
                              " VALUES (?, ?, ?)", (n, key, value))

@@ -522,11 +522,11 @@ def test_birthdays_default_range(rolodex, ids):
     assert (doc["from"], doc["to"]) == ("2026-11-20", "2026-12-20")
     assert rows(doc, "dates") == [
         {"date": "2026-11-20", "kind": "anniversary", "id": ids["ann"], "name": "Ann Lee",
-         "years": 16, "in_days": 0},
+         "years": 16, "in_days": 0, "label": None},
         {"date": "2026-11-25", "kind": "birthday", "id": ids["jane"], "name": "Jane Doe",
-         "years": 41, "in_days": 5},
+         "years": 41, "in_days": 5, "label": None},
         {"date": "2026-12-01", "kind": "birthday", "id": ids["john"], "name": "John Roe",
-         "years": None, "in_days": 11}]
+         "years": None, "in_days": 11, "label": None}]
 
 
 def test_birthdays_across_new_year_and_leap_days(rolodex, ids):

@@ -90,8 +90,11 @@ def contact_card(c: dict, recent: list[dict] = (), open_tasks: list[dict] = ()) 
         ("Web", _labelled(c["urls"], "url")),
         ("Name parts", " / ".join(f"{k}: {c[k]}" for k in (
             "prefix", "first_name", "middle_name", "last_name", "suffix") if c[k])),
-        ("Nickname", c["nickname"]), ("Birthday", c["birthday"]),
-        ("Anniversary", c["anniversary"]), ("Status", c["status"]), ("Source", c["source"]),
+        ("Nickname", c["nickname"]),
+        ("Birthday", c["birthday"] or (c["birthday_text"] and f"{c['birthday_text']} (text)")),
+        ("Anniversary", c["anniversary"]),
+        ("Dates", [f"{d['label'] or 'date'}: {d['date']}" for d in c["dates"]]),
+        ("Deceased", c["deathdate"]), ("Status", c["status"]), ("Source", c["source"]),
         ("Owner", c["owner"]),
         ("Stay in touch", f"every {c['cadence_days']} days" if c["cadence_days"] else None),
         ("Last contact", _day(c["last_contacted"])),

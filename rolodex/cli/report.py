@@ -145,8 +145,10 @@ def birthdays(
 
     The range defaults to today and the 30 days after it. Section dates: date, kind
     (birthday or anniversary), id, name, years (the age reached or years married; null
-    without a year), in_days (from today). Yearless dates are included; 29 February falls
-    on 28 February in other years. --owner/--mine: contacts that user owns.
+    without a year), in_days (from today), label (a labelled date's, such as Hired, shown
+    as an anniversary; else null). Yearless dates are included; 29 February falls on 28
+    February in other years. The deceased are left out. --owner/--mine: contacts that user
+    owns.
 
     \b
     Example: rolodex report birthdays --to "end of year" --format csv

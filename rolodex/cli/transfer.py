@@ -192,13 +192,16 @@ def export(
             out.buffer.write(data)
         count = len(ids)
     else:
-        from rolodex.store import companies
+        from rolodex.store import companies, contact_groups
 
-        # Companies travel as organisation cards when the whole address book is exported.
+        # Companies and groups travel as their own cards when the whole address book is.
         everyone = not (tag or company or status or search is not None)
         company_ids = companies.list_ids(db, as_card=True) if everyone else []
-        count = write_vcards(db, ids, output, version=vcard_version,
-                             company_ids=company_ids) - len(company_ids)
+        group_ids = contact_groups.list_ids(db) if everyone else []
+        count = write_vcards(db, ids, output, version=vcard_version, company_ids=company_ids,
+                             group_ids=group_ids) - len(company_ids) - len(group_ids)
         if company_ids:
             message(f"exported {len(company_ids)} company card(s)")
+        if group_ids:
+            message(f"exported {len(group_ids)} group card(s)")
     message(f"exported {count} contact(s)" + (f" to {output}" if output != "-" else ""))

@@ -28,6 +28,7 @@ GROUPS = {
     "birthday": ("BDAY",), "anniversary": ("ANNIVERSARY", "X-ANNIVERSARY"),
     "tags": ("CATEGORIES",), "notes": ("NOTE",), "uid": ("UID",),
     "fields": ("ROLE", "X-ROLODEX-FIELD"), "kind": ("KIND", "X-ABSHOWAS"),
+    "deathdate": ("DEATHDATE",), "dates": ("X-ABDATE",),
 }
 GROUP_OF = {name: group for group, names in GROUPS.items() for name in names}
 # Type words that describe the medium, not the label a person gave the value.
@@ -130,10 +131,20 @@ def to_contact(card: Card) -> ContactData | None:
                  if p.value.strip()]
     data.addresses = [address_of(p) for p in by_name.get("ADR", ())]
     data.addresses = [a for a in data.addresses if a.one_line()]
-    data.birthday = _partial(by_name["BDAY"][0]) if "BDAY" in by_name else None
+    data.birthday, data.birthday_text = _birthday(by_name.get("BDAY", []))
     for key in ("ANNIVERSARY", "X-ANNIVERSARY"):
         if key in by_name and data.anniversary is None:
             data.anniversary = _partial(by_name[key][0])
+    data.deathdate = _deathdate(by_name["DEATHDATE"][0]) if "DEATHDATE" in by_name else None
+    if "X-ABDATE" in by_name or "X-ANDROID-CUSTOM" in by_name:
+        _labelled_dates(card.props, data)
+    data.is_group = (first("KIND") or first("X-ADDRESSBOOKSERVER-KIND") or "").lower() \
+        == "group"
+    if data.is_group:
+        data.name = _one_line(data.name) or NO_NAME  # it names a tag
+        members = (*by_name.get("MEMBER", ()), *by_name.get("X-ADDRESSBOOKSERVER-MEMBER", ()))
+        data.members = list(dict.fromkeys(v for v in (unescape(p.value).strip()
+                                                      for p in members) if v))
     data.tags = list(dict.fromkeys(_tag(t) for p in by_name.get("CATEGORIES", ())
                                    for t in split_list(p.value) if t.strip()))
     if first("ROLE"):
@@ -148,6 +159,119 @@ def to_contact(card: Card) -> ContactData | None:
 
 
 _APPLE_LABEL = re.compile(r"^_\$!<(?P<label>.*)>!\$_$")
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]+")
+
+
+def _one_line(text: str) -> str:
+    """A label or a date written as text, fit to show: control characters (an escape
+    sequence, a bell) become a space; the kept card still has them as written."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
+def _is_text(prop: Prop) -> bool:
+    return any(v.lower() == "text" for v in param(prop, "VALUE"))
+
+
+def _birthday(props: list[Prop]) -> tuple[PartialDate | None, str | None]:
+    """The birthday as a date, else as text (``BDAY;VALUE=text:circa 1800``): the first
+    BDAY that is a date wins (4.0 may give one birthday twice, a date and a text, under
+    one ALTID); text is shown, never made a reminder."""
+    for prop in props:
+        if not _is_text(prop):
+            found = _partial(prop)
+            if found is not None:
+                return found, None
+    texts = [_one_line(unescape(p.value)) for p in props if _is_text(p)]
+    return None, next((t for t in texts if t), None)
+
+
+def _deathdate(prop: Prop) -> str | None:
+    """DEATHDATE (RFC 6474) as an ISO partial date, else as its text: either way the
+    person has died."""
+    text = _one_line(unescape(prop.value))
+    if not text:
+        return None
+    found = None if _is_text(prop) else _partial(prop)
+    return found.iso() if found is not None else text
+
+
+# Android's contact events: X-ANDROID-CUSTOM:vnd.android.cursor.item/contact_event;DATE;TYPE;
+# LABEL;... with TYPE 0 custom (LABEL), 1 anniversary, 2 other, 3 birthday.
+_ANDROID_EVENT = "vnd.android.cursor.item/contact_event"
+_ANDROID_TYPES = {"1": "Anniversary", "2": "Other", "3": "Birthday"}
+
+
+def _labelled_dates(props: list[Prop], data: ContactData,
+                    found: dict[int, tuple[str | None, str]] | None = None) -> dict[int, str]:
+    """Apple's and Google's ``itemN.X-ABDATE`` (labelled by the ``X-ABLabel`` of the same
+    group) and Android's contact events, into ``data``: Apple's built-in
+    ``_$!<Anniversary>!$_`` is the anniversary when the card has none (and the same one
+    again when it has: skipped); every other date is a labelled date of the contact.
+
+    Returns the group each of these properties belongs to, by ``id(prop)``: the one that
+    is the anniversary (or birthday) is written back as that. ``found`` gets the
+    (label, ISO date) of each property that is a labelled date, by ``id(prop)``."""
+    labels = {p.group.lower(): _one_line(unescape(p.value)) for p in props
+              if p.name == "X-ABLABEL" and p.group}
+    claimed: dict[int, str] = {}
+    for prop in props:
+        if prop.name == "X-ABDATE":
+            raw = labels.get((prop.group or "").lower())
+            match = _APPLE_LABEL.match(raw or "")
+            label = (match["label"] if match else raw) or None
+            value = _partial(prop)
+        elif prop.name == "X-ANDROID-CUSTOM" and unescape(prop.value).startswith(_ANDROID_EVENT):
+            parts = split_structured(prop.value) + [""] * 4
+            kind = parts[2].strip()
+            label = _one_line(parts[3]) or None if kind == "0" else _ANDROID_TYPES.get(kind)
+            value = _partial(Prop("X-ABDATE", parts[1]))
+        else:
+            continue
+        claimed[id(prop)] = "dates"
+        if value is None:
+            continue
+        for kind, key in (("anniversary", "anniversary"), ("birthday", "birthday")):
+            if (label or "").lower() == kind and getattr(data, key) in (None, value):
+                setattr(data, key, value)
+                claimed[id(prop)] = key
+                break
+        else:
+            data.dates.append((label, value))
+            if found is not None:
+                found[id(prop)] = (label, value.iso())
+    return claimed
+
+
+def prop_groups(props: list[Prop]) -> list[str | None]:
+    """The group of rolodex's meaning each property is written from (None: kept as it
+    is): by name (``GROUP_OF``), except the labelled dates that are the card's anniversary
+    or birthday, which belong to those."""
+    if not any(p.name in ("X-ABDATE", "X-ANDROID-CUSTOM") for p in props):
+        return [GROUP_OF.get(p.name) for p in props]
+    claimed = _labelled_dates(props, _days_of(props))
+    return [claimed.get(id(p)) or GROUP_OF.get(p.name) for p in props]
+
+
+def dated_props(props: list[Prop]) -> dict[int, tuple[str | None, str]]:
+    """The (label, ISO date) of each property of a card that is one of its labelled dates,
+    by ``id(prop)``: to tell which lines still say a date the contact has."""
+    found: dict[int, tuple[str | None, str]] = {}
+    _labelled_dates(props, _days_of(props), found)
+    return found
+
+
+def _days_of(props: list[Prop]) -> ContactData:
+    """The birthday and anniversary a card gives by BDAY and (X-)ANNIVERSARY, as
+    ``to_contact`` reads them before the labelled dates."""
+    data = ContactData(name="")
+    data.birthday = _birthday([p for p in props if p.name == "BDAY"])[0]
+    for key in ("ANNIVERSARY", "X-ANNIVERSARY"):
+        found = next((p for p in props if p.name == key), None)
+        if found is not None and data.anniversary is None:
+            data.anniversary = _partial(found)
+    return data
 
 
 def _relations(props: list[Prop]) -> list[tuple[str, str]]:
@@ -198,6 +322,8 @@ def meaning(c: ContactData | dict) -> dict[str, Any]:
                                      "country", "label", "preferred")]
                      for a in c["addresses"]]
         birthday, anniversary = c["birthday"], c["anniversary"]
+        birthday_text, deathdate = c.get("birthday_text"), c.get("deathdate")
+        dates = [[d["label"], d["date"]] for d in c.get("dates") or ()]
         fields = c["custom"]
     else:
         name = c.name
@@ -208,7 +334,11 @@ def meaning(c: ContactData | dict) -> dict[str, Any]:
                       a.preferred] for a in c.addresses]
         birthday = c.birthday.iso() if c.birthday else None
         anniversary = c.anniversary.iso() if c.anniversary else None
+        birthday_text, deathdate = c.birthday_text, c.deathdate
+        dates = [[label, value.iso()] for label, value in c.dates]
         fields = c.fields
+    if birthday is None and birthday_text:
+        birthday = ["text", birthday_text]
     return {
         "name": [name, *(_jsonable(get(k)) for k in ("prefix", "first_name", "middle_name",
                                                      "last_name", "suffix"))],
@@ -220,6 +350,8 @@ def meaning(c: ContactData | dict) -> dict[str, Any]:
         "anniversary": _jsonable(anniversary),
         "tags": sorted(t.lower() for t in get("tags")), "notes": _jsonable(get("notes")),
         "fields": {k: _jsonable(v) for k, v in sorted(fields.items())},
+        # None when absent, as meanings kept before these groups existed say it.
+        "deathdate": deathdate, "dates": dates or None,
     }
 
 

@@ -9,10 +9,20 @@ lines); everything rolodex does not model passes through untouched.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import count
 
 from rolodex.dates import PartialDate
-from rolodex.formats.vcard import GROUP_OF, KeptCard, address_of, label_of, meaning
+from rolodex.errors import BadDate
+from rolodex.formats.vcard import (
+    GROUP_OF,
+    KeptCard,
+    address_of,
+    dated_props,
+    label_of,
+    meaning,
+    prop_groups,
+)
 from rolodex.formats.vcard_lines import escape, join_structured, unescape
 from rolodex.formats.vcard_syntax import Prop
 
@@ -95,7 +105,69 @@ def _birthday(c: dict, version: str) -> list[Prop]:
     prop = _date(c["birthday"], version)
     if prop:
         prop.name = "BDAY"
+    elif c.get("birthday_text"):  # as khard and RFC 6350 write it
+        prop = Prop("BDAY", escape(c["birthday_text"]), [("VALUE", ["text"])])
     return [prop] if prop else []
+
+
+def _deathdate(c: dict, version: str) -> list[Prop]:
+    """DEATHDATE (RFC 6474): a date in the version's form (a yearless one as ISO 8601's
+    ``--MM-DD`` in 3.0, not Apple's birthday convention), else its text."""
+    value = c.get("deathdate")
+    if not value:
+        return []
+    try:
+        prop = _date(value, version)
+    except BadDate:
+        return [Prop("DEATHDATE", escape(value), [("VALUE", ["text"])])]
+    assert prop is not None
+    return [Prop("DEATHDATE", value if prop.params else prop.value)]
+
+
+# Apple's spelling of the labels it has built in: it shows them translated.
+_APPLE_DATE_LABELS = {"anniversary": "_$!<Anniversary>!$_", "other": "_$!<Other>!$_"}
+
+
+def _labelled_dates(c: dict, version: str) -> list[Prop]:
+    """Labelled dates as Apple and Google write them: ``itemN.X-ABDATE`` with the
+    ``itemN.X-ABLabel`` naming it."""
+    groups = _free_groups([])
+    return [p for item in c.get("dates") or () for p in _date_pair(item, next(groups))]
+
+
+def _date_pair(item: dict, group: str) -> list[Prop]:
+    prop = _date(item["date"], "3.0")  # Apple's form, whatever the version: theirs
+    assert prop is not None
+    label = item["label"] or "other"
+    return [Prop("X-ABDATE", prop.value, prop.params, group),
+            Prop("X-ABLABEL", escape(_APPLE_DATE_LABELS.get(label.lower(), label)), [], group)]
+
+
+def _free_groups(props: list[Prop]) -> Iterator[str]:
+    """``item1``, ``item2``... skipping the group names a card already uses."""
+    used = {p.group.lower() for p in props if p.group}
+    return (name for name in (f"item{n}" for n in count(1)) if name not in used)
+
+
+def _plan_dates(c: dict, kept: KeptCard, version: str
+                ) -> tuple[set[int], list[Prop], set[str]]:
+    """Changed labelled dates on a kept card: the lines (by ``id``) of the dates the
+    contact still has stay as they are; new ones are written after them in groups the
+    card does not use; the groups of those gone are dropped with their labels."""
+    found = dated_props(kept.props)
+    unused = [p for p in kept.props if id(p) in found]
+    keep: set[int] = set()
+    fresh: list[Prop] = []
+    groups = _free_groups(kept.props)
+    for item in c.get("dates") or ():
+        match = next((p for p in unused if found[id(p)] == (item["label"], item["date"])),
+                     None)
+        if match is None:
+            fresh += _date_pair(item, next(groups))
+        else:
+            unused.remove(match)
+            keep.add(id(match))
+    return keep, fresh, {p.group.lower() for p in unused if p.group}
 
 
 def _anniversary(c: dict, version: str) -> list[Prop]:
@@ -116,7 +188,8 @@ _FRESH = {
     "title": _text("TITLE", "title"), "emails": _details("EMAIL", "address", ("INTERNET",)),
     "phones": _details("TEL", "number"), "addresses": _addresses,
     "urls": _details("URL", "url"), "tags": _tags, "notes": _text("NOTE", "notes"),
-    "fields": _fields, "birthday": _birthday, "anniversary": _anniversary, "uid": _uid,
+    "fields": _fields, "birthday": _birthday, "anniversary": _anniversary,
+    "deathdate": _deathdate, "dates": _labelled_dates, "uid": _uid,
 }
 
 
@@ -135,15 +208,22 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
     if kept is None:
         return [p for build in _FRESH.values() for p in build(c, version)]
     now = meaning(c)
+    groups = prop_groups(kept.props)
     written: set[str] = set()
     dropped: set[str] = set()  # itemN groups whose modelled property went away
     if now == kept.meaning:  # nothing edited since the import: the card as it came
         out = [_converted(p, kept.version, version) for p in kept.props]
     else:
         out = []
-        for prop in kept.props:
-            group = GROUP_OF.get(prop.name)
-            if group is None or group in ("uid", "kind") \
+        dates = None
+        if now.get("dates") != kept.meaning.get("dates"):
+            dates = _plan_dates(c, kept, version)
+            written.add("dates")
+        for prop, group in zip(kept.props, groups, strict=True):
+            if group == "dates" and dates is not None:
+                if id(prop) in dates[0]:
+                    out.append(_converted(prop, kept.version, version))
+            elif group is None or group in ("uid", "kind") \
                     or now.get(group) == kept.meaning.get(group):
                 out.append(_converted(prop, kept.version, version))
             elif group not in written:
@@ -155,9 +235,12 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
                                 and not any(q is p for q in props)}
                     out.extend(props)
                 else:
-                    out.extend(fresh)
+                    out.extend(_in_place(prop, fresh))
                 written.add(group)
-    present = {GROUP_OF.get(p.name) for p in kept.props}
+        if dates is not None:
+            out.extend(dates[1])
+            dropped |= dates[2]
+    present = set(groups)
     for group, build in _FRESH.items():
         if group not in present and group not in written:
             out.extend(build(c, version))
@@ -167,6 +250,13 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
     if not any(p.name == "FN" for p in out):
         out.insert(0, Prop("FN", escape(c["name"])))  # required in 3.0 and 4.0
     return out
+
+
+def _in_place(prop: Prop, fresh: list[Prop]) -> list[Prop]:
+    """An anniversary that was Apple's labelled date stays one, its label kept beside it."""
+    if prop.name == "X-ABDATE" and len(fresh) == 1:
+        return [Prop("X-ABDATE", fresh[0].value, fresh[0].params, prop.group)]
+    return fresh
 
 
 def _same_version(source: str, target: str) -> bool:
@@ -277,9 +367,14 @@ def company_props(co: dict, version: str) -> list[Prop]:
     return props
 
 
-def card_writer(version: str | None, default: str) -> Callable[[dict, dict | None], str]:
+def card_writer(version: str | None, default: str, group_tags: set[str] = frozenset()
+                ) -> Callable[[dict, dict | None], str]:
     """A function from (record, kept card) to the card's text: from its kept card when it
-    has one, in that card's version unless ``version``; new cards in ``default``."""
+    has one, in that card's version unless ``version``; new cards in ``default``.
+
+    ``group_tags``: the tags that stand for groups, which their group cards list; a card
+    names one in CATEGORIES only when it came that way (else a member's card would change
+    by joining a group)."""
     from rolodex.formats.vcard_lines import write_card
 
     def card_text(record: dict, kept: dict | None) -> str:
@@ -289,6 +384,10 @@ def card_writer(version: str | None, default: str) -> Callable[[dict, dict | Non
             props = [Prop(name, value, [(k, v) for k, v in params], group)
                      for group, name, params, value in kept["props"]]
             card = KeptCard(kept["version"], props, kept["meaning"])
+        if group_tags and record["tags"]:
+            own = set(kept["meaning"]["tags"]) if kept else set()
+            record = {**record, "tags": [t for t in record["tags"] if t.lower() in own
+                                         or t.lower() not in group_tags]}
         target = version or (card.version if card and card.version in ("3.0", "4.0")
                              else default)
         return write_card(target, card_props(record, card, target))

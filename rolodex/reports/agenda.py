@@ -42,8 +42,10 @@ def _days(first: date, last: date) -> list[date]:
 
 
 def anniversaries(db: Database, first: date, last: date) -> list[dict[str, Any]]:
-    """Birthdays and anniversaries falling on ``first``..``last``; 29 February is
-    celebrated on 28 February in other years; ages only where the year is known."""
+    """Birthdays, anniversaries and labelled dates ("Hired") falling on ``first``..``last``;
+    29 February is celebrated on 28 February in other years; ages only where the year is
+    known. The deceased have none: a reminder of their birthday is no kindness. A text
+    birthday ("circa 1800") is no day. ``label`` is a labelled date's label, else None."""
     days = _days(first, last)
     keys = {d.strftime("%m-%d") for d in days}
     if any(d.month == 2 and d.day == 28 and not calendar.isleap(d.year) for d in days):
@@ -51,23 +53,27 @@ def anniversaries(db: Database, first: date, last: date) -> list[dict[str, Any]]
     marks = ", ".join("?" * len(keys))
     spanned = sorted({d.year for d in days})
     out = []
-    for field, kind in (("birthday", "birthday"), ("anniversary", "anniversary")):
-        rows = db.query(f"SELECT id, display_name, {field} AS value FROM contacts"
-                        f" WHERE {field} IS NOT NULL AND substr({field}, -5) IN ({marks})",
-                        sorted(keys))
-        for row in rows:
-            partial = stored_date(row["value"], row["id"], row["display_name"])
+    living = "c.deathdate IS NULL"
+    queries = [(f"SELECT c.id, c.display_name, c.{field}, NULL FROM contacts c WHERE"
+                f" c.{field} IS NOT NULL AND substr(c.{field}, -5) IN ({marks}) AND {living}",
+                kind) for field, kind in (("birthday", "birthday"),
+                                          ("anniversary", "anniversary"))]
+    queries.append((f"SELECT c.id, c.display_name, d.date, coalesce(d.label, 'date')"
+                    f" FROM labelled_dates d JOIN contacts c ON c.id = d.contact_id"
+                    f" WHERE substr(d.date, -5) IN ({marks}) AND {living}", "anniversary"))
+    for sql, kind in queries:
+        for contact_id, name, value, label in db.execute(sql, sorted(keys)).fetchall():
+            partial = stored_date(value, contact_id, name)
             for year in spanned:
                 day = partial.occurrence_in(year)
                 if first <= day <= last:
                     years = year - partial.year if partial.year else None
-                    label = "birthday" if kind == "birthday" else "anniversary"
-                    title = f"{row['display_name']}'s {label}" + (
+                    title = f"{name}'s {label or kind}" + (
                         f" ({years})" if years is not None else "")
                     out.append({"type": kind, "date": day.isoformat(), "time": None,
-                                "title": title, "id": row["id"],
-                                "contacts": [{"id": row["id"], "name": row["display_name"]}],
-                                "years": years})
+                                "title": title, "id": contact_id,
+                                "contacts": [{"id": contact_id, "name": name}],
+                                "years": years, "label": label})
     return out
 
 

@@ -78,7 +78,8 @@ def due_rows(db: Database, horizon: date, tz: tzinfo
     steps: dict[int, timedelta] = {}
     for contact_id, name, created, last, every in tuples(
             db, f"SELECT c.id, c.display_name, c.created, (SELECT l.at FROM contact_last l"
-            f" WHERE l.id = c.id), {expr} FROM contacts c WHERE {where}",
+            f" WHERE l.id = c.id), {expr} FROM contacts c WHERE {where}"
+            f" AND c.deathdate IS NULL",  # nobody to get in touch with
             expr_params + params):
         step = steps.get(every)
         if step is None:

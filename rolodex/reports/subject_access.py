@@ -26,7 +26,7 @@ KEYS = ("format", "version", "generated", "contact", "vcard", "kept_card", "rela
 def document(db: Database, contact_id: int, *, tz: tzinfo) -> dict[str, Any]:
     """The whole export for one existing contact (see KEYS for the top-level shape)."""
     from rolodex.formats.vcard_write import card_writer
-    from rolodex.store import settings
+    from rolodex.store import contact_groups, settings
 
     record = contact_queries.fetch(db, [contact_id])[0]
     task_ids = tasks.list_ids(db, status=None, contact_id=contact_id, tz=tz)
@@ -37,7 +37,7 @@ def document(db: Database, contact_id: int, *, tz: tzinfo) -> dict[str, Any]:
     return {
         "format": FORMAT, "version": VERSION, "generated": to_utc_iso(now()),
         "contact": record,
-        "vcard": card_writer(None, settings.get(db, "vcard.version"))(
+        "vcard": card_writer(None, settings.get(db, "vcard.version"), contact_groups.tags(db))(
             record, cards.kept(db, [contact_id]).get(contact_id)),
         "kept_card": _kept_card(db, contact_id),
         "relationships": record["relationships"],

@@ -22,11 +22,13 @@ _HEAD = ("json_object('id', c.id, 'uid', c.uid, 'name', c.display_name, 'prefix'
          " 'first_name', c.first_name, 'middle_name', c.middle_name, 'last_name', c.last_name,"
          " 'suffix', c.suffix, 'nickname', c.nickname, 'company', co.name, 'company_id',"
          " c.company_id, 'title', c.title, 'department', c.department)")
-_MIDDLE = ("json_object('birthday', c.birthday, 'anniversary', c.anniversary, 'status',"
-           " c.status, 'source', c.source, 'owner', c.owner, 'cadence_days', c.cadence_days,"
-           " 'notes', c.notes)")
+_DAYS = ("json_object('birthday', c.birthday, 'anniversary', c.anniversary, 'birthday_text',"
+         " c.birthday_text, 'deceased', json(CASE WHEN c.deathdate IS NULL THEN 'false'"
+         " ELSE 'true' END), 'deathdate', c.deathdate)")
+_MIDDLE = ("json_object('status', c.status, 'source', c.source, 'owner', c.owner,"
+           " 'cadence_days', c.cadence_days, 'notes', c.notes)")
 _TAIL = "json_object('created', c.created, 'updated', c.updated)"
-_CONTACTS = (f"SELECT c.id, {_HEAD}, {_MIDDLE}, {_TAIL} FROM contacts c"
+_CONTACTS = (f"SELECT c.id, {_HEAD}, {_DAYS}, {_MIDDLE}, {_TAIL} FROM contacts c"
              f" LEFT JOIN companies co ON co.id = c.company_id {{where}}")
 
 _PREFERRED = "json(CASE WHEN preferred != 0 THEN 'true' ELSE 'false' END)"
@@ -61,6 +63,9 @@ _QUERIES = {
                " key, value FROM contact_fields {where} ORDER BY contact_id, key)"
                " GROUP BY contact_id"),
     "last_contacted": "SELECT id, json_quote(at) FROM contact_last {where}",
+    "dates": ("SELECT contact_id, json_group_array(json_object('label', label, 'date', date))"
+              " FROM (SELECT * FROM labelled_dates {where} ORDER BY contact_id, position, id)"
+              " GROUP BY contact_id"),
 }
 _MATCH = {"tags": "ct.contact_id", "last_contacted": "id"}
 
@@ -88,10 +93,12 @@ def _lines(db: Database, ids: list[int], where: str, params: tuple | list) -> It
                                     parts["phones"].get, parts["phone"].get)
     addresses, urls, tags = parts["addresses"].get, parts["urls"].get, parts["tags"].get
     custom, last, related = parts["custom"].get, parts["last_contacted"].get, relationships.get
+    dates = parts["dates"].get
     for i in present:
-        head, middle, tail = contacts[i]
+        head, days, middle, tail = contacts[i]
         yield (f'{head[:-1]},"email":{email(i, "null")},"phone":{phone(i, "null")},'
                f'"emails":{emails(i, "[]")},"phones":{phones(i, "[]")},'
                f'"addresses":{addresses(i, "[]")},"urls":{urls(i, "[]")},'
-               f'"tags":{tags(i, "[]")},{middle[1:-1]},"relationships":{related(i, "[]")},'
+               f'"tags":{tags(i, "[]")},{days[1:-1]},"dates":{dates(i, "[]")},'
+               f'{middle[1:-1]},"relationships":{related(i, "[]")},'
                f'"custom":{custom(i, "{}")},"last_contacted":{last(i, "null")},{tail[1:]}')

@@ -15,6 +15,7 @@ from rolodex.memory import gc_paused
 from rolodex.models import INVERSE_KINDS
 from rolodex.store.db import Database
 from rolodex.store.history import last_contacted
+from rolodex.store.labelled_dates import dates_of
 from rolodex.store.records import chunks, fields_of, rows_for, tags_of
 
 SORTS = {
@@ -145,7 +146,7 @@ def relationships_of(db: Database, ids: list[int]) -> dict[int, list[dict]]:
 _COLUMNS = ("c.id, c.uid, c.display_name, c.prefix, c.first_name, c.middle_name, c.last_name,"
             " c.suffix, c.nickname, c.company_id, c.title, c.department, c.birthday,"
             " c.anniversary, c.status, c.source, c.owner, c.cadence_days, c.notes, c.created,"
-            " c.updated")
+            " c.updated, c.birthday_text, c.deathdate")
 
 
 def _skeletons(db: Database, ids: list[int], bulk: bool) -> dict[int, dict[str, Any]]:
@@ -158,7 +159,8 @@ def _skeletons(db: Database, ids: list[int], bulk: bool) -> dict[int, dict[str, 
     for rows in rows_for(db, select, "c.id", ids, bulk=bulk):
         for (contact_id, uid, name, prefix, first_name, middle_name, last_name, suffix,
              nickname, company_id, title, department, birthday, anniversary, status, source,
-             owner, cadence, notes, created, updated, company) in rows:
+             owner, cadence, notes, created, updated, birthday_text, deathdate,
+             company) in rows:
             if contact_id in wanted:
                 out[contact_id] = {
                     "id": contact_id, "uid": uid, "name": name, "prefix": prefix,
@@ -167,7 +169,9 @@ def _skeletons(db: Database, ids: list[int], bulk: bool) -> dict[int, dict[str, 
                     "company": company, "company_id": company_id, "title": title,
                     "department": department, "email": None, "phone": None, "emails": [],
                     "phones": [], "addresses": [], "urls": [], "tags": [],
-                    "birthday": birthday, "anniversary": anniversary, "status": status,
+                    "birthday": birthday, "anniversary": anniversary,
+                    "birthday_text": birthday_text, "deceased": deathdate is not None,
+                    "deathdate": deathdate, "dates": [], "status": status,
                     "source": source, "owner": owner, "cadence_days": cadence, "notes": notes,
                     "relationships": [], "custom": {}, "last_contacted": None,
                     "created": created, "updated": updated}
@@ -201,6 +205,7 @@ def _records(db: Database, ids: list[int], bulk: bool) -> Iterator[dict[str, Any
     found = list(records)
     for key, values in (("tags", tags_of(db, "contact", found, bulk=bulk)),
                         ("custom", fields_of(db, "contact", found, bulk=bulk)),
+                        ("dates", dates_of(db, found, bulk=bulk)),
                         ("relationships", relationships_of(db, found)),
                         ("last_contacted", last_contacted(db, found, bulk=bulk))):
         for contact_id, value in values.items():
@@ -227,7 +232,8 @@ _CHILD_TABLES = (("emails", "contact_emails", "address"), ("phones", "contact_ph
 
 KEYS = ("id", "uid", "name", "prefix", "first_name", "middle_name", "last_name", "suffix",
         "nickname", "company", "company_id", "title", "department", "email", "phone", "emails",
-        "phones", "addresses", "urls", "tags", "birthday", "anniversary", "status", "source",
+        "phones", "addresses", "urls", "tags", "birthday", "anniversary", "birthday_text",
+        "deceased", "deathdate", "dates", "status", "source",
         "owner", "cadence_days", "notes", "relationships", "custom", "last_contacted",
         "created", "updated")
 

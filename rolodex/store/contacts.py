@@ -23,7 +23,8 @@ from rolodex.store.search import reindex_contacts
 NAME_PARTS = ("prefix", "first_name", "middle_name", "last_name", "suffix")
 SCALARS = (
     *NAME_PARTS, "display_name", "nickname", "title", "department", "company_id", "birthday",
-    "anniversary", "notes", "source", "status", "owner", "cadence_days",
+    "anniversary", "notes", "source", "status", "owner", "cadence_days", "birthday_text",
+    "deathdate",
 )
 
 
@@ -236,7 +237,7 @@ def delete_contact(db: Database, contact_id: int) -> None:
     row = get_row(db, contact_id)
     with db.write(f"delete contact {row['display_name']}"):
         for table in ("contact_emails", "contact_phones", "contact_addresses", "contact_urls",
-                      "contact_tags", "contact_fields", "contact_uids"):
+                      "contact_tags", "contact_fields", "contact_uids", "labelled_dates"):
             journal.delete_where(db, table, "contact_id", contact_id)
         journal.delete_where(db, "relationships", "contact_id", contact_id)
         journal.delete_where(db, "relationships", "related_id", contact_id)

@@ -22,7 +22,7 @@ from rolodex.errors import Aborted
 from rolodex.models import INVERSE_KINDS, Address, Email, Phone, Url
 from rolodex.nicknames import same_person_name
 from rolodex.normalize import fold
-from rolodex.store import cards, contacts, journal
+from rolodex.store import cards, contacts, journal, labelled_dates
 from rolodex.store.db import Database
 from rolodex.store.details import TABLES, detail_key
 from rolodex.store.dupes import phones_match
@@ -41,7 +41,7 @@ from rolodex.store.merge_plan import (
 CardMerger = Callable[[dict | None, dict], dict | None]
 NAME = ("display_name", "prefix", "first_name", "middle_name", "last_name", "suffix")
 SCALARS = ("nickname", "title", "department", "birthday", "anniversary", "status", "source",
-           "owner", "cadence_days")
+           "owner", "cadence_days", "birthday_text", "deathdate")
 DETAILS = (("emails", Email, "address"), ("phones", Phone, "number"),
            ("addresses", Address, None), ("urls", Url, "url"))
 # link table -> (column of the linked record, plan field)
@@ -304,6 +304,7 @@ def apply_merge(db: Database, plan: Plan, *, merge_cards: CardMerger) -> None:
                               (plan.b_id,)).fetchall():
             journal.update(db, "contact_uids", row[0], {"contact_id": plan.a_id})
         b_uid = db.execute("SELECT uid FROM contacts WHERE id = ?", (plan.b_id,)).fetchone()[0]
+        labelled_dates.move(db, plan.b_id, plan.a_id)
         contacts.delete_contact(db, plan.b_id)  # what is left: B's row and its kept card
         known = db.execute("SELECT id FROM contact_uids WHERE uid = ?", (b_uid,)).fetchone()
         if known:  # B was merged before, restored, and is merged again

@@ -522,6 +522,64 @@ def m008_merged_uids(db: SqliteUtilsDatabase) -> None:
     _run(db, M008_SCHEMA)
 
 
+M009_SCHEMA = """
+CREATE TABLE contact_groups (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    tag TEXT NOT NULL COLLATE NOCASE,
+    members TEXT NOT NULL DEFAULT '[]',
+    missing TEXT NOT NULL DEFAULT '[]',
+    pending TEXT NOT NULL DEFAULT '[]',
+    version TEXT,
+    props TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX contact_groups_tag ON contact_groups(tag)
+"""
+
+
+def m009_contact_groups(db: SqliteUtilsDatabase) -> None:
+    """Group cards (vCard 4 ``KIND:group``, Apple's ``X-ADDRESSBOOKSERVER-KIND:group``).
+
+    A group's members are the contacts carrying its ``tag``, so ``tag``/``untag`` and
+    ``--tag`` filters work on groups with nothing new to learn; this row is what a tag
+    alone cannot hold: the group's UID, its card (``version`` and ``props`` as
+    ``contact_cards`` keeps them, to write it back losslessly), the members its card listed
+    at the last import (``members``, JSON, as written), those no contact answered to
+    (``missing``: written back on export, never dropped) and those still to be tagged at
+    the end of the running import (``pending``: members may come after their group)."""
+    _run(db, M009_SCHEMA)
+
+
+M010_SCHEMA = """
+ALTER TABLE contacts ADD COLUMN birthday_text TEXT;
+ALTER TABLE contacts ADD COLUMN deathdate TEXT;
+CREATE TABLE labelled_dates (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    label TEXT,
+    date TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX labelled_dates_contact ON labelled_dates(contact_id);
+CREATE INDEX labelled_dates_day ON labelled_dates(substr(date, -5))
+"""
+
+
+def m010_dates_people_use(db: SqliteUtilsDatabase) -> None:
+    """The dates cards carry besides a birthday and an anniversary.
+
+    ``birthday_text``: a birthday given as text (``BDAY;VALUE=text:circa 1800``), shown and
+    written back, never a reminder. ``deathdate``: a vCard 4 DEATHDATE, an ISO partial date
+    or the card's text; a contact with one is deceased, and gets no birthday reminders or
+    follow-ups. ``labelled_dates``: labelled dates (Apple's and Google's ``X-ABDATE`` with
+    an ``X-ABLabel``), ``date`` an ISO partial date, indexed by month and day as birthdays
+    are, for the agenda."""
+    _run(db, M010_SCHEMA)
+
+
 def m014_url_keys(db: SqliteUtilsDatabase) -> None:
     """``contact_urls.url_key``: a URL reduced to what names one person (host without
     ``www.``, path, no scheme, query or trailing slash; none for a front page), indexed, so
@@ -534,12 +592,10 @@ def m014_url_keys(db: SqliteUtilsDatabase) -> None:
     db.conn.executemany("UPDATE contact_urls SET url_key = ? WHERE id = ?",
                         [(url_key(url), row_id) for row_id, url in rows])
     db.execute("CREATE INDEX contact_urls_key ON contact_urls(url_key)")
-
-
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
     m005_pipeline, m006_undo_and_privacy, m007_fast_reads, m008_merged_uids,
-    m014_url_keys,
+    m009_contact_groups, m010_dates_people_use, m014_url_keys,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

@@ -30,6 +30,7 @@ MIN_PHONE_DIGITS = 7  # a shorter run of digits is too likely to be something el
 # ``changes.contact_id`` already names their person.
 CHILD_TABLES = ("contact_emails", "contact_phones", "contact_addresses", "contact_urls",
                 "contact_tags", "contact_fields", "contact_cards", "contact_uids", "consents",
+                "labelled_dates",
                 "interaction_contacts", "task_contacts", "event_contacts", "deal_contacts")
 # Free text of other records that may still name the person after an erasure: reported so
 # the user can judge them, never rewritten (another person's "lunch with Jane" is theirs).

@@ -20,6 +20,7 @@ from rolodex.store import journal, search
 from rolodex.store.db import Database
 from rolodex.sync.contact_apply import ALIASES, ON_MATCH
 from rolodex.sync.contact_writer import Writer, likely_duplicates
+from rolodex.sync.group_apply import resolve_members
 from rolodex.sync.report import ContactReport, ImportReport
 
 
@@ -76,6 +77,7 @@ def apply(db: Database, incoming: Incoming, policy: Policy, *,
                             meaning or vcard_meaning)
             with search.reindexing_later(db):
                 writer.write_all(incoming.contacts, progress)
+                resolve_members(db)  # members may come after their group card
             if policy.strict and problems:  # read only now: nothing of the import may stay
                 _stop_at(problems[0])
             likely_duplicates(db, report.contacts, writer.fresh)

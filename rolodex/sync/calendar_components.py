@@ -308,7 +308,10 @@ def _birthdays(db: Database, first: date | None, last: date | None, ctx: _Contex
         found = anniversaries(db, first, last)
     else:  # a whole leap year holds every day, 29 February included: everyone, once
         found = anniversaries(db, date(YEARLESS, 1, 1), date(YEARLESS, 12, 31))
-    pairs = list(dict.fromkeys((item["id"], item["type"]) for item in found))
+    # Labelled dates ("Hired") are shown by the agenda only: these yearly events are made
+    # from a contact's birthday and anniversary.
+    pairs = list(dict.fromkeys((item["id"], item["type"]) for item in found
+                               if item["label"] is None))
     ids = list(dict.fromkeys(contact_id for contact_id, _ in pairs))
     people = {c["id"]: c for start in range(0, len(ids), BATCH)
               for c in contact_queries.fetch(db, ids[start:start + BATCH])}

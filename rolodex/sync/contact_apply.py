@@ -13,7 +13,9 @@ from rolodex.store import cards, contact_queries, contacts, lookups
 from rolodex.store.db import Database
 from rolodex.store.refs import company_named
 from rolodex.sync import contact_merge
+from rolodex.sync.card_dates import apply_dates
 from rolodex.sync.contact_match import MERGED, MERGED_COMPANY, find, someone_else, stable_uid
+from rolodex.sync.group_apply import apply_group
 
 if TYPE_CHECKING:
     from rolodex.formats.incoming import Item
@@ -35,6 +37,8 @@ def apply_item(db: Database, item: Item, on_match: str, meaning, fresh: set[int]
     if data.extra is None:
         _fill_name_parts(data)
     uid = data.uid or stable_uid(data)
+    if data.is_group:
+        return {**entry, **apply_group(db, data, uid)}
     match = find(db, data, uid, fresh, others, uids)
     if match is not None and match.by:
         entry["matched_by"], entry["matched_id"] = match.by, match.id
@@ -84,6 +88,7 @@ def _create(db: Database, data: ContactData, uid: str) -> int:
     kept = _kept(data)
     if kept:
         cards.keep(db, contact_id, kept, new=True)
+    apply_dates(db, contact_id, data)
     for kind, other in data.relations:
         other_id = lookups.contact_by_uid(db, other)
         if other_id is None:

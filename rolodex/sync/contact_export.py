@@ -17,7 +17,7 @@ from rolodex.dates import unreadable_date
 from rolodex.errors import BadDate
 from rolodex.formats.vcard_write import card_writer
 from rolodex.memory import gc_paused
-from rolodex.store import cards, contact_queries, settings
+from rolodex.store import cards, contact_groups, contact_queries, settings
 from rolodex.store.db import Database
 from rolodex.sync.vdir import CARD_KINDS, write_items
 
@@ -45,10 +45,23 @@ def _company_cards(db: Database, ids: list[int], version: str | None,
             yield company["uid"], write_card(target, company_props(company, target))
 
 
+def _group_cards(db: Database, ids: list[int], version: str | None,
+                 default: str) -> Iterator[tuple[str, str]]:
+    from rolodex.formats.vcard_group import group_props, members_to_write
+    from rolodex.formats.vcard_lines import write_card
+    from rolodex.sync.group_apply import member_uids
+
+    for group in contact_groups.fetch(db, ids):
+        target = version or (group["version"] if group["version"] in ("3.0", "4.0")
+                             else default)
+        members = members_to_write(group, member_uids(db, group["members"]))
+        yield group["uid"], write_card(target, group_props(group, members, target))
+
+
 def _cards(db: Database, ids: list[int], company_ids: list[int], version: str | None,
-           default: str) -> Iterator[tuple[str, str]]:
-    """(uid, card text) for every contact, then every company."""
-    card_text = card_writer(version, default)
+           default: str, group_ids: list[int] = ()) -> Iterator[tuple[str, str]]:
+    """(uid, card text) for every contact, then every company, then every group."""
+    card_text = card_writer(version, default, contact_groups.tags(db))
     for record, kept in _records(db, ids):
         try:
             text = card_text(record, kept)
@@ -56,14 +69,16 @@ def _cards(db: Database, ids: list[int], company_ids: list[int], version: str | 
             raise unreadable_date(record["id"], record["name"], exc) from None
         yield record["uid"], text
     yield from _company_cards(db, company_ids, version, default)
+    yield from _group_cards(db, list(group_ids), version, default)
 
 
 def write_vcards(db: Database, ids: list[int], output: str, *, version: str | None,
-                 company_ids: list[int] = ()) -> int:
+                 company_ids: list[int] = (), group_ids: list[int] = ()) -> int:
     """Write cards to stdout (``-``), one file, or a folder with one .vcf per contact;
-    companies (``company_ids``) follow as organisation cards."""
+    companies (``company_ids``) follow as organisation cards, groups (``group_ids``) as
+    group cards."""
     default = settings.get(db, "vcard.version")
-    cards_ = _cards(db, ids, list(company_ids), version, default)
+    cards_ = _cards(db, ids, list(company_ids), version, default, group_ids)
     target = Path(output).expanduser() if output != "-" else None
     with gc_paused():  # millions of short-lived objects, no cycles: a fifth less time
         if target is not None and (target.is_dir() or output.endswith(os.sep)):

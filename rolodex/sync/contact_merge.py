@@ -30,7 +30,8 @@ from rolodex.store.refs import company_named
 # The single-valued groups of a card's meaning and the contact columns each one sets.
 SINGLE = {"name": ("name", "prefix", "first_name", "middle_name", "last_name", "suffix"),
           "nickname": ("nickname",), "org": ("company", "department"), "title": ("title",),
-          "birthday": ("birthday",), "anniversary": ("anniversary",), "notes": ("notes",)}
+          "birthday": ("birthday", "birthday_text"), "anniversary": ("anniversary",),
+          "notes": ("notes",), "deathdate": ("deathdate",)}
 DETAILS = {"emails": Email, "phones": Phone, "addresses": Address, "urls": Url}
 _DETAIL_WORDS = {"emails": "email", "phones": "phone", "addresses": "address", "urls": "URL"}
 
@@ -122,7 +123,28 @@ def merge(db: Database, contact_id: int, data: ContactData, record: dict, curren
     changes += _merge_fields(db, contact_id, data, current["fields"],
                              (base or {}).get("fields") if by_uid and base else None)
     changes += _record_fields(db, contact_id, data, record, replacing=False)
+    changes += _labelled_dates(db, contact_id, data, record, replacing=False)
     return changes
+
+
+def _labelled_dates(db: Database, contact_id: int, data: ContactData, record: dict, *,
+                    replacing: bool) -> list[Change]:
+    """Labelled dates ("Hired", "Anniversary"): merging adds those the contact lacks;
+    replacing makes them the card's."""
+    from rolodex.dates import PartialDate
+    from rolodex.store import labelled_dates
+
+    mine = [(d["label"], d["date"]) for d in record.get("dates") or ()]
+    theirs = [(label, value.iso()) for label, value in data.dates]
+    added = [d for d in dict.fromkeys(theirs) if d not in mine]
+    gone = [d for d in mine if d not in theirs] if replacing else []
+    if not added and not gone:
+        return []
+    wanted = theirs if replacing else mine + added
+    labelled_dates.replace(db, contact_id, [(label, PartialDate.from_iso(day))
+                                            for label, day in wanted])
+    return [Change("add", "date", f"{label or 'date'} {day}") for label, day in added] + [
+        Change("remove", "date", f"{label or 'date'} {day}") for label, day in gone]
 
 
 def _record_fields(db: Database, contact_id: int, data: ContactData, record: dict, *,
@@ -183,7 +205,8 @@ def replace(db: Database, contact_id: int, data: ContactData, record: dict, curr
         if current["fields"].get(key) != value:
             records.set_field(db, "contact", contact_id, key, value)
             changes.append(Change("set", f"field {key}", value, current["fields"].get(key)))
-    return changes + _record_fields(db, contact_id, data, record, replacing=True)
+    return (changes + _record_fields(db, contact_id, data, record, replacing=True)
+            + _labelled_dates(db, contact_id, data, record, replacing=True))
 
 
 def _merge_fields(db: Database, contact_id: int, data: ContactData, local: dict[str, Any],
@@ -236,7 +259,7 @@ def _write_values(db: Database, contact_id: int, data: ContactData,
 
 
 def _field(group: str) -> str:
-    return {"org": "organisation", "name": "name"}.get(group, group)
+    return {"org": "organisation", "deathdate": "date of death"}.get(group, group)
 
 
 def _shown(group: str, meaning: Any) -> Any:
@@ -248,6 +271,8 @@ def _shown(group: str, meaning: Any) -> Any:
         return meaning[0]
     if group == "org":
         return " / ".join(m for m in meaning if m) or None
+    if group == "birthday" and isinstance(meaning, list):  # ["text", "circa 1800"]
+        return meaning[-1]
     return meaning
 
 

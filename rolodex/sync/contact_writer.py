@@ -113,7 +113,7 @@ class Writer:
 
     def _done(self, entry: dict[str, Any]) -> None:
         uid = entry.pop("uid", None)
-        if entry["action"] == "new" and not entry.get("company"):
+        if entry["action"] == "new" and not (entry.get("company") or entry.get("group")):
             self.fresh.add(entry["id"])
             self.added.append((entry["id"], uid))
             if self.uids is not None:
@@ -155,7 +155,7 @@ def likely_duplicates(db: Database, report: ContactReport, fresh: set[int]) -> N
     if db.execute("SELECT count(*) FROM contacts").fetchone()[0] <= len(fresh):
         return  # nobody was there before: nothing to be a duplicate of
     for entry in report.new:
-        if entry.get("company"):
+        if entry.get("company") or entry.get("group"):
             continue
         found = candidates_for(db, entry["id"], exclude=fresh)
         if found:
