@@ -184,6 +184,8 @@ class ContactData:
 
     Every field is optional except the name; ``extra`` holds what the source format keeps
     for a lossless round trip (for vCard: the card's properties) and is opaque here.
+    A name part that is ``None`` is unknown (split from ``name`` when stored); ``""`` is
+    empty as the source wrote it (a vCard's N), and stays empty.
     """
 
     name: str

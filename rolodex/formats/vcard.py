@@ -83,6 +83,15 @@ def _tag(word: str) -> str:
 
 
 NO_NAME = "(no name)"
+_N_KEYS = ("last_name", "first_name", "middle_name", "prefix", "suffix")
+
+
+def _name_parts(prop: Prop) -> dict[str, str]:
+    """N's components as the name parts, exactly: an empty one is ``""`` (empty as written,
+    never split from FN again, which made ``N:;Dummy GmbH;;;`` a last name "GmbH");
+    ``None`` is left for a card without N, whose parts rolodex may guess."""
+    n = split_structured(prop.value) + [""] * 5
+    return {key: " ".join(v.replace(",", " ").split()) for key, v in zip(_N_KEYS, n)}
 
 
 def to_contact(card: Card) -> ContactData | None:
@@ -95,10 +104,7 @@ def to_contact(card: Card) -> ContactData | None:
         props = by_name.get(name)
         return unescape(props[0].value).strip() or None if props else None
 
-    n = split_structured(by_name["N"][0].value) + [""] * 5 if "N" in by_name else [""] * 5
-    parts = {"last_name": n[0], "first_name": n[1], "middle_name": n[2], "prefix": n[3],
-             "suffix": n[4]}
-    parts = {k: " ".join(v.replace(",", " ").split()) or None for k, v in parts.items()}
+    parts = _name_parts(by_name["N"][0]) if "N" in by_name else dict.fromkeys(_N_KEYS)
     org = split_structured(by_name["ORG"][0].value) if "ORG" in by_name else []
     org = [o.strip() for o in org if o.strip()]
     name = first("FN") or join_name(*(parts[k] for k in ("prefix", "first_name", "middle_name",
@@ -113,7 +119,7 @@ def to_contact(card: Card) -> ContactData | None:
     if not name:
         # A card may legally name nobody (a photo, an address): keep it, under a placeholder.
         name = first("TEL") or NO_NAME
-    if not any(parts.values()) and not is_company:
+    if "N" not in by_name and not is_company:
         guess = split_name(name)
         parts = {"prefix": guess.prefix, "first_name": guess.first,
                  "middle_name": guess.middle, "last_name": guess.last, "suffix": guess.suffix}
@@ -210,8 +216,8 @@ def meaning(c: ContactData | dict) -> dict[str, Any]:
         anniversary = c.anniversary.iso() if c.anniversary else None
         fields = c.fields
     return {
-        "name": [name, *(_jsonable(get(k)) for k in ("prefix", "first_name", "middle_name",
-                                                     "last_name", "suffix"))],
+        "name": [name, *(get(k) or None for k in ("prefix", "first_name", "middle_name",
+                                                  "last_name", "suffix"))],
         "nickname": _jsonable(get("nickname")),
         "org": [_jsonable(get("company")), _jsonable(get("department"))],
         "title": _jsonable(get("title")), "emails": _prefer_first(emails),
