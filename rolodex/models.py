@@ -24,6 +24,9 @@ INVERSE_KINDS = {
 
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]+$")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]*\d[\d\s().\-/]*(?:\s*(?:ext\.?|x|#)\s*\d+)?$", re.I)
+_LINE_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]+")
+# C0/C1 controls, and the invisible marks that reorder or hide text (bidi overrides).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _LABELLED = re.compile(r"^(?P<value>.*?)\s*\((?P<meta>[^()]*)\)\s*$")
 _PREFERRED_WORDS = {"pref", "preferred", "primary"}
 _NAME_PREFIXES = {"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "rev", "hon"}
@@ -78,12 +81,39 @@ class PersonName:
     extra: list[str] = field(default_factory=list)
 
 
+def clean_tag(name: str) -> str:
+    """A tag as written, spaces and punctuation included (``Food, Inc.``, as Google, Apple
+    and Outlook label contacts), less control characters: a line break or tab becomes a
+    space, anything else is dropped, so no tag can move a terminal's cursor. Empty when
+    nothing printable is left."""
+    if not name.isprintable():
+        name = _CONTROL.sub("", _LINE_BREAKS.sub(" ", name))
+    return name.strip()
+
+
 def check_tag(name: str) -> str:
-    """A tag is one word; '-' and '@' starts are kept for options and saved searches."""
-    name = name.strip()
-    if not name or any(c.isspace() for c in name) or name.startswith(("-", "@")):
-        raise InvalidInput(f"bad tag '{name}': a tag is one word, not starting with - or @")
-    return name
+    """A tag as stored: :func:`clean_tag`, and not empty."""
+    tag = clean_tag(name)
+    if not tag:
+        raise InvalidInput(f"bad tag '{escape_controls(name)}': a tag needs a printable "
+                           "character")
+    return tag
+
+
+def check_typed_tag(name: str) -> str:
+    """A tag typed in a command or the editor form: a '-' start would read as an option
+    and an '@' start as a saved search, so those stay for tags that come from files."""
+    tag = check_tag(name)
+    if tag.startswith(("-", "@")):
+        raise InvalidInput(f"bad tag '{tag}': a typed tag cannot start with - or @")
+    return tag
+
+
+def escape_controls(text: str) -> str:
+    """Text with control characters written as escapes (``\\x1b``), for a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def split_labelled(text: str) -> tuple[str, str | None, bool]:

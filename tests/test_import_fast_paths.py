@@ -99,9 +99,9 @@ TROUBLE = "\r\n".join([
     # Fails before writing anything: a company's email must be an address.
     "BEGIN:VCARD", "VERSION:4.0", "KIND:org", "UID:org-2", "FN:Bad Mail Inc",
     "EMAIL:no at sign", "END:VCARD",
-    # Fails after writing its contact: a tag may not start with '-'.
+    # Fails after writing its contact: a custom field's name may not start with '-'.
     "BEGIN:VCARD", "VERSION:3.0", "UID:d", "FN:Di Dash", "EMAIL:di@dash.example",
-    "CATEGORIES:ok,-bad", "END:VCARD",
+    "CATEGORIES:ok", "X-ROLODEX-FIELD;NAME=-bad:1", "END:VCARD",
     # The same UID again: an update, within the same batch.
     "BEGIN:VCARD", "VERSION:3.0", "UID:a", "FN:Ann Acme", "ORG:Acme North",
     "EMAIL:ann@acme.example", "TITLE:Boss", "END:VCARD",
@@ -177,7 +177,7 @@ def test_batched_writes_equal_card_by_card_writes(tmp_path, monkeypatch, on_matc
     assert summary["items"] == 11  # twelve cards, one unreadable
     reasons = [p["reason"] for p in summary["problems"]]
     assert any("not an email address" in r for r in reasons)  # failed before writing
-    assert any("bad tag '-bad'" in r for r in reasons)  # failed after: batch rewound
+    assert any("bad custom field name '-bad'" in r for r in reasons)  # after: batch rewound
     assert "Di Dash" not in repr(fast[1]["contacts"])
 
 

@@ -26,6 +26,7 @@ from rolodex.cli._options import (
     parse_details,
     parse_fields,
     parse_partial,
+    typed_tags,
 )
 from rolodex.errors import Aborted, InvalidInput
 from rolodex.store import contact_queries, contacts
@@ -95,7 +96,7 @@ def edit(
             values["company_id"] = company_for_contact(db, company)[0] if company.strip() \
                 else None
         changed = sum(contacts.edit(db, contact_id, values=values, add=adds, remove=removes,
-                                    tags=tag or [], untags=untag or [], fields=fields)
+                                    tags=typed_tags(tag), untags=untag or [], fields=fields)
                       for contact_id in ids)
     unchanged = len(ids) - changed
     say(f"updated {changed} contact(s)" + (f"; {unchanged} unchanged" if unchanged else ""))

@@ -42,6 +42,7 @@ from rolodex.models import (
     Address,
     ContactData,
     Email,
+    clean_tag,
     join_name,
     parse_address,
     parse_email,
@@ -153,16 +154,19 @@ def _word(text: str, bad_starts: str) -> str:
 
 
 def _tags(cell: str, fmt: str) -> list[str]:
-    """Tags as single words; Google's system groups are dropped."""
+    """Tags as written (spaces and punctuation kept); Google's system groups are dropped.
+    rolodex's own export and Google's join tags with ``:::`` only, so a comma stays in its
+    tag (``Food, Inc.``); other files may use ``;`` or ``,`` as well."""
     out = []
-    for raw in re.split(_SPLIT["tags"], cell):
+    for raw in re.split(_SPLIT["multi"] if fmt in ("rolodex", "google") else _SPLIT["tags"],
+                        cell):
         tag = raw.strip()
         if fmt == "google":
             tag = tag.lstrip("*").strip()
             if tag.casefold() in _GOOGLE_NOISE:
                 continue
             tag = re.sub(r"(?i)^system group:\s*", "", tag)
-        tag = _word(tag, "-@")
+        tag = clean_tag(tag)
         if tag:
             out.append(tag)
     return list(dict.fromkeys(out))

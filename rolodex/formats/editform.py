@@ -15,7 +15,7 @@ from rolodex.models import (
     Email,
     Phone,
     Url,
-    check_tag,
+    check_typed_tag,
     join_labelled,
     parse_address,
     parse_email,
@@ -51,13 +51,41 @@ class EditedContact:
     notes: str | None = None
 
 
+def join_tags(tags: list[str]) -> str:
+    """Tags for the form's ``tags:`` line, comma-separated; one with a comma or a double
+    quote in it is quoted (``vip, "Food, Inc."``)."""
+    return ", ".join('"' + t.replace('"', '""') + '"' if "," in t or '"' in t else t
+                     for t in tags)
+
+
+def split_tags(text: str) -> list[str]:
+    """The inverse of :func:`join_tags`: commas outside double quotes separate tags
+    (``""`` is a quote inside them), so a tag keeps its spaces."""
+    tags, current, quoted, i = [], [], False, 0
+    while i < len(text):
+        char = text[i]
+        if char == '"' and quoted and text[i + 1:i + 2] == '"':
+            current.append('"')
+            i += 1
+        elif char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            tags.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    tags.append("".join(current))
+    return [t.strip() for t in tags if t.strip()]
+
+
 def to_text(c: dict[str, Any]) -> str:
     """The form for one contact record (the JSON shape of ``contact show``)."""
     lines = [HEADER.format(id=c["id"], uid=c["uid"])]
     scalars = {**c, "every": c["cadence_days"]}
     lines += [f"{key}: {scalars[key] if scalars[key] is not None else ''}".rstrip()
               for key in SCALARS]
-    lines.append(f"tags: {', '.join(c['tags'])}".rstrip())
+    lines.append(f"tags: {join_tags(c['tags'])}".rstrip())
     for key, main in (("emails", "address"), ("phones", "number"), ("urls", "url")):
         lines.append(f"{key}:")
         lines += [f"  - {join_labelled(i[main], i['label'], i['preferred'])}" for i in c[key]]
@@ -124,7 +152,7 @@ def parse(text: str, statuses: list[str] | None = None) -> EditedContact:
 
 def _scalar(out: EditedContact, key: str, value: str) -> None:
     if key == "tags":
-        out.tags = [check_tag(t) for t in value.replace(",", " ").split() if t.strip()]
+        out.tags = [check_typed_tag(t) for t in split_tags(value)]
     elif key == "company":
         out.company = value or None
     elif key in ("birthday", "anniversary"):

@@ -19,7 +19,16 @@ from rolodex.dates import PartialDate
 from rolodex.errors import RolodexError
 from rolodex.formats.vcard_lines import split_list, split_structured, unescape
 from rolodex.formats.vcard_syntax import Card, Prop, param
-from rolodex.models import Address, ContactData, Email, Phone, Url, join_name, split_name
+from rolodex.models import (
+    Address,
+    ContactData,
+    Email,
+    Phone,
+    Url,
+    clean_tag,
+    join_name,
+    split_name,
+)
 
 # Which properties carry each thing rolodex models; a group is kept or rewritten as one.
 GROUPS = {
@@ -78,10 +87,6 @@ def _partial(prop: Prop) -> PartialDate | None:
     return value
 
 
-def _tag(word: str) -> str:
-    return "-".join(word.split())
-
-
 NO_NAME = "(no name)"
 _N_KEYS = ("last_name", "first_name", "middle_name", "prefix", "suffix")
 
@@ -90,8 +95,8 @@ def _name_parts(prop: Prop) -> dict[str, str]:
     """N's components as the name parts, exactly: an empty one is ``""`` (empty as written,
     never split from FN again, which made ``N:;Dummy GmbH;;;`` a last name "GmbH");
     ``None`` is left for a card without N, whose parts rolodex may guess."""
-    n = split_structured(prop.value) + [""] * 5
-    return {key: " ".join(v.replace(",", " ").split()) for key, v in zip(_N_KEYS, n)}
+    n = (split_structured(prop.value) + [""] * 5)[:5]
+    return {key: " ".join(v.replace(",", " ").split()) for key, v in zip(_N_KEYS, n, strict=True)}
 
 
 def to_contact(card: Card) -> ContactData | None:
@@ -140,8 +145,8 @@ def to_contact(card: Card) -> ContactData | None:
     for key in ("ANNIVERSARY", "X-ANNIVERSARY"):
         if key in by_name and data.anniversary is None:
             data.anniversary = _partial(by_name[key][0])
-    data.tags = list(dict.fromkeys(_tag(t) for p in by_name.get("CATEGORIES", ())
-                                   for t in split_list(p.value) if t.strip()))
+    tags = (clean_tag(t) for p in by_name.get("CATEGORIES", ()) for t in split_list(p.value))
+    data.tags = list(dict.fromkeys(t for t in tags if t))
     if first("ROLE"):
         data.fields["role"] = first("ROLE") or ""
     for prop in by_name.get("X-ROLODEX-FIELD", ()):
