@@ -24,6 +24,10 @@ INVERSE_KINDS = {
 
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]+$")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]*\d[\d\s().\-/]*(?:\s*(?:ext\.?|x|#)\s*\d+)?$", re.I)
+_LOOSE_PHONE = re.compile(r"^[\dA-Za-z \u00a0+().\-/,;*#=~]+$")
+_PHONE_MAX = 64
+_LOOSE_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@(?P<domain>[A-Za-z0-9-]+)$")
+_SPECIAL_DOMAINS = {"invalid", "localhost", "test", "example"}
 _LINE_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]+")
 # C0/C1 controls, and the invisible marks that reorder or hide text (bidi overrides).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -160,6 +164,37 @@ def parse_url(text: str) -> Url:
     return Url(url, label, preferred)
 
 
+def email_problem(address: str) -> str | None:
+    """Why an email address from a file cannot be one, or None: parse_email's rule, and
+    also the special-use names of RFC 2606/6761 (``x@invalid``, ``root@localhost``), which
+    test exports use and which are no typo of a real domain, as ``jane@gmail`` is."""
+    if _EMAIL.match(address):
+        return None
+    found = _LOOSE_EMAIL.match(address)
+    if found and found["domain"].lower() in _SPECIAL_DOMAINS:
+        return None
+    return "is not an email address"
+
+
+def phone_problem(number: str) -> str | None:
+    """Why a phone number from a file cannot be one, or None. More lenient than
+    parse_phone, for what real address books hold: letters (``1-800-FLOWERS``, ``ext``),
+    pauses and waits (``,`` ``;`` ``p`` ``w``), ``*`` and ``#`` codes, tel: URI parameters;
+    but at least one digit, and no more than a number could be."""
+    if not any(c.isdigit() for c in number):
+        return "is not a phone number (no digit)"
+    if len(number) > _PHONE_MAX or not _LOOSE_PHONE.match(number):
+        return "is not a phone number"
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why a URL from a file cannot be one (parse_url's rule), or None."""
+    if not url or any(c.isspace() for c in url) or not url.isprintable():
+        return "is not a URL"
+    return None
+
+
 def parse_address(text: str) -> Address:
     """``street; city; region; postcode; country (label)``: later parts may be left out."""
     value, label, preferred = split_labelled(text)
@@ -241,3 +276,7 @@ class ContactData:
     relations: list[tuple[str, str]] = field(default_factory=list)  # (kind, uid or name)
     is_company: bool = False
     extra: object | None = None
+    # Values the source holds that are not what they claim (EMAIL:wei, BDAY:1990-02-30):
+    # (property or column, value as written, why). Kept out of the fields above; a vCard
+    # keeps them in its kept card, so export writes them back.
+    invalid: list[tuple[str, str, str]] = field(default_factory=list)

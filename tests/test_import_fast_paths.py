@@ -96,9 +96,10 @@ TROUBLE = "\r\n".join([
     "TEL:+1 555 0100", "CATEGORIES:vip,friends", "END:VCARD",
     # 'Acme' only starts the two names above: a company of its own.
     "BEGIN:VCARD", "VERSION:3.0", "UID:c", "FN:Cy Acme", "ORG:Acme", "END:VCARD",
-    # Fails before writing anything: a company's email must be an address.
+    # Fails before writing anything: a company's email must be an address with a dot in its
+    # domain (a contact's may be at a special-use name; an invalid one is never stored).
     "BEGIN:VCARD", "VERSION:4.0", "KIND:org", "UID:org-2", "FN:Bad Mail Inc",
-    "EMAIL:no at sign", "END:VCARD",
+    "EMAIL:ops@localhost", "END:VCARD",
     # Fails after writing its contact: a custom field's name may not start with '-'.
     "BEGIN:VCARD", "VERSION:3.0", "UID:d", "FN:Di Dash", "EMAIL:di@dash.example",
     "CATEGORIES:ok", "X-ROLODEX-FIELD;NAME=-bad:1", "END:VCARD",

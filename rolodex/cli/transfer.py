@@ -133,12 +133,25 @@ def import_(
     for dupe in summary["duplicates"]:
         message(f"  {dupe['name']}: new #{dupe['id']} looks like #{dupe['duplicate_id']} "
                 f"{dupe['duplicate_name']} ({dupe['why']})")
-    duplicates = len(summary["duplicates"])
+    for entry in summary["invalid"]:
+        message(_invalid_line(entry))
+    duplicates, invalid = len(summary["duplicates"]), len(summary["invalid"])
     message(("would import" if dry_run else "imported") + f" {report.items} contact(s): "
             f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} "
             f"unchanged, {summary['skipped']} skipped, {summary['failed']} failed"
             + (f", {duplicates} likely duplicate(s)" if duplicates else "")
+            + (f", {invalid} invalid value(s) kept in the cards" if invalid else "")
             + (" (dry run: nothing written)" if dry_run else ""))
+
+
+def _invalid_line(entry: dict) -> str:
+    """``  kept in the card only: book.vcf card 2 Jane Doe: EMAIL 'wei' is not an email
+    address``, with control characters escaped: the values come from the file."""
+    from rolodex.models import escape_controls
+
+    return escape_controls(
+        f"  kept in the card only: {entry['source']} card {entry['index']} {entry['name']}: "
+        f"{entry['property']} '{entry['value']}' {entry['reason']}")
 
 
 class _progress:

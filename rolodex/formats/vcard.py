@@ -26,8 +26,11 @@ from rolodex.models import (
     Phone,
     Url,
     clean_tag,
+    email_problem,
     join_name,
+    phone_problem,
     split_name,
+    url_problem,
 )
 
 # Which properties carry each thing rolodex models; a group is kept or rewritten as one.
@@ -73,7 +76,8 @@ def _label(params: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str | None,
 
 
 def _partial(prop: Prop) -> PartialDate | None:
-    """BDAY/ANNIVERSARY as a partial date; Apple's X-APPLE-OMIT-YEAR marks a yearless one."""
+    """BDAY/ANNIVERSARY as a partial date; Apple's X-APPLE-OMIT-YEAR marks a yearless one.
+    None for a value that is no date (``problem`` says why)."""
     from rolodex.dates import parse_partial_date
 
     text = prop.value.strip().split("T")[0]
@@ -117,8 +121,8 @@ def to_contact(card: Card) -> ContactData | None:
     is_company = (first("KIND") or "").lower() == "org" or \
         (first("X-ABSHOWAS") or "").upper() == "COMPANY"
     name = name or (org[0] if org else None)
-    emails = [Email(unescape(p.value).strip(), *label_of(p)) for p in by_name.get("EMAIL", ())]
-    emails = [e for e in emails if e.address]
+    invalid: list[tuple[str, str, str]] = []
+    emails = [Email(detail_value(p), *label_of(p)) for p in _valid(by_name, "EMAIL", invalid)]
     if not name:
         name = emails[0].address if emails else None
     if not name:
@@ -128,23 +132,21 @@ def to_contact(card: Card) -> ContactData | None:
         guess = split_name(name)
         parts = {"prefix": guess.prefix, "first_name": guess.first,
                  "middle_name": guess.middle, "last_name": guess.last, "suffix": guess.suffix}
-    data = ContactData(name=name, **parts, is_company=is_company)
+    data = ContactData(name=name, **parts, is_company=is_company, invalid=invalid)
     data.nickname = ", ".join(split_list(by_name["NICKNAME"][0].value)) or None \
         if "NICKNAME" in by_name else None
     data.company = org[0] if org else None
     data.department = " / ".join(org[1:]) or None
     data.title, data.notes, data.uid = first("TITLE"), first("NOTE"), first("UID")
     data.emails = emails
-    data.phones = [Phone(unescape(p.value).strip().removeprefix("tel:"), *label_of(p))
-                   for p in by_name.get("TEL", ()) if p.value.strip()]
-    data.urls = [Url(unescape(p.value).strip(), *label_of(p)) for p in by_name.get("URL", ())
-                 if p.value.strip()]
+    data.phones = [Phone(detail_value(p), *label_of(p)) for p in _valid(by_name, "TEL", invalid)]
+    data.urls = [Url(detail_value(p), *label_of(p)) for p in _valid(by_name, "URL", invalid)]
     data.addresses = [address_of(p) for p in by_name.get("ADR", ())]
     data.addresses = [a for a in data.addresses if a.one_line()]
-    data.birthday = _partial(by_name["BDAY"][0]) if "BDAY" in by_name else None
+    data.birthday = _date(by_name["BDAY"][0], invalid) if "BDAY" in by_name else None
     for key in ("ANNIVERSARY", "X-ANNIVERSARY"):
         if key in by_name and data.anniversary is None:
-            data.anniversary = _partial(by_name[key][0])
+            data.anniversary = _date(by_name[key][0], invalid)
     tags = (clean_tag(t) for p in by_name.get("CATEGORIES", ()) for t in split_list(p.value))
     data.tags = list(dict.fromkeys(t for t in tags if t))
     if first("ROLE"):
@@ -156,6 +158,63 @@ def to_contact(card: Card) -> ContactData | None:
     data.relations = _relations(card.props)
     data.extra = KeptCard(card.version or "3.0", card.props, meaning(data))
     return data
+
+
+def detail_value(prop: Prop) -> str:
+    """An EMAIL, TEL or URL as rolodex stores it: unescaped, without its URI scheme."""
+    value = unescape(prop.value).strip()
+    scheme = _SCHEMES.get(prop.name)
+    if scheme and value[:len(scheme)].lower() == scheme:
+        value = value[len(scheme):].strip()
+    return value
+
+
+_SCHEMES = {"EMAIL": "mailto:", "TEL": "tel:"}
+
+
+def problem(prop: Prop) -> str | None:
+    """Why a value rolodex models is not what its property claims (``EMAIL:wei``,
+    ``BDAY:1990-02-30``), or None. Such a value stays in the kept card only: it is neither
+    stored as a detail or date nor dropped from the card."""
+    if prop.name in _DATES:
+        if not prop.value.strip() or any(v.lower() == "text" for v in param(prop, "VALUE")):
+            return None  # a text date (``circa 1800``) claims to be no date
+        try:
+            from rolodex.dates import parse_partial_date
+
+            parse_partial_date(prop.value.strip().split("T")[0])
+        except RolodexError as exc:
+            return "is no such date" if "no such date" in exc.message else "is not a date"
+        return None
+    check = _CHECKS.get(prop.name)
+    value = detail_value(prop) if check else ""
+    return check(value) if value else None
+
+
+_CHECKS = {"EMAIL": email_problem, "TEL": phone_problem, "URL": url_problem}
+_DATES = {"BDAY", "ANNIVERSARY", "X-ANNIVERSARY"}
+
+
+def _valid(by_name: dict[str, list[Prop]], name: str,
+           invalid: list[tuple[str, str, str]]) -> list[Prop]:
+    """The properties ``name`` whose values are what they claim; the others are added to
+    ``invalid`` as (property, value as written, why). Empty ones are neither."""
+    out = []
+    for prop in by_name.get(name, ()):
+        why = problem(prop)
+        if why:
+            invalid.append((name, unescape(prop.value).strip(), why))
+        elif detail_value(prop):
+            out.append(prop)
+    return out
+
+
+def _date(prop: Prop, invalid: list[tuple[str, str, str]]) -> PartialDate | None:
+    why = problem(prop)
+    if why:
+        invalid.append((prop.name, prop.value.strip(), why))
+        return None
+    return _partial(prop)
 
 
 _APPLE_LABEL = re.compile(r"^_\$!<(?P<label>.*)>!\$_$")

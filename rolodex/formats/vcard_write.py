@@ -11,8 +11,16 @@ from __future__ import annotations
 import re
 
 from rolodex.dates import PartialDate
-from rolodex.formats.vcard import GROUP_OF, KeptCard, address_of, label_of, meaning
-from rolodex.formats.vcard_lines import escape, join_structured, unescape
+from rolodex.formats.vcard import (
+    GROUP_OF,
+    KeptCard,
+    address_of,
+    detail_value,
+    label_of,
+    meaning,
+    problem,
+)
+from rolodex.formats.vcard_lines import escape, join_structured
 from rolodex.formats.vcard_syntax import Prop
 
 _BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
@@ -202,16 +210,18 @@ def _merge_details(c: dict, group: str, kept: KeptCard, version: str,
             out.append(new)
         else:
             unused.remove(match)
-            out.append(match if version == kept.version else convert(match, kept.version,
-                                                                       version))
-    return out
+            out.append(match)
+    # A value that is not what it claims (EMAIL:wei) was never a detail: it stays.
+    out += [p for p in unused if problem(p)]
+    new = {id(p) for p in fresh}
+    return [p if id(p) in new else _converted(p, kept.version, version) for p in out]
 
 
 def _same_detail(prop: Prop, item: dict, key: str) -> bool:
     if prop.name == "ADR":
         address = address_of(prop)
         return all(getattr(address, k) == item[k] for k in _ADR_KEYS)
-    value = unescape(prop.value).strip().removeprefix("tel:")
+    value = detail_value(prop)
     label, _ = label_of(prop)
     same_value = value.lower() == item[key].lower() if key == "address" else value == item[key]
     return same_value and label == item["label"]

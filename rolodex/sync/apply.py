@@ -24,6 +24,7 @@ from rolodex.store import (
 )
 from rolodex.store.db import Database
 from rolodex.sync.contact_apply import apply_item
+from rolodex.sync.invalid_values import invalid_entries
 
 ON_MATCH = ("update", "skip", "new")
 
@@ -36,6 +37,7 @@ class Report:
     skipped: list[dict] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
+    invalid: list[dict] = field(default_factory=list)  # see sync.invalid_values
     dry_run: bool = False
     items: int = 0  # contacts read (and so written, skipped or failed)
 
@@ -46,7 +48,7 @@ class Report:
                 "problems": [asdict(p) for p in self.failed],
                 "matches": [s for s in self.updated + self.skipped + self.new
                             if s.get("matched_by")],
-                "duplicates": self.duplicates}
+                "duplicates": self.duplicates, "invalid": self.invalid}
 
 
 class _Rollback(Exception):
@@ -165,7 +167,7 @@ class _Writer:
         except RolodexError as exc:
             self._failed(item, exc)
             return
-        self._done(entry)
+        self._done(entry, item)
 
     def _try(self, item: Item) -> bool:
         """Write one item in the open batch; False when it failed after writing (the batch
@@ -179,10 +181,12 @@ class _Writer:
                 return False
             self._failed(item, exc)
             return True
-        self._done(entry)
+        self._done(entry, item)
         return True
 
-    def _done(self, entry: dict[str, Any]) -> None:
+    def _done(self, entry: dict[str, Any], item: Item) -> None:
+        if entry["action"] != "skipped":
+            self.report.invalid += invalid_entries(item)
         uid = entry.pop("uid", None)
         if entry["action"] == "new" and not entry.get("company"):
             self.fresh.add(entry["id"])
@@ -215,7 +219,7 @@ class _Writer:
             del getattr(self.report, name)[length:]
 
 
-_OUTCOMES = ("new", "updated", "unchanged", "skipped", "failed")
+_OUTCOMES = ("new", "updated", "unchanged", "skipped", "failed", "invalid")
 
 
 def _stop_at(first: Problem) -> None:
