@@ -70,7 +70,8 @@ def label_of(prop: Prop) -> tuple[str | None, bool]:
 def _label(params: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str | None, bool]:
     prop = Prop("", "", [(key, list(values)) for key, values in params])
     types = param(prop, "TYPE")
-    preferred = "PREF" in types or bool(param(prop, "PREF"))
+    # 4.0's PREF ranks values from 1, the most preferred; 3.0 says TYPE=PREF.
+    preferred = "PREF" in types or any(v.strip() == "1" for v in param(prop, "PREF"))
     words = [_LABEL_NAMES.get(t, t.lower()) for t in types if t not in _NOT_LABELS]
     return (", ".join(dict.fromkeys(words)) or None), preferred
 
