@@ -17,6 +17,8 @@ CASES = {  # fixture: (property, value, reason, the card's line that holds it)
                                 "TEL;TYPE=WORK:BusinessPhone"),
     "url-with-spaces.vcf": ("URL", "my home page", "is not a URL", "URL:my home page"),
     "bday-impossible-date.vcf": ("BDAY", "1990-02-30", "is no such date", "BDAY:1990-02-30"),
+    "bday-year-and-month-only.vcf": ("BDAY", "1996-04", "is a partial date rolodex cannot store",
+                                     "BDAY:1996-04"),
     "anniversary-impossible-date.vcf": ("ANNIVERSARY", "20230231", "is no such date",
                                         "ANNIVERSARY:20230231"),
 }

@@ -88,3 +88,17 @@ def test_editor_form_tags_keep_commas_inside_quotes():
     tags = ["vip", "Food, Inc.", 'say "hi"', "Best Friends"]
     assert join_tags(tags) == 'vip, "Food, Inc.", "say ""hi""", Best Friends'
     assert split_tags(join_tags(tags)) == tags
+
+
+def test_editor_form_keeps_imported_tags_and_adds_one_with_a_comma(rolodex, tmp_path,
+                                                                   monkeypatch):
+    from tests.test_editor import Editor
+
+    john = imported(rolodex, RESERVED)
+    editor = Editor(tmp_path / "editor", monkeypatch)
+    editor.plan([("replace", 'tags: -archived, @home, Red[31m Alert',
+                  'tags: -archived, @home, Red[31m Alert, "Food, Inc."')])
+    result = rolodex(["contact", "edit", str(john["id"]), "--editor"])
+    assert result.exit_code == 0, result.stderr
+    [contact] = rolodex("contact list -f json").json()
+    assert contact["tags"] == ["-archived", "@home", "Food, Inc.", "Red[31m Alert"]

@@ -106,14 +106,15 @@ def _edit_in_editor(contact_id: int) -> None:
     from rolodex.formats import editform
 
     db = state.db()
-    before = editform.to_text(contact_queries.fetch(db, [contact_id])[0])
+    record = contact_queries.fetch(db, [contact_id])[0]
+    before = editform.to_text(record)
     after = run_editor(before)
     if after == before:
         say("no changes")
         return
     from rolodex.store.settings import get
 
-    form = editform.parse(after, get(db, "contact.statuses"))
+    form = editform.parse(after, get(db, "contact.statuses"), record["tags"])
     contacts.rewrite(db, contact_id, values={**form.values, "notes": form.notes},
                      company=form.company, details=form.details, tags=form.tags,
                      fields=form.fields)

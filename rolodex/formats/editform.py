@@ -15,6 +15,7 @@ from rolodex.models import (
     Email,
     Phone,
     Url,
+    check_tag,
     check_typed_tag,
     join_labelled,
     parse_address,
@@ -105,10 +106,13 @@ def _fail(number: int, message: str) -> InvalidInput:
     return InvalidInput(f"line {number}: {message}", hint="nothing was saved")
 
 
-def parse(text: str, statuses: list[str] | None = None) -> EditedContact:
+def parse(text: str, statuses: list[str] | None = None, tags: list[str] = ()
+          ) -> EditedContact:
     """Read an edited form back; raises InvalidInput naming the line at fault.
 
-    ``statuses`` are the allowed contact statuses (a setting of the database).
+    ``statuses`` are the allowed contact statuses (a setting of the database); ``tags``
+    the contact's tags before the edit, which stay even when a typed tag could not be
+    one (an imported ``-archived``).
     """
     out = EditedContact(details={kind: [] for kind in KINDS.values()})
     seen: set[str] = set()
@@ -136,7 +140,7 @@ def parse(text: str, statuses: list[str] | None = None) -> EditedContact:
         if block and value:
             raise _fail(number, f"write the {key} on the indented lines below '{key}:'")
         try:
-            _scalar(out, key, value)
+            _scalar(out, key, value, {t.casefold() for t in tags})
             if key == "status" and value and statuses is not None \
                     and value.lower() not in statuses:
                 raise InvalidInput(f"unknown status '{value}' (use one of: "
@@ -150,9 +154,10 @@ def parse(text: str, statuses: list[str] | None = None) -> EditedContact:
     return out
 
 
-def _scalar(out: EditedContact, key: str, value: str) -> None:
+def _scalar(out: EditedContact, key: str, value: str, had: set[str]) -> None:
     if key == "tags":
-        out.tags = [check_typed_tag(t) for t in split_tags(value)]
+        out.tags = [check_tag(t) if t.casefold() in had else check_typed_tag(t)
+                    for t in split_tags(value)]
     elif key == "company":
         out.company = value or None
     elif key in ("birthday", "anniversary"):

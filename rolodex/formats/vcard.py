@@ -185,7 +185,11 @@ def problem(prop: Prop) -> str | None:
 
             parse_partial_date(prop.value.strip().split("T")[0])
         except RolodexError as exc:
-            return "is no such date" if "no such date" in exc.message else "is not a date"
+            if "no such date" in exc.message:
+                return "is no such date"
+            if _REDUCED_DATE.match(prop.value.strip()):
+                return "is a partial date rolodex cannot store"
+            return "is not a date"
         return None
     check = _CHECKS.get(prop.name)
     value = detail_value(prop) if check else ""
@@ -194,6 +198,8 @@ def problem(prop: Prop) -> str | None:
 
 _CHECKS = {"EMAIL": email_problem, "TEL": phone_problem, "URL": url_problem}
 _DATES = {"BDAY", "ANNIVERSARY", "X-ANNIVERSARY"}
+# RFC 6350's dates of reduced accuracy: a year, a year and month, a month, a day.
+_REDUCED_DATE = re.compile(r"^(?:\d{4}|\d{4}-\d{2}|--\d{2}|---\d{2})$")
 
 
 def _valid(by_name: dict[str, list[Prop]], name: str,
