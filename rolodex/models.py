@@ -27,6 +27,13 @@ INVERSE_KINDS = {
 
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\".]+$")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]*\d[\d\s().\-/]*(?:\s*(?:ext\.?|x|#)\s*\d+)?$", re.I)
+_LOOSE_PHONE = re.compile(r"^[\dA-Za-z \u00a0+().\-/,;*#=~]+$")
+_PHONE_MAX = 64
+_LOOSE_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@(?P<domain>[A-Za-z0-9-]+)$")
+_SPECIAL_DOMAINS = {"invalid", "localhost", "test", "example"}
+_LINE_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]+")
+# C0/C1 controls, and the invisible marks that reorder or hide text (bidi overrides).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _LABELLED = re.compile(r"^(?P<value>.*?)\s*\((?P<meta>[^()]*)\)\s*$")
 _PREFERRED_WORDS = {"pref", "preferred", "primary"}
 _NAME_PREFIXES = {"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "rev", "hon"}
@@ -81,12 +88,39 @@ class PersonName:
     extra: list[str] = field(default_factory=list)
 
 
+def clean_tag(name: str) -> str:
+    """A tag as written, spaces and punctuation included (``Food, Inc.``, as Google, Apple
+    and Outlook label contacts), less control characters: a line break or tab becomes a
+    space, anything else is dropped, so no tag can move a terminal's cursor. Empty when
+    nothing printable is left."""
+    if not name.isprintable():
+        name = _CONTROL.sub("", _LINE_BREAKS.sub(" ", name))
+    return name.strip()
+
+
 def check_tag(name: str) -> str:
-    """A tag is one word; '-' and '@' starts are kept for options and saved searches."""
-    name = name.strip()
-    if not name or any(c.isspace() for c in name) or name.startswith(("-", "@")):
-        raise InvalidInput(f"bad tag '{name}': a tag is one word, not starting with - or @")
-    return name
+    """A tag as stored: :func:`clean_tag`, and not empty."""
+    tag = clean_tag(name)
+    if not tag:
+        raise InvalidInput(f"bad tag '{escape_controls(name)}': a tag needs a printable "
+                           "character")
+    return tag
+
+
+def check_typed_tag(name: str) -> str:
+    """A tag typed in a command or the editor form: a '-' start would read as an option
+    and an '@' start as a saved search, so those stay for tags that come from files."""
+    tag = check_tag(name)
+    if tag.startswith(("-", "@")):
+        raise InvalidInput(f"bad tag '{tag}': a typed tag cannot start with - or @")
+    return tag
+
+
+def escape_controls(text: str) -> str:
+    """Text with control characters written as escapes (``\\x1b``), for a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def split_labelled(text: str) -> tuple[str, str | None, bool]:
@@ -131,6 +165,37 @@ def parse_url(text: str) -> Url:
     if not url or any(c.isspace() for c in url):
         raise InvalidInput(f"not a URL: '{url}'")
     return Url(url, label, preferred)
+
+
+def email_problem(address: str) -> str | None:
+    """Why an email address from a file cannot be one, or None: parse_email's rule, and
+    also the special-use names of RFC 2606/6761 (``x@invalid``, ``root@localhost``), which
+    test exports use and which are no typo of a real domain, as ``jane@gmail`` is."""
+    if _EMAIL.match(address):
+        return None
+    found = _LOOSE_EMAIL.match(address)
+    if found and found["domain"].lower() in _SPECIAL_DOMAINS:
+        return None
+    return "is not an email address"
+
+
+def phone_problem(number: str) -> str | None:
+    """Why a phone number from a file cannot be one, or None. More lenient than
+    parse_phone, for what real address books hold: letters (``1-800-FLOWERS``, ``ext``),
+    pauses and waits (``,`` ``;`` ``p`` ``w``), ``*`` and ``#`` codes, tel: URI parameters;
+    but at least one digit, and no more than a number could be."""
+    if not any(c.isdigit() for c in number):
+        return "is not a phone number (no digit)"
+    if len(number) > _PHONE_MAX or not _LOOSE_PHONE.match(number):
+        return "is not a phone number"
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why a URL from a file cannot be one (parse_url's rule), or None."""
+    if not url or any(c.isspace() for c in url) or not url.isprintable():
+        return "is not a URL"
+    return None
 
 
 def parse_address(text: str) -> Address:
@@ -187,6 +252,8 @@ class ContactData:
 
     Every field is optional except the name; ``extra`` holds what the source format keeps
     for a lossless round trip (for vCard: the card's properties) and is opaque here.
+    A name part that is ``None`` is unknown (split from ``name`` when stored); ``""`` is
+    empty as the source wrote it (a vCard's N), and stays empty.
     """
 
     name: str
@@ -227,3 +294,7 @@ class ContactData:
     source: str | None = None
     owner: str | None = None
     cadence_days: int | None = None
+    # Values the source holds that are not what they claim (EMAIL:wei, BDAY:1990-02-30):
+    # (property or column, value as written, why). Kept out of the fields above; a vCard
+    # keeps them in its kept card, so export writes them back.
+    invalid: list[tuple[str, str, str]] = field(default_factory=list)

@@ -257,7 +257,7 @@ def test_all_scalar_options_on_add(rolodex):
 
 
 def test_add_is_atomic_when_a_tag_is_bad(rolodex):
-    result = rolodex(["contact", "add", "Jane Doe", "-c", "Acme Ltd", "-t", "two words"])
+    result = rolodex(["contact", "add", "Jane Doe", "-c", "Acme Ltd", "-t", "@home"])
     assert result.exit_code == 5
     assert listing(rolodex) == []
     assert companies(rolodex) == []

@@ -106,7 +106,7 @@ def test_misspelt_filter_is_an_error_naming_it(rolodex, book, query, key, near):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("query", ['city:"New York', "tag:", "tag:vip muller"])
+@pytest.mark.parametrize("query", ['city:"New York', "tag:"])
 def test_bad_filter_values(rolodex, book, query):
     result = rolodex(["search", query])
     assert result.exit_code == 5, result.stderr

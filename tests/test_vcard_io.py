@@ -75,7 +75,7 @@ def test_import_maps_what_rolodex_models(rolodex, card_file):
     assert [p["number"] for p in jane["phones"]] == ["+1 (555) 010-0100", "+49 176 12345678"]
     assert jane["phones"][0]["label"] == "mobile"
     assert jane["birthday"] == "--04-15"
-    assert jane["tags"] == ["Best-Friends", "vip"]
+    assert jane["tags"] == ["Best Friends", "vip"]
     assert jane["notes"] == "Met at the fair\nLikes tea, not coffee"
     assert jane["uid"] == "3F2504E0-4F89-11D3-9A0C-0305E82C3301"
     assert jane["addresses"][0]["locality"] == "Springfield"

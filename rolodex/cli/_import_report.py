@@ -36,13 +36,18 @@ def _show_contacts(report: ContactReport) -> None:
     for dupe in summary["duplicates"]:
         message(f"  {dupe['name']}: new #{dupe['id']} looks like #{dupe['duplicate_id']} "
                 f"{dupe['duplicate_name']} ({dupe['why']})")
+    for entry in summary["invalid"]:
+        message(f"  kept in the card only: {entry['source']} card {entry['index']} "
+                f"{entry['name']}: {entry['property']} '{entry['value']}' {entry['reason']}")
     duplicates, conflicts = len(summary["duplicates"]), len(summary["conflicts"])
+    invalid = len(summary["invalid"])
     message(("would import" if report.dry_run else "imported") + f" {report.items} "
             f"contact(s): {summary['new']} new, {summary['updated']} updated, "
             f"{summary['unchanged']} unchanged, {summary['skipped']} skipped, "
             f"{summary['failed']} failed"
             + (f", {conflicts} conflict(s) kept as they were" if conflicts else "")
             + (f", {duplicates} likely duplicate(s)" if duplicates else "")
+            + (f", {invalid} invalid value(s) kept in the cards" if invalid else "")
             + (" (dry run: nothing written)" if report.dry_run else ""))
     if conflicts:
         message("  conflicts keep rolodex's value; to take the cards' values instead: "

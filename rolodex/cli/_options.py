@@ -31,6 +31,15 @@ TagOption = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (r
 FieldOption = Annotated[list[str] | None, typer.Option(
     "--field", metavar="KEY=VALUE", help="Custom field (repeatable); KEY= removes it.")]
 
+
+
+def typed_tags(tags: list[str] | None) -> list[str]:
+    """Tags given as options or arguments, checked as typed tags (see check_typed_tag)."""
+    from rolodex.models import check_typed_tag
+
+    return [check_typed_tag(t) for t in tags or []]
+
+
 RefArg = Annotated[str, typer.Argument(
     metavar="REF", help="Id, UID, email, or a unique (prefix of a) name; - reads stdin.",
     autocompletion=complete_contact)]

@@ -266,13 +266,11 @@ def message(text: str) -> None:
     sys.stderr.write(visible(text) + "\n")
 
 
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))
-             if chr(c) not in "\n\t"}
-
-
 def visible(text: str) -> str:
-    """``text`` with every control character but newline and tab written as an escape."""
-    return text.translate(_CONTROLS)
+    """``text`` with every control character but the line ends written as an escape."""
+    from rolodex.models import escape_controls
+
+    return "\n".join(escape_controls(line) for line in text.split("\n"))
 
 
 def opened_output(target: str) -> AbstractContextManager[TextIO]:

@@ -19,6 +19,7 @@ from rolodex.cli._options import (
     TagOption,
     YesOption,
     parse_fields,
+    typed_tags,
 )
 from rolodex.cli._output import Format, emit, emit_one
 from rolodex.cli._views import COMPANY_COLUMNS, company_card
@@ -57,7 +58,7 @@ def add(
     """
     db = state.db()
     company_id = companies.add_company(
-        db, name, tags=tag or [], as_card=True,
+        db, name, tags=typed_tags(tag), as_card=True,
         fields={k: v for k, v in parse_fields(field).items() if v},
         **_values(domain=domain, industry=industry, kind=kind, phone=phone, email=email,
                   address=address, website=website, notes=note))
@@ -120,7 +121,7 @@ def edit(
         from rolodex.errors import InvalidInput
 
         raise InvalidInput("nothing to change", hint="give options such as --industry")
-    changed = companies.update_company(db, company_id, values, add_tags=tag or [],
+    changed = companies.update_company(db, company_id, values, add_tags=typed_tags(tag),
                                        remove_tags=untag or [], fields=fields)
     say(f"updated company #{company_id}" if changed else "no changes")
 

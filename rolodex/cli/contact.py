@@ -29,6 +29,7 @@ from rolodex.cli._options import (
     parse_details,
     parse_fields,
     parse_partial,
+    typed_tags,
 )
 from rolodex.cli._output import Format, emit_one, emit_records, query_limit
 from rolodex.cli._views import CONTACT_COLUMNS, contact_card
@@ -75,7 +76,7 @@ def add(
     with db.write(f"add contact {name}"):
         company_id, created = company_for_contact(db, company) if company else (None, False)
         contact_id = contacts.add_contact(
-            db, name, details=items, tags=tag or [],
+            db, name, details=items, tags=typed_tags(tag),
             fields={k: v for k, v in parse_fields(field).items() if v},
             company_id=company_id, **{k: v for k, v in values.items() if v is not None})
     print(contact_id)
@@ -181,7 +182,7 @@ def tag_(ref: RefArg, tags: Annotated[list[str], typer.Argument(metavar="TAG..."
     """
     db = state.db()
     ids = [resolve_contact(db, r) for r in expand_refs([ref])]
-    changed = contacts.tag(db, ids, tags)
+    changed = contacts.tag(db, ids, typed_tags(tags))
     say(f"tagged {changed} of {len(ids)} contact(s)")
 
 

@@ -26,6 +26,7 @@ from rolodex.cli._options import (
     parse_details,
     parse_fields,
     parse_partial,
+    typed_tags,
 )
 from rolodex.errors import Aborted, InvalidInput
 from rolodex.store import contact_queries, contacts
@@ -95,7 +96,7 @@ def edit(
             values["company_id"] = company_for_contact(db, company)[0] if company.strip() \
                 else None
         changed = sum(contacts.edit(db, contact_id, values=values, add=adds, remove=removes,
-                                    tags=tag or [], untags=untag or [], fields=fields)
+                                    tags=typed_tags(tag), untags=untag or [], fields=fields)
                       for contact_id in ids)
     unchanged = len(ids) - changed
     say(f"updated {changed} contact(s)" + (f"; {unchanged} unchanged" if unchanged else ""))
@@ -105,14 +106,15 @@ def _edit_in_editor(contact_id: int) -> None:
     from rolodex.formats import editform
 
     db = state.db()
-    before = editform.to_text(contact_queries.fetch(db, [contact_id])[0])
+    record = contact_queries.fetch(db, [contact_id])[0]
+    before = editform.to_text(record)
     after = run_editor(before)
     if after == before:
         say("no changes")
         return
     from rolodex.store.settings import get
 
-    form = editform.parse(after, get(db, "contact.statuses"))
+    form = editform.parse(after, get(db, "contact.statuses"), record["tags"])
     contacts.rewrite(db, contact_id, values={**form.values, "notes": form.notes},
                      company=form.company, details=form.details, tags=form.tags,
                      fields=form.fields)

@@ -12,10 +12,10 @@ Columns that still mean nothing, but hold a value, become custom fields named af
 
 Bad input is never a traceback: a file that cannot be read at all is a FileError naming the
 line; a row that cannot be read is a RowError and the other rows still import. Values are
-validated like typed ones (parse_email, parse_phone, dates), so an import cannot bring in
-what ``contact add`` would refuse -- except addresses at the special-use names of RFC
-2606/6761 (``x@invalid``, ``root@localhost``): test exports (Thunderbird's own) use them,
-and they are no typo of a real domain, as ``jane@gmail`` is.
+validated like typed ones (parse_email, phone numbers as leniently as a vCard's TEL, dates;
+addresses at the special-use names of RFC 2606/6761 pass, as ``x@invalid`` is no typo of
+a real domain, as ``jane@gmail`` is): one that fails is listed in the import report and
+kept as a custom field named after its column (``csv_values``), never as a typed field.
 
 The export is meant for spreadsheets first (every cell goes through neutralise) and reads
 back without loss of what it holds: ``emails``/``phones``/``url`` hold every value in the
@@ -35,33 +35,30 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rolodex.dates import PartialDate, now, parse_partial_date
-from rolodex.errors import FileError, InvalidInput, RolodexError
-from rolodex.formats.csv_columns import (
-    ADDRESS_PARTS,
-    STREET_PARTS,
-    Col,
-    columns,
-)
+from rolodex.dates import PartialDate
+from rolodex.errors import BadDate, FileError, InvalidInput, RolodexError
+from rolodex.formats.csv_columns import ADDRESS_PARTS, STREET_PARTS, Col, columns
 from rolodex.formats.csv_export import split_addresses, unneutralise
 from rolodex.formats.csv_sniff import PREAMBLE, codec, sniff_delimiter
+from rolodex.formats.csv_values import (
+    cell_date,
+    cell_email,
+    cell_phone,
+    keep_invalid,
+    why_invalid,
+)
 from rolodex.models import (
     RECORD_FIELDS,
     Address,
     ContactData,
-    Email,
+    clean_tag,
     join_name,
     parse_address,
-    parse_email,
-    parse_phone,
     parse_url,
-    split_labelled,
 )
 
 _SCALARS = ("name", "prefix", "first_name", "middle_name", "last_name", "suffix", "nickname",
             "company", "department", "title", "notes", "uid")
-_SPECIAL_DOMAINS = {"invalid", "localhost", "test", "example"}
-_LOOSE_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@(?P<domain>[A-Za-z0-9-]+)$")
 # Google's own groups, not the user's: every contact is in My Contacts, and starred is the
 # favourite flag (rolodex has none), so neither is worth a tag on every imported contact.
 _GOOGLE_NOISE = {"mycontacts", "my contacts", "starred", "system group: my contacts"}
@@ -88,51 +85,25 @@ def _label(raw: str | None) -> tuple[str | None, bool]:
     return raw.lstrip("*").strip().lower() or None, raw.startswith("*")
 
 
-def read_email(text: str) -> Email:
-    """parse_email, plus addresses at special-use names (see the module's docstring)."""
-    try:
-        return parse_email(text)
-    except InvalidInput:
-        address, label, preferred = split_labelled(text)
-        found = _LOOSE_EMAIL.match(address.removeprefix("mailto:"))
-        if found and found["domain"].lower() in _SPECIAL_DOMAINS:
-            return Email(found[0], label, preferred)
-        raise
-
-
-def _date(text: str, fmt: str) -> PartialDate | None:
-    """Outlook writes month/day/year in English and day.month.year (or day/month/year)
-    in German, French and Spanish, with zeros (``0/0/00``) for none; everything else as
-    typed."""
-    found = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})", text) \
-        if fmt.startswith("outlook") else None
-    if not found:
-        return parse_partial_date(text)
-    first, second, year = (int(g) for g in found.groups())
-    month, day = (first, second) if fmt == "outlook" else (second, first)
-    if not month or not day:
-        return None
-    if len(found[3]) == 2:
-        year += 2000 if year <= now().year % 100 else 1900
-    return PartialDate(year, month, day)
-
-
 def _word(text: str, bad_starts: str) -> str:
     """Tags and custom field names are one word in rolodex: spaces become dashes."""
     return "-".join(text.split()).lstrip(bad_starts)
 
 
 def _tags(cell: str, fmt: str) -> list[str]:
-    """Tags as single words; Google's system groups are dropped."""
+    """Tags as written (spaces and punctuation kept); Google's system groups are dropped.
+    rolodex's own export and Google's join tags with ``:::`` only, so a comma stays in its
+    tag (``Food, Inc.``); other files may use ``;`` or ``,`` as well."""
     out = []
-    for raw in re.split(_SPLIT["multi" if fmt == "rolodex" else "tags"], cell):
+    for raw in re.split(_SPLIT["multi"] if fmt in ("rolodex", "google") else _SPLIT["tags"],
+                        cell):
         tag = raw.strip()
         if fmt == "google":
             tag = tag.lstrip("*").strip()
             if tag.casefold() in _GOOGLE_NOISE:
                 continue
             tag = re.sub(r"(?i)^system group:\s*", "", tag)
-        tag = _word(tag, "-@")
+        tag = clean_tag(tag)
         if tag:
             out.append(tag)
     return list(dict.fromkeys(out))
@@ -161,12 +132,18 @@ def _items(col: Col, value: str, fmt: str, labels: dict) -> list[tuple[str, str 
     return list(zip(values, marks + [None] * len(values), strict=False))
 
 
-def _detail(col: Col, value: str, fmt: str, labels: dict) -> list:
-    """Emails, phones or URLs, validated the way typed ones are."""
-    parse = {"email": read_email, "phone": parse_phone, "url": parse_url}[col.target]
+def _detail(col: Col, value: str, fmt: str, labels: dict, bad: list[tuple[str, str]]
+            ) -> list:
+    """Emails, phones or URLs, validated the way typed ones are; a value that is not one
+    goes to ``bad`` as (value, why) instead."""
+    parse = {"email": cell_email, "phone": cell_phone, "url": parse_url}[col.target]
     out = []
     for text, mark in _items(col, value, fmt, labels):
-        item = parse(text)
+        try:
+            item = parse(text)
+        except InvalidInput:
+            bad.append((text.strip(), why_invalid(col.target, text)))
+            continue
         label, preferred = _label(mark)
         item.label, item.preferred = label or item.label, item.preferred or preferred
         out.append(item)
@@ -195,6 +172,7 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
     """One row as a contact; _Skip says why it cannot be one."""
     values: dict = {"emails": [], "phones": [], "urls": [], "addresses": [], "tags": []}
     fields: dict[str, str] = {}
+    invalid: list[tuple[str, str, str]] = []
     groups: dict[str, dict[str, list]] = {}
     labels = {c.group: re.split(_SPLIT["multi"], cell.strip())
               for c, cell in zip(cols, cells, strict=False) if c and c.target == "label"}
@@ -204,9 +182,12 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
         target = col.target if col else "field"
         if not value or target in ("ignore", "label"):
             continue
+        key = _word(header, "-#") or f"column-{i + 1}"
         try:
             if target in ("email", "phone", "url"):
-                values[target + "s"] += _detail(col, value, fmt, labels)
+                bad: list[tuple[str, str]] = []
+                values[target + "s"] += _detail(col, value, fmt, labels, bad)
+                keep_invalid(invalid, fields, key, header, bad)
             elif target in ADDRESS_PARTS:
                 group = groups.setdefault(col.group or "", {})
                 group["label"] = labels.get(col.group) or [col.label]
@@ -217,11 +198,16 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
                 values["addresses"] += split_addresses(raw)
             elif target == "cadence_days":
                 values[target] = _cadence(value)
-            elif target in ("birthday", "anniversary"):
-                values.setdefault(target, _date(value, fmt))
-            elif target == "event" and _label(labels.get(col.group, [""])[0])[0] == \
-                    "anniversary":
-                values.setdefault("anniversary", _date(value, fmt))
+            elif target in ("birthday", "anniversary") or (
+                    target == "event"
+                    and _label(labels.get(col.group, [""])[0])[0] == "anniversary"):
+                try:
+                    date = cell_date(value, fmt)
+                except BadDate as exc:
+                    why = "is no such date" if "no such date" in exc.message else "is not a date"
+                    keep_invalid(invalid, fields, key, header, [(value, why)])
+                    continue
+                values.setdefault("anniversary" if target == "event" else target, date)
             elif target == "tags":
                 values["tags"] += _tags(value, fmt)
             elif target in RECORD_FIELDS:
@@ -233,16 +219,18 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
                 key = col.label or _label(labels.get(col.group, [""])[0])[0] or header
                 fields[_word(key, "-#") or f"column-{i + 1}"] = value
             else:
-                fields[_word(header, "-#") or f"column-{i + 1}"] = value
+                fields[key] = value
         except RolodexError as exc:
             raise _Skip(f"column '{header}': {exc.message}") from None
-    for kind, parse in (("email", read_email), ("phone", parse_phone)):
+    for kind, parse in (("email", cell_email), ("phone", cell_phone)):
         one = values.pop(f"{kind}_one", None)
         if one and not values[kind + "s"]:  # rolodex's export: 'emails' says it all
             try:
                 values[kind + "s"].append(parse(one))
-            except RolodexError as exc:
-                raise _Skip(f"column '{kind}': {exc.message}") from None
+            except InvalidInput:
+                if not any(value == one.strip() for _, value, _ in invalid):
+                    keep_invalid(invalid, fields, kind, kind,
+                                 [(one.strip(), why_invalid(kind, one))])
     one = values.pop("address_one", None)
     if one and not values["addresses"]:  # an export from before 'addresses' was written
         values["addresses"].append(_rolodex_address(one))
@@ -251,7 +239,8 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
         try:
             values["birthday"] = PartialDate(int(year) if year else None, int(month), int(day))
         except (ValueError, RolodexError):
-            raise _Skip(f"no such birthday: year {year}, month {month}, day {day}") from None
+            keep_invalid(invalid, fields, "birthday", "birthday",
+                          [(f"{year or '-'}-{month}-{day}", "is no such date")])
     values["addresses"] += _addresses(groups)
     values["tags"] = list(dict.fromkeys(values["tags"]))
     name = values.pop("name", None)
@@ -261,7 +250,7 @@ def _contact(headers: list[str], cols: list[Col | None], cells: list[str], fmt: 
     name = name or (values["emails"][0].address if values["emails"] else None)
     if not name:
         raise _Skip("no name and no email")
-    return ContactData(name=name, **values, fields=fields)
+    return ContactData(name=name, **values, fields=fields, invalid=invalid)
 
 
 def read_contacts_csv(data: bytes, *, source: str = "-", encoding: str | None = None,

@@ -16,6 +16,7 @@ from rolodex.models import (
     Phone,
     Url,
     check_tag,
+    check_typed_tag,
     join_labelled,
     parse_address,
     parse_email,
@@ -51,13 +52,41 @@ class EditedContact:
     notes: str | None = None
 
 
+def join_tags(tags: list[str]) -> str:
+    """Tags for the form's ``tags:`` line, comma-separated; one with a comma or a double
+    quote in it is quoted (``vip, "Food, Inc."``)."""
+    return ", ".join('"' + t.replace('"', '""') + '"' if "," in t or '"' in t else t
+                     for t in tags)
+
+
+def split_tags(text: str) -> list[str]:
+    """The inverse of :func:`join_tags`: commas outside double quotes separate tags
+    (``""`` is a quote inside them), so a tag keeps its spaces."""
+    tags, current, quoted, i = [], [], False, 0
+    while i < len(text):
+        char = text[i]
+        if char == '"' and quoted and text[i + 1:i + 2] == '"':
+            current.append('"')
+            i += 1
+        elif char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            tags.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    tags.append("".join(current))
+    return [t.strip() for t in tags if t.strip()]
+
+
 def to_text(c: dict[str, Any]) -> str:
     """The form for one contact record (the JSON shape of ``contact show``)."""
     lines = [HEADER.format(id=c["id"], uid=c["uid"])]
     scalars = {**c, "every": c["cadence_days"]}
     lines += [f"{key}: {scalars[key] if scalars[key] is not None else ''}".rstrip()
               for key in SCALARS]
-    lines.append(f"tags: {', '.join(c['tags'])}".rstrip())
+    lines.append(f"tags: {join_tags(c['tags'])}".rstrip())
     for key, main in (("emails", "address"), ("phones", "number"), ("urls", "url")):
         lines.append(f"{key}:")
         lines += [f"  - {join_labelled(i[main], i['label'], i['preferred'])}" for i in c[key]]
@@ -77,10 +106,13 @@ def _fail(number: int, message: str) -> InvalidInput:
     return InvalidInput(f"line {number}: {message}", hint="nothing was saved")
 
 
-def parse(text: str, statuses: list[str] | None = None) -> EditedContact:
+def parse(text: str, statuses: list[str] | None = None, tags: list[str] = ()
+          ) -> EditedContact:
     """Read an edited form back; raises InvalidInput naming the line at fault.
 
-    ``statuses`` are the allowed contact statuses (a setting of the database).
+    ``statuses`` are the allowed contact statuses (a setting of the database); ``tags``
+    the contact's tags before the edit, which stay even when a typed tag could not be
+    one (an imported ``-archived``).
     """
     out = EditedContact(details={kind: [] for kind in KINDS.values()})
     seen: set[str] = set()
@@ -108,7 +140,7 @@ def parse(text: str, statuses: list[str] | None = None) -> EditedContact:
         if block and value:
             raise _fail(number, f"write the {key} on the indented lines below '{key}:'")
         try:
-            _scalar(out, key, value)
+            _scalar(out, key, value, {t.casefold() for t in tags})
             if key == "status" and value and statuses is not None \
                     and value.lower() not in statuses:
                 raise InvalidInput(f"unknown status '{value}' (use one of: "
@@ -122,9 +154,10 @@ def parse(text: str, statuses: list[str] | None = None) -> EditedContact:
     return out
 
 
-def _scalar(out: EditedContact, key: str, value: str) -> None:
+def _scalar(out: EditedContact, key: str, value: str, had: set[str]) -> None:
     if key == "tags":
-        out.tags = [check_tag(t) for t in value.replace(",", " ").split() if t.strip()]
+        out.tags = [check_tag(t) if t.casefold() in had else check_typed_tag(t)
+                    for t in split_tags(value)]
     elif key == "company":
         out.company = value or None
     elif key in ("birthday", "anniversary"):

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rolodex.dates import PartialDate
-from rolodex.errors import FileError, RolodexError
+from rolodex.errors import FileError, InvalidInput, RolodexError
 from rolodex.formats.incoming import Problem
 from rolodex.formats.ldif_syntax import LdifRecord, dn_key, read_records
-from rolodex.models import Address, ContactData, Url, join_name, parse_phone
+from rolodex.models import Address, ContactData, Url, clean_tag, join_name
 
 # LDAP's names (with their RFC 4519 aliases), Thunderbird's, old Netscape's (xmozilla*),
 # and Active Directory's (company, department, wWWHomePage).
@@ -73,8 +73,9 @@ def is_group(record: LdifRecord) -> bool:
 
 
 def _tag(name: str) -> str:
-    """A list's name as a tag: one word, as tags are (spaces become dashes)."""
-    return "-".join(name.split()).lstrip("-@")
+    """A list's name as a tag, as written (as a vCard's CATEGORIES are), never starting
+    with - or @."""
+    return clean_tag(name).lstrip("-@")
 
 
 def _members(records: Iterator[LdifRecord]) -> tuple[dict[str, list[str]], int]:
@@ -128,9 +129,10 @@ def _address(record: LdifRecord, label: str, parts: dict[str, str]) -> Address |
 
 def to_contact(record: LdifRecord, tags: list[str]) -> ContactData:
     """One person's record as a contact; ValueError says why it cannot be one."""
-    from rolodex.formats.contacts_csv import read_email
+    from rolodex.formats.csv_values import cell_email, cell_phone, why_invalid
 
     values: dict = {"emails": [], "phones": [], "urls": [], "fields": {}}
+    invalid: list[tuple[str, str, str]] = []
     for name, value in record.attributes:
         if not isinstance(value, str) or not value.strip() or name in _DROPPED:
             continue
@@ -140,8 +142,13 @@ def to_contact(record: LdifRecord, tags: list[str]) -> ContactData:
                                   else value.strip())
             elif name in _DETAILS:
                 kind, label = _DETAILS[name]
-                item = read_email(value) if kind == "email" else parse_phone(value) \
-                    if kind == "phone" else _url(value, label)
+                try:
+                    item = cell_email(value) if kind == "email" else cell_phone(value) \
+                        if kind == "phone" else _url(value, label)
+                except InvalidInput:  # reported, and kept as the attribute's custom field
+                    invalid.append((name, value.strip(), why_invalid(kind, value)))
+                    values["fields"].setdefault(name, value.strip())
+                    continue
                 item.label = item.label or label
                 values[kind + "s"].append(item)
             elif name in _CUSTOM:
@@ -160,7 +167,7 @@ def to_contact(record: LdifRecord, tags: list[str]) -> ContactData:
         values["emails"][0].address if values["emails"] else None)
     if not name:
         raise ValueError("the record names nobody")
-    return ContactData(name=name, tags=list(dict.fromkeys(tags)), **values)
+    return ContactData(name=name, tags=list(dict.fromkeys(tags)), invalid=invalid, **values)
 
 
 class LdifFile:

@@ -19,7 +19,19 @@ from rolodex.dates import PartialDate
 from rolodex.errors import RolodexError
 from rolodex.formats.vcard_lines import split_list, split_structured, unescape
 from rolodex.formats.vcard_syntax import Card, Prop, param
-from rolodex.models import Address, ContactData, Email, Phone, Url, join_name, split_name
+from rolodex.models import (
+    Address,
+    ContactData,
+    Email,
+    Phone,
+    Url,
+    clean_tag,
+    email_problem,
+    join_name,
+    phone_problem,
+    split_name,
+    url_problem,
+)
 
 # Which properties carry each thing rolodex models; a group is kept or rewritten as one.
 GROUPS = {
@@ -59,13 +71,15 @@ def label_of(prop: Prop) -> tuple[str | None, bool]:
 def _label(params: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str | None, bool]:
     prop = Prop("", "", [(key, list(values)) for key, values in params])
     types = param(prop, "TYPE")
-    preferred = "PREF" in types or bool(param(prop, "PREF"))
+    # 4.0's PREF ranks values from 1, the most preferred; 3.0 says TYPE=PREF.
+    preferred = "PREF" in types or any(v.strip() == "1" for v in param(prop, "PREF"))
     words = [_LABEL_NAMES.get(t, t.lower()) for t in types if t not in _NOT_LABELS]
     return (", ".join(dict.fromkeys(words)) or None), preferred
 
 
 def _partial(prop: Prop) -> PartialDate | None:
-    """BDAY/ANNIVERSARY as a partial date; Apple's X-APPLE-OMIT-YEAR marks a yearless one."""
+    """BDAY/ANNIVERSARY as a partial date; Apple's X-APPLE-OMIT-YEAR marks a yearless one.
+    None for a value that is no date (``problem`` says why)."""
     from rolodex.dates import parse_partial_date
 
     text = prop.value.strip().split("T")[0]
@@ -79,11 +93,16 @@ def _partial(prop: Prop) -> PartialDate | None:
     return value
 
 
-def _tag(word: str) -> str:
-    return "-".join(word.split())
-
-
 NO_NAME = "(no name)"
+_N_KEYS = ("last_name", "first_name", "middle_name", "prefix", "suffix")
+
+
+def _name_parts(prop: Prop) -> dict[str, str]:
+    """N's components as the name parts, exactly: an empty one is ``""`` (empty as written,
+    never split from FN again, which made ``N:;Dummy GmbH;;;`` a last name "GmbH");
+    ``None`` is left for a card without N, whose parts rolodex may guess."""
+    n = (split_structured(prop.value) + [""] * 5)[:5]
+    return {key: " ".join(v.replace(",", " ").split()) for key, v in zip(_N_KEYS, n, strict=True)}
 
 
 def to_contact(card: Card) -> ContactData | None:
@@ -96,10 +115,7 @@ def to_contact(card: Card) -> ContactData | None:
         props = by_name.get(name)
         return unescape(props[0].value).strip() or None if props else None
 
-    n = split_structured(by_name["N"][0].value) + [""] * 5 if "N" in by_name else [""] * 5
-    parts = {"last_name": n[0], "first_name": n[1], "middle_name": n[2], "prefix": n[3],
-             "suffix": n[4]}
-    parts = {k: " ".join(v.replace(",", " ").split()) or None for k, v in parts.items()}
+    parts = _name_parts(by_name["N"][0]) if "N" in by_name else dict.fromkeys(_N_KEYS)
     org = split_structured(by_name["ORG"][0].value) if "ORG" in by_name else []
     org = [o.strip() for o in org if o.strip()]
     name = first("FN") or join_name(*(parts[k] for k in ("prefix", "first_name", "middle_name",
@@ -107,34 +123,32 @@ def to_contact(card: Card) -> ContactData | None:
     is_company = (first("KIND") or "").lower() == "org" or \
         (first("X-ABSHOWAS") or "").upper() == "COMPANY"
     name = name or (org[0] if org else None)
-    emails = [Email(unescape(p.value).strip(), *label_of(p)) for p in by_name.get("EMAIL", ())]
-    emails = [e for e in emails if e.address]
+    invalid: list[tuple[str, str, str]] = []
+    emails = [Email(detail_value(p), *label_of(p)) for p in _valid(by_name, "EMAIL", invalid)]
     if not name:
         name = emails[0].address if emails else None
     if not name:
         # A card may legally name nobody (a photo, an address): keep it, under a placeholder.
         name = first("TEL") or NO_NAME
-    if not any(parts.values()) and not is_company:
+    if "N" not in by_name and not is_company:
         guess = split_name(name)
         parts = {"prefix": guess.prefix, "first_name": guess.first,
                  "middle_name": guess.middle, "last_name": guess.last, "suffix": guess.suffix}
-    data = ContactData(name=name, **parts, is_company=is_company)
+    data = ContactData(name=name, **parts, is_company=is_company, invalid=invalid)
     data.nickname = ", ".join(split_list(by_name["NICKNAME"][0].value)) or None \
         if "NICKNAME" in by_name else None
     data.company = org[0] if org else None
     data.department = " / ".join(org[1:]) or None
     data.title, data.notes, data.uid = first("TITLE"), first("NOTE"), first("UID")
     data.emails = emails
-    data.phones = [Phone(unescape(p.value).strip().removeprefix("tel:"), *label_of(p))
-                   for p in by_name.get("TEL", ()) if p.value.strip()]
-    data.urls = [Url(unescape(p.value).strip(), *label_of(p)) for p in by_name.get("URL", ())
-                 if p.value.strip()]
+    data.phones = [Phone(detail_value(p), *label_of(p)) for p in _valid(by_name, "TEL", invalid)]
+    data.urls = [Url(detail_value(p), *label_of(p)) for p in _valid(by_name, "URL", invalid)]
     data.addresses = [address_of(p) for p in by_name.get("ADR", ())]
     data.addresses = [a for a in data.addresses if a.one_line()]
-    data.birthday, data.birthday_text = _birthday(by_name.get("BDAY", []))
+    data.birthday, data.birthday_text = _birthday(by_name.get("BDAY", []), invalid)
     for key in ("ANNIVERSARY", "X-ANNIVERSARY"):
         if key in by_name and data.anniversary is None:
-            data.anniversary = _partial(by_name[key][0])
+            data.anniversary = _date(by_name[key][0], invalid)
     data.deathdate = _deathdate(by_name["DEATHDATE"][0]) if "DEATHDATE" in by_name else None
     if "X-ABDATE" in by_name or "X-ANDROID-CUSTOM" in by_name:
         _labelled_dates(card.props, data)
@@ -145,8 +159,8 @@ def to_contact(card: Card) -> ContactData | None:
         members = (*by_name.get("MEMBER", ()), *by_name.get("X-ADDRESSBOOKSERVER-MEMBER", ()))
         data.members = list(dict.fromkeys(v for v in (unescape(p.value).strip()
                                                       for p in members) if v))
-    data.tags = list(dict.fromkeys(_tag(t) for p in by_name.get("CATEGORIES", ())
-                                   for t in split_list(p.value) if t.strip()))
+    tags = (clean_tag(t) for p in by_name.get("CATEGORIES", ()) for t in split_list(p.value))
+    data.tags = list(dict.fromkeys(t for t in tags if t))
     if first("ROLE"):
         data.fields["role"] = first("ROLE") or ""
     for prop in by_name.get("X-ROLODEX-FIELD", ()):
@@ -156,6 +170,69 @@ def to_contact(card: Card) -> ContactData | None:
     data.relations = _relations(card.props)
     data.extra = KeptCard(card.version or "3.0", card.props, meaning(data))
     return data
+
+
+def detail_value(prop: Prop) -> str:
+    """An EMAIL, TEL or URL as rolodex stores it: unescaped, without its URI scheme."""
+    value = unescape(prop.value).strip()
+    scheme = _SCHEMES.get(prop.name)
+    if scheme and value[:len(scheme)].lower() == scheme:
+        value = value[len(scheme):].strip()
+    return value
+
+
+_SCHEMES = {"EMAIL": "mailto:", "TEL": "tel:"}
+
+
+def problem(prop: Prop) -> str | None:
+    """Why a value rolodex models is not what its property claims (``EMAIL:wei``,
+    ``BDAY:1990-02-30``), or None. Such a value stays in the kept card only: it is neither
+    stored as a detail or date nor dropped from the card."""
+    if prop.name in _DATES:
+        if not prop.value.strip() or any(v.lower() == "text" for v in param(prop, "VALUE")):
+            return None  # a text date (``circa 1800``) claims to be no date
+        try:
+            from rolodex.dates import parse_partial_date
+
+            parse_partial_date(prop.value.strip().split("T")[0])
+        except RolodexError as exc:
+            if "no such date" in exc.message:
+                return "is no such date"
+            if _REDUCED_DATE.match(prop.value.strip()):
+                return "is a partial date rolodex cannot store"
+            return "is not a date"
+        return None
+    check = _CHECKS.get(prop.name)
+    value = detail_value(prop) if check else ""
+    return check(value) if value else None
+
+
+_CHECKS = {"EMAIL": email_problem, "TEL": phone_problem, "URL": url_problem}
+_DATES = {"BDAY", "ANNIVERSARY", "X-ANNIVERSARY"}
+# RFC 6350's dates of reduced accuracy: a year, a year and month, a month, a day.
+_REDUCED_DATE = re.compile(r"^(?:\d{4}|\d{4}-\d{2}|--\d{2}|---\d{2})$")
+
+
+def _valid(by_name: dict[str, list[Prop]], name: str,
+           invalid: list[tuple[str, str, str]]) -> list[Prop]:
+    """The properties ``name`` whose values are what they claim; the others are added to
+    ``invalid`` as (property, value as written, why). Empty ones are neither."""
+    out = []
+    for prop in by_name.get(name, ()):
+        why = problem(prop)
+        if why:
+            invalid.append((name, unescape(prop.value).strip(), why))
+        elif detail_value(prop):
+            out.append(prop)
+    return out
+
+
+def _date(prop: Prop, invalid: list[tuple[str, str, str]]) -> PartialDate | None:
+    why = problem(prop)
+    if why:
+        invalid.append((prop.name, prop.value.strip(), why))
+        return None
+    return _partial(prop)
 
 
 _APPLE_LABEL = re.compile(r"^_\$!<(?P<label>.*)>!\$_$")
@@ -174,13 +251,14 @@ def _is_text(prop: Prop) -> bool:
     return any(v.lower() == "text" for v in param(prop, "VALUE"))
 
 
-def _birthday(props: list[Prop]) -> tuple[PartialDate | None, str | None]:
+def _birthday(props: list[Prop], invalid: list[tuple[str, str, str]]
+              ) -> tuple[PartialDate | None, str | None]:
     """The birthday as a date, else as text (``BDAY;VALUE=text:circa 1800``): the first
     BDAY that is a date wins (4.0 may give one birthday twice, a date and a text, under
     one ALTID); text is shown, never made a reminder."""
     for prop in props:
         if not _is_text(prop):
-            found = _partial(prop)
+            found = _date(prop, invalid)
             if found is not None:
                 return found, None
     texts = [_one_line(unescape(p.value)) for p in props if _is_text(p)]
@@ -266,7 +344,7 @@ def _days_of(props: list[Prop]) -> ContactData:
     """The birthday and anniversary a card gives by BDAY and (X-)ANNIVERSARY, as
     ``to_contact`` reads them before the labelled dates."""
     data = ContactData(name="")
-    data.birthday = _birthday([p for p in props if p.name == "BDAY"])[0]
+    data.birthday = _birthday([p for p in props if p.name == "BDAY"], [])[0]
     for key in ("ANNIVERSARY", "X-ANNIVERSARY"):
         found = next((p for p in props if p.name == key), None)
         if found is not None and data.anniversary is None:
@@ -340,8 +418,8 @@ def meaning(c: ContactData | dict) -> dict[str, Any]:
     if birthday is None and birthday_text:
         birthday = ["text", birthday_text]
     return {
-        "name": [name, *(_jsonable(get(k)) for k in ("prefix", "first_name", "middle_name",
-                                                     "last_name", "suffix"))],
+        "name": [name, *(get(k) or None for k in ("prefix", "first_name", "middle_name",
+                                                  "last_name", "suffix"))],
         "nickname": _jsonable(get("nickname")),
         "org": [_jsonable(get("company")), _jsonable(get("department"))],
         "title": _jsonable(get("title")), "emails": _prefer_first(emails),

@@ -8,7 +8,6 @@ lines); everything rolodex does not model passes through untouched.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from itertools import count
 
@@ -19,16 +18,15 @@ from rolodex.formats.vcard import (
     KeptCard,
     address_of,
     dated_props,
+    detail_value,
     label_of,
     meaning,
+    problem,
     prop_groups,
 )
-from rolodex.formats.vcard_lines import escape, join_structured, unescape
+from rolodex.formats.vcard_convert import convert, convert_labels
+from rolodex.formats.vcard_lines import escape, join_structured
 from rolodex.formats.vcard_syntax import Prop
-
-_BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
-_DATA_URI = re.compile(r"^data:(?P<mime>[\w.+-]+/[\w.+-]+)?(?P<b64>;base64)?,(?P<data>.*)$",
-                       re.S | re.I)
 
 
 def _types(label: str | None, preferred: bool, version: str, extra: tuple[str, ...] = ()
@@ -247,6 +245,8 @@ def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
     if dropped:  # an Apple label (X-ABLabel) of a removed address goes with it
         out = [p for p in out if not (p.group and p.group.lower() in dropped
                                       and GROUP_OF.get(p.name) is None)]
+    if kept.version != version:  # LABEL property (3.0) or parameter of ADR (4.0)
+        out = convert_labels(out, version)
     if not any(p.name == "FN" for p in out):
         out.insert(0, Prop("FN", escape(c["name"])))  # required in 3.0 and 4.0
     return out
@@ -259,15 +259,10 @@ def _in_place(prop: Prop, fresh: list[Prop]) -> list[Prop]:
     return fresh
 
 
-def _same_version(source: str, target: str) -> bool:
-    """Whether ``convert`` leaves properties as they are (2.1 is written as 3.0)."""
-    return ("3.0" if source == "2.1" else source) == target
-
-
 def _converted(prop: Prop, source: str, target: str) -> Prop:
     """``convert`` for a property the caller owns: one that needs no change is returned as
     it is rather than copied (most of a large export)."""
-    if _same_version(source, target) and (
+    if source == target and (
             not prop.params or not any(k == "ENCODING" for k, _ in prop.params)):
         return prop
     return convert(prop, source, target)
@@ -293,60 +288,21 @@ def _merge_details(c: dict, group: str, kept: KeptCard, version: str,
             out.append(new)
         else:
             unused.remove(match)
-            out.append(match if version == kept.version else convert(match, kept.version,
-                                                                       version))
-    return out
+            out.append(match)
+    # A value that is not what it claims (EMAIL:wei) was never a detail: it stays.
+    out += [p for p in unused if problem(p)]
+    new = {id(p) for p in fresh}
+    return [p if id(p) in new else _converted(p, kept.version, version) for p in out]
 
 
 def _same_detail(prop: Prop, item: dict, key: str) -> bool:
     if prop.name == "ADR":
         address = address_of(prop)
         return all(getattr(address, k) == item[k] for k in _ADR_KEYS)
-    value = unescape(prop.value).strip().removeprefix("tel:")
+    value = detail_value(prop)
     label, _ = label_of(prop)
     same_value = value.lower() == item[key].lower() if key == "address" else value == item[key]
     return same_value and label == item["label"]
-
-
-def convert(prop: Prop, source: str, target: str) -> Prop:
-    """One kept property written in another vCard version (2.1 is written as 3.0)."""
-    source = "3.0" if source == "2.1" else source
-    params = [(k, list(v)) for k, v in prop.params]
-    if source == "2.1" or any(k == "ENCODING" and v and v[0].upper() == "BASE64"
-                              for k, v in params):
-        params = [(k, ["b"] if k == "ENCODING" else v) for k, v in params]
-    if source == target:
-        return Prop(prop.name, prop.value, params, prop.group, prop.line)
-    value = prop.value
-    if target == "4.0":
-        if any("PREF" in (x.upper() for x in v) for k, v in params if k == "TYPE"):
-            params = [(k, [x for x in v if x.upper() != "PREF"]) for k, v in params]
-            params = [p for p in params if p[1]] + [("PREF", ["1"])]
-        if prop.name in _BINARY and any(k == "ENCODING" for k, _ in params):
-            kind = next((v[0] for k, v in params if k == "TYPE" and v), "octet-stream")
-            mime = ("image/" if prop.name in ("PHOTO", "LOGO") else "application/") + \
-                kind.lower()
-            value = f"data:{mime};base64,{value}"
-            params = [(k, v) for k, v in params if k not in ("ENCODING", "TYPE")]
-        if prop.name in ("BDAY", "X-ANNIVERSARY") and any(k == "X-APPLE-OMIT-YEAR"
-                                                         for k, _ in params):
-            value = "--" + value[-5:].replace("-", "")
-            params = [(k, v) for k, v in params if k != "X-APPLE-OMIT-YEAR"]
-    else:
-        if any(k == "PREF" for k, _ in params):
-            params = [(k, v) for k, v in params if k != "PREF"] + [("TYPE", ["PREF"])]
-        match = _DATA_URI.match(value) if prop.name in _BINARY else None
-        if match and match["b64"]:
-            kind = (match["mime"] or "application/octet-stream").split("/")[1].upper()
-            value = match["data"]
-            params = [*params, ("ENCODING", ["b"]), ("TYPE", [kind])]
-        if prop.name == "BDAY" and value.startswith("--"):
-            digits = value[2:].replace("-", "")
-            value = f"1604-{digits[:2]}-{digits[2:4]}"
-            params = [*params, ("X-APPLE-OMIT-YEAR", ["1604"])]
-    name = {"ANNIVERSARY": "X-ANNIVERSARY"}.get(prop.name, prop.name) if target != "4.0" \
-        else {"X-ANNIVERSARY": "ANNIVERSARY"}.get(prop.name, prop.name)
-    return Prop(name, value, params, prop.group, prop.line)
 
 
 def company_props(co: dict, version: str) -> list[Prop]:

@@ -113,10 +113,6 @@ def _filter_term(sign: str, key: str, value: str, word: str) -> Term | None:
     if not value.strip():
         raise InvalidInput(f"'{lowered}:' needs a value", hint="write it without a space: "
                            f"{lowered}:VALUE, or {lowered}:\"two words\"")
-    if lowered == "tag" and any(c.isspace() for c in value):
-        raise InvalidInput(f"a tag is one word, not '{value}'",
-                           hint="in a query given as one argument, quote values with spaces "
-                                "inside it: 'city:\"New York\" muller'")
     return Term(lowered, value.strip(), bool(sign))
 
 

@@ -94,7 +94,7 @@ class Writer:
         except RolodexError as exc:
             self._failed(item, exc)
             return
-        self._done(entry)
+        self._done(entry, item)
 
     def _try(self, item: Item) -> bool:
         """Write one item in the open batch; False when it failed after writing (the batch
@@ -108,10 +108,12 @@ class Writer:
                 return False
             self._failed(item, exc)
             return True
-        self._done(entry)
+        self._done(entry, item)
         return True
 
-    def _done(self, entry: dict[str, Any]) -> None:
+    def _done(self, entry: dict[str, Any], item: Item) -> None:
+        if entry["action"] != "skipped":
+            self.report.add_invalid(item)
         uid = entry.pop("uid", None)
         if entry["action"] == "new" and not (entry.get("company") or entry.get("group")):
             self.fresh.add(entry["id"])
@@ -144,7 +146,7 @@ class Writer:
             del getattr(self.report, name)[length:]
 
 
-_OUTCOMES = ("new", "updated", "unchanged", "skipped", "failed")
+_OUTCOMES = ("new", "updated", "unchanged", "skipped", "failed", "invalid")
 
 
 def likely_duplicates(db: Database, report: ContactReport, fresh: set[int]) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from rolodex.formats.vcard_group import member_uid
-from rolodex.models import ContactData
+from rolodex.models import ContactData, clean_tag
 from rolodex.store import contact_groups, contacts, lookups
 from rolodex.store.db import Database
 
@@ -23,9 +23,7 @@ from rolodex.store.db import Database
 def group_tag(name: str) -> str:
     """The tag that holds a group's members: its name as a tag is written from CATEGORIES
     (so a category and a group of one name are one), never starting with - or @."""
-    from rolodex.formats.vcard import _tag
-
-    return _tag(name).lstrip("-@") or "group"
+    return clean_tag(name).lstrip("-@") or "group"
 
 
 def _card(data: ContactData) -> tuple[str | None, list | None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rolodex.formats.incoming import Problem
+from rolodex.formats.incoming import Item, Problem
 
 if TYPE_CHECKING:
     from rolodex.sync.calendar_apply import CalendarReport
@@ -24,8 +24,18 @@ class ContactReport:
     skipped: list[dict] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
+    # Values a record holds that are not what they claim (EMAIL:wei, BDAY:1990-02-30),
+    # kept out of the typed fields (in the kept card, or a CSV row's custom field): name,
+    # source, index, property (or column), value as written, reason.
+    invalid: list[dict] = field(default_factory=list)
     dry_run: bool = False
     items: int = 0  # contacts read (and so written, skipped or failed)
+
+    def add_invalid(self, item: Item) -> None:
+        data = item.data
+        self.invalid += [{"name": data.name, "source": item.source, "index": item.index,
+                          "property": prop, "value": value, "reason": reason}
+                         for prop, value, reason in data.invalid]
 
     def conflicts(self) -> list[dict[str, Any]]:
         """Every field the import left as it was because the card said otherwise, and
@@ -55,7 +65,8 @@ class ContactReport:
                 "matches": [{k: v for k, v in s.items() if k != "changes"}
                             for s in self.updated + self.skipped + self.new
                             if s.get("matched_by")],
-                "duplicates": self.duplicates, "conflicts": self.conflicts(),
+                "duplicates": self.duplicates, "invalid": self.invalid,
+                "conflicts": self.conflicts(),
                 "changes": self.changes()}
 
 
