@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from rolodex.cli._context import state
@@ -9,6 +10,7 @@ from rolodex.cli._output import message
 from rolodex.errors import InvalidInput
 
 FEED_DAYS = 90  # how far ahead a subscribed feed looks
+GROUPED = 3  # more components skipped for one reason than this: one line says how many
 
 
 def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict: bool,
@@ -19,9 +21,14 @@ def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict:
     report = import_calendar(state.db(), sources, dry_run=dry_run, strict=strict,
                              create_contacts=create_contacts, encoding=encoding)
     summary = report.summary()
+    reasons = Counter(problem.reason for problem in report.skipped)
     for problem in report.skipped:
-        message(f"  not imported {problem.source}: component {problem.index}, line "
-                f"{problem.line}: {problem.reason}")
+        if reasons[problem.reason] <= GROUPED:
+            message(f"  not imported {problem.source}: component {problem.index}, line "
+                    f"{problem.line}: {problem.reason}")
+    for reason, count in reasons.items():
+        if count > GROUPED:  # a round trip skips every birthday: one line, not hundreds
+            message(f"  not imported {count} components: {reason}")
     for problem in report.failed:
         message(f"  skipped {problem.source}: component {problem.index}, line {problem.line}: "
                 f"{problem.reason}")
@@ -37,7 +44,8 @@ def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict:
             f"{report.events_unchanged} unchanged event(s); {report.tasks_new} new, "
             f"{report.tasks_updated} updated, {report.tasks_unchanged} unchanged task(s); "
             + (f"{len(report.new_contacts)} new contact(s); " if report.new_contacts else "")
-            + f"{len(report.failed)} failed" + (" (dry run: nothing written)" if dry_run else ""))
+            + f"{len(report.skipped)} skipped, {len(report.failed)} failed"
+            + (" (dry run: nothing written)" if dry_run else ""))
     return summary
 
 

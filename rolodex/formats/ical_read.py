@@ -182,7 +182,8 @@ def unmodelled(item: Item, modelled: set[str], linked: set[int], subs: list[Any]
     holder = icalendar.Component()
     holder.name = item.kind
     for position, (name, value) in enumerate(props_of(item.component)):
-        if name not in modelled or (name == "ATTENDEE" and position not in linked):
+        linked_here = name in ("ATTENDEE", "ORGANIZER") and position in linked
+        if not linked_here and (name not in modelled or name == "ATTENDEE"):
             holder.add(name, value, encode=False)
     for sub in subs:
         holder.add_component(sub)

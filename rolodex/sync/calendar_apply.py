@@ -41,6 +41,7 @@ from rolodex.formats.incoming import Problem
 from rolodex.store import lookups, when
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People, address_of, likely_duplicates
+from rolodex.sync.calendar_derived import own_items
 
 ANSWERS = ("REPLY", "REFRESH", "COUNTER", "DECLINECOUNTER")  # iTIP: about an event, not one
 # Properties rolodex models, or drops because they change on every export (DTSTAMP...).
@@ -115,6 +116,7 @@ def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: 
     if strict and report.failed:
         raise _strict(report.failed[0])
     mine = {a.lower() for a in settings.get(db, "my.emails")}
+    items = own_items(db, items, report.skipped)
     try:
         with db.write(f"import calendar ({len(items)} components)",
                       backup=None if dry_run else "import"):
@@ -361,6 +363,21 @@ def _save_event(db: Database, uid: str, values: dict[str, Any]) -> str:
     return "new" if existing is None else "updated"
 
 
+def _implied(item: Item, start: date | datetime | None, due: date | datetime | None
+             ) -> set[str]:
+    """Task properties that say nothing the task does not: DTSTART (+ DURATION) when it
+    is how the task is due, DTSTART equal to DUE (written for a rule to expand from),
+    PERCENT-COMPLETE:100 on a completed task. Kept in raw, they would make a re-import
+    of rolodex's own export an update."""
+    implied = set() if item.get("DUE") else {"DTSTART", "DURATION"}
+    if start is not None and start == due:
+        implied.add("DTSTART")
+    if (item.text("STATUS") or "").upper() == "COMPLETED" \
+            and item.text("PERCENT-COMPLETE") == "100":
+        implied.add("PERCENT-COMPLETE")
+    return implied
+
+
 def _task(db: Database, item: Item, group: _Group, people: People) -> str:
     """A VTODO as a task; the file wins on what it says. Changed occurrences of a
     repeating VTODO are not kept: rolodex holds one open instance of a repeating task."""
@@ -373,7 +390,7 @@ def _task(db: Database, item: Item, group: _Group, people: People) -> str:
         due = start + length if isinstance(length, timedelta) else start
     number = str(item.get("PRIORITY") or "0").strip()
     contact_ids, linked = people.link(item)
-    modelled = _TASK_PROPS | (set() if item.get("DUE") else {"DTSTART", "DURATION"})
+    modelled = _TASK_PROPS | _implied(item, start, due)
     values = {"title": item.text("SUMMARY") or "(no title)", "due": due,
               "priority": _PRIORITY.get(int(number) if number.isdigit() else 0, "normal"),
               "rrule": rrule_of(item), "notes": item.text("DESCRIPTION"),

@@ -18,6 +18,7 @@ from rolodex.reports.agenda import anniversaries
 from rolodex.reports.followups import people_due
 from rolodex.store import contact_queries, events, settings, tasks, when
 from rolodex.store.db import Database
+from rolodex.sync.calendar_derived import mark
 
 WHAT = ("events", "tasks", "birthdays", "followups")
 BATCH = 500  # records fetched at once: memory stays flat, queries stay few
@@ -298,6 +299,7 @@ def _yearly(contact: dict[str, Any], kind: str, ctx: _Context) -> Any:
          ("dtend", start + timedelta(days=1)), ("rrule", icalendar.vRecur.from_ical(rule)),
          ("transp", "TRANSPARENT"),  # a birthday does not make anyone busy
          ("categories", [kind]))
+    mark(event, kind)
     return event
 
 
@@ -330,6 +332,7 @@ def _followups(db: Database, first: date | None, last: date | None, ctx: _Contex
         put(todo, ("summary", f"Get in touch with {item['title']}"),
              ("due", date.fromisoformat(item["due"])), ("status", "NEEDS-ACTION"),
              ("categories", ["followup"]))
+        mark(todo, "followup")
         yield uid, [todo]
 
 
