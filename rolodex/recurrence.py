@@ -165,6 +165,29 @@ def _until_value(value: str) -> datetime | None:
         return None
 
 
+def until_as_rfc(rrule: str, start: date | datetime, zone: tzinfo) -> str:
+    """The rule with UNTIL in the form RFC 5545 demands for this DTSTART: a date for an
+    all-day series, UTC for a timed one (a date UNTIL then includes that whole day in
+    ``zone``, a floating one is wall time there). Import and export both store and write
+    this one form, so a calendar read back from rolodex's export is unchanged."""
+    rule = _read(rrule)
+    stamp = _until_value(rule.until or "")
+    if stamp is None:
+        return rule.text()
+    text = rule.until or ""
+    if isinstance(start, datetime):
+        if text.endswith("Z"):
+            return rule.text()
+        wall = datetime.combine(stamp.date(), time(23, 59, 59)) if "T" not in text else stamp
+        instant = wall.replace(tzinfo=zone).astimezone(UTC)
+        return replace(rule, until=instant.strftime("%Y%m%dT%H%M%SZ")).text()
+    if "T" not in text:
+        return rule.text()
+    day = stamp.replace(tzinfo=UTC).astimezone(zone).date() if text.endswith("Z") \
+        else stamp.date()
+    return replace(rule, until=day.strftime("%Y%m%d")).text()
+
+
 def _check(rule: _Rule) -> None:
     """Refuse what RFC 5545 forbids and what could never happen (dateutil would search
     up to the year 9999 before giving up), then let dateutil build it."""

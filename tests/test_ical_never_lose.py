@@ -4,11 +4,33 @@ of rolodex's own export. One fixture per case under tests/fixtures/ical/."""
 
 from __future__ import annotations
 
+import csv
+import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from rolodex.store.db import open_db
+from rolodex.sync.calendar_apply import import_calendar
+from rolodex.sync.calendar_export import write_calendar
+
 FIXTURES = Path(__file__).parent / "fixtures" / "ical"
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def corpus_rows() -> list[dict]:
+    """The corpus's valid .ics files; none when it is absent (CI must have it)."""
+    if not (CORPUS / "MANIFEST.tsv").exists():
+        assert not os.environ.get("CI"), f"CI needs the shared corpus at {CORPUS}"
+        return []
+    with (CORPUS / "MANIFEST.tsv").open(encoding="utf-8", newline="") as handle:
+        return [r for r in csv.DictReader(handle, delimiter="\t")
+                if r["file"].startswith("ical/") and r["file"].endswith(".ics")
+                and r["expected_valid"] == "yes"]
+
+
+VALID = corpus_rows()
 
 
 def fixture(name: str) -> str:
@@ -87,3 +109,45 @@ def test_an_export_written_before_the_mark_is_recognised_by_its_uid(crm, tmp_pat
     summary = crm(["import", str(out), "-f", "json"]).json()
     assert summary["events"]["new"] == summary["tasks"]["new"] == 0
     assert summary["skipped"] == 5
+
+
+def test_rules_with_until_in_any_form_read_back_unchanged(rolodex, tmp_path):
+    """UNTIL floating, a date on a timed series, UTC on an all-day one: stored in the
+    form the export writes, so the export reads back unchanged, occurrences and all."""
+    assert rolodex(["import", fixture("until-forms-and-task-dtstart.ics")]).exit_code == 0
+    listing = "event list --from 2026-11-01 --to 2027-12-31 -f json"
+    before = rolodex(listing).json()
+    out = tmp_path / "cal.ics"
+    rolodex(["export", "--format", "ical", "-o", str(out), "--what", "events,tasks"])
+    summary = rolodex(["import", str(out), "-f", "json"]).json()
+    assert summary["events"] == {"new": 0, "updated": 0, "unchanged": 3}
+    assert summary["tasks"] == {"new": 0, "updated": 0, "unchanged": 1}
+    assert rolodex(listing).json() == before
+    assert [e["start"][:10] for e in before if e["title"] == "Monthly review"] == [
+        "2026-11-11", "2027-02-11", "2027-05-11"]
+
+
+def test_a_repeating_task_keeps_its_own_dtstart_on_export(rolodex, tmp_path):
+    rolodex(["import", fixture("until-forms-and-task-dtstart.ics")])
+    out = tmp_path / "tasks.ics"
+    rolodex(["export", "--format", "ical", "-o", str(out), "--what", "tasks"])
+    todo = out.read_text().partition("BEGIN:VTODO")[2]
+    assert "DTSTART:20260415T133000Z" in todo and todo.count("DTSTART") == 1
+
+
+@pytest.mark.skipif(not VALID, reason="the shared corpus is not beside this checkout")
+@pytest.mark.parametrize("row", VALID, ids=[r["file"] for r in VALID])
+def test_a_real_calendar_exported_and_read_back_is_unchanged(row, tmp_path, monkeypatch):
+    monkeypatch.setenv("ROLODEX_TZ", "Europe/Berlin")
+    db = open_db(tmp_path / "r.db")
+    try:
+        import_calendar(db, [(row["file"], (CORPUS / row["file"]).read_bytes())])
+        write_calendar(db, f"{tmp_path / 'out'}/", what={"events", "tasks"}, first=None,
+                       last=None, tz=ZoneInfo("Europe/Berlin"))
+        files = [(p.name, p.read_bytes()) for p in sorted((tmp_path / "out").glob("*.ics"))]
+        again = import_calendar(db, files, dry_run=True)
+    finally:
+        db.close()
+    assert again.failed == []
+    assert (again.events_new, again.events_updated, again.tasks_new, again.tasks_updated) \
+        == (0, 0, 0, 0)

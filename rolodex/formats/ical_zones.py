@@ -128,7 +128,11 @@ class Zones:
         tzid = prop.params.get("TZID")
         if tzid:
             zone, name = self.resolve(tzid, prop.dt.year)
-            return name if zone is not None else getattr(self.default, "key", None)
+            if zone is not None and (name or not repeating):
+                return name
+            # A series in a zone only the file defines repeats in the calendar's zone:
+            # named, so the export says so and reading it back changes nothing.
+            return getattr(self.default, "key", None)
         if prop.dt.tzinfo is not None and not self.from_header:
             return "UTC" if repeating else None
         return getattr(self.default, "key", None)

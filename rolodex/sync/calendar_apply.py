@@ -19,7 +19,7 @@ import json
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -244,9 +244,25 @@ def _span(item: Item) -> tuple[date | datetime, date | datetime]:
     return start, end
 
 
+def _rule(item: Item, start: date | datetime | None, tz: str | None) -> str | None:
+    """The item's RRULE with UNTIL as the export writes it (UTC for a timed series, a
+    date for an all-day one), so reading rolodex's own export back changes nothing."""
+    from rolodex.recurrence import until_as_rfc
+
+    rule = rrule_of(item)
+    if rule is None or start is None:
+        return rule
+    zone = item.zones.default if not isinstance(start, datetime) else \
+        ZoneInfo(tz) if tz else UTC
+    return until_as_rfc(rule, start, zone)
+
+
 def _event_values(item: Item, people: People) -> dict[str, Any]:
     start, end = _span(item)
     rule = rrule_of(item)
+    tz = item.zones.name(item.get("DTSTART"), bool(rule)) if isinstance(start, datetime) \
+        else None
+    rule = _rule(item, start, tz)
     # A rule rolodex cannot expand (RSCALE) stays in raw: the event shows its first
     # occurrence here, and calendar apps get the rule back on export.
     modelled = _EVENT_PROPS if rule or not item.all("RRULE") else _EVENT_PROPS - {"RRULE"}
@@ -255,8 +271,7 @@ def _event_values(item: Item, people: People) -> dict[str, Any]:
     status = "CANCELLED" if item.method == "CANCEL" else item.text("STATUS")
     return {
         "title": item.text("SUMMARY") or "(no title)", "start": start, "end": end,
-        "tz": item.zones.name(item.get("DTSTART"), bool(rule))
-        if isinstance(start, datetime) else None,
+        "tz": tz,
         "rrule": rule, "location": item.text("LOCATION"), "notes": item.text("DESCRIPTION"),
         "categories": categories_of(item), "alarms": alarms,
         "rdates": list(dict.fromkeys(same_kind_as(v, start) for v in item.whens("RDATE"))),
@@ -393,7 +408,7 @@ def _task(db: Database, item: Item, group: _Group, people: People) -> str:
     modelled = _TASK_PROPS | _implied(item, start, due)
     values = {"title": item.text("SUMMARY") or "(no title)", "due": due,
               "priority": _PRIORITY.get(int(number) if number.isdigit() else 0, "normal"),
-              "rrule": rrule_of(item), "notes": item.text("DESCRIPTION"),
+              "rrule": _rule(item, due, None), "notes": item.text("DESCRIPTION"),
               "categories": categories_of(item),
               "raw": unmodelled(item, modelled, linked, list(item.component.subcomponents))}
     status = {"COMPLETED": "done", "CANCELLED": "cancelled"}.get(

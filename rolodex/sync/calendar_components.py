@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -99,19 +99,9 @@ def _recur(text: str, start: date | datetime, zone: tzinfo) -> Any:
     for all-day series, UTC for zoned ones (dateutil and khal reject anything else)."""
     import icalendar
 
-    rule = icalendar.vRecur.from_ical(text)
-    until = rule.get("UNTIL")
-    if until:
-        value = until[0]
-        if isinstance(start, datetime):
-            if not isinstance(value, datetime):  # a date UNTIL includes that whole day
-                value = datetime.combine(value, time(23, 59, 59), zone)
-            elif value.tzinfo is None:
-                value = value.replace(tzinfo=zone)
-            rule["UNTIL"] = [value.astimezone(UTC)]
-        elif isinstance(value, datetime):
-            rule["UNTIL"] = [value.astimezone(zone).date() if value.tzinfo else value.date()]
-    return rule
+    from rolodex.recurrence import until_as_rfc
+
+    return icalendar.vRecur.from_ical(until_as_rfc(text, start, zone))
 
 
 # Properties a component may carry several times: a kept one is added unless the same
@@ -260,8 +250,11 @@ def _task(record: dict[str, Any], raw: str | None, ctx: _Context) -> Any:
     # Completing a repeating task already created its next instance in rolodex, which
     # carries the rule on; repeating it on finished ones would show the series twice.
     if record["rrule"] and due is not None and record["status"] != "done":
-        # RFC 5545 expands a rule from DTSTART
-        put(todo, ("dtstart", due), ("rrule", _recur(record["rrule"], due, ctx.fallback)))
+        # RFC 5545 expands a rule from DTSTART: the task's own (kept in raw), else DUE
+        if not any(line.upper().startswith(("DTSTART:", "DTSTART;"))
+                   for line in (raw or "").splitlines()):
+            put(todo, ("dtstart", due))
+        put(todo, ("rrule", _recur(record["rrule"], due, ctx.fallback)))
     put(todo, ("categories", record["categories"]), ("description", record["notes"]))
     ctx.attend(todo, record["contacts"])
     _add_raw(todo, raw)
