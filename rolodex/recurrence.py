@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import islice
 from types import MappingProxyType
 from typing import Any
 
@@ -25,10 +26,17 @@ from rolodex.errors import InvalidInput
 
 _FORMS = ("try daily, weekly, every 2 weeks, every mon and wed, monthly on the last friday,"
           " monthly on day 15, yearly, or an RRULE such as FREQ=WEEKLY;BYDAY=MO")
-_FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")  # index == dateutil's constant
+# index == dateutil's constant
+_FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
 _ADVERBS = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY",
-            "annually": "YEARLY", "fortnightly": "WEEKLY"}
-_UNITS = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
+            "annually": "YEARLY", "fortnightly": "WEEKLY", "hourly": "HOURLY"}
+_UNITS = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY",
+          "hour": "HOURLY", "minute": "MINUTELY", "second": "SECONDLY"}
+_STEP = {"HOURLY": timedelta(hours=1), "MINUTELY": timedelta(minutes=1),
+         "SECONDLY": timedelta(seconds=1), "DAILY": timedelta(days=1)}
+# A series shows at most this many occurrences in one window (an agenda, an export
+# check): a SECONDLY rule has 86,400 a day, and nothing a file says may hang a listing.
+MAX_OCCURRENCES = 10_000
 _CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -37,7 +45,10 @@ _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, 
 _ORDINAL_WORDS = {n: word for word, n in _ORDINALS.items() if not word[0].isdigit()}
 _WORKDAYS = ((0, 0), (0, 1), (0, 2), (0, 3), (0, 4))
 _INT_PARTS = {"INTERVAL": (1, 1000), "COUNT": (1, 999_999), "BYMONTHDAY": (-31, 31),
-              "BYMONTH": (1, 12), "BYSETPOS": (-366, 366)}
+              "BYMONTH": (1, 12), "BYSETPOS": (-366, 366), "BYYEARDAY": (-366, 366),
+              "BYWEEKNO": (-53, 53), "BYHOUR": (0, 23), "BYMINUTE": (0, 59),
+              "BYSECOND": (0, 59)}
+_TIME_PARTS = ("byyearday", "byweekno", "byhour", "byminute", "bysecond")
 _NOTHING_MOVED: Mapping[Any, tuple[Any, Any]] = MappingProxyType({})
 
 
@@ -65,11 +76,17 @@ class _Rule:
     bymonth: tuple[int, ...] = ()
     bysetpos: tuple[int, ...] = ()
     wkst: int | None = None
+    byyearday: tuple[int, ...] = ()
+    byweekno: tuple[int, ...] = ()
+    byhour: tuple[int, ...] = ()
+    byminute: tuple[int, ...] = ()
+    bysecond: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         """Sorted and without repeats, so equal rules print alike."""
         for name, key in (("byday", lambda p: (p[1], p[0])), ("bymonthday", lambda d: (d < 0, d)),
-                          ("bymonth", None), ("bysetpos", None)):
+                          ("bymonth", None), ("bysetpos", None),
+                          *((part, None) for part in _TIME_PARTS)):
             object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)), key=key)))
 
     def text(self) -> str:
@@ -80,6 +97,8 @@ class _Rule:
                  "BYMONTHDAY": ",".join(map(str, self.bymonthday)),
                  "BYMONTH": ",".join(map(str, self.bymonth)),
                  "BYSETPOS": ",".join(map(str, self.bysetpos)),
+                 **{part.upper(): ",".join(map(str, getattr(self, part)))
+                    for part in _TIME_PARTS},
                  "WKST": None if self.wkst is None else _CODES[self.wkst]}
         return ";".join(f"{k}={v}" for k, v in parts.items() if v not in (None, ""))
 
@@ -105,8 +124,9 @@ def _read(text: str) -> _Rule:
     except ValueError as error:
         shown = " ".join(text.split())
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        raise InvalidInput(f"cannot read repeat rule '{shown}'; {_FORMS}",
-                           hint=error.args[0] if error.args else None) from None
+        raise (NeverHappens if isinstance(error, _Never) else InvalidInput)(
+            f"cannot read repeat rule '{shown}'; {_FORMS}",
+            hint=error.args[0] if error.args else None) from None
 
 
 def _parse_raw(text: str) -> _Rule:
@@ -122,7 +142,8 @@ def _parse_raw(text: str) -> _Rule:
         raise ValueError(f"unsupported part {min(set(fields) - known)}; rolodex knows"
                          f" {', '.join(sorted(known))}")
     if fields.get("FREQ") not in _FREQS:
-        raise ValueError("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY")
+        raise ValueError("FREQ must be SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY"
+                         " or YEARLY")
     ints = {name: _ints(name, fields[name]) for name in _INT_PARTS if name in fields}
     if len(ints.get("INTERVAL", ())) > 1 or len(ints.get("COUNT", ())) > 1:
         raise ValueError("INTERVAL and COUNT take one number")
@@ -134,17 +155,20 @@ def _parse_raw(text: str) -> _Rule:
     wkst = _CODES.index(fields["WKST"]) if "WKST" in fields else None
     return _Rule(fields["FREQ"], ints.get("INTERVAL", (1,))[0], ints.get("COUNT", (None,))[0],
                  fields.get("UNTIL"), byday, ints.get("BYMONTHDAY", ()), ints.get("BYMONTH", ()),
-                 ints.get("BYSETPOS", ()), wkst)
+                 ints.get("BYSETPOS", ()), wkst,
+                 **{part: ints.get(part.upper(), ()) for part in _TIME_PARTS})
 
 
 def _ints(name: str, value: str) -> tuple[int, ...]:
-    """A comma list of non-zero whole numbers within the part's RFC 5545 range."""
+    """A comma list of whole numbers within the part's RFC 5545 range (zero only where
+    it is a value: an hour, a minute, a second)."""
     low, high = _INT_PARTS[name]
-    numbers = [int(v) if re.fullmatch(r"[+-]?\d{1,6}", v) else 0 for v in value.split(",")]
-    if not all(low <= n <= high and n for n in numbers):
-        raise ValueError(f"{name} takes whole numbers from 1 to {high}"
+    numbers = [int(v) if re.fullmatch(r"[+-]?\d{1,6}", v.strip()) else None
+               for v in value.split(",")]
+    if not all(n is not None and low <= n <= high and (n or low == 0) for n in numbers):
+        raise ValueError(f"{name} takes whole numbers from {0 if low == 0 else 1} to {high}"
                          + (" or negative ones counting from the end" if low < 0 else ""))
-    return tuple(numbers)
+    return tuple(n for n in numbers if n is not None)
 
 
 def _byday(word: str) -> tuple[int, int]:
@@ -188,6 +212,15 @@ def until_as_rfc(rrule: str, start: date | datetime, zone: tzinfo) -> str:
     return replace(rule, until=day.strftime("%Y%m%d")).text()
 
 
+class _Never(ValueError):
+    """A rule that reads well but never happens (BYMONTH=2;BYMONTHDAY=30)."""
+
+
+class NeverHappens(InvalidInput):
+    """A readable rule with no occurrence at all: an import keeps the item (see
+    ``sync.calendar_rules``), a user typing it is told."""
+
+
 def _check(rule: _Rule) -> None:
     """Refuse what RFC 5545 forbids and what could never happen (dateutil would search
     up to the year 9999 before giving up), then let dateutil build it."""
@@ -202,15 +235,19 @@ def _check(rule: _Rule) -> None:
         raise ValueError("numbered days such as 2TU need FREQ=MONTHLY or YEARLY")
     in_month = rule.freq == "MONTHLY" or bool(rule.bymonth)
     if any(abs(n) > (5 if in_month else 53) for n in ordinals):
-        raise ValueError("that numbered weekday never happens")
+        raise _Never("that numbered weekday never happens")
     longest = max((31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[m - 1]
                   for m in rule.bymonth or range(1, 13))
     if rule.bymonthday and all(abs(d) > longest for d in rule.bymonthday):
-        raise ValueError("that day of the month never happens")
+        raise _Never("that day of the month never happens")
     try:
         _dateutil(rule, datetime(2000, 1, 1), None, {})
     except (ValueError, TypeError, OverflowError) as error:
-        raise ValueError(str(error)) from None
+        # Which hours or minutes an INTERVAL reaches depends on DTSTART: decided when
+        # the series expands, not here.
+        if "empty set" in str(error) and rule.freq in _STEP and rule.freq != "DAILY":
+            return
+        raise (_Never if "empty set" in str(error) else ValueError)(str(error)) from None
 
 
 def _parse_phrase(s: str) -> _Rule | None:
@@ -283,8 +320,8 @@ def describe_rule(rrule: str) -> str:
     try:
         rule = _read(rrule)
         unit = next(k for k, v in _UNITS.items() if v == rule.freq)
-        text = (next(k for k, v in _ADVERBS.items() if v == rule.freq) if rule.interval == 1
-                else f"every {rule.interval} {unit}s")
+        adverb = next((k for k, v in _ADVERBS.items() if v == rule.freq), f"every {unit}")
+        text = adverb if rule.interval == 1 else f"every {rule.interval} {unit}s"
         if rule.byday == _WORKDAYS and rule.bysetpos:
             on = [f"the {' and '.join(map(_ordinal, rule.bysetpos))} weekday"]
         elif rule.byday == _WORKDAYS and rule.freq == "WEEKLY":
@@ -296,6 +333,8 @@ def describe_rule(rrule: str) -> str:
         on += [f"day {d}" if d > 0 else f"the {_ordinal(d)} day" for d in rule.bymonthday]
         text += f" on {', '.join(on)}" if on else ""
         text += f" in {', '.join(_MONTHS[m - 1] for m in rule.bymonth)}" if rule.bymonth else ""
+        text += "".join(f", {part[2:]} {', '.join(map(str, getattr(rule, part)))}"
+                        for part in _TIME_PARTS if getattr(rule, part))
         if rule.count is not None:
             text += ", once" if rule.count == 1 else f", {rule.count} times"
         stamp = _until_value(rule.until or "")
@@ -334,13 +373,16 @@ def occurrences(
     rule = _read(rrule) if rrule else None
     skip = {_key(x, zone, allday) for x in exdates}
     moves = {_key(k, zone, allday): v for k, v in moved.items()}
-    found = {_key(n, zone, allday): n for n in _nominals(
-        rule, first, zone, allday, _wall(low, zone) - length - timedelta(days=1),
-        _wall(high, zone) + timedelta(days=1))}
+    slack = _slack(rule)
+    nominals = _nominals(rule, first, zone, allday, _wall(low, zone) - length - slack,
+                         _wall(high, zone) + slack)
+    if not allday:  # the slack's occurrences that end before the window use no place
+        nominals = (n for n in nominals if n + length > low or n >= low)
+    found = {_key(n, zone, allday): n for n in islice(nominals, MAX_OCCURRENCES)}
     for key in moves.keys() - found.keys():  # moved in from far away: if really in the series
         near = _wall(as_instant(key, zone), zone)
-        if key in {_key(n, zone, allday) for n in _nominals(
-                rule, first, zone, allday, near - timedelta(days=1), near + timedelta(days=1))}:
+        if key in {_key(n, zone, allday) for n in islice(_nominals(
+                rule, first, zone, allday, near - slack, near + slack), MAX_OCCURRENCES)}:
             found[key] = key if allday else key.astimezone(zone)
     result = []
     for key, nominal in found.items():
@@ -367,7 +409,7 @@ def next_after(
         return next(_nominals(rule, start, zone, True, low, None), None)
     bound = as_instant(after, zone, end=not isinstance(after, datetime))
     candidates = _nominals(rule, _aware(start, zone), zone, False,
-                           _wall(bound, zone) - timedelta(days=1), None)
+                           _wall(bound, zone) - _slack(rule), None)
     return next((n for n in candidates if n > bound), None)
 
 
@@ -381,8 +423,17 @@ def _nominals(rule: _Rule | None, first: Any, zone: tzinfo, allday: bool,
             yield first
         return
     until, limit = _until(rule, zone, allday)
-    restart, extra = _restart(rule, dtstart, low)
-    for naive in _dateutil(rule, restart, until, extra).xafter(low, inc=True):
+    # dateutil stops at UNTIL: a window's end (else a horizon) bounds even a rule whose
+    # BY parts never meet, which would otherwise be searched up to the year 9999.
+    bound = high or _horizon(low)
+    if rule.count is None:  # dateutil refuses COUNT and UNTIL together; COUNT bounds too
+        until = bound if until is None else min(until, bound)
+    restart, extra, rule = _restart(rule, dtstart, low)
+    try:
+        expansion = _dateutil(rule, restart, until, extra)
+    except ValueError:  # BYHOUR an INTERVAL never reaches from this DTSTART: none at all
+        return
+    for naive in expansion.xafter(low, inc=True):
         aware = None if allday else naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
         if (high is not None and naive > high) or (aware and limit and aware > limit):
             return
@@ -403,14 +454,45 @@ def _until(rule: _Rule, zone: tzinfo, allday: bool) -> tuple[datetime | None, da
     return (local, None) if allday else (local + timedelta(hours=3), stamp.replace(tzinfo=UTC))
 
 
-def _restart(rule: _Rule, dtstart: datetime, target: datetime) -> tuple[datetime, dict[str, Any]]:
-    """A later DTSTART giving the same occurrences from target on. dateutil walks every
-    period from DTSTART, so a daily series begun ten years ago would walk 3650 days to
-    reach this week. Without COUNT no period depends on the ones before, so start at the
-    last INTERVAL-aligned period at or before target, spelling out the parts dateutil
-    would otherwise take from DTSTART (time of day, weekday, day, month)."""
-    if rule.count is not None or target <= dtstart:
-        return dtstart, {}
+def _slack(rule: _Rule | None) -> timedelta:
+    """How far before a window expansion starts: a day covers any clock change for the
+    daily and longer rules; finer ones would spend it on 86,400 seconds."""
+    return timedelta(hours=3) if rule and rule.freq in _STEP and rule.freq != "DAILY" \
+        else timedelta(days=1)
+
+
+def _horizon(low: datetime) -> datetime:
+    """How far an open-ended search looks: 400 years (the Gregorian calendar's whole
+    cycle of weekdays and leap years), or to the last day dateutil can hold."""
+    try:
+        return low.replace(year=low.year + 400)
+    except ValueError:
+        return datetime(9999, 12, 31) if low.year + 400 > 9999 else low + timedelta(days=146097)
+
+
+def _restart(rule: _Rule, dtstart: datetime, target: datetime
+             ) -> tuple[datetime, dict[str, Any], _Rule]:
+    """A later DTSTART (and the rule from there) giving the same occurrences from target
+    on. dateutil walks every period from DTSTART, so a daily series begun ten years ago
+    would walk 3650 days to reach this week, and a SECONDLY one begun in 1601 would never
+    arrive. A rule without BY parts has one occurrence per period: jump straight there,
+    COUNT shortened by what was jumped. Otherwise, without COUNT no period depends on the
+    ones before, so start at the last INTERVAL-aligned period at or before target,
+    spelling out the parts dateutil would otherwise take from DTSTART."""
+    if target <= dtstart:
+        return dtstart, {}, rule
+    if rule.freq in _STEP and not _filtered(rule):
+        step = _STEP[rule.freq] * rule.interval
+        periods = (target - dtstart) // step
+        if rule.count is not None:
+            periods = min(periods, rule.count - 1)
+            rule = replace(rule, count=rule.count - periods)
+        return dtstart + periods * step, {}, rule
+    if rule.count is not None:
+        return dtstart, {}, rule
+    if rule.freq in _STEP and rule.freq != "DAILY":  # aligned: same minute and second
+        step = _STEP[rule.freq] * rule.interval
+        return dtstart + (target - dtstart) // step * step, {}, rule
     first, goal, step = dtstart.date(), target.date(), rule.interval
     if rule.freq == "DAILY":
         begin = first + timedelta((goal - first).days // step * step)
@@ -424,15 +506,21 @@ def _restart(rule: _Rule, dtstart: datetime, target: datetime) -> tuple[datetime
     else:
         begin = date(first.year + (goal.year - first.year) // step * step, 1, 1)
     if begin <= first:
-        return dtstart, {}
-    extra: dict[str, Any] = {"byhour": dtstart.hour, "byminute": dtstart.minute,
-                             "bysecond": dtstart.second}
-    if not rule.byday and not rule.bymonthday:
+        return dtstart, {}, rule
+    extra: dict[str, Any] = {part: getattr(dtstart, part[2:]) for part in
+                             ("byhour", "byminute", "bysecond") if not getattr(rule, part)}
+    if not (rule.byday or rule.bymonthday or rule.byyearday or rule.byweekno):
         extra.update({"YEARLY": {"bymonth": rule.bymonth or dtstart.month,
                                  "bymonthday": dtstart.day},
                       "MONTHLY": {"bymonthday": dtstart.day},
                       "WEEKLY": {"byweekday": dtstart.weekday()}}.get(rule.freq, {}))
-    return datetime.combine(begin, time()), extra
+    return datetime.combine(begin, time()), extra, rule
+
+
+def _filtered(rule: _Rule) -> bool:
+    """Whether a BY part may leave a period without an occurrence (or give it several)."""
+    return bool(rule.byday or rule.bymonthday or rule.bymonth or rule.bysetpos
+                or any(getattr(rule, part) for part in _TIME_PARTS))
 
 
 def _dateutil(rule: _Rule, dtstart: datetime, until: datetime | None, extra: dict[str, Any]):
@@ -444,7 +532,8 @@ def _dateutil(rule: _Rule, dtstart: datetime, until: datetime | None, extra: dic
         "dtstart": dtstart, "interval": rule.interval, "count": rule.count, "until": until,
         "wkst": rule.wkst or 0, "byweekday": [du.weekday(d, n or None) for n, d in rule.byday]
         or None, "bymonthday": rule.bymonthday or None, "bymonth": rule.bymonth or None,
-        "bysetpos": rule.bysetpos or None}
+        "bysetpos": rule.bysetpos or None,
+        **{part: getattr(rule, part) or None for part in _TIME_PARTS}}
     return du.rrule(_FREQS.index(rule.freq), **(kwargs | extra))
 
 

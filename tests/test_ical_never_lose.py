@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -151,3 +152,52 @@ def test_a_real_calendar_exported_and_read_back_is_unchanged(row, tmp_path, monk
     assert again.failed == []
     assert (again.events_new, again.events_updated, again.tasks_new, again.tasks_updated) \
         == (0, 0, 0, 0)
+
+
+# Rules rolodex refused: HOURLY, MINUTELY, SECONDLY
+
+def day_of(rolodex, day: str, title: str) -> list[str]:
+    listing = rolodex(["event", "list", "--from", day, "--to", day, "-f", "json"])
+    assert listing.exit_code == 0, listing.stderr
+    return [e["start"] for e in listing.json() if e["title"] == title]
+
+
+def test_an_hourly_rule_imports_and_repeats(rolodex):
+    result = rolodex(["import", fixture("rrule-hourly-every-2-hours-5-times.ics")])
+    assert result.exit_code == 0 and "1 new" in result.stderr and " 0 failed" in result.stderr
+    assert day_of(rolodex, "2026-11-23", "Check the oven") == [
+        "2026-11-23T08:00:00Z", "2026-11-23T10:00:00Z", "2026-11-23T12:00:00Z",
+        "2026-11-23T14:00:00Z", "2026-11-23T16:00:00Z"]
+    shown = rolodex("event show 1 -f json").json()
+    assert shown["rrule"] == "FREQ=HOURLY;INTERVAL=2;COUNT=5"
+
+
+def test_a_minutely_rule_with_hours_and_days(rolodex):
+    assert rolodex(["import", fixture("rrule-minutely-slots-by-hour-and-day.ics")]).exit_code == 0
+    friday = day_of(rolodex, "2026-11-27", "Office hours slot")
+    assert friday == [f"2026-11-27T{h:02}:{m:02}:00Z" for h in (8, 9) for m in (0, 15, 30, 45)]
+    assert day_of(rolodex, "2026-11-26", "Office hours slot") == []  # a Thursday
+
+
+def test_a_secondly_rule_from_1601_stays_bounded_everywhere(rolodex, tmp_path):
+    """Every second since 1601 (and a COUNT of a million, and minutes that happen on a
+    Monday 29 February only): every command that expands a series answers quickly, and
+    shows at most MAX_OCCURRENCES of one series at a time."""
+    from rolodex.recurrence import MAX_OCCURRENCES
+
+    began = time.monotonic()
+    assert rolodex(["import", fixture("rrule-secondly-since-1601.ics")]).exit_code == 0
+    ticks = day_of(rolodex, "2026-11-23", "Tick")
+    assert len(ticks) == MAX_OCCURRENCES and ticks[:2] == [
+        "2026-11-22T23:00:00Z", "2026-11-22T23:00:01Z"]
+    assert day_of(rolodex, "2026-11-23", "Counted tick") == []  # over in 11 days of 1601
+    assert day_of(rolodex, "2028-02-28", "February minutes") == []
+    for command in (["agenda", "--days", "30", "-f", "json"], ["calendar", "--month", "-f", "json"],
+                    ["export", "--format", "ical", "-o", str(tmp_path / "all.ics")],
+                    ["export", "--format", "ical", "-o", str(tmp_path / "window.ics"),
+                     "--from", "2026-11-01", "--to", "2026-12-31"],
+                    ["calendar", "feed", "-o", str(tmp_path / "feed.ics")]):
+        assert rolodex(command).exit_code == 0, command
+    assert "RRULE:FREQ=SECONDLY\r\n" in (tmp_path / "all.ics").read_bytes().decode()
+    assert "secondly-1601@example.org" in (tmp_path / "window.ics").read_text()
+    assert time.monotonic() - began < 60

@@ -95,7 +95,7 @@ def test_raw_rules(text, rule):
 
 @pytest.mark.parametrize("text", [
     "FREQ=SOMETIMES", "every blue moon", "", "   ", "sometimes", "every", "every 0 days",
-    "FREQ=HOURLY", "FREQ=WEEKLY;BYFOO=1", "FREQ=WEEKLY;BYHOUR=9", "BYDAY=MO",
+    "FREQ=WEEKLY;BYFOO=1", "FREQ=WEEKLY;BYHOUR=24", "BYDAY=MO", "FREQ=HOURLY;BYMINUTE=x",
     "FREQ=DAILY;COUNT=3;UNTIL=20270101", "FREQ=DAILY;FREQ=WEEKLY", "FREQ=DAILY;COUNT",
     "FREQ=DAILY;INTERVAL=0", "FREQ=DAILY;COUNT=-1", "FREQ=DAILY;UNTIL=20270231",
     "FREQ=DAILY;UNTIL=tomorrow", "FREQ=WEEKLY;BYDAY=XX", "FREQ=WEEKLY;BYDAY=2MO",
