@@ -201,3 +201,39 @@ def test_a_secondly_rule_from_1601_stays_bounded_everywhere(rolodex, tmp_path):
     assert "RRULE:FREQ=SECONDLY\r\n" in (tmp_path / "all.ics").read_bytes().decode()
     assert "secondly-1601@example.org" in (tmp_path / "window.ics").read_text()
     assert time.monotonic() - began < 60
+
+
+# A rule with zero occurrences
+
+@pytest.mark.parametrize(("name", "why", "day"), [
+    ("rrule-until-before-dtstart.ics", "its UNTIL is before its DTSTART", "2026-11-24"),
+    ("rrule-february-30th-never-happens.ics", "that day of the month never happens",
+     "2026-11-25"),
+])
+def test_a_rule_that_never_happens_is_reported_and_kept_as_a_one_off(rolodex, tmp_path, name,
+                                                                     why, day):
+    result = rolodex(["import", fixture(name), "-f", "json"])
+    assert result.exit_code == 0
+    summary = result.json()
+    assert summary["events"]["new"] == 1 and summary["failed"] == 0
+    (warning,) = summary["warnings"]
+    assert why in warning["reason"] and "never happens" in warning["reason"]
+    assert "warning" in result.stderr and why in result.stderr
+    listing = rolodex(["event", "list", "--from", day, "--to", day, "-f", "json"]).json()
+    assert len(listing) == 1 and listing[0]["rrule"] is None
+    out = tmp_path / "out.ics"
+    rolodex(["export", "--format", "ical", "-o", str(out), "--what", "events"])
+    def parts(text: str) -> set[str]:
+        return set(text.split("RRULE:")[1].split()[0].split(";"))
+
+    assert parts(out.read_text()) == parts((FIXTURES / name).read_text())  # kept for apps
+    again = rolodex(["import", str(out), "-f", "json"]).json()
+    assert again["events"] == {"new": 0, "updated": 0, "unchanged": 1}
+
+
+def test_a_count_its_exdates_cancel_is_reported(rolodex):
+    summary = rolodex(["import", fixture("rrule-count-all-cancelled-by-exdate.ics"),
+                       "-f", "json"]).json()
+    assert summary["events"]["new"] == 1
+    assert "EXDATE cancels every occurrence" in summary["warnings"][0]["reason"]
+    assert rolodex("event list --from 2026-11-24 --to 2026-11-26 -f json").json() == []

@@ -29,6 +29,9 @@ def import_calendars(sources: list[tuple[str, bytes]], *, dry_run: bool, strict:
     for reason, count in reasons.items():
         if count > GROUPED:  # a round trip skips every birthday: one line, not hundreds
             message(f"  not imported {count} components: {reason}")
+    for problem in report.warnings:
+        message(f"  warning {problem.source}: component {problem.index}, line "
+                f"{problem.line}: {problem.reason}")
     for problem in report.failed:
         message(f"  skipped {problem.source}: component {problem.index}, line {problem.line}: "
                 f"{problem.reason}")

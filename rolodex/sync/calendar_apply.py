@@ -15,11 +15,10 @@ as iCalendar lines and written back on export.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,7 +30,6 @@ from rolodex.formats.ical_read import (
     decode,
     read_items,
     recurrence_key,
-    rrule_of,
     same_kind_as,
     short,
     unmodelled,
@@ -42,15 +40,15 @@ from rolodex.store import lookups, when
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People, address_of, likely_duplicates
 from rolodex.sync.calendar_derived import own_items
+from rolodex.sync.calendar_rules import event_rule
+from rolodex.sync.calendar_tasks import apply_task
 
 ANSWERS = ("REPLY", "REFRESH", "COUNTER", "DECLINECOUNTER")  # iTIP: about an event, not one
 # Properties rolodex models, or drops because they change on every export (DTSTAMP...).
 _COMMON = {"UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SUMMARY", "DESCRIPTION", "STATUS",
            "CATEGORIES", "RRULE", "RECURRENCE-ID", "ATTENDEE"}
 _EVENT_PROPS = _COMMON | {"DTSTART", "DTEND", "DURATION", "EXDATE", "RDATE", "LOCATION"}
-_TASK_PROPS = _COMMON | {"DUE", "PRIORITY", "COMPLETED"}
 _UID_NAMESPACE = uuid.UUID("0b7c9d4e-52a4-4c36-9f0e-3d6a8b1e7c21")
-_PRIORITY = {**dict.fromkeys(range(1, 5), "high"), **dict.fromkeys(range(6, 10), "low")}
 _EVENT_FIELDS = ("title", "start", "end", "tz", "rrule", "location", "notes", "categories",
                  "alarms", "rdates", "status", "raw")
 
@@ -72,6 +70,8 @@ class CalendarReport:
     dry_run: bool = False
     # Components with nothing to import (no DTSTART, iTIP replies): said, not failures.
     skipped: list[Problem] = field(default_factory=list)
+    # Imported, but not quite as written (a rule that never happens): said, never silent.
+    warnings: list[Problem] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """The JSON shape of ``import --format json`` for calendars."""
@@ -81,6 +81,7 @@ class CalendarReport:
                           "unchanged": self.tasks_unchanged},
                 "skipped": len(self.skipped), "failed": len(self.failed),
                 "problems": [asdict(p) for p in self.failed + self.skipped],
+                "warnings": [asdict(p) for p in self.warnings],
                 "unknown_people": list(self.unknown_people),
                 "new_contacts": list(self.new_contacts), "duplicates": list(self.duplicates),
                 "dry_run": self.dry_run}
@@ -177,6 +178,7 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
          create: bool, mine: set[str]) -> None:
     people = People(db, create, mine)
     first = group.master or group.first
+    warnings: list[str] = []
     try:
         with db.savepoint("calendar_item"):
             kind = "tasks" if first.kind == "VTODO" else "events"
@@ -184,10 +186,12 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
                                             for i in group.overrides.values()):
                 actions = [_cancel_stored(db, group, kind)]
             elif kind == "tasks":
-                actions = [_task(db, group.master or first, group, people)]
+                actions = [apply_task(db, group.master or first, group.uid, group.cancelled,
+                                      people)]
             else:
-                actions = [_save_event(db, uid, values)
-                           for uid, values in _event_series(group, people)]
+                series = _event_series(group, people)
+                actions = [_save_event(db, uid, values) for uid, values in series]
+                warnings = [values["warning"] for _, values in series if values["warning"]]
         for action in actions:
             setattr(report, f"{kind}_{action}", getattr(report, f"{kind}_{action}") + 1)
     except (_Skip, RolodexError, *BAD_DATA) as exc:
@@ -200,6 +204,7 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
             raise _strict(problem) from exc
         report.failed.append(problem)
         return
+    report.warnings += [Problem(first.source, first.index, first.line, w) for w in warnings]
     report.new_contacts += people.created
     listed = {address_of(p) for p in report.unknown_people}
     for person in people.unknown:
@@ -244,25 +249,12 @@ def _span(item: Item) -> tuple[date | datetime, date | datetime]:
     return start, end
 
 
-def _rule(item: Item, start: date | datetime | None, tz: str | None) -> str | None:
-    """The item's RRULE with UNTIL as the export writes it (UTC for a timed series, a
-    date for an all-day one), so reading rolodex's own export back changes nothing."""
-    from rolodex.recurrence import until_as_rfc
-
-    rule = rrule_of(item)
-    if rule is None or start is None:
-        return rule
-    zone = item.zones.default if not isinstance(start, datetime) else \
-        ZoneInfo(tz) if tz else UTC
-    return until_as_rfc(rule, start, zone)
-
-
 def _event_values(item: Item, people: People) -> dict[str, Any]:
     start, end = _span(item)
-    rule = rrule_of(item)
-    tz = item.zones.name(item.get("DTSTART"), bool(rule)) if isinstance(start, datetime) \
-        else None
-    rule = _rule(item, start, tz)
+    tz = item.zones.name(item.get("DTSTART"), bool(item.get("RRULE"))) \
+        if isinstance(start, datetime) else None
+    exdates = [same_kind_as(v, start) for v in item.whens("EXDATE")]
+    rule, warning = event_rule(item, start, tz, exdates)
     # A rule rolodex cannot expand (RSCALE) stays in raw: the event shows its first
     # occurrence here, and calendar apps get the rule back on export.
     modelled = _EVENT_PROPS if rule or not item.all("RRULE") else _EVENT_PROPS - {"RRULE"}
@@ -278,8 +270,8 @@ def _event_values(item: Item, people: People) -> dict[str, Any]:
         "status": status.lower() if status else None,
         "raw": unmodelled(item, modelled, linked, kept), "contacts": contact_ids,
         "shift": timedelta(0),
-        "exceptions": {when.encode(same_kind_as(v, start)): (None, None, None, None)
-                       for v in item.whens("EXDATE")}}
+        "exceptions": {when.encode(v): (None, None, None, None) for v in exdates},
+        "warning": warning}
 
 
 def _event_series(group: _Group, people: People) -> list[tuple[str, dict[str, Any]]]:
@@ -376,60 +368,3 @@ def _save_event(db: Database, uid: str, values: dict[str, Any]) -> str:
         events.set_exception(db, event_id, original, start, end, title=title,
                              location=location)
     return "new" if existing is None else "updated"
-
-
-def _implied(item: Item, start: date | datetime | None, due: date | datetime | None
-             ) -> set[str]:
-    """Task properties that say nothing the task does not: DTSTART (+ DURATION) when it
-    is how the task is due, DTSTART equal to DUE (written for a rule to expand from),
-    PERCENT-COMPLETE:100 on a completed task. Kept in raw, they would make a re-import
-    of rolodex's own export an update."""
-    implied = set() if item.get("DUE") else {"DTSTART", "DURATION"}
-    if start is not None and start == due:
-        implied.add("DTSTART")
-    if (item.text("STATUS") or "").upper() == "COMPLETED" \
-            and item.text("PERCENT-COMPLETE") == "100":
-        implied.add("PERCENT-COMPLETE")
-    return implied
-
-
-def _task(db: Database, item: Item, group: _Group, people: People) -> str:
-    """A VTODO as a task; the file wins on what it says. Changed occurrences of a
-    repeating VTODO are not kept: rolodex holds one open instance of a repeating task."""
-    from rolodex.dates import now, to_utc_iso
-    from rolodex.store import tasks
-
-    due, start = item.when("DUE"), item.when("DTSTART")
-    length = getattr(item.get("DURATION"), "dt", None)
-    if due is None and start is not None:  # DTSTART (+ DURATION) is when it is due
-        due = start + length if isinstance(length, timedelta) else start
-    number = str(item.get("PRIORITY") or "0").strip()
-    contact_ids, linked = people.link(item)
-    modelled = _TASK_PROPS | _implied(item, start, due)
-    values = {"title": item.text("SUMMARY") or "(no title)", "due": due,
-              "priority": _PRIORITY.get(int(number) if number.isdigit() else 0, "normal"),
-              "rrule": _rule(item, due, None), "notes": item.text("DESCRIPTION"),
-              "categories": categories_of(item),
-              "raw": unmodelled(item, modelled, linked, list(item.component.subcomponents))}
-    status = {"COMPLETED": "done", "CANCELLED": "cancelled"}.get(
-        "CANCELLED" if group.cancelled else (item.text("STATUS") or "").upper(), "open")
-    row = lookups.task_by_uid(db, group.uid)
-    done = item.when("COMPLETED")
-    if status == "done" and not isinstance(done, datetime):  # keep the first import's time
-        done = row["completed"] if row and row["status"] == "done" else now()
-    state = {"status": status, "completed": (to_utc_iso(done) if isinstance(done, datetime)
-                                             else done) if status == "done" else None}
-    if row is None:
-        task_id = tasks.add_task(db, values.pop("title"), uid=group.uid, kind="todo",
-                                 contact_ids=contact_ids, **values)
-        if status != "open":
-            tasks.update_task(db, task_id, state)
-        return "new"
-    missing = [c for c in contact_ids
-               if c not in {p["id"] for p in tasks.contacts_of(db, [row["id"]])[row["id"]]}]
-    wanted = {**values, **state, "due": when.encode(due),
-              "categories": json.dumps(values["categories"]) if values["categories"] else None}
-    if all(row[k] == v for k, v in wanted.items()) and not missing:
-        return "unchanged"
-    tasks.update_task(db, row["id"], {**values, **state}, add_contacts=missing)
-    return "updated"

@@ -1,0 +1,69 @@
+"""The rule an imported series is stored with, and what the import report says about it.
+
+UNTIL is stored in the one form the export writes (UTC for a timed series, a date for an
+all-day one), so a calendar read back from rolodex's export is unchanged.
+
+A rule with no occurrence at all (UNTIL before DTSTART, BYMONTH=2;BYMONTHDAY=30, a COUNT
+its EXDATEs cancel) is not dropped and not imported in silence: the event is kept as a
+one-off on its DTSTART, as Google and Apple show such an event, its RRULE kept verbatim
+(written back on export), and the import report carries a warning line saying so.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from rolodex.formats.ical_read import Item, rrule_of
+
+
+def _zone(item: Item, start: date | datetime, tz: str | None) -> tzinfo:
+    """The zone the export writes the series in: its own, UTC for a timed one without,
+    the calendar's for an all-day one."""
+    if not isinstance(start, datetime):
+        return item.zones.default
+    return ZoneInfo(tz) if tz else UTC
+
+
+def stored_rule(item: Item, start: date | datetime | None, tz: str | None) -> str | None:
+    """The item's RRULE with UNTIL as the export writes it."""
+    from rolodex.recurrence import until_as_rfc
+
+    rule = rrule_of(item)
+    if rule is None or start is None:
+        return rule
+    return until_as_rfc(rule, start, _zone(item, start, tz))
+
+
+def event_rule(item: Item, start: date | datetime, tz: str | None,
+               exdates: list[date | datetime]) -> tuple[str | None, str | None]:
+    """(the rule to store, a warning for the import report). A rule that never happens
+    is stored as none (the RRULE line then stays in the event's raw lines)."""
+    from rolodex.recurrence import NeverHappens
+    from rolodex.recurrence_gaps import ends_before_start, never_happens
+
+    try:
+        rule = stored_rule(item, start, tz)
+    except NeverHappens as exc:
+        return None, _never(item, exc.hint or "no date fits it")
+    if rule is None:
+        return None, None
+    zone = _zone(item, start, tz) if isinstance(start, datetime) else None
+    if not never_happens(rule, start, tz=zone, exdates=exdates):
+        return rule, None
+    if ends_before_start(rule, start):
+        why = "its UNTIL is before its DTSTART"
+    elif exdates and not never_happens(rule, start, tz=zone):
+        why = "EXDATE cancels every occurrence"
+    else:
+        why = "no date fits it"
+    return None, _never(item, why)
+
+
+def _never(item: Item, why: str) -> str:
+    value = item.get("RRULE")
+    rule = " ".join((value.to_ical().decode() if hasattr(value, "to_ical") else str(value))
+                    .split())
+    rule = rule if len(rule) <= 60 else rule[:57] + "..."
+    return (f"its rule {rule} never happens ({why}): imported as a one-off on its DTSTART,"
+            " the rule kept as written")
