@@ -25,7 +25,8 @@ from rolodex.dates import as_instant
 from rolodex.errors import InvalidInput
 
 _FORMS = ("try daily, weekly, every 2 weeks, every mon and wed, monthly on the last friday,"
-          " monthly on day 15, yearly, or an RRULE such as FREQ=WEEKLY;BYDAY=MO")
+          " monthly on day 15, monthly-last, yearly, hourly, or an RRULE such as"
+          " FREQ=WEEKLY;BYDAY=MO")
 # index == dateutil's constant
 _FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
 _ADVERBS = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY",
@@ -49,6 +50,8 @@ _INT_PARTS = {"INTERVAL": (1, 1000), "COUNT": (1, 999_999), "BYMONTHDAY": (-31, 
               "BYWEEKNO": (-53, 53), "BYHOUR": (0, 23), "BYMINUTE": (0, 59),
               "BYSECOND": (0, 59)}
 _TIME_PARTS = ("byyearday", "byweekno", "byhour", "byminute", "bysecond")
+# One-word spellings of phrases: 'monthly-last' is what a warning about the 31st offers.
+_SPELLINGS = {"monthly-last": "monthly on the last day"}
 _NOTHING_MOVED: Mapping[Any, tuple[Any, Any]] = MappingProxyType({})
 
 
@@ -252,6 +255,7 @@ def _check(rule: _Rule) -> None:
 
 def _parse_phrase(s: str) -> _Rule | None:
     """A phrase (lower case, no commas) as a rule, or None when it is not one."""
+    s = _SPELLINGS.get(s, s)
     count = until = None
     for _ in range(2):  # the suffixes, in either order
         if count is None and (found := re.fullmatch(r"(.+?) (?:for )?(\d{1,6}) times?", s)):

@@ -35,9 +35,11 @@ def short_month_warning(rrule: str, start: date | datetime) -> str | None:
                 f" 'FREQ=YEARLY{interval};BYMONTH=2;BYMONTHDAY=-1'")
     if parts["FREQ"] != "MONTHLY" or any(d < 0 for d in days):
         return None
-    months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts \
-        else range(1, 13)
-    missing = [m for m in months if all(d > _SHORTEST[m] for d in days)]
+    step = int(parts.get("INTERVAL", "1"))
+    reached = {(start.month - 1 + i * step) % 12 + 1 for i in range(12)}
+    if "BYMONTH" in parts:
+        reached &= {int(m) for m in parts["BYMONTH"].split(",")}
+    missing = [m for m in reached if all(d > _SHORTEST[m] for d in days)]
     if not missing:
         return None
     day = max(days)

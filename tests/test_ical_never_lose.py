@@ -237,3 +237,44 @@ def test_a_count_its_exdates_cancel_is_reported(rolodex):
     assert summary["events"]["new"] == 1
     assert "EXDATE cancels every occurrence" in summary["warnings"][0]["reason"]
     assert rolodex("event list --from 2026-11-24 --to 2026-11-26 -f json").json() == []
+
+
+# Monthly on the 31st (and 29th, 30th; yearly on 29 February)
+
+@pytest.mark.parametrize(("at", "repeat", "offered"), [
+    ("2027-01-31", "monthly", "--repeat monthly-last"),
+    ("2027-01-30 10:00", "monthly", "BYMONTHDAY=28,29,30;BYSETPOS=-1"),
+    ("2027-01-29", "FREQ=MONTHLY", "BYMONTHDAY=28,29;BYSETPOS=-1"),
+    ("2027-01-15", "monthly on day 31", "--repeat monthly-last"),
+    ("2028-02-29", "yearly", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1"),
+])
+def test_a_series_that_skips_short_months_warns_and_offers_the_last_day(rolodex, at, repeat,
+                                                                        offered):
+    result = rolodex(["event", "add", "Rent", "--at", at, "--repeat", repeat])
+    assert result.exit_code == 0 and result.stdout == "1\n"
+    assert "warning: " in result.stderr and offered in result.stderr
+
+
+def test_a_series_that_misses_no_month_adds_without_a_warning(rolodex):
+    """The spelling the warning offers, and series that miss no month, add quietly."""
+    for at, repeat in [("2027-01-31", "monthly-last"), ("2027-01-28", "monthly"),
+                       ("2027-01-30", "every 3 months"), ("2027-01-31", "weekly"),
+                       ("2027-01-31", "FREQ=MONTHLY;BYMONTHDAY=15,31")]:
+        result = rolodex(["event", "add", "Rent", "--at", at, "--repeat", repeat])
+        assert result.exit_code == 0 and "warning" not in result.stderr, (at, repeat)
+
+
+def test_monthly_last_is_the_last_day_of_every_month(rolodex):
+    rolodex(["event", "add", "Rent", "--at", "2027-01-31", "--repeat", "monthly-last"])
+    days = [e["start"] for e in rolodex(
+        "event list --from 2027-01-01 --to 2027-04-30 -f json").json()]
+    assert days == ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30"]
+    assert rolodex("event show 1 -f json").json()["rrule"] == "FREQ=MONTHLY;BYMONTHDAY=-1"
+
+
+def test_task_add_and_event_edit_warn_too(rolodex):
+    result = rolodex(["task", "add", "Invoice", "--due", "2027-01-31", "--repeat", "monthly"])
+    assert "--repeat monthly-last" in result.stderr
+    rolodex(["event", "add", "Rent", "--at", "2027-01-31"])
+    result = rolodex(["event", "edit", "1", "--repeat", "monthly"])
+    assert result.exit_code == 0 and "--repeat monthly-last" in result.stderr

@@ -117,8 +117,8 @@ def test_unreadable_message():
         parse_rule("every blue moon")
     assert caught.value.message == (
         "cannot read repeat rule 'every blue moon'; try daily, weekly, every 2 weeks, every mon"
-        " and wed, monthly on the last friday, monthly on day 15, yearly, or an RRULE such as"
-        " FREQ=WEEKLY;BYDAY=MO")
+        " and wed, monthly on the last friday, monthly on day 15, monthly-last, yearly, hourly,"
+        " or an RRULE such as FREQ=WEEKLY;BYDAY=MO")
     with pytest.raises(InvalidInput) as caught:
         parse_rule("FREQ=WEEKLY;BYFOO=1")
     assert "BYFOO" in caught.value.hint

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -10,7 +10,7 @@ import typer
 from rolodex.cli._context import confirm, expand_refs, say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import FormatOption, ShowFormatOption, YesOption
-from rolodex.cli._output import Column, Format, emit, emit_one
+from rolodex.cli._output import Column, Format, emit, emit_one, message
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
 from rolodex.store import events
@@ -55,6 +55,17 @@ EVENT_COLUMNS = (
     Column("location", "Where"),
     Column("rrule", "Repeats", show=lambda e: _describe(e["rrule"])),
 )
+
+
+def warn_short_months(rule: str | None, start: date | datetime | None) -> None:
+    """A line on stderr when the series skips months (or years) that lack its day, with
+    the --repeat that does what was probably meant: never a silent gap."""
+    if rule and start is not None:
+        from rolodex.recurrence_gaps import short_month_warning
+
+        warning = short_month_warning(rule, start)
+        if warning:
+            message(f"warning: {warning}")
 
 
 def _describe(rule: str | None) -> str:
@@ -129,12 +140,14 @@ def add(
     zone = _zone(tz)
     start, end = _times(at, for_, until, all_day, zone)
     people = [resolve_contact(db, r) for r in expand_refs(with_)] if with_ else []
+    rule = parse_rule(repeat) if repeat else None
     event_id = events.add_event(
         db, title, start=start, end=end, tz=getattr(zone, "key", None),
-        rrule=parse_rule(repeat) if repeat else None, location=where, notes=note,
+        rrule=rule, location=where, notes=note,
         contact_ids=people, alarms=_minutes(remind), categories=category or [])
     print(event_id)
     say(f"added event #{event_id}")
+    warn_short_months(rule, start)
 
 
 @app.command("list")
@@ -221,6 +234,11 @@ def edit(
             values[key] = value.strip() or None
     if repeat is not None:
         values["rrule"] = parse_rule(repeat) if repeat.strip() else None
+        if values["rrule"]:
+            from rolodex.store.when import decode
+
+            warn_short_months(values["rrule"], values.get("start") or decode(
+                row["start"], _zone(row["tz"])))
     if remind or no_reminders:
         values["alarms"] = _minutes(remind)
     if category is not None:

@@ -89,13 +89,16 @@ def add(
     \b
     Example: rolodex task add "Send proposal" --for jane --due "fri 3pm" --priority high
     """
+    from rolodex.cli.event import warn_short_months
+
     db = state.db()
-    task_id = tasks.add_task(db, title, contact_ids=_people(for_),
-                             due=state.when(due) if due else None,
+    when, rule = state.when(due) if due else None, _rule(repeat)
+    task_id = tasks.add_task(db, title, contact_ids=_people(for_), due=when,
                              priority=priority or "normal", kind=kind or "todo",
-                             rrule=_rule(repeat), notes=note, owner=owner)
+                             rrule=rule, notes=note, owner=owner)
     print(task_id)
     say(f"added task #{task_id}")
+    warn_short_months(rule, when)
 
 
 @app.command("list")
