@@ -192,7 +192,7 @@ def _until_value(value: str) -> datetime | None:
         return None
 
 
-def until_as_rfc(rrule: str, start: date | datetime, zone: tzinfo) -> str:
+def until_as_rfc(rrule: str, start: date | datetime, zone: tzinfo | None) -> str:
     """The rule with UNTIL in the form RFC 5545 demands for this DTSTART: a date for an
     all-day series, UTC for a timed one (a date UNTIL then includes that whole day in
     ``zone``, a floating one is wall time there). Import and export both store and write
@@ -202,6 +202,10 @@ def until_as_rfc(rrule: str, start: date | datetime, zone: tzinfo) -> str:
     if stamp is None:
         return rule.text()
     text = rule.until or ""
+    if isinstance(start, datetime) and (start.utcoffset() is None or zone is None):
+        # floating: UNTIL is floating too (RFC 5545), a date its whole day
+        return rule.text() if "T" in text else replace(
+            rule, until=stamp.strftime("%Y%m%dT235959")).text()
     if isinstance(start, datetime):
         if text.endswith("Z"):
             return rule.text()

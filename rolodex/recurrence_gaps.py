@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from rolodex.dates import as_instant
 from rolodex.recurrence import next_after, parse_rule
 
 _SHORTEST = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30,
@@ -70,18 +71,20 @@ def never_happens(rrule: str, start: date | datetime, *, tz: tzinfo | None = Non
     """Whether the series has no occurrence at all: UNTIL before DTSTART, a COUNT that
     its EXDATEs cancel, BY parts that never meet. The search is bounded (the rule's
     first few occurrences, found within 400 years), so nothing a file says can hang it."""
-    excluded = {_key(x) for x in exdates}
+    zone = tz or UTC
+    excluded = {_key(x, zone) for x in exdates}
     after = start - timedelta(days=1) if not isinstance(start, datetime) else \
         start - timedelta(seconds=1)
     for _ in range(min(len(excluded), _MAX_CANCELLED) + 1):
         found = next_after(rrule, start, after, tz=tz)
         if found is None:
             return True
-        if _key(found) not in excluded:
+        if _key(found, zone) not in excluded:
             return False
         after = found
     return len(excluded) < _MAX_CANCELLED  # more cancelled than looked at: assume it happens
 
 
-def _key(value: date | datetime) -> date | datetime:
-    return value if not isinstance(value, datetime) else value.timestamp()  # type: ignore
+def _key(value: date | datetime, zone: tzinfo) -> date | datetime:
+    """An occurrence as something comparable: its day, or its instant (naive: in zone)."""
+    return value if not isinstance(value, datetime) else as_instant(value, zone)

@@ -88,16 +88,17 @@ def test_floating_times_are_in_the_calendars_x_wr_timezone(db):
         "2026-07-04T14:00:00Z", "2026-07-04T15:00:00Z", "America/New_York")
 
 
-def test_floating_times_without_a_calendar_zone_are_the_users(db):
+def test_floating_times_without_a_calendar_zone_stay_floating(db):
+    """No TZID, no Z, no X-WR-TIMEZONE: the same wall time in any zone (#14)."""
     run(db, ics(*vevent("DTSTART:20260704T100000", "DURATION:PT90M")))
     event = one_event(db)
     assert (event["start"], event["end"], event["tz"]) == (
-        "2026-07-04T08:00:00Z", "2026-07-04T09:30:00Z", "Europe/Berlin")
+        "2026-07-04T10:00:00", "2026-07-04T11:30:00", None)
 
 
 def test_the_timezone_setting_wins_over_the_system_zone(db):
     settings.set_value(db, "timezone", "Asia/Tokyo")
-    run(db, ics(*vevent("DTSTART:20260704T100000")))
+    run(db, ics(*vevent("DTSTART;TZID=Nowhere Special:20260704T100000")))
     assert one_event(db)["start"] == "2026-07-04T01:00:00Z"
 
 

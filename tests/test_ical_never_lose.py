@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -278,3 +279,59 @@ def test_task_add_and_event_edit_warn_too(rolodex):
     rolodex(["event", "add", "Rent", "--at", "2027-01-31"])
     result = rolodex(["event", "edit", "1", "--repeat", "monthly"])
     assert result.exit_code == 0 and "--repeat monthly-last" in result.stderr
+
+
+# Floating times stay floating
+
+def starts(rolodex, first: str, last: str) -> list[tuple[str, str]]:
+    listing = rolodex(["event", "list", "--from", first, "--to", last, "-f", "json"])
+    return [(e["title"], e["start"]) for e in listing.json()]
+
+
+def test_a_floating_time_is_the_same_wall_time_in_any_zone(rolodex, monkeypatch):
+    assert rolodex(["import", fixture("floating-dtstart-no-zone.ics")]).exit_code == 0
+    assert rolodex("event show 1 -f json").json()["start"] == "2014-11-08T05:30:00"
+    assert starts(rolodex, "2014-11-08", "2014-11-08") == [("Morning run",
+                                                            "2014-11-08T04:30:00Z")]
+    assert "2014-11-08 05:30" in rolodex("event list --from 2014-11-08 --to 2014-11-08").stdout
+    monkeypatch.setenv("ROLODEX_TZ", "America/New_York")
+    assert starts(rolodex, "2014-11-08", "2014-11-08") == [("Morning run",
+                                                            "2014-11-08T10:30:00Z")]
+    assert "2014-11-08 05:30" in rolodex("event list --from 2014-11-08 --to 2014-11-08").stdout
+
+
+def test_a_floating_series_keeps_its_skips_and_moves_in_any_zone(rolodex, monkeypatch):
+    rolodex(["import", fixture("floating-dtstart-no-zone.ics")])
+    rolodex("event skip 2 2014-12-01")
+    assert rolodex(["event", "move", "2", "2014-12-08", "2014-12-08 09:15"]).exit_code == 0
+    walls = ["2014-11-10T07:00", "2014-11-24T08:30", "2014-12-08T09:15"]  # 17th, 1st: skipped
+    for zone in ("Europe/Berlin", "Asia/Tokyo", "America/Los_Angeles"):
+        monkeypatch.setenv("ROLODEX_TZ", zone)
+        found = starts(rolodex, "2014-11-01", "2014-12-31")
+        assert [s for t, s in found if t.startswith("Yoga")] == [
+            datetime.fromisoformat(w).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+            .strftime("%Y-%m-%dT%H:%M:%SZ") for w in walls], zone
+
+
+def test_a_floating_time_is_exported_floating_and_reads_back_unchanged(rolodex, tmp_path,
+                                                                         monkeypatch):
+    rolodex(["import", fixture("floating-dtstart-no-zone.ics")])
+    monkeypatch.setenv("ROLODEX_TZ", "America/New_York")
+    out = tmp_path / "out.ics"
+    rolodex(["export", "--format", "ical", "-o", str(out), "--what", "events"])
+    text = out.read_text()
+    for line in ("DTSTART:20141108T053000", "DTEND:20141108T063000", "DTSTART:20141110T070000",
+                 "EXDATE:20141117T070000", "RECURRENCE-ID:20141124T070000",
+                 "RRULE:FREQ=WEEKLY;UNTIL=20141208T235959"):
+        assert line + "\n" in text, line
+    assert "TZID" not in text
+    summary = rolodex(["import", str(out), "-f", "json"]).json()
+    assert summary["events"] == {"new": 0, "updated": 0, "unchanged": 2}
+
+
+def test_x_wr_timezone_places_a_calendars_floating_times(rolodex):
+    """The decision (see sync/calendar_apply.py): a calendar that names its zone in
+    X-WR-TIMEZONE means its floating times are in that zone, as Google writes them."""
+    rolodex(["import", fixture("floating-with-x-wr-timezone.ics")])
+    event = rolodex("event show 1 -f json").json()
+    assert (event["start"], event["tz"]) == ("2014-11-08T14:30:00Z", "America/New_York")

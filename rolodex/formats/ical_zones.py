@@ -110,13 +110,18 @@ class Zones:
         return self.found[tzid]
 
     def value(self, raw: Any, tzid: str | None) -> date | datetime:
-        """A date or an aware datetime; a TZID nobody defines is read as floating time
-        (the calendar's zone), which is right far more often than UTC would be."""
+        """A date, an aware datetime, or a naive one for a floating time (no TZID, no Z)
+        in a calendar that names no zone: the same wall time wherever the user is. In
+        a calendar with X-WR-TIMEZONE, floating times are in that zone (the file says
+        where it lives). A TZID nobody defines is read in the calendar's zone, which is
+        right far more often than UTC would be."""
         raw = raw[0] if isinstance(raw, tuple) else raw  # a PERIOD: its start
         if not isinstance(raw, datetime):
             if isinstance(raw, date):
                 return raw
             raise InvalidInput(f"'{raw}' is not a date or time")
+        if not tzid and raw.tzinfo is None and not self.from_header:
+            return raw
         zone = self.resolve(tzid, raw.year)[0] if tzid else None
         if tzid or raw.tzinfo is None:
             return attach(raw.replace(tzinfo=None), zone or self.default)
@@ -133,8 +138,8 @@ class Zones:
             # A series in a zone only the file defines repeats in the calendar's zone:
             # named, so the export says so and reading it back changes nothing.
             return getattr(self.default, "key", None)
-        if prop.dt.tzinfo is not None and not self.from_header:
-            return "UTC" if repeating else None
+        if not self.from_header:  # UTC repeats in UTC (RFC 5545); floating in none
+            return "UTC" if repeating and prop.dt.tzinfo is not None else None
         return getattr(self.default, "key", None)
 
 

@@ -8,9 +8,13 @@ The UID is identity: importing a file again updates its items in place, never do
 Times keep their meaning. All-day items stay dates. A TZID becomes the IANA zone the event
 repeats in (Windows names from Outlook and vendor prefixes like ``/mozilla.org/...`` too), so
 a weekly meeting stays at its local hour across clock changes; a zone only the file defines
-still gives exact instants (the event then repeats in the user's zone); floating times are in
-the calendar's X-WR-TIMEZONE, else the user's. What rolodex does not model is kept in ``raw``
-as iCalendar lines and written back on export.
+still gives exact instants (the event then repeats in the user's zone). Floating times (no
+TZID, no Z) stay floating: the same wall time in whatever zone the user is in, stored as
+written (``store/when.py``) and exported without TZID or Z. X-WR-TIMEZONE wins over that: a
+calendar that names its zone means its floating times are there (Google writes it so), and
+they are pinned to it. A floating DUE is pinned to the calendar's (else the user's) zone: a
+task is due at an instant. What rolodex does not model is kept in ``raw`` as iCalendar lines
+and written back on export.
 """
 
 from __future__ import annotations
@@ -240,6 +244,8 @@ def _span(item: Item) -> tuple[date | datetime, date | datetime]:
     if start is None:
         raise _Skip(f"a {item.kind} without DTSTART: nothing to place in the calendar")
     end = item.when("DTEND")
+    if isinstance(end, datetime) and isinstance(start, datetime):  # one floating, one not
+        end = same_kind_as(end, start)
     length = getattr(item.get("DURATION"), "dt", None)
     if end is None and isinstance(length, timedelta):
         end = start + (length if isinstance(start, datetime) else

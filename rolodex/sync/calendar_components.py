@@ -94,7 +94,7 @@ def _new(kind: str, uid: str, ctx: _Context, record: dict[str, Any] | None = Non
     return component
 
 
-def _recur(text: str, start: date | datetime, zone: tzinfo) -> Any:
+def _recur(text: str, start: date | datetime, zone: tzinfo | None) -> Any:
     """The stored RRULE with UNTIL in the form RFC 5545 demands for this DTSTART: a date
     for all-day series, UTC for zoned ones (dateutil and khal reject anything else)."""
     import icalendar
@@ -164,6 +164,8 @@ def _details(component: Any, record: dict[str, Any], ctx: _Context, summary: str
 def _event(record: dict[str, Any], ctx: _Context) -> list[Any]:
     """The master VEVENT plus one VEVENT per moved occurrence (same UID, RECURRENCE-ID)."""
     zone = ctx.zone(record["tz"]) if not record["all_day"] else ctx.fallback
+    if when.is_floating(record["start"]):
+        zone = None  # floating stays floating: written without TZID and without Z
     start, end = when.decode(record["start"], zone), when.decode(record["end"], zone)
     master = _new("VEVENT", record["uid"], ctx, record)
     put(master, ("summary", record["title"]), ("dtstart", start), ("dtend", end),
@@ -179,6 +181,10 @@ def _event(record: dict[str, Any], ctx: _Context) -> list[Any]:
     for moved in record["exceptions"]:
         if moved["cancelled"]:
             continue
+        if zone is None and not when.is_floating(moved["start"]):  # moved to an instant
+            moved = {**moved, "start": when.encode_as(when.decode(moved["start"]),
+                                                      record["start"], ctx.tz),
+                     "end": when.encode_as(when.decode(moved["end"]), record["start"], ctx.tz)}
         summary = moved["title"] or record["title"]
         instance = _new("VEVENT", record["uid"], ctx, record)
         put(instance, ("recurrence-id", when.decode(moved["original"], zone)),
@@ -213,6 +219,7 @@ def _event_ids(db: Database, first: date | None, last: date | None, ctx: _Contex
     keep = []
     for row in rows:
         zone, rule = ctx.zone(row["tz"]), row["rrule"]
+        zone = ctx.tz if when.is_floating(row["start"]) else zone
         start = when.decode(row["start"], zone)
         hit = False
         if first is None:  # its first occurrence is on or before last

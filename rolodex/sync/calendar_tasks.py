@@ -8,6 +8,7 @@ import json
 from datetime import date, datetime, timedelta
 
 from rolodex.formats.ical_read import Item, categories_of, unmodelled
+from rolodex.formats.ical_zones import attach
 from rolodex.store import lookups, when
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People
@@ -41,7 +42,9 @@ def apply_task(db: Database, item: Item, uid: str, cancelled: bool, people: Peop
     from rolodex.dates import now, to_utc_iso
     from rolodex.store import tasks
 
-    due, start = item.when("DUE"), item.when("DTSTART")
+    # A task is due at an instant: a floating DUE is the calendar's (the user's) time.
+    due, start = (attach(v, item.zones.default) if isinstance(v, datetime) and v.tzinfo is None
+                  else v for v in (item.when("DUE"), item.when("DTSTART")))
     length = getattr(item.get("DURATION"), "dt", None)
     if due is None and start is not None:  # DTSTART (+ DURATION) is when it is due
         due = start + length if isinstance(length, timedelta) else start
