@@ -335,3 +335,14 @@ def test_x_wr_timezone_places_a_calendars_floating_times(rolodex):
     rolodex(["import", fixture("floating-with-x-wr-timezone.ics")])
     event = rolodex("event show 1 -f json").json()
     assert (event["start"], event["tz"]) == ("2014-11-08T14:30:00Z", "America/New_York")
+
+
+def test_editing_a_floating_event_keeps_it_floating(rolodex, monkeypatch):
+    rolodex(["import", fixture("floating-dtstart-no-zone.ics")])
+    assert rolodex(["event", "edit", "1", "--for", "2h"]).exit_code == 0
+    event = rolodex("event show 1 -f json").json()
+    assert (event["start"], event["end"], event["tz"]) == (
+        "2014-11-08T05:30:00", "2014-11-08T07:30:00", None)
+    rolodex(["event", "edit", "1", "--at", "2014-11-09 06:00"])
+    monkeypatch.setenv("ROLODEX_TZ", "Asia/Tokyo")
+    assert "2014-11-09 06:00" in rolodex("event list --from 2014-11-09 --to 2014-11-09").stdout

@@ -220,7 +220,7 @@ def edit(
     row = events.get_row(db, event_id)
     values: dict = {}
     if at or for_ or until or all_day:
-        from rolodex.store.when import decode
+        from rolodex.store.when import decode, is_floating
 
         zone = _zone(row["tz"])
         if at:
@@ -229,6 +229,10 @@ def edit(
             start = decode(row["start"], zone)
             text = start.isoformat() if isinstance(start, datetime) else str(start)
             values["start"], values["end"] = _times(text, for_, until, all_day, zone)
+        if is_floating(row["start"]) and isinstance(values["start"], datetime):
+            # a floating event stays floating: the wall time typed, in any zone
+            values["start"], values["end"] = (v.replace(tzinfo=None) for v in (
+                values["start"], values["end"]))
     for key, value in (("title", title), ("location", where), ("notes", note)):
         if value is not None:
             values[key] = value.strip() or None
