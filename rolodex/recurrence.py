@@ -137,6 +137,8 @@ def _parse_raw(text: str) -> _Rule:
     fields: dict[str, str] = {}
     for chunk in re.sub(r"(?i)^\s*rrule:", "", text).upper().split(";"):
         name, _, value = (part.strip() for part in chunk.partition("="))
+        if name.startswith("X-"):  # a vendor's note (X-EVOLUTION-ENDDATE): no occurrence
+            continue
         if chunk.strip() and (not value or name in fields):
             raise ValueError(f"'{chunk.strip()}' is not a NAME=VALUE part, or is repeated")
         fields.update({name: value} if chunk.strip() else {})

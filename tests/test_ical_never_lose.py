@@ -346,3 +346,11 @@ def test_editing_a_floating_event_keeps_it_floating(rolodex, monkeypatch):
     rolodex(["event", "edit", "1", "--at", "2014-11-09 06:00"])
     monkeypatch.setenv("ROLODEX_TZ", "Asia/Tokyo")
     assert "2014-11-09 06:00" in rolodex("event list --from 2014-11-09 --to 2014-11-09").stdout
+
+
+def test_a_vendor_part_in_a_rule_does_not_cost_the_event(rolodex):
+    """Evolution writes X-EVOLUTION-ENDDATE inside RRULE: a note, not a rule part."""
+    result = rolodex(["import", fixture("rrule-with-vendor-x-part.ics"), "-f", "json"])
+    assert result.json()["events"]["new"] == 1 and result.json()["failed"] == 0
+    assert [s for _, s in starts(rolodex, "2026-11-01", "2026-11-30")] == [
+        "2026-11-02", "2026-11-09", "2026-11-16"]
