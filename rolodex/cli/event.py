@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -10,7 +10,8 @@ import typer
 from rolodex.cli._context import confirm, expand_refs, say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import FormatOption, ShowFormatOption, YesOption
-from rolodex.cli._output import Column, Format, emit, emit_one, message
+from rolodex.cli._output import Column, Format, emit, emit_one
+from rolodex.cli._repeat import warn_short_months
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
 from rolodex.store import events
@@ -55,17 +56,6 @@ EVENT_COLUMNS = (
     Column("location", "Where"),
     Column("rrule", "Repeats", show=lambda e: _describe(e["rrule"])),
 )
-
-
-def warn_short_months(rule: str | None, start: date | datetime | None) -> None:
-    """A line on stderr when the series skips months (or years) that lack its day, with
-    the --repeat that does what was probably meant: never a silent gap."""
-    if rule and start is not None:
-        from rolodex.recurrence_gaps import short_month_warning
-
-        warning = short_month_warning(rule, start)
-        if warning:
-            message(f"warning: {warning}")
 
 
 def _describe(rule: str | None) -> str:

@@ -17,6 +17,7 @@ from rolodex.cli._options import (
     owner_filter,
 )
 from rolodex.cli._output import Column, Format, emit, emit_one
+from rolodex.cli._repeat import warn_short_months
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
 from rolodex.store import tasks
@@ -89,8 +90,6 @@ def add(
     \b
     Example: rolodex task add "Send proposal" --for jane --due "fri 3pm" --priority high
     """
-    from rolodex.cli.event import warn_short_months
-
     db = state.db()
     when, rule = state.when(due) if due else None, _rule(repeat)
     task_id = tasks.add_task(db, title, contact_ids=_people(for_), due=when,
