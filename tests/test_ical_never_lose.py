@@ -354,3 +354,12 @@ def test_a_vendor_part_in_a_rule_does_not_cost_the_event(rolodex):
     assert result.json()["events"]["new"] == 1 and result.json()["failed"] == 0
     assert [s for _, s in starts(rolodex, "2026-11-01", "2026-11-30")] == [
         "2026-11-02", "2026-11-09", "2026-11-16"]
+
+
+def test_a_tzid_that_is_utc_by_another_name_reads_back_unchanged(rolodex, tmp_path):
+    """TZID=Etc/GMT or Etc/UTC is exported as UTC (Z): stored so, a re-import is no update."""
+    rolodex(["import", fixture("tzid-utc-by-another-name.ics")])
+    out = tmp_path / "out.ics"
+    rolodex(["export", "--format", "ical", "-o", str(out), "--what", "events"])
+    summary = rolodex(["import", str(out), "-f", "json"]).json()
+    assert summary["events"] == {"new": 0, "updated": 0, "unchanged": 2}

@@ -76,6 +76,12 @@ def attach(wall: datetime, zone: tzinfo) -> datetime:
     return aware.astimezone(UTC).astimezone(zone) if isinstance(zone, ZoneInfo) else aware
 
 
+# Zones with no offset ever, which icalendar writes as UTC (Z) rather than by TZID.
+_UTC_NAMES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Universal", "Etc/Zulu",
+              "Zulu", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "Etc/Greenwich", "Greenwich",
+              "GMT0", "GMT+0", "GMT-0", "Etc/UCT", "UCT"}
+
+
 class Zones:
     """How one calendar's times become dates and aware datetimes. TZIDs are resolved
     here, per file, rather than by icalendar, whose cache of zones the files define is
@@ -133,6 +139,8 @@ class Zones:
         tzid = prop.params.get("TZID")
         if tzid:
             zone, name = self.resolve(tzid, prop.dt.year)
+            if name in _UTC_NAMES:  # written back as Z: the same as a UTC time
+                return "UTC" if repeating else None
             if zone is not None and (name or not repeating):
                 return name
             # A series in a zone only the file defines repeats in the calendar's zone:
