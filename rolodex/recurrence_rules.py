@@ -125,6 +125,8 @@ def _parse_raw(text: str) -> Rule:
     if fields.get("FREQ") not in _FREQS:
         raise ValueError("FREQ must be SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY"
                          " or YEARLY")
+    if fields.get("COUNT", "").lstrip("+0") == "" and "COUNT" in fields:
+        raise _Never("COUNT=0 asks for no occurrence at all")
     ints = {name: _ints(name, fields[name]) for name in _INT_PARTS if name in fields}
     if len(ints.get("INTERVAL", ())) > 1 or len(ints.get("COUNT", ())) > 1:
         raise ValueError("INTERVAL and COUNT take one number")

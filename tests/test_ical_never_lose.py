@@ -363,3 +363,21 @@ def test_a_tzid_that_is_utc_by_another_name_reads_back_unchanged(rolodex, tmp_pa
     rolodex(["export", "--format", "ical", "-o", str(out), "--what", "events"])
     summary = rolodex(["import", str(out), "-f", "json"]).json()
     assert summary["events"] == {"new": 0, "updated": 0, "unchanged": 2}
+
+
+def test_count_zero_is_a_rule_that_never_happens(rolodex):
+    summary = rolodex(["import", fixture("rrule-count-zero.ics"), "-f", "json"]).json()
+    assert summary["events"]["new"] == 1 and summary["failed"] == 0
+    assert "COUNT=0" in summary["warnings"][0]["reason"]
+    assert [t for t, _ in starts(rolodex, "2026-11-24", "2026-11-24")] == ["Launch"]
+
+
+def test_a_task_whose_rule_never_happens_is_kept_and_reported(rolodex, tmp_path):
+    summary = rolodex(["import", fixture("vtodo-rule-never-happens.ics"), "-f", "json"]).json()
+    assert summary["tasks"]["new"] == 1 and summary["failed"] == 0
+    assert "never happens" in summary["warnings"][0]["reason"]
+    out = tmp_path / "out.ics"
+    rolodex(["export", "--format", "ical", "-o", str(out), "--what", "tasks"])
+    assert "BYMONTHDAY=30" in out.read_text()
+    again = rolodex(["import", str(out), "-f", "json"]).json()
+    assert again["tasks"] == {"new": 0, "updated": 0, "unchanged": 1}

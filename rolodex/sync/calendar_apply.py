@@ -191,7 +191,7 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
                 actions = [_cancel_stored(db, group, kind)]
             elif kind == "tasks":
                 actions = [apply_task(db, group.master or first, group.uid, group.cancelled,
-                                      people)]
+                                      people, warnings)]
             else:
                 series = _event_series(group, people)
                 actions = [_save_event(db, uid, values) for uid, values in series]

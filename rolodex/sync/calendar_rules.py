@@ -35,10 +35,11 @@ def stored_rule(item: Item, start: date | datetime | None, tz: str | None) -> st
     return until_as_rfc(rule, start, _zone(item, start, tz))
 
 
-def event_rule(item: Item, start: date | datetime, tz: str | None,
+def event_rule(item: Item, start: date | datetime | None, tz: str | None,
                exdates: list[date | datetime]) -> tuple[str | None, str | None]:
     """(the rule to store, a warning for the import report). A rule that never happens
-    is stored as none (the RRULE line then stays in the event's raw lines)."""
+    is stored as none (the RRULE line then stays in the item's raw lines). Tasks too:
+    ``start`` is then when the task is due."""
     from rolodex.recurrence import NeverHappens
     from rolodex.recurrence_gaps import ends_before_start, never_happens
 
@@ -46,8 +47,8 @@ def event_rule(item: Item, start: date | datetime, tz: str | None,
         rule = stored_rule(item, start, tz)
     except NeverHappens as exc:
         return None, _never(item, exc.hint or "no date fits it")
-    if rule is None:
-        return None, None
+    if rule is None or start is None:
+        return rule, None
     zone = _zone(item, start, tz) if isinstance(start, datetime) else None
     if not never_happens(rule, start, tz=zone, exdates=exdates):
         return rule, None
@@ -65,5 +66,6 @@ def _never(item: Item, why: str) -> str:
     rule = " ".join((value.to_ical().decode() if hasattr(value, "to_ical") else str(value))
                     .split())
     rule = rule if len(rule) <= 60 else rule[:57] + "..."
-    return (f"its rule {rule} never happens ({why}): imported as a one-off on its DTSTART,"
+    when = "DUE" if item.kind == "VTODO" else "DTSTART"
+    return (f"its rule {rule} never happens ({why}): imported as a one-off on its {when},"
             " the rule kept as written")

@@ -12,7 +12,7 @@ from rolodex.formats.ical_zones import attach
 from rolodex.store import lookups, when
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People
-from rolodex.sync.calendar_rules import stored_rule
+from rolodex.sync.calendar_rules import event_rule
 
 # Properties a task models, or drops because they change on every export (DTSTAMP...).
 _TASK_PROPS = {"UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SUMMARY", "DESCRIPTION", "STATUS",
@@ -36,9 +36,11 @@ def _implied(item: Item, start: date | datetime | None, due: date | datetime | N
     return implied
 
 
-def apply_task(db: Database, item: Item, uid: str, cancelled: bool, people: People) -> str:
+def apply_task(db: Database, item: Item, uid: str, cancelled: bool, people: People,
+               warnings: list[str]) -> str:
     """A VTODO as a task; the file wins on what it says. Changed occurrences of a
-    repeating VTODO are not kept: rolodex holds one open instance of a repeating task."""
+    repeating VTODO are not kept: rolodex holds one open instance of a repeating task.
+    What the import report should say about it is added to ``warnings``."""
     from rolodex.dates import now, to_utc_iso
     from rolodex.store import tasks
 
@@ -50,10 +52,12 @@ def apply_task(db: Database, item: Item, uid: str, cancelled: bool, people: Peop
         due = start + length if isinstance(length, timedelta) else start
     number = str(item.get("PRIORITY") or "0").strip()
     contact_ids, linked = people.link(item)
-    modelled = _TASK_PROPS | _implied(item, start, due)
+    rule, warning = event_rule(item, due, None, [])
+    warnings += [warning] if warning else []
+    modelled = (_TASK_PROPS - ({"RRULE"} if warning else set())) | _implied(item, start, due)
     values = {"title": item.text("SUMMARY") or "(no title)", "due": due,
               "priority": _PRIORITY.get(int(number) if number.isdigit() else 0, "normal"),
-              "rrule": stored_rule(item, due, None), "notes": item.text("DESCRIPTION"),
+              "rrule": rule, "notes": item.text("DESCRIPTION"),
               "categories": categories_of(item),
               "raw": unmodelled(item, modelled, linked, list(item.component.subcomponents))}
     status = {"COMPLETED": "done", "CANCELLED": "cancelled"}.get(
