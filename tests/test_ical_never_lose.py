@@ -53,11 +53,21 @@ def crm(rolodex):
     rolodex(["event", "add", "Dinner", "--at", "2026-11-27 19:00", "--with", "jane",
              "--with", "john", "--remind", "1h", "--remind", "1d", "--category", "food"])
     rolodex(["event", "add", "Team sync", "--at", "2026-11-23 16:15", "--repeat", "weekly"])
-    rolodex("event skip 2 2026-11-30")
-    rolodex(["event", "move", "2", "2026-12-07", "2026-12-08 10:00"])
+    assert rolodex("event skip 5 2026-11-30").exit_code == 0
+    assert rolodex(["event", "move", "5", "2026-12-07", "2026-12-08 10:00"]).exit_code == 0
     rolodex(["task", "add", "Send proposal", "--for", "jane", "--due", "2026-11-25 15:00"])
     rolodex(["task", "add", "Done thing", "--due", "2026-11-10"])
     rolodex("task done 4")
+    rolodex(["event", "add", "NY call", "--at", "2026-11-25 10:00", "--tz", "America/New_York",
+             "--repeat", "every 2 weeks", "--where", "Zoom", "--note", "Bring numbers"])
+    rolodex(["event", "add", "Trip", "--at", "2026-12-10", "--all-day", "--for", "3d",
+             "--repeat", "yearly"])
+    assert rolodex("event skip 7 2027-12-10").exit_code == 0
+    rolodex(["task", "add", "Weekly call", "--due", "2026-11-21 08:00", "--repeat", "weekly",
+             "--kind", "call", "--priority", "low"])
+    assert rolodex("task done 5").exit_code == 0  # task 6 carries the series on
+    rolodex(["task", "add", "Cancel me", "--due", "2026-11-30"])
+    assert rolodex("task cancel 7").exit_code == 0
     return rolodex
 
 
@@ -69,9 +79,9 @@ def test_export_then_dry_run_import_reports_everything_unchanged(crm, tmp_path, 
     assert result.exit_code == 0, result.stderr
     summary = result.json()
     events = crm("event list --from 2020-01-01 --to 2030-01-01 -f json").json()
-    assert summary["events"] == {"new": 0, "updated": 0, "unchanged": 5}, summary
-    assert summary["tasks"] == {"new": 0, "updated": 0, "unchanged": 4}, summary
-    assert summary["failed"] == 0 and len(events) > 5
+    assert summary["events"] == {"new": 0, "updated": 0, "unchanged": 7}, summary
+    assert summary["tasks"] == {"new": 0, "updated": 0, "unchanged": 7}, summary
+    assert summary["failed"] == 0 and len(events) > 7
 
 
 def test_derived_items_are_skipped_and_counted_with_a_reason(crm, tmp_path):

@@ -74,6 +74,11 @@ def apply_task(db: Database, item: Item, uid: str, cancelled: bool, people: Peop
         if status != "open":
             tasks.update_task(db, task_id, state)
         return "new"
+    if status == "done" and row["status"] == "done" and values["rrule"] is None \
+            and not item.get("RRULE"):
+        # The export leaves the rule off a finished instance (its successor carries the
+        # series on): its absence there is no change to the rule it finished under.
+        values["rrule"] = row["rrule"]
     missing = [c for c in contact_ids
                if c not in {p["id"] for p in tasks.contacts_of(db, [row["id"]])[row["id"]]}]
     wanted = {**values, **state, "due": when.encode(due),
