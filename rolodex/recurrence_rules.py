@@ -115,6 +115,8 @@ def _parse_raw(text: str) -> Rule:
         name, _, value = (part.strip() for part in chunk.partition("="))
         if name.startswith("X-"):  # a vendor's note (X-EVOLUTION-ENDDATE): no occurrence
             continue
+        if name and "=" in chunk and not value:  # 'BYDAY=' says nothing: as if absent
+            continue
         if chunk.strip() and (not value or name in fields):
             raise ValueError(f"'{chunk.strip()}' is not a NAME=VALUE part, or is repeated")
         fields.update({name: value} if chunk.strip() else {})
@@ -199,6 +201,9 @@ def until_as_rfc(rrule: str, start: date | datetime, zone: tzinfo | None) -> str
     return replace(rule, until=day.strftime("%Y%m%d")).text()
 
 
+BOTH_ENDS = "use COUNT or UNTIL, not both"  # the hint an import recognises (see sync)
+
+
 class _Never(ValueError):
     """A rule that reads well but never happens (BYMONTH=2;BYMONTHDAY=30)."""
 
@@ -212,7 +217,7 @@ def _check(rule: Rule) -> None:
     """Refuse what RFC 5545 forbids and what could never happen (dateutil would search
     up to the year 9999 before giving up), then let dateutil build it."""
     if rule.count is not None and rule.until is not None:
-        raise ValueError("use COUNT or UNTIL, not both")
+        raise ValueError(BOTH_ENDS)
     if not 1 <= rule.interval <= 1000 or not all(1 <= abs(d) <= 31 for d in rule.bymonthday):
         raise ValueError("INTERVAL takes 1 to 1000, a day of the month 1 to 31 or -31 to -1")
     if rule.count is not None and rule.count < 1:

@@ -391,3 +391,17 @@ def test_a_task_whose_rule_never_happens_is_kept_and_reported(rolodex, tmp_path)
     assert "BYMONTHDAY=30" in out.read_text()
     again = rolodex(["import", str(out), "-f", "json"]).json()
     assert again["tasks"] == {"new": 0, "updated": 0, "unchanged": 1}
+
+
+def test_a_rule_with_both_count_and_until_ends_at_the_first(rolodex):
+    """RFC 5545 forbids COUNT with UNTIL, some exporters write both: the event is kept,
+    ending where the first of the two ends it, and the report says which was kept."""
+    result = rolodex(["import", fixture("rrule-count-and-until-both.ics"), "-f", "json"])
+    summary = result.json()
+    assert summary["events"]["new"] == 2 and summary["failed"] == 0
+    reasons = sorted(w["reason"] for w in summary["warnings"])  # DAILY, then WEEKLY
+    assert "kept UNTIL" in reasons[0] and "kept COUNT" in reasons[1]
+    found = [(t, s[:10]) for t, s in starts(rolodex, "2026-11-01", "2027-01-31")]
+    assert [s for t, s in found if t == "Daily check-in"] == [
+        "2026-11-23", "2026-11-24", "2026-11-25"]
+    assert [s for t, s in found if t == "Weekly review"] == ["2026-11-23", "2026-11-30"]
