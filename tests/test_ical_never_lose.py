@@ -202,6 +202,7 @@ def test_a_secondly_rule_from_1601_stays_bounded_everywhere(rolodex, tmp_path):
     assert len(ticks) == MAX_OCCURRENCES and ticks[:2] == [
         "2026-11-22T23:00:00Z", "2026-11-22T23:00:01Z"]
     assert day_of(rolodex, "2026-11-23", "Counted tick") == []  # over in 11 days of 1601
+    assert day_of(rolodex, "2027-02-01", "Counted February tick") == []  # over in 1601
     assert day_of(rolodex, "2028-02-28", "February minutes") == []
     for command in (["agenda", "--days", "30", "-f", "json"], ["calendar", "--month", "-f", "json"],
                     ["export", "--format", "ical", "-o", str(tmp_path / "all.ics")],
