@@ -1,4 +1,4 @@
-"""Repeating tasks and events: what a user types, RFC 5545 RRULE text, and expansion.
+"""Repeating tasks and events: expansion of the rules ``recurrence_rules`` reads.
 
 Pure functions, no I/O; dateutil.rrule is imported only when something expands, so
 commands that never look at a repeating item do not pay for it at start-up. Expansion
@@ -12,32 +12,35 @@ as RFC 5545 says: a yearly series on 29 February happens in leap years only.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import islice
 from types import MappingProxyType
 from typing import Any
 
 from rolodex.dates import as_instant
-from rolodex.errors import InvalidInput
+from rolodex.recurrence_rules import (
+    STEP,
+    TIME_PARTS,
+    NeverHappens,
+    Rule,
+    dateutil_rule,
+    describe_rule,
+    parse_rule,
+    read_rule,
+    until_as_rfc,
+    until_value,
+)
 
-_FORMS = ("try daily, weekly, every 2 weeks, every mon and wed, monthly on the last friday,"
-          " monthly on day 15, yearly, or an RRULE such as FREQ=WEEKLY;BYDAY=MO")
-_FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")  # index == dateutil's constant
-_ADVERBS = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY",
-            "annually": "YEARLY", "fortnightly": "WEEKLY"}
-_UNITS = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
-_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-             "4th": 4, "fifth": 5, "5th": 5, "last": -1, "second last": -2, "second to last": -2}
-_ORDINAL_WORDS = {n: word for word, n in _ORDINALS.items() if not word[0].isdigit()}
-_WORKDAYS = ((0, 0), (0, 1), (0, 2), (0, 3), (0, 4))
-_INT_PARTS = {"INTERVAL": (1, 1000), "COUNT": (1, 999_999), "BYMONTHDAY": (-31, 31),
-              "BYMONTH": (1, 12), "BYSETPOS": (-366, 366)}
+# What callers have always imported from here; the rules themselves live beside.
+__all__ = ["MAX_OCCURRENCES", "NeverHappens", "Occurrence", "describe_rule", "next_after",
+           "occurrences", "parse_rule", "until_as_rfc"]
+
+# A series shows at most this many occurrences in one window (an agenda, an export
+# check): a SECONDLY rule has 86,400 a day, and nothing a file says may hang a listing.
+MAX_OCCURRENCES = 10_000
+MAX_WALK = 100_000
 _NOTHING_MOVED: Mapping[Any, tuple[Any, Any]] = MappingProxyType({})
 
 
@@ -50,244 +53,6 @@ class Occurrence:
     end: date | datetime
     original: date | datetime
     moved: bool = False
-
-
-@dataclass(frozen=True)
-class _Rule:
-    """A validated RRULE, held as parts so it prints in one canonical order."""
-
-    freq: str
-    interval: int = 1
-    count: int | None = None
-    until: str | None = None
-    byday: tuple[tuple[int, int], ...] = ()  # (ordinal or 0, weekday with 0 = Monday)
-    bymonthday: tuple[int, ...] = ()
-    bymonth: tuple[int, ...] = ()
-    bysetpos: tuple[int, ...] = ()
-    wkst: int | None = None
-
-    def __post_init__(self) -> None:
-        """Sorted and without repeats, so equal rules print alike."""
-        for name, key in (("byday", lambda p: (p[1], p[0])), ("bymonthday", lambda d: (d < 0, d)),
-                          ("bymonth", None), ("bysetpos", None)):
-            object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)), key=key)))
-
-    def text(self) -> str:
-        """FREQ;INTERVAL;COUNT|UNTIL;BYDAY;BYMONTHDAY;BYMONTH;BYSETPOS;WKST, defaults left out."""
-        parts = {"FREQ": self.freq, "INTERVAL": self.interval if self.interval != 1 else None,
-                 "COUNT": self.count, "UNTIL": self.until,
-                 "BYDAY": ",".join(f"{n or ''}{_CODES[d]}" for n, d in self.byday),
-                 "BYMONTHDAY": ",".join(map(str, self.bymonthday)),
-                 "BYMONTH": ",".join(map(str, self.bymonth)),
-                 "BYSETPOS": ",".join(map(str, self.bysetpos)),
-                 "WKST": None if self.wkst is None else _CODES[self.wkst]}
-        return ";".join(f"{k}={v}" for k, v in parts.items() if v not in (None, ""))
-
-
-def parse_rule(text: str) -> str:
-    """The RRULE value (no ``RRULE:`` prefix) for a phrase or a raw rule, validated, so
-    the store only ever holds rules that expand."""
-    return _read(text).text()
-
-
-@functools.lru_cache(maxsize=256)
-def _read(text: str) -> _Rule:
-    """parse_rule's work, keeping the parts; InvalidInput (reason as hint) when unreadable.
-    Remembered per text (a rule is immutable): the agenda expands a thousand series that
-    share a handful of rules."""
-    try:
-        rule = _parse_raw(text) if "=" in text else _parse_phrase(
-            " ".join(text.lower().replace(",", " ").replace("&", " and ").split()))
-        if rule is None:
-            raise ValueError(None)
-        _check(rule)
-        return rule
-    except ValueError as error:
-        shown = " ".join(text.split())
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        raise InvalidInput(f"cannot read repeat rule '{shown}'; {_FORMS}",
-                           hint=error.args[0] if error.args else None) from None
-
-
-def _parse_raw(text: str) -> _Rule:
-    """An RRULE value, with or without 'RRULE:'; ValueError naming the bad part."""
-    fields: dict[str, str] = {}
-    for chunk in re.sub(r"(?i)^\s*rrule:", "", text).upper().split(";"):
-        name, _, value = (part.strip() for part in chunk.partition("="))
-        if chunk.strip() and (not value or name in fields):
-            raise ValueError(f"'{chunk.strip()}' is not a NAME=VALUE part, or is repeated")
-        fields.update({name: value} if chunk.strip() else {})
-    known = {"FREQ", "UNTIL", "BYDAY", "WKST", *_INT_PARTS}
-    if set(fields) - known:
-        raise ValueError(f"unsupported part {min(set(fields) - known)}; rolodex knows"
-                         f" {', '.join(sorted(known))}")
-    if fields.get("FREQ") not in _FREQS:
-        raise ValueError("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY")
-    ints = {name: _ints(name, fields[name]) for name in _INT_PARTS if name in fields}
-    if len(ints.get("INTERVAL", ())) > 1 or len(ints.get("COUNT", ())) > 1:
-        raise ValueError("INTERVAL and COUNT take one number")
-    if "UNTIL" in fields and not _until_value(fields["UNTIL"]):
-        raise ValueError("UNTIL must look like 20270630 or 20270630T120000Z")
-    if fields.get("WKST", "MO") not in _CODES:
-        raise ValueError("WKST must be one of MO, TU, WE, TH, FR, SA, SU")
-    byday = tuple(map(_byday, fields["BYDAY"].split(","))) if "BYDAY" in fields else ()
-    wkst = _CODES.index(fields["WKST"]) if "WKST" in fields else None
-    return _Rule(fields["FREQ"], ints.get("INTERVAL", (1,))[0], ints.get("COUNT", (None,))[0],
-                 fields.get("UNTIL"), byday, ints.get("BYMONTHDAY", ()), ints.get("BYMONTH", ()),
-                 ints.get("BYSETPOS", ()), wkst)
-
-
-def _ints(name: str, value: str) -> tuple[int, ...]:
-    """A comma list of non-zero whole numbers within the part's RFC 5545 range."""
-    low, high = _INT_PARTS[name]
-    numbers = [int(v) if re.fullmatch(r"[+-]?\d{1,6}", v) else 0 for v in value.split(",")]
-    if not all(low <= n <= high and n for n in numbers):
-        raise ValueError(f"{name} takes whole numbers from 1 to {high}"
-                         + (" or negative ones counting from the end" if low < 0 else ""))
-    return tuple(numbers)
-
-
-def _byday(word: str) -> tuple[int, int]:
-    """'MO', '2TU' or '-1FR' as (ordinal or 0, weekday)."""
-    found = re.fullmatch(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)", word.strip())
-    if not found or (found[1] and not 1 <= abs(int(found[1])) <= 53):
-        raise ValueError(f"BYDAY part '{word}' is not like MO, 2TU or -1FR")
-    return int(found[1] or 0), _CODES.index(found[2])
-
-
-def _until_value(value: str) -> datetime | None:
-    """UNTIL as a naive datetime (floating, or UTC if it ends in Z); None if not a date."""
-    if not re.fullmatch(r"\d{8}(T\d{6}Z?)?", value):
-        return None
-    try:
-        return datetime.strptime(value.rstrip("Z"), "%Y%m%dT%H%M%S" if "T" in value else "%Y%m%d")
-    except ValueError:
-        return None
-
-
-def _check(rule: _Rule) -> None:
-    """Refuse what RFC 5545 forbids and what could never happen (dateutil would search
-    up to the year 9999 before giving up), then let dateutil build it."""
-    if rule.count is not None and rule.until is not None:
-        raise ValueError("use COUNT or UNTIL, not both")
-    if not 1 <= rule.interval <= 1000 or not all(1 <= abs(d) <= 31 for d in rule.bymonthday):
-        raise ValueError("INTERVAL takes 1 to 1000, a day of the month 1 to 31 or -31 to -1")
-    if rule.count is not None and rule.count < 1:
-        raise ValueError("COUNT must be at least 1")
-    ordinals = [n for n, _ in rule.byday if n]
-    if ordinals and rule.freq in ("DAILY", "WEEKLY"):
-        raise ValueError("numbered days such as 2TU need FREQ=MONTHLY or YEARLY")
-    in_month = rule.freq == "MONTHLY" or bool(rule.bymonth)
-    if any(abs(n) > (5 if in_month else 53) for n in ordinals):
-        raise ValueError("that numbered weekday never happens")
-    longest = max((31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[m - 1]
-                  for m in rule.bymonth or range(1, 13))
-    if rule.bymonthday and all(abs(d) > longest for d in rule.bymonthday):
-        raise ValueError("that day of the month never happens")
-    try:
-        _dateutil(rule, datetime(2000, 1, 1), None, {})
-    except (ValueError, TypeError, OverflowError) as error:
-        raise ValueError(str(error)) from None
-
-
-def _parse_phrase(s: str) -> _Rule | None:
-    """A phrase (lower case, no commas) as a rule, or None when it is not one."""
-    count = until = None
-    for _ in range(2):  # the suffixes, in either order
-        if count is None and (found := re.fullmatch(r"(.+?) (?:for )?(\d{1,6}) times?", s)):
-            s, count = found[1], int(found[2])
-        if until is None and (found := re.fullmatch(r"(.+?) until (\d{4})-(\d\d?)-(\d\d?)", s)):
-            s, until = found[1], date(*map(int, found.groups()[1:])).strftime("%Y%m%d")
-    if s in ("weekdays", "every weekday", "weekends", "every weekend"):
-        days = _WORKDAYS if "weekday" in s else ((0, 5), (0, 6))
-        return _Rule("WEEKLY", count=count, until=until, byday=days)
-    found = re.fullmatch(r"(?:every (?:(other|\d{1,4}) )?(day|week|month|year)s?|(\w+))"
-                         r"(?: on (.+))?", s)
-    if found is None or (found[3] and found[3] not in _ADVERBS):
-        days = _weekdays(s.removeprefix("every ")) if s.startswith("every ") else ()
-        return _Rule("WEEKLY", count=count, until=until, byday=days) if days else None
-    freq = _ADVERBS[found[3]] if found[3] else _UNITS[found[2]]
-    step = 2 if found[1] == "other" or found[3] == "fortnightly" else int(found[1] or 1)
-    rule = _Rule(freq, step, count, until)
-    if found[4] is None or freq in ("DAILY", "YEARLY"):
-        return rule if found[4] is None else None
-    if freq == "WEEKLY":
-        return replace(rule, byday=_weekdays(found[4])) if _weekdays(found[4]) else None
-    return _monthly_on(rule, [item.removeprefix("the ") for item in found[4].split(" and ")])
-
-
-def _monthly_on(rule: _Rule, items: list[str]) -> _Rule | None:
-    """'last friday', '2nd tuesday', 'first and third monday', 'day 15', '15th',
-    'last day', 'last weekday'. Days of the month and weekdays cannot be mixed:
-    RFC 5545 would intersect them, which is not what 'and' means."""
-    workday = re.fullmatch(r"(.+) weekday", items[0])
-    if len(items) == 1 and workday and workday[1] in _ORDINALS:
-        return replace(rule, byday=_WORKDAYS, bysetpos=(_ORDINALS[workday[1]],))
-    monthdays, weekdays = [], []
-    shared = _weekdays(items[-1].rpartition(" ")[2])  # 'first and third monday'
-    for item in items:
-        day = re.fullmatch(r"(?:day )?(\d\d?)(?:st|nd|rd|th)?(?: day)?", item)
-        ordinal, _, name = item.rpartition(" ")
-        if day or item == "last day":
-            monthdays.append(int(day[1]) if day else -1)
-        elif item in _ORDINALS and len(shared) == 1:
-            weekdays.append((_ORDINALS[item], shared[0][1]))
-        elif ordinal in _ORDINALS and len(_weekdays(name)) == 1:
-            weekdays.append((_ORDINALS[ordinal], _weekdays(name)[0][1]))
-        else:
-            return None
-    if monthdays and weekdays:
-        return None
-    return replace(rule, byday=tuple(weekdays), bymonthday=tuple(monthdays))
-
-
-def _weekdays(words: str) -> tuple[tuple[int, int], ...]:
-    """'mon and wed', 'tue thu', 'fridays' as BYDAY pairs in week order; () if any word
-    is no day (prefixes of two letters or more count)."""
-    found: set[int] = set()
-    for word in (w for w in words.split() if w not in ("and", "or")):
-        stem = word[:-1] if word.endswith("s") and len(word) > 3 else word
-        names = [i for i, name in enumerate(_DAY_NAMES) if name.lower().startswith(stem)]
-        if len(stem) < 2 or not names:
-            return ()
-        found.add(names[0])
-    return tuple((0, d) for d in sorted(found))
-
-
-def describe_rule(rrule: str) -> str:
-    """Short English for a table cell ('monthly on the last Friday'). Never raises: a
-    rule stored by another version must not break a listing, so it falls back to the text."""
-    try:
-        rule = _read(rrule)
-        unit = next(k for k, v in _UNITS.items() if v == rule.freq)
-        text = (next(k for k, v in _ADVERBS.items() if v == rule.freq) if rule.interval == 1
-                else f"every {rule.interval} {unit}s")
-        if rule.byday == _WORKDAYS and rule.bysetpos:
-            on = [f"the {' and '.join(map(_ordinal, rule.bysetpos))} weekday"]
-        elif rule.byday == _WORKDAYS and rule.freq == "WEEKLY":
-            on, text = [], "every weekday" if rule.interval == 1 else text + " on weekdays"
-        else:
-            on = [f"the {_ordinal(n)} {_DAY_NAMES[d]}" if n else _DAY_NAMES[d][:3]
-                  for n, d in rule.byday]
-            on += [f"position {', '.join(map(str, rule.bysetpos))}"] if rule.bysetpos else []
-        on += [f"day {d}" if d > 0 else f"the {_ordinal(d)} day" for d in rule.bymonthday]
-        text += f" on {', '.join(on)}" if on else ""
-        text += f" in {', '.join(_MONTHS[m - 1] for m in rule.bymonth)}" if rule.bymonth else ""
-        if rule.count is not None:
-            text += ", once" if rule.count == 1 else f", {rule.count} times"
-        stamp = _until_value(rule.until or "")
-        return text + (f", until {stamp.date().isoformat()}" if stamp else "")
-    except Exception:  # a table cell must never break a listing
-        return " ".join(str(rrule).split())
-
-
-def _ordinal(n: int) -> str:
-    """1 -> 'first', -1 -> 'last', 12 -> '12th', -3 -> '3rd to last'."""
-    if n in _ORDINAL_WORDS:
-        return _ORDINAL_WORDS[n]
-    tens, units = abs(n) % 100 // 10, abs(n) % 10
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(units, "th") if tens != 1 else "th"
-    return f"{abs(n)}{suffix}" + (" to last" if n < 0 else "")
 
 
 def occurrences(
@@ -308,16 +73,19 @@ def occurrences(
     first = start if allday else _aware(start, zone)
     length = duration or (timedelta(days=1) if allday else timedelta(0))
     low, high = as_instant(window_start, zone), as_instant(window_end, zone)
-    rule = _read(rrule) if rrule else None
+    rule = read_rule(rrule) if rrule else None
     skip = {_key(x, zone, allday) for x in exdates}
     moves = {_key(k, zone, allday): v for k, v in moved.items()}
-    found = {_key(n, zone, allday): n for n in _nominals(
-        rule, first, zone, allday, _wall(low, zone) - length - timedelta(days=1),
-        _wall(high, zone) + timedelta(days=1))}
+    slack = _slack(rule)
+    nominals = _nominals(rule, first, zone, allday, _wall(low, zone) - length - slack,
+                         _wall(high, zone) + slack)
+    if not allday:  # the slack's occurrences that end before the window use no place
+        nominals = (n for n in nominals if n + length > low or n >= low)
+    found = {_key(n, zone, allday): n for n in islice(nominals, MAX_OCCURRENCES)}
     for key in moves.keys() - found.keys():  # moved in from far away: if really in the series
         near = _wall(as_instant(key, zone), zone)
-        if key in {_key(n, zone, allday) for n in _nominals(
-                rule, first, zone, allday, near - timedelta(days=1), near + timedelta(days=1))}:
+        if key in {_key(n, zone, allday) for n in islice(_nominals(
+                rule, first, zone, allday, near - slack, near + slack), MAX_OCCURRENCES)}:
             found[key] = key if allday else key.astimezone(zone)
     result = []
     for key, nominal in found.items():
@@ -338,17 +106,17 @@ def next_after(
     all-day series means after its day."""
     allday = not isinstance(start, datetime)
     zone = _zone(start, tz, after)
-    rule = _read(rrule) if rrule else None
+    rule = read_rule(rrule) if rrule else None
     if allday:
         low = datetime.combine(_key(after, zone, True) + timedelta(days=1), time())
         return next(_nominals(rule, start, zone, True, low, None), None)
     bound = as_instant(after, zone, end=not isinstance(after, datetime))
     candidates = _nominals(rule, _aware(start, zone), zone, False,
-                           _wall(bound, zone) - timedelta(days=1), None)
+                           _wall(bound, zone) - _slack(rule), None)
     return next((n for n in candidates if n > bound), None)
 
 
-def _nominals(rule: _Rule | None, first: Any, zone: tzinfo, allday: bool,
+def _nominals(rule: Rule | None, first: Any, zone: tzinfo, allday: bool,
               low: datetime, high: datetime | None) -> Iterator[Any]:
     """Nominal starts with local wall time in [low, high] (high None: no end), in order:
     dates for all-day series, aware datetimes in zone otherwise."""
@@ -358,21 +126,34 @@ def _nominals(rule: _Rule | None, first: Any, zone: tzinfo, allday: bool,
             yield first
         return
     until, limit = _until(rule, zone, allday)
-    restart, extra = _restart(rule, dtstart, low)
-    for naive in _dateutil(rule, restart, until, extra).xafter(low, inc=True):
+    # dateutil stops at UNTIL: a window's end (else a horizon) bounds even a rule whose
+    # BY parts never meet, which would otherwise be searched up to the year 9999.
+    bound = high or _horizon(low)
+    if rule.count is None:  # dateutil refuses COUNT and UNTIL together; COUNT bounds too
+        until = bound if until is None else min(until, bound)
+    restart, extra, rule = _restart(rule, dtstart, low)
+    try:
+        expansion = dateutil_rule(rule, restart, until, extra)
+    except ValueError:  # BYHOUR an INTERVAL never reaches from this DTSTART: none at all
+        return
+    # A COUNT series with BY parts is walked from its start (each occurrence counts): its
+    # first MAX_WALK occurrences are followed, so COUNT=999999 on a SECONDLY rule from 1601
+    # costs a fraction of a second, not seconds, for every listing.
+    walked = islice(expansion, MAX_WALK) if rule.count is not None else expansion
+    for naive in (n for n in walked if n >= low):
         aware = None if allday else naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
         if (high is not None and naive > high) or (aware and limit and aware > limit):
             return
         yield aware or naive.date()
 
 
-def _until(rule: _Rule, zone: tzinfo, allday: bool) -> tuple[datetime | None, datetime | None]:
+def _until(rule: Rule, zone: tzinfo, allday: bool) -> tuple[datetime | None, datetime | None]:
     """UNTIL as a naive wall-time bound for dateutil, plus the exact instant when it is
     in UTC. dateutil wants UNTIL aware exactly when DTSTART is, and expansion runs on
     naive wall times: a UTC UNTIL becomes local time, with slack for a clock change,
     and the instant then cuts exactly. A date UNTIL includes that whole local day."""
     text = rule.until or ""
-    stamp = _until_value(text)
+    stamp = until_value(text)
     if stamp is None or not text.endswith("Z"):  # none, a date, or floating wall time
         whole_day = stamp is not None and "T" not in text and not allday
         return (datetime.combine(stamp.date(), time.max) if whole_day else stamp), None
@@ -380,14 +161,45 @@ def _until(rule: _Rule, zone: tzinfo, allday: bool) -> tuple[datetime | None, da
     return (local, None) if allday else (local + timedelta(hours=3), stamp.replace(tzinfo=UTC))
 
 
-def _restart(rule: _Rule, dtstart: datetime, target: datetime) -> tuple[datetime, dict[str, Any]]:
-    """A later DTSTART giving the same occurrences from target on. dateutil walks every
-    period from DTSTART, so a daily series begun ten years ago would walk 3650 days to
-    reach this week. Without COUNT no period depends on the ones before, so start at the
-    last INTERVAL-aligned period at or before target, spelling out the parts dateutil
-    would otherwise take from DTSTART (time of day, weekday, day, month)."""
-    if rule.count is not None or target <= dtstart:
-        return dtstart, {}
+def _slack(rule: Rule | None) -> timedelta:
+    """How far before a window expansion starts: a day covers any clock change for the
+    daily and longer rules; finer ones would spend it on 86,400 seconds."""
+    return timedelta(hours=3) if rule and rule.freq in STEP and rule.freq != "DAILY" \
+        else timedelta(days=1)
+
+
+def _horizon(low: datetime) -> datetime:
+    """How far an open-ended search looks: 400 years (the Gregorian calendar's whole
+    cycle of weekdays and leap years), or to the last day dateutil can hold."""
+    try:
+        return low.replace(year=low.year + 400)
+    except ValueError:
+        return datetime(9999, 12, 31) if low.year + 400 > 9999 else low + timedelta(days=146097)
+
+
+def _restart(rule: Rule, dtstart: datetime, target: datetime
+             ) -> tuple[datetime, dict[str, Any], Rule]:
+    """A later DTSTART (and the rule from there) giving the same occurrences from target
+    on. dateutil walks every period from DTSTART, so a daily series begun ten years ago
+    would walk 3650 days to reach this week, and a SECONDLY one begun in 1601 would never
+    arrive. A rule without BY parts has one occurrence per period: jump straight there,
+    COUNT shortened by what was jumped. Otherwise, without COUNT no period depends on the
+    ones before, so start at the last INTERVAL-aligned period at or before target,
+    spelling out the parts dateutil would otherwise take from DTSTART."""
+    if target <= dtstart:
+        return dtstart, {}, rule
+    if rule.freq in STEP and not _filtered(rule):
+        step = STEP[rule.freq] * rule.interval
+        periods = (target - dtstart) // step
+        if rule.count is not None:
+            periods = min(periods, rule.count - 1)
+            rule = replace(rule, count=rule.count - periods)
+        return dtstart + periods * step, {}, rule
+    if rule.count is not None:
+        return dtstart, {}, rule
+    if rule.freq in STEP and rule.freq != "DAILY":  # aligned: same minute and second
+        step = STEP[rule.freq] * rule.interval
+        return dtstart + (target - dtstart) // step * step, {}, rule
     first, goal, step = dtstart.date(), target.date(), rule.interval
     if rule.freq == "DAILY":
         begin = first + timedelta((goal - first).days // step * step)
@@ -401,28 +213,21 @@ def _restart(rule: _Rule, dtstart: datetime, target: datetime) -> tuple[datetime
     else:
         begin = date(first.year + (goal.year - first.year) // step * step, 1, 1)
     if begin <= first:
-        return dtstart, {}
-    extra: dict[str, Any] = {"byhour": dtstart.hour, "byminute": dtstart.minute,
-                             "bysecond": dtstart.second}
-    if not rule.byday and not rule.bymonthday:
+        return dtstart, {}, rule
+    extra: dict[str, Any] = {part: getattr(dtstart, part[2:]) for part in
+                             ("byhour", "byminute", "bysecond") if not getattr(rule, part)}
+    if not (rule.byday or rule.bymonthday or rule.byyearday or rule.byweekno):
         extra.update({"YEARLY": {"bymonth": rule.bymonth or dtstart.month,
                                  "bymonthday": dtstart.day},
                       "MONTHLY": {"bymonthday": dtstart.day},
                       "WEEKLY": {"byweekday": dtstart.weekday()}}.get(rule.freq, {}))
-    return datetime.combine(begin, time()), extra
+    return datetime.combine(begin, time()), extra, rule
 
 
-def _dateutil(rule: _Rule, dtstart: datetime, until: datetime | None, extra: dict[str, Any]):
-    """The dateutil rrule for rule from a naive dtstart (imported here: start-up speed).
-    WKST defaults to Monday (RFC 5545), not to the process-wide calendar setting."""
-    from dateutil import rrule as du
-
-    kwargs: dict[str, Any] = {
-        "dtstart": dtstart, "interval": rule.interval, "count": rule.count, "until": until,
-        "wkst": rule.wkst or 0, "byweekday": [du.weekday(d, n or None) for n, d in rule.byday]
-        or None, "bymonthday": rule.bymonthday or None, "bymonth": rule.bymonth or None,
-        "bysetpos": rule.bysetpos or None}
-    return du.rrule(_FREQS.index(rule.freq), **(kwargs | extra))
+def _filtered(rule: Rule) -> bool:
+    """Whether a BY part may leave a period without an occurrence (or give it several)."""
+    return bool(rule.byday or rule.bymonthday or rule.bymonth or rule.bysetpos
+                or any(getattr(rule, part) for part in TIME_PARTS))
 
 
 def _zone(start: date | datetime, tz: tzinfo | None, *bounds: date | datetime) -> tzinfo:

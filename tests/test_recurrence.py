@@ -95,7 +95,7 @@ def test_raw_rules(text, rule):
 
 @pytest.mark.parametrize("text", [
     "FREQ=SOMETIMES", "every blue moon", "", "   ", "sometimes", "every", "every 0 days",
-    "FREQ=HOURLY", "FREQ=WEEKLY;BYFOO=1", "FREQ=WEEKLY;BYHOUR=9", "BYDAY=MO",
+    "FREQ=WEEKLY;BYFOO=1", "FREQ=WEEKLY;BYHOUR=24", "BYDAY=MO", "FREQ=HOURLY;BYMINUTE=x",
     "FREQ=DAILY;COUNT=3;UNTIL=20270101", "FREQ=DAILY;FREQ=WEEKLY", "FREQ=DAILY;COUNT",
     "FREQ=DAILY;INTERVAL=0", "FREQ=DAILY;COUNT=-1", "FREQ=DAILY;UNTIL=20270231",
     "FREQ=DAILY;UNTIL=tomorrow", "FREQ=WEEKLY;BYDAY=XX", "FREQ=WEEKLY;BYDAY=2MO",
@@ -117,8 +117,8 @@ def test_unreadable_message():
         parse_rule("every blue moon")
     assert caught.value.message == (
         "cannot read repeat rule 'every blue moon'; try daily, weekly, every 2 weeks, every mon"
-        " and wed, monthly on the last friday, monthly on day 15, yearly, or an RRULE such as"
-        " FREQ=WEEKLY;BYDAY=MO")
+        " and wed, monthly on the last friday, monthly on day 15, monthly-last, yearly, hourly,"
+        " or an RRULE such as FREQ=WEEKLY;BYDAY=MO")
     with pytest.raises(InvalidInput) as caught:
         parse_rule("FREQ=WEEKLY;BYFOO=1")
     assert "BYFOO" in caught.value.hint

@@ -527,7 +527,7 @@ def test_repeating_task_without_due_is_invalid(rolodex):
     assert listing(rolodex, "--all") == []
 
 
-@pytest.mark.parametrize("rule", ["every blue moon", "FREQ=HOURLY", "FREQ=WEEKLY;COUNT=0",
+@pytest.mark.parametrize("rule", ["every blue moon", "FREQ=HOURLY;BYHOUR=25", "FREQ=WEEKLY;COUNT=0",
                                   "FREQ=WEEKLY;BYDAY=XX"])
 def test_bad_rule_is_invalid(rolodex, rule):
     result = rolodex(["task", "add", "Odd", "--due", "tomorrow", "--repeat", rule])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from rolodex.cli._context import state
@@ -9,13 +10,22 @@ from rolodex.cli._output import message
 from rolodex.errors import InvalidInput
 
 FEED_DAYS = 90  # how far ahead a subscribed feed looks
+GROUPED = 3  # more components skipped for one reason than this: one line says how many
 
 
 def show_calendar(report) -> None:
     """The calendar part of an import's messages (``CalendarReport``)."""
     dry_run = report.dry_run
+    reasons = Counter(problem.reason for problem in report.skipped)
     for problem in report.skipped:
-        message(f"  not imported {problem.source}: component {problem.index}, line "
+        if reasons[problem.reason] <= GROUPED:
+            message(f"  not imported {problem.source}: component {problem.index}, line "
+                    f"{problem.line}: {problem.reason}")
+    for reason, count in reasons.items():
+        if count > GROUPED:  # a round trip skips every birthday: one line, not hundreds
+            message(f"  not imported {count} components: {reason}")
+    for problem in report.warnings:
+        message(f"  warning {problem.source}: component {problem.index}, line "
                 f"{problem.line}: {problem.reason}")
     for problem in report.failed:
         message(f"  skipped {problem.source}: component {problem.index}, line {problem.line}: "
@@ -32,7 +42,8 @@ def show_calendar(report) -> None:
             f"{report.events_unchanged} unchanged event(s); {report.tasks_new} new, "
             f"{report.tasks_updated} updated, {report.tasks_unchanged} unchanged task(s); "
             + (f"{len(report.new_contacts)} new contact(s); " if report.new_contacts else "")
-            + f"{len(report.failed)} failed" + (" (dry run: nothing written)" if dry_run else ""))
+            + f"{len(report.skipped)} skipped, {len(report.failed)} failed"
+            + (" (dry run: nothing written)" if dry_run else ""))
 
 
 def export_calendar(output: str, what: str, first: str | None, last: str | None) -> None:

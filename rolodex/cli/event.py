@@ -11,6 +11,7 @@ from rolodex.cli._context import confirm, expand_refs, say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import FormatOption, ShowFormatOption, YesOption
 from rolodex.cli._output import Column, Format, emit, emit_one
+from rolodex.cli._repeat import warn_short_months
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
 from rolodex.store import events
@@ -129,12 +130,14 @@ def add(
     zone = _zone(tz)
     start, end = _times(at, for_, until, all_day, zone)
     people = [resolve_contact(db, r) for r in expand_refs(with_)] if with_ else []
+    rule = parse_rule(repeat) if repeat else None
     event_id = events.add_event(
         db, title, start=start, end=end, tz=getattr(zone, "key", None),
-        rrule=parse_rule(repeat) if repeat else None, location=where, notes=note,
+        rrule=rule, location=where, notes=note,
         contact_ids=people, alarms=_minutes(remind), categories=category or [])
     print(event_id)
     say(f"added event #{event_id}")
+    warn_short_months(rule, start)
 
 
 @app.command("list")
@@ -207,7 +210,7 @@ def edit(
     row = events.get_row(db, event_id)
     values: dict = {}
     if at or for_ or until or all_day:
-        from rolodex.store.when import decode
+        from rolodex.store.when import decode, is_floating
 
         zone = _zone(row["tz"])
         if at:
@@ -216,11 +219,20 @@ def edit(
             start = decode(row["start"], zone)
             text = start.isoformat() if isinstance(start, datetime) else str(start)
             values["start"], values["end"] = _times(text, for_, until, all_day, zone)
+        if is_floating(row["start"]) and isinstance(values["start"], datetime):
+            # a floating event stays floating: the wall time typed, in any zone
+            values["start"], values["end"] = (v.replace(tzinfo=None) for v in (
+                values["start"], values["end"]))
     for key, value in (("title", title), ("location", where), ("notes", note)):
         if value is not None:
             values[key] = value.strip() or None
     if repeat is not None:
         values["rrule"] = parse_rule(repeat) if repeat.strip() else None
+        if values["rrule"]:
+            from rolodex.store.when import decode
+
+            warn_short_months(values["rrule"], values.get("start") or decode(
+                row["start"], _zone(row["tz"])))
     if remind or no_reminders:
         values["alarms"] = _minutes(remind)
     if category is not None:

@@ -17,6 +17,7 @@ from rolodex.cli._options import (
     owner_filter,
 )
 from rolodex.cli._output import Column, Format, emit, emit_one
+from rolodex.cli._repeat import warn_short_months
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
 from rolodex.store import tasks
@@ -90,12 +91,13 @@ def add(
     Example: rolodex task add "Send proposal" --for jane --due "fri 3pm" --priority high
     """
     db = state.db()
-    task_id = tasks.add_task(db, title, contact_ids=_people(for_),
-                             due=state.when(due) if due else None,
+    when, rule = state.when(due) if due else None, _rule(repeat)
+    task_id = tasks.add_task(db, title, contact_ids=_people(for_), due=when,
                              priority=priority or "normal", kind=kind or "todo",
-                             rrule=_rule(repeat), notes=note, owner=owner)
+                             rrule=rule, notes=note, owner=owner)
     print(task_id)
     say(f"added task #{task_id}")
+    warn_short_months(rule, when)
 
 
 @app.command("list")

@@ -182,7 +182,8 @@ def unmodelled(item: Item, modelled: set[str], linked: set[int], subs: list[Any]
     holder = icalendar.Component()
     holder.name = item.kind
     for position, (name, value) in enumerate(props_of(item.component)):
-        if name not in modelled or (name == "ATTENDEE" and position not in linked):
+        linked_here = name in ("ATTENDEE", "ORGANIZER") and position in linked
+        if not linked_here and (name not in modelled or name == "ATTENDEE"):
             holder.add(name, value, encode=False)
     for sub in subs:
         holder.add_component(sub)
@@ -230,11 +231,17 @@ def rrule_of(item: Item) -> str | None:
 
 def same_kind_as(value: date | datetime, start: date | datetime) -> date | datetime:
     """value as the same kind as the series start: EXDATEs and RECURRENCE-IDs written as
-    dates for a timed series (or the other way round) still name its occurrences."""
+    dates for a timed series (or the other way round) still name its occurrences, and
+    floating ones for a zoned series (or the other way round) their wall time there."""
     if isinstance(start, datetime) and not isinstance(value, datetime):
-        return attach(datetime.combine(value, start.time()), start.tzinfo)  # type: ignore
-    return value.date() if isinstance(value, datetime) and not isinstance(
-        start, datetime) else value
+        value = datetime.combine(value, start.time())
+    if not isinstance(start, datetime):
+        return value.date() if isinstance(value, datetime) else value
+    if start.tzinfo is None:  # a floating series: the value's own wall time
+        return value.replace(tzinfo=None)  # type: ignore[union-attr]
+    if value.tzinfo is None:  # type: ignore[union-attr]
+        return attach(value, start.tzinfo)  # type: ignore[arg-type]
+    return value
 
 
 def recurrence_key(item: Item) -> str:

@@ -76,6 +76,12 @@ def attach(wall: datetime, zone: tzinfo) -> datetime:
     return aware.astimezone(UTC).astimezone(zone) if isinstance(zone, ZoneInfo) else aware
 
 
+# Zones with no offset ever, which icalendar writes as UTC (Z) rather than by TZID.
+_UTC_NAMES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Universal", "Etc/Zulu",
+              "Zulu", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "Etc/Greenwich", "Greenwich",
+              "GMT0", "GMT+0", "GMT-0", "Etc/UCT", "UCT"}
+
+
 class Zones:
     """How one calendar's times become dates and aware datetimes. TZIDs are resolved
     here, per file, rather than by icalendar, whose cache of zones the files define is
@@ -110,13 +116,18 @@ class Zones:
         return self.found[tzid]
 
     def value(self, raw: Any, tzid: str | None) -> date | datetime:
-        """A date or an aware datetime; a TZID nobody defines is read as floating time
-        (the calendar's zone), which is right far more often than UTC would be."""
+        """A date, an aware datetime, or a naive one for a floating time (no TZID, no Z)
+        in a calendar that names no zone: the same wall time wherever the user is. In
+        a calendar with X-WR-TIMEZONE, floating times are in that zone (the file says
+        where it lives). A TZID nobody defines is read in the calendar's zone, which is
+        right far more often than UTC would be."""
         raw = raw[0] if isinstance(raw, tuple) else raw  # a PERIOD: its start
         if not isinstance(raw, datetime):
             if isinstance(raw, date):
                 return raw
             raise InvalidInput(f"'{raw}' is not a date or time")
+        if not tzid and raw.tzinfo is None and not self.from_header:
+            return raw
         zone = self.resolve(tzid, raw.year)[0] if tzid else None
         if tzid or raw.tzinfo is None:
             return attach(raw.replace(tzinfo=None), zone or self.default)
@@ -128,9 +139,15 @@ class Zones:
         tzid = prop.params.get("TZID")
         if tzid:
             zone, name = self.resolve(tzid, prop.dt.year)
-            return name if zone is not None else getattr(self.default, "key", None)
-        if prop.dt.tzinfo is not None and not self.from_header:
-            return "UTC" if repeating else None
+            if name in _UTC_NAMES:  # written back as Z: the same as a UTC time
+                return "UTC" if repeating else None
+            if zone is not None and (name or not repeating):
+                return name
+            # A series in a zone only the file defines repeats in the calendar's zone:
+            # named, so the export says so and reading it back changes nothing.
+            return getattr(self.default, "key", None)
+        if not self.from_header:  # UTC repeats in UTC (RFC 5545); floating in none
+            return "UTC" if repeating and prop.dt.tzinfo is not None else None
         return getattr(self.default, "key", None)
 
 

@@ -129,7 +129,7 @@ def _zone(event: Any, fallback: tzinfo) -> tzinfo:
 def skip(db: Database, event_id: int, day: date, tz: tzinfo) -> None:
     """Cancel the occurrence of a recurring event on local ``day``."""
     event = get_row(db, event_id)
-    original = when.encode(_nominal(db, event, day, tz))
+    original = when.encode_as(_nominal(db, event, day, tz), event["start"], tz)
     set_exception(db, event_id, original, None, None)
 
 
@@ -140,9 +140,9 @@ def move(db: Database, event_id: int, day: date, new_start: date | datetime,
     length = when.decode(event["end"]) - when.decode(event["start"])
     if isinstance(new_start, datetime) != bool(not event["all_day"]):
         raise InvalidInput("give a time for a timed event and a date for an all-day one")
-    original = when.encode(_nominal(db, event, day, tz))
-    set_exception(db, event_id, original, when.encode(new_start),
-                   when.encode(new_start + length))
+    original = when.encode_as(_nominal(db, event, day, tz), event["start"], tz)
+    set_exception(db, event_id, original, when.encode_as(new_start, event["start"], tz),
+                   when.encode_as(new_start + length, event["start"], tz))
 
 
 def set_exception(db: Database, event_id: int, original: str, start: str | None,

@@ -22,13 +22,16 @@ class People:
 
     def link(self, item: Item) -> tuple[list[int], set[int]]:
         """Contact ids, and the positions of the ATTENDEE properties that became links
-        (those the export writes again; the others stay in ``raw``)."""
+        and of the user's own ORGANIZER beside them (those the export writes again; the
+        others stay in ``raw``)."""
         from rolodex.models import Email
         from rolodex.store import contacts
 
-        found, linked = [], set()
+        found, linked, me = [], set(), set()
         for position, (name, prop) in enumerate(props_of(item.component)):
             address = re.sub(r"(?i)^mailto:", "", str(prop)).strip()
+            if name == "ORGANIZER" and address.lower() in self.mine:
+                me.add(position)
             if name not in ("ATTENDEE", "ORGANIZER") or "@" not in address \
                     or address.lower() in self.mine:
                 continue
@@ -45,7 +48,9 @@ class People:
             found.append(known[0])
             if name == "ATTENDEE":
                 linked.add(position)
-        return list(dict.fromkeys(found)), linked
+        # The export writes the user as ORGANIZER of any item with linked attendees:
+        # that one is modelled too, or a re-import would call the item changed.
+        return list(dict.fromkeys(found)), linked | (me if linked else set())
 
 
 def address_of(person: str) -> str:

@@ -8,14 +8,17 @@ The UID is identity: importing a file again updates its items in place, never do
 Times keep their meaning. All-day items stay dates. A TZID becomes the IANA zone the event
 repeats in (Windows names from Outlook and vendor prefixes like ``/mozilla.org/...`` too), so
 a weekly meeting stays at its local hour across clock changes; a zone only the file defines
-still gives exact instants (the event then repeats in the user's zone); floating times are in
-the calendar's X-WR-TIMEZONE, else the user's. What rolodex does not model is kept in ``raw``
-as iCalendar lines and written back on export.
+still gives exact instants (the event then repeats in the user's zone). Floating times (no
+TZID, no Z) stay floating: the same wall time in whatever zone the user is in, stored as
+written (``store/when.py``) and exported without TZID or Z. X-WR-TIMEZONE wins over that: a
+calendar that names its zone means its floating times are there (Google writes it so), and
+they are pinned to it. A floating DUE is pinned to the calendar's (else the user's) zone: a
+task is due at an instant. What rolodex does not model is kept in ``raw`` as iCalendar lines
+and written back on export.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -31,7 +34,6 @@ from rolodex.formats.ical_read import (
     decode,
     read_items,
     recurrence_key,
-    rrule_of,
     same_kind_as,
     short,
     unmodelled,
@@ -41,15 +43,16 @@ from rolodex.formats.incoming import Problem
 from rolodex.store import lookups, when
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People, address_of, likely_duplicates
+from rolodex.sync.calendar_derived import own_items
+from rolodex.sync.calendar_rules import event_rule
+from rolodex.sync.calendar_tasks import apply_task
 
 ANSWERS = ("REPLY", "REFRESH", "COUNTER", "DECLINECOUNTER")  # iTIP: about an event, not one
 # Properties rolodex models, or drops because they change on every export (DTSTAMP...).
 _COMMON = {"UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SUMMARY", "DESCRIPTION", "STATUS",
            "CATEGORIES", "RRULE", "RECURRENCE-ID", "ATTENDEE"}
 _EVENT_PROPS = _COMMON | {"DTSTART", "DTEND", "DURATION", "EXDATE", "RDATE", "LOCATION"}
-_TASK_PROPS = _COMMON | {"DUE", "PRIORITY", "COMPLETED"}
 _UID_NAMESPACE = uuid.UUID("0b7c9d4e-52a4-4c36-9f0e-3d6a8b1e7c21")
-_PRIORITY = {**dict.fromkeys(range(1, 5), "high"), **dict.fromkeys(range(6, 10), "low")}
 _EVENT_FIELDS = ("title", "start", "end", "tz", "rrule", "location", "notes", "categories",
                  "alarms", "rdates", "status", "raw")
 
@@ -71,6 +74,8 @@ class CalendarReport:
     dry_run: bool = False
     # Components with nothing to import (no DTSTART, iTIP replies): said, not failures.
     skipped: list[Problem] = field(default_factory=list)
+    # Imported, but not quite as written (a rule that never happens): said, never silent.
+    warnings: list[Problem] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """The JSON shape of ``import --format json`` for calendars."""
@@ -80,6 +85,7 @@ class CalendarReport:
                           "unchanged": self.tasks_unchanged},
                 "skipped": len(self.skipped), "failed": len(self.failed),
                 "problems": [asdict(p) for p in self.failed + self.skipped],
+                "warnings": [asdict(p) for p in self.warnings],
                 "unknown_people": list(self.unknown_people),
                 "new_contacts": list(self.new_contacts), "duplicates": list(self.duplicates),
                 "dry_run": self.dry_run}
@@ -115,6 +121,7 @@ def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: 
     if strict and report.failed:
         raise _strict(report.failed[0])
     mine = {a.lower() for a in settings.get(db, "my.emails")}
+    items = own_items(db, items, report.skipped)
     try:
         with db.write(f"import calendar ({len(items)} components)",
                       backup=None if dry_run else "import"):
@@ -175,6 +182,7 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
          create: bool, mine: set[str]) -> None:
     people = People(db, create, mine)
     first = group.master or group.first
+    warnings: list[str] = []
     try:
         with db.savepoint("calendar_item"):
             kind = "tasks" if first.kind == "VTODO" else "events"
@@ -182,10 +190,12 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
                                             for i in group.overrides.values()):
                 actions = [_cancel_stored(db, group, kind)]
             elif kind == "tasks":
-                actions = [_task(db, group.master or first, group, people)]
+                actions = [apply_task(db, group.master or first, group.uid, group.cancelled,
+                                      people, warnings)]
             else:
-                actions = [_save_event(db, uid, values)
-                           for uid, values in _event_series(group, people)]
+                series = _event_series(group, people)
+                actions = [_save_event(db, uid, values) for uid, values in series]
+                warnings = [values["warning"] for _, values in series if values["warning"]]
         for action in actions:
             setattr(report, f"{kind}_{action}", getattr(report, f"{kind}_{action}") + 1)
     except (_Skip, RolodexError, *BAD_DATA) as exc:
@@ -198,6 +208,7 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
             raise _strict(problem) from exc
         report.failed.append(problem)
         return
+    report.warnings += [Problem(first.source, first.index, first.line, w) for w in warnings]
     report.new_contacts += people.created
     listed = {address_of(p) for p in report.unknown_people}
     for person in people.unknown:
@@ -233,6 +244,8 @@ def _span(item: Item) -> tuple[date | datetime, date | datetime]:
     if start is None:
         raise _Skip(f"a {item.kind} without DTSTART: nothing to place in the calendar")
     end = item.when("DTEND")
+    if isinstance(end, datetime) and isinstance(start, datetime):  # one floating, one not
+        end = same_kind_as(end, start)
     length = getattr(item.get("DURATION"), "dt", None)
     if end is None and isinstance(length, timedelta):
         end = start + (length if isinstance(start, datetime) else
@@ -244,7 +257,10 @@ def _span(item: Item) -> tuple[date | datetime, date | datetime]:
 
 def _event_values(item: Item, people: People) -> dict[str, Any]:
     start, end = _span(item)
-    rule = rrule_of(item)
+    tz = item.zones.name(item.get("DTSTART"), bool(item.get("RRULE"))) \
+        if isinstance(start, datetime) else None
+    exdates = [same_kind_as(v, start) for v in item.whens("EXDATE")]
+    rule, warning = event_rule(item, start, tz, exdates)
     # A rule rolodex cannot expand (RSCALE) stays in raw: the event shows its first
     # occurrence here, and calendar apps get the rule back on export.
     modelled = _EVENT_PROPS if rule or not item.all("RRULE") else _EVENT_PROPS - {"RRULE"}
@@ -253,16 +269,15 @@ def _event_values(item: Item, people: People) -> dict[str, Any]:
     status = "CANCELLED" if item.method == "CANCEL" else item.text("STATUS")
     return {
         "title": item.text("SUMMARY") or "(no title)", "start": start, "end": end,
-        "tz": item.zones.name(item.get("DTSTART"), bool(rule))
-        if isinstance(start, datetime) else None,
+        "tz": tz,
         "rrule": rule, "location": item.text("LOCATION"), "notes": item.text("DESCRIPTION"),
         "categories": categories_of(item), "alarms": alarms,
         "rdates": list(dict.fromkeys(same_kind_as(v, start) for v in item.whens("RDATE"))),
         "status": status.lower() if status else None,
         "raw": unmodelled(item, modelled, linked, kept), "contacts": contact_ids,
         "shift": timedelta(0),
-        "exceptions": {when.encode(same_kind_as(v, start)): (None, None, None, None)
-                       for v in item.whens("EXDATE")}}
+        "exceptions": {when.encode(v): (None, None, None, None) for v in exdates},
+        "warning": warning}
 
 
 def _event_series(group: _Group, people: People) -> list[tuple[str, dict[str, Any]]]:
@@ -359,45 +374,3 @@ def _save_event(db: Database, uid: str, values: dict[str, Any]) -> str:
         events.set_exception(db, event_id, original, start, end, title=title,
                              location=location)
     return "new" if existing is None else "updated"
-
-
-def _task(db: Database, item: Item, group: _Group, people: People) -> str:
-    """A VTODO as a task; the file wins on what it says. Changed occurrences of a
-    repeating VTODO are not kept: rolodex holds one open instance of a repeating task."""
-    from rolodex.dates import now, to_utc_iso
-    from rolodex.store import tasks
-
-    due, start = item.when("DUE"), item.when("DTSTART")
-    length = getattr(item.get("DURATION"), "dt", None)
-    if due is None and start is not None:  # DTSTART (+ DURATION) is when it is due
-        due = start + length if isinstance(length, timedelta) else start
-    number = str(item.get("PRIORITY") or "0").strip()
-    contact_ids, linked = people.link(item)
-    modelled = _TASK_PROPS | (set() if item.get("DUE") else {"DTSTART", "DURATION"})
-    values = {"title": item.text("SUMMARY") or "(no title)", "due": due,
-              "priority": _PRIORITY.get(int(number) if number.isdigit() else 0, "normal"),
-              "rrule": rrule_of(item), "notes": item.text("DESCRIPTION"),
-              "categories": categories_of(item),
-              "raw": unmodelled(item, modelled, linked, list(item.component.subcomponents))}
-    status = {"COMPLETED": "done", "CANCELLED": "cancelled"}.get(
-        "CANCELLED" if group.cancelled else (item.text("STATUS") or "").upper(), "open")
-    row = lookups.task_by_uid(db, group.uid)
-    done = item.when("COMPLETED")
-    if status == "done" and not isinstance(done, datetime):  # keep the first import's time
-        done = row["completed"] if row and row["status"] == "done" else now()
-    state = {"status": status, "completed": (to_utc_iso(done) if isinstance(done, datetime)
-                                             else done) if status == "done" else None}
-    if row is None:
-        task_id = tasks.add_task(db, values.pop("title"), uid=group.uid, kind="todo",
-                                 contact_ids=contact_ids, **values)
-        if status != "open":
-            tasks.update_task(db, task_id, state)
-        return "new"
-    missing = [c for c in contact_ids
-               if c not in {p["id"] for p in tasks.contacts_of(db, [row["id"]])[row["id"]]}]
-    wanted = {**values, **state, "due": when.encode(due),
-              "categories": json.dumps(values["categories"]) if values["categories"] else None}
-    if all(row[k] == v for k, v in wanted.items()) and not missing:
-        return "unchanged"
-    tasks.update_task(db, row["id"], {**values, **state}, add_contacts=missing)
-    return "updated"

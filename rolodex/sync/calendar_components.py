@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from rolodex.reports.agenda import anniversaries
 from rolodex.reports.followups import people_due
 from rolodex.store import contact_queries, events, settings, tasks, when
 from rolodex.store.db import Database
+from rolodex.sync.calendar_derived import mark
 
 WHAT = ("events", "tasks", "birthdays", "followups")
 BATCH = 500  # records fetched at once: memory stays flat, queries stay few
@@ -93,24 +94,14 @@ def _new(kind: str, uid: str, ctx: _Context, record: dict[str, Any] | None = Non
     return component
 
 
-def _recur(text: str, start: date | datetime, zone: tzinfo) -> Any:
+def _recur(text: str, start: date | datetime, zone: tzinfo | None) -> Any:
     """The stored RRULE with UNTIL in the form RFC 5545 demands for this DTSTART: a date
     for all-day series, UTC for zoned ones (dateutil and khal reject anything else)."""
     import icalendar
 
-    rule = icalendar.vRecur.from_ical(text)
-    until = rule.get("UNTIL")
-    if until:
-        value = until[0]
-        if isinstance(start, datetime):
-            if not isinstance(value, datetime):  # a date UNTIL includes that whole day
-                value = datetime.combine(value, time(23, 59, 59), zone)
-            elif value.tzinfo is None:
-                value = value.replace(tzinfo=zone)
-            rule["UNTIL"] = [value.astimezone(UTC)]
-        elif isinstance(value, datetime):
-            rule["UNTIL"] = [value.astimezone(zone).date() if value.tzinfo else value.date()]
-    return rule
+    from rolodex.recurrence import until_as_rfc
+
+    return icalendar.vRecur.from_ical(until_as_rfc(text, start, zone))
 
 
 # Properties a component may carry several times: a kept one is added unless the same
@@ -173,6 +164,8 @@ def _details(component: Any, record: dict[str, Any], ctx: _Context, summary: str
 def _event(record: dict[str, Any], ctx: _Context) -> list[Any]:
     """The master VEVENT plus one VEVENT per moved occurrence (same UID, RECURRENCE-ID)."""
     zone = ctx.zone(record["tz"]) if not record["all_day"] else ctx.fallback
+    if when.is_floating(record["start"]):
+        zone = None  # floating stays floating: written without TZID and without Z
     start, end = when.decode(record["start"], zone), when.decode(record["end"], zone)
     master = _new("VEVENT", record["uid"], ctx, record)
     put(master, ("summary", record["title"]), ("dtstart", start), ("dtend", end),
@@ -188,6 +181,10 @@ def _event(record: dict[str, Any], ctx: _Context) -> list[Any]:
     for moved in record["exceptions"]:
         if moved["cancelled"]:
             continue
+        if zone is None and not when.is_floating(moved["start"]):  # moved to an instant
+            moved = {**moved, "start": when.encode_as(when.decode(moved["start"]),
+                                                      record["start"], ctx.tz),
+                     "end": when.encode_as(when.decode(moved["end"]), record["start"], ctx.tz)}
         summary = moved["title"] or record["title"]
         instance = _new("VEVENT", record["uid"], ctx, record)
         put(instance, ("recurrence-id", when.decode(moved["original"], zone)),
@@ -222,6 +219,7 @@ def _event_ids(db: Database, first: date | None, last: date | None, ctx: _Contex
     keep = []
     for row in rows:
         zone, rule = ctx.zone(row["tz"]), row["rrule"]
+        zone = ctx.tz if when.is_floating(row["start"]) else zone
         start = when.decode(row["start"], zone)
         hit = False
         if first is None:  # its first occurrence is on or before last
@@ -259,8 +257,11 @@ def _task(record: dict[str, Any], raw: str | None, ctx: _Context) -> Any:
     # Completing a repeating task already created its next instance in rolodex, which
     # carries the rule on; repeating it on finished ones would show the series twice.
     if record["rrule"] and due is not None and record["status"] != "done":
-        # RFC 5545 expands a rule from DTSTART
-        put(todo, ("dtstart", due), ("rrule", _recur(record["rrule"], due, ctx.fallback)))
+        # RFC 5545 expands a rule from DTSTART: the task's own (kept in raw), else DUE
+        if not any(line.upper().startswith(("DTSTART:", "DTSTART;"))
+                   for line in (raw or "").splitlines()):
+            put(todo, ("dtstart", due))
+        put(todo, ("rrule", _recur(record["rrule"], due, ctx.fallback)))
     put(todo, ("categories", record["categories"]), ("description", record["notes"]))
     ctx.attend(todo, record["contacts"])
     _add_raw(todo, raw)
@@ -298,6 +299,7 @@ def _yearly(contact: dict[str, Any], kind: str, ctx: _Context) -> Any:
          ("dtend", start + timedelta(days=1)), ("rrule", icalendar.vRecur.from_ical(rule)),
          ("transp", "TRANSPARENT"),  # a birthday does not make anyone busy
          ("categories", [kind]))
+    mark(event, kind)
     return event
 
 
@@ -333,6 +335,7 @@ def _followups(db: Database, first: date | None, last: date | None, ctx: _Contex
         put(todo, ("summary", f"Get in touch with {item['title']}"),
              ("due", date.fromisoformat(item["due"])), ("status", "NEEDS-ACTION"),
              ("categories", ["followup"]))
+        mark(todo, "followup")
         yield uid, [todo]
 
 
