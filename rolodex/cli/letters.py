@@ -132,8 +132,10 @@ def _write(folder: Path, targets: list[Path], texts: list[str]) -> None:
     import os
     import tempfile
 
+    from rolodex.store.paths import make_private_folder
+
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folder(folder)
         for target, text in zip(targets, texts, strict=True):
             fd, temp = tempfile.mkstemp(dir=folder, prefix=".merge-", suffix=".tmp")
             try:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rolodex.errors import FileError
 from rolodex.store.db import Database
+from rolodex.store.paths import make_private_folder
 from rolodex.sync.calendar_components import Item, components_by_uid, put
 from rolodex.sync.contact_export import _open, safe_name
 
@@ -124,7 +125,7 @@ def write_calendar(db: Database, output: str, *, what: set[str], first: date | N
 
 def _to_folder(items: Iterable[tuple[str, icalendar.Calendar]], folder: Path) -> int:
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folder(folder)
     except OSError as exc:
         raise FileError(f"cannot create folder {folder}: {exc.strerror}") from exc
     root = folder.resolve()

@@ -20,6 +20,7 @@ from rolodex.formats.vcard_write import card_writer
 from rolodex.memory import gc_paused
 from rolodex.store import cards, contact_queries, settings
 from rolodex.store.db import Database
+from rolodex.store.paths import make_private_folder
 
 BATCH = 900  # one query per table and batch (records.chunks splits at 900)
 _UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]")
@@ -102,7 +103,7 @@ def _open(target: Path | None) -> tuple[TextIO, TextIO | None]:
 
 def _to_folder(cards_: Iterator[tuple[str, str]], folder: Path) -> int:
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folder(folder)
     except OSError as exc:
         raise FileError(f"cannot create folder {folder}: {exc.strerror}") from exc
     root = folder.resolve()
