@@ -198,15 +198,21 @@ def _json_array(out: TextIO, records: Iterator[dict]) -> None:
 
 
 def _delimited(out: TextIO, rows: Iterable[dict], keys: Sequence[str], fmt: Format) -> None:
-    """A header of ``keys``, then one csv or tsv line per record as the rows come."""
+    """A header of ``keys``, then one csv or tsv line per record as the rows come.
+
+    Every cell goes through the export's guard: a name such as ``=cmd|' /C calc'!A0``
+    opened in a spreadsheet must not run (``ROLODEX_CSV_RAW=1`` writes cells as stored)."""
+    from rolodex.formats.csv_export import cell_guard
+
+    guard = cell_guard()
     if fmt is Format.csv:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(keys)
-        writer.writerows([flat(row.get(k)) for k in keys] for row in rows)
+        writer.writerow(map(guard, keys))
+        writer.writerows([guard(flat(row.get(k))) for k in keys] for row in rows)
     else:
-        out.write("\t".join(keys) + "\n")
+        out.write("\t".join(_tsv_cell(guard(k)) for k in keys) + "\n")
         for row in rows:
-            out.write("\t".join(_tsv_cell(flat(row.get(k))) for k in keys) + "\n")
+            out.write("\t".join(_tsv_cell(guard(flat(row.get(k)))) for k in keys) + "\n")
 
 
 def _line_encoder() -> Callable[[Any], str]:
