@@ -2,6 +2,9 @@
 
 The machine formats carry every key of every row, always (null when empty), in the order
 the store gives them; the table shows a readable subset. Rich is imported only to draw.
+Everything drawn for a person (tables, cards, messages) passes through ``visible``: the
+text comes from strangers' files and mails, and an escape sequence in a name must be
+shown, never acted on by the terminal. The machine formats keep the data exact.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -238,7 +242,8 @@ def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None 
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    grid = Table(title=Text(visible(title)) if title is not None else None,
+                 box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for col in columns:
         grid.add_column(col.header, style=col.style, no_wrap=col.no_wrap, overflow="fold")
     for row in zip(*cells, strict=True):
@@ -247,11 +252,16 @@ def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None 
 
 
 def _cells(rows: Sequence[dict], col: Column) -> list[str]:
-    """The texts of one column of a table."""
+    """The texts of one column of a table, control characters shown escaped (one search
+    of the whole column first: a clean column, the usual case, is returned as it is)."""
     if col.show:
-        return [col.show(row) or "" for row in rows]
-    values = [row.get(col.key) for row in rows]
-    return [v if type(v) is str else flat(v) for v in values]
+        cells = [col.show(row) or "" for row in rows]
+    else:
+        values = [row.get(col.key) for row in rows]
+        cells = [v if type(v) is str else flat(v) for v in values]
+    if _CONTROL.search("\n".join(cells)):
+        return [visible(cell) for cell in cells]
+    return cells
 
 
 def emit_one(record: dict, fmt: Format, draw: Callable[[dict], None]) -> None:
@@ -271,13 +281,21 @@ def message(text: str) -> None:
     sys.stderr.write(visible(text) + "\n")
 
 
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))
-             if chr(c) not in "\n\t"}
+_ALL_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROLS = {c: text for c, text in _ALL_CONTROLS.items() if chr(c) not in "\n\t"}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what _CONTROLS rewrites
 
 
 def visible(text: str) -> str:
-    """``text`` with every control character but newline and tab written as an escape."""
+    """``text`` with every control character but newline and tab written as an escape
+    (``\\x1b``): ESC, CSI, OSC and the C1 codes never reach the terminal to act on. Rich
+    strips only a few (BEL, backspace, CR...) and passes ESC through."""
     return text.translate(_CONTROLS)
+
+
+def one_line(text: str) -> str:
+    """``visible`` with newlines and tabs escaped too: a value quoted inside a message."""
+    return text.translate(_ALL_CONTROLS)
 
 
 class opened_output:
