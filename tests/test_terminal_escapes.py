@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,3 +189,14 @@ def test_bytes_that_are_not_utf8_on_the_command_line_are_invalid_input(rolodex):
     result = rolodex(["log", "jane", "call", bad])
     assert result.exit_code == 5, result.stderr
     assert result.stderr.startswith("rolodex: text on the command line is not UTF-8\n")
+
+
+def test_shell_completion_suggests_no_control_characters(hostile, isolated):
+    hostile("add 'Eva Plain' -e 'eva@example.org'")
+    env = {**os.environ, "ROLODEX_DB": str(isolated), "_ROLODEX_COMPLETE": "complete_zsh",
+           "_TYPER_COMPLETE_ARGS": "rolodex contact show Ev",
+           "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    done = subprocess.run([sys.executable, "-m", "rolodex"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert '"Eva Plain":"eva@example.org"' in done.stdout
+    assert not raw_controls(done.stdout), done.stdout
