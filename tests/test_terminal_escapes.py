@@ -38,7 +38,7 @@ READS = [
     "report followups", "privacy stale --older-than 1d", "cadence list", "config list",
     "backup --list",
     f"merge {EVE} trudy@evil.example --dry-run", f"privacy consent {EVE} newsletter --grant",
-    "privacy consents",
+    "privacy consents", "doctor", "search saved",
 ]
 WRITES = [
     f"contact tag {EVE} vip", f"contact edit {EVE} --title CTO", "task done 1",
