@@ -14,9 +14,13 @@ EXIT_INTERRUPTED = 130
 
 
 def _fail(message: str, hint: str | None, code: int) -> None:
-    sys.stderr.write(f"rolodex: {message}\n")
+    """The one error line (and hint); what it quotes may come from a stranger's file, so
+    control characters are shown escaped."""
+    from rolodex.cli._output import visible
+
+    sys.stderr.write(f"rolodex: {visible(message)}\n")
     if hint:
-        sys.stderr.write(f"  hint: {hint}\n")
+        sys.stderr.write(f"  hint: {visible(hint)}\n")
     sys.exit(code)
 
 
@@ -62,6 +66,13 @@ def main() -> None:
     except Exception as exc:
         if debug:
             raise
+        if isinstance(exc, UnicodeEncodeError) and "surrogates not allowed" in str(exc):
+            # Bytes that are not UTF-8 on the command line reach Python as lone surrogates,
+            # which neither SQLite nor stdout can encode: the input is wrong, not rolodex.
+            from rolodex.errors import InvalidInput
+
+            _fail("text on the command line is not UTF-8", "type it in UTF-8 (check the "
+                  "terminal's or the script's encoding)", InvalidInput.exit_code)
         _fail(f"internal error: {type(exc).__name__}: {exc}",
               "this is a bug in rolodex; run again with ROLODEX_DEBUG=1 for the traceback",
               EXIT_INTERNAL)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from rolodex.cli._output import console
+from rolodex.cli._output import console, visible
 
 MAX_LINES = 6
 
@@ -13,7 +13,7 @@ def _line(item: dict) -> str:
     from rich.markup import escape
 
     clock = f"{item['time']} " if item["time"] else ""
-    text = escape(f"{clock}{item['title']}")
+    text = escape(visible(f"{clock}{item['title']}"))
     if item["type"] == "task":
         return f"[yellow]☐ {text}[/]"
     if item["type"] in ("birthday", "anniversary"):

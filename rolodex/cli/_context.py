@@ -66,9 +66,12 @@ state = State()
 
 
 def say(text: str) -> None:
-    """A confirmation for the person at the terminal (stderr; silenced by --quiet)."""
+    """A confirmation for the person at the terminal (stderr; silenced by --quiet). Names
+    in it come from strangers' files: control characters are shown escaped."""
     if not state.quiet:
-        sys.stderr.write(text + "\n")
+        from rolodex.cli._output import visible
+
+        sys.stderr.write(visible(text) + "\n")
 
 
 def expand_refs(refs: list[str], *, saved: bool = True) -> list[str]:
@@ -140,7 +143,9 @@ def confirm(question: str, yes: bool) -> None:
         return
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         raise Aborted(f"{question.rstrip('?')}: refusing without --yes (no terminal to ask on)")
-    sys.stderr.write(f"{question} [y/N] ")
+    from rolodex.cli._output import visible
+
+    sys.stderr.write(f"{visible(question)} [y/N] ")
     sys.stderr.flush()
     answer = sys.stdin.readline().strip().lower()
     if answer not in ("y", "yes"):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import typer
 
-from rolodex.cli._output import Format
+from rolodex.cli._output import Format, one_line
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput
 
@@ -53,9 +54,25 @@ PhoneOpt = Annotated[list[str] | None, typer.Option(
 AddressOpt = Annotated[list[str] | None, typer.Option(
     "--address", help="Postal address: 'street; city; region; postcode; country (home)'.")]
 UrlOpt = Annotated[list[str] | None, typer.Option("--url", help="Web address (repeatable).")]
+# Control characters, newline and tab included, and the stand-ins Python uses for bytes
+# that are not UTF-8 (which SQLite cannot store).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def one_line_text(param: typer.CallbackParam, value: str | None) -> str | None:
+    """A name or title typed on the command line: one line without control characters.
+    A newline or an escape sequence in a name is a slip (or a script passing on what a
+    stranger wrote) and would break every table, card and file it is shown in."""
+    if value is not None and _CONTROL.search(value):
+        what = (param.name or "value").replace("_", " ")
+        raise InvalidInput(f"the {what} '{one_line(value)}' has a control character "
+                           "(a newline, tab or escape) or is not UTF-8; names and titles are "
+                           "one line of text")
+    return value
+
 CompanyOpt = Annotated[str | None, typer.Option(
     "--company", "-c", help="Company id or name; created if no company fits.",
-    autocompletion=complete_company)]
+    autocompletion=complete_company, callback=one_line_text)]
 BirthdayOpt = Annotated[str | None, typer.Option(
     "--birthday", "-b", help="1985-04-15, --04-15 (no year), 'April 15' or '15 Apr 1985'.")]
 AnniversaryOpt = Annotated[str | None, typer.Option(

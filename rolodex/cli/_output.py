@@ -2,6 +2,9 @@
 
 The machine formats carry every key of every row, always (null when empty), in the order
 the store gives them; the table shows a readable subset. Rich is imported only to draw.
+Everything drawn for a person (tables, cards, messages) passes through ``visible``: the
+text comes from strangers' files and mails, and an escape sequence in a name must be
+shown, never acted on by the terminal. The machine formats keep the data exact.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -199,15 +203,21 @@ def _json_array(out: TextIO, records: Iterator[dict]) -> None:
 
 
 def _delimited(out: TextIO, rows: Iterable[dict], keys: Sequence[str], fmt: Format) -> None:
-    """A header of ``keys``, then one csv or tsv line per record as the rows come."""
+    """A header of ``keys``, then one csv or tsv line per record as the rows come.
+
+    Every cell goes through the export's guard: a name such as ``=cmd|' /C calc'!A0``
+    opened in a spreadsheet must not run (``ROLODEX_CSV_RAW=1`` writes cells as stored)."""
+    from rolodex.formats.csv_export import cell_guard
+
+    guard = cell_guard()
     if fmt is Format.csv:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(keys)
-        writer.writerows([flat(row.get(k)) for k in keys] for row in rows)
+        writer.writerow(map(guard, keys))
+        writer.writerows([guard(flat(row.get(k))) for k in keys] for row in rows)
     else:
-        out.write("\t".join(keys) + "\n")
+        out.write("\t".join(_tsv_cell(guard(k)) for k in keys) + "\n")
         for row in rows:
-            out.write("\t".join(_tsv_cell(flat(row.get(k))) for k in keys) + "\n")
+            out.write("\t".join(_tsv_cell(guard(flat(row.get(k)))) for k in keys) + "\n")
 
 
 def _line_encoder() -> Callable[[Any], str]:
@@ -233,7 +243,8 @@ def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None 
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    grid = Table(title=Text(visible(title)) if title is not None else None,
+                 box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for col in columns:
         grid.add_column(col.header, style=col.style, no_wrap=col.no_wrap, overflow="fold")
     for row in zip(*cells, strict=True):
@@ -242,11 +253,16 @@ def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None 
 
 
 def _cells(rows: Sequence[dict], col: Column) -> list[str]:
-    """The texts of one column of a table."""
+    """The texts of one column of a table, control characters shown escaped (one search
+    of the whole column first: a clean column, the usual case, is returned as it is)."""
     if col.show:
-        return [col.show(row) or "" for row in rows]
-    values = [row.get(col.key) for row in rows]
-    return [v if type(v) is str else flat(v) for v in values]
+        cells = [col.show(row) or "" for row in rows]
+    else:
+        values = [row.get(col.key) for row in rows]
+        cells = [v if type(v) is str else flat(v) for v in values]
+    if _CONTROL.search("\n".join(cells)):
+        return [visible(cell) for cell in cells]
+    return cells
 
 
 def emit_one(record: dict, fmt: Format, draw: Callable[[dict], None]) -> None:
@@ -266,11 +282,21 @@ def message(text: str) -> None:
     sys.stderr.write(visible(text) + "\n")
 
 
-def visible(text: str) -> str:
-    """``text`` with every control character but the line ends written as an escape."""
-    from rolodex.models import escape_controls
+_ALL_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROLS = {c: text for c, text in _ALL_CONTROLS.items() if chr(c) not in "\n\t"}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what _CONTROLS rewrites
 
-    return "\n".join(escape_controls(line) for line in text.split("\n"))
+
+def visible(text: str) -> str:
+    """``text`` with every control character but newline and tab written as an escape
+    (``\\x1b``): ESC, CSI, OSC and the C1 codes never reach the terminal to act on. Rich
+    strips only a few (BEL, backspace, CR...) and passes ESC through."""
+    return text.translate(_CONTROLS)
+
+
+def one_line(text: str) -> str:
+    """``visible`` with newlines and tabs escaped too: a value quoted inside a message."""
+    return text.translate(_ALL_CONTROLS)
 
 
 def opened_output(target: str) -> AbstractContextManager[TextIO]:

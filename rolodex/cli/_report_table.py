@@ -2,7 +2,8 @@
 
 The charts are block characters, not graphics, so they survive a pipe, a pager, ssh and a
 copy into a mail. Colour and styles come only from ``console()``, which drops them with
-NO_COLOR or off a terminal. Cells are ``Text``, never markup: user data may hold ``[``.
+NO_COLOR or off a terminal. Cells are ``Text``, never markup: user data may hold ``[``;
+every text is ``visible``: an escape sequence in a deal title is shown, not run.
 """
 
 from __future__ import annotations
@@ -10,13 +11,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from rolodex.cli._output import console
+from rolodex.cli._output import console, visible
 from rolodex.formats.report_cells import bar_size, cell_text, numeric_keys, period_text
 from rolodex.reports.model import Chart, Report, Section
 
 BAR_CELLS = 40  # the longest bar, in terminal cells
 EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")  # partial blocks, 1/8 to 7/8 of a cell
 FULL = "█"
+
+
+def _shown(value: Any) -> str:
+    """A cell as every human format writes it, control characters escaped."""
+    return visible(cell_text(value))
 
 
 def draw(report: Report) -> None:
@@ -35,25 +41,25 @@ def draw(report: Report) -> None:
     from rich.text import Text
 
     out = console()
-    out.print(Text(report.title, style="bold"))
+    out.print(Text(visible(report.title), style="bold"))
     period = period_text(report)
     if period:
-        out.print(Text(period))
+        out.print(Text(visible(period)))
     for section in report.sections:
         out.print()
         _draw_section(out, section)
     if report.notes:
         out.print()
         for note in report.notes:
-            out.print(Text(f"- {note}", style="dim"))
+            out.print(Text(visible(f"- {note}"), style="dim"))
 
 
 def _draw_section(out, section: Section) -> None:
     from rich.text import Text
 
-    out.print(Text(section.title, style="bold"))
+    out.print(Text(visible(section.title), style="bold"))
     if not section.rows:
-        out.print(Text(section.empty, style="dim"))
+        out.print(Text(visible(section.empty), style="dim"))
         return
     out.print(_table(section))
     if section.chart:
@@ -66,14 +72,16 @@ def _plain_report(report: Report) -> str | None:
     from rolodex.cli import _plain
 
     period = period_text(report)
-    out = [report.title, *([period] if period else [])]
+    out = [visible(report.title), *([visible(period)] if period else [])]
     texts = list(out)  # what Rich prints as Text, checked for characters it would change
     for section in report.sections:
-        out += ["", section.title]
-        texts.append(section.title)
+        title = visible(section.title)
+        out += ["", title]
+        texts.append(title)
         if not section.rows:
-            out.append(section.empty)
-            texts.append(section.empty)
+            empty = visible(section.empty)
+            out.append(empty)
+            texts.append(empty)
             continue
         table = _plain_table(section)
         if table is None:
@@ -84,7 +92,7 @@ def _plain_report(report: Report) -> str | None:
             out += chart
             texts += chart
     if report.notes:
-        notes = [f"- {note}" for note in report.notes]
+        notes = [visible(f"- {note}") for note in report.notes]
         out += ["", *notes]
         texts += notes
     if not _plain.plain_text(texts):
@@ -99,10 +107,10 @@ def _plain_table(section: Section) -> str | None:
     totals = section.totals
     numeric = numeric_keys(section)
     return _plain.table([header for _, header in section.columns],
-                        [[cell_text(row.get(key)) for row in section.rows]
+                        [[_shown(row.get(key)) for row in section.rows]
                          for key in section.keys],
                         right=[key in numeric for key in section.keys],
-                        footer=[cell_text(totals.get(key)) for key in section.keys]
+                        footer=[_shown(totals.get(key)) for key in section.keys]
                         if totals else None)
 
 
@@ -118,10 +126,10 @@ def _table(section: Section):
     grid = Table(box=box.SIMPLE_HEAD, header_style="bold", footer_style="bold",
                  pad_edge=False, show_footer=bool(section.totals))
     for key, header in section.columns:
-        grid.add_column(header, footer=Text(cell_text(totals.get(key))), overflow="fold",
+        grid.add_column(header, footer=Text(_shown(totals.get(key))), overflow="fold",
                         justify="right" if key in numeric else "left")
     for row in section.rows:
-        grid.add_row(*[Text(cell_text(row.get(key))) for key in section.keys])
+        grid.add_row(*[Text(_shown(row.get(key))) for key in section.keys])
     return grid
 
 
@@ -131,7 +139,7 @@ def chart_lines(chart: Chart, rows: list[dict[str, Any]]) -> list[str]:
     band so the values line up after it."""
     from rich.cells import cell_len
 
-    labels = [" ".join(cell_text(row.get(chart.label)).split()) for row in rows]
+    labels = [" ".join(_shown(row.get(chart.label)).split()) for row in rows]
     sizes = [bar_size(row.get(chart.value)) for row in rows]
     largest = max(sizes, default=Decimal(0))
     label_width = max((cell_len(label) for label in labels), default=0)
@@ -140,7 +148,7 @@ def chart_lines(chart: Chart, rows: list[dict[str, Any]]) -> list[str]:
         share = size / largest if largest else Decimal(0)
         bar = _funnel(share) if chart.kind == "funnel" else _bar(share)
         pad = " " * (label_width - cell_len(label))
-        lines.append(f"{label}{pad}  {bar} {cell_text(row.get(chart.value))}".rstrip())
+        lines.append(f"{label}{pad}  {bar} {_shown(row.get(chart.value))}".rstrip())
     return lines
 
 

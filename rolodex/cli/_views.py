@@ -1,8 +1,12 @@
-"""How contacts and companies look in tables and on cards (Rich is imported only to draw)."""
+"""How contacts and companies look in tables and on cards (Rich is imported only to draw).
+
+Every text on a card is a Rich ``Text`` of ``visible`` text, never markup: a name such as
+``[link=...]`` prints as typed, and an escape sequence in it is shown, not run.
+"""
 
 from __future__ import annotations
 
-from rolodex.cli._output import Column, console
+from rolodex.cli._output import Column, console, visible
 from rolodex.models import join_labelled
 
 CONTACT_COLUMNS = (
@@ -60,9 +64,9 @@ def _address(item: dict) -> str:
 def _card(title: str, subtitle: str | None, rows: list[tuple[str, str | list[str] | None]],
           extra: list = ()) -> None:
     from rich.console import Group
-    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold cyan", no_wrap=True)
@@ -71,9 +75,9 @@ def _card(title: str, subtitle: str | None, rows: list[tuple[str, str | list[str
         if value in (None, "", []):
             continue
         text = "\n".join(value) if isinstance(value, list) else str(value)
-        grid.add_row(label, escape(text))
-    console().print(Panel(Group(grid, *extra), title=f"[bold]{escape(title)}[/]",
-                          subtitle=escape(subtitle) if subtitle else None,
+        grid.add_row(Text(visible(label)), Text(visible(text)))  # labels: custom field keys
+    console().print(Panel(Group(grid, *extra), title=Text(visible(title), style="bold"),
+                          subtitle=Text(visible(subtitle)) if subtitle else None,
                           title_align="left", subtitle_align="left", expand=False))
 
 

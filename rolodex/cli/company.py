@@ -18,6 +18,7 @@ from rolodex.cli._options import (
     ShowFormatOption,
     TagOption,
     YesOption,
+    one_line_text,
     parse_fields,
     typed_tags,
 )
@@ -45,7 +46,8 @@ def _values(**values: str | None) -> dict[str, str | None]:
 
 @app.command("add")
 def add(
-    name: Annotated[str, typer.Argument(help="Company name, e.g. 'Acme Ltd'.")],
+    name: Annotated[str, typer.Argument(help="Company name, e.g. 'Acme Ltd'.",
+                                        callback=one_line_text)],
     domain: Opt = None, industry: Opt = None, kind: KindOpt = None, phone: Opt = None,
     email: Opt = None, address: Opt = None, website: Opt = None,
     note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
@@ -100,7 +102,9 @@ def show(ref: CompanyRef, format: ShowFormatOption = Format.table) -> None:
 @app.command("edit")
 def edit(
     ref: CompanyRef,
-    name: Opt = None, domain: Opt = None, industry: Opt = None, kind: KindOpt = None,
+    name: Annotated[str | None, typer.Option(show_default=False, callback=one_line_text)]
+    = None,
+    domain: Opt = None, industry: Opt = None, kind: KindOpt = None,
     phone: Opt = None, email: Opt = None, address: Opt = None, website: Opt = None,
     note: Annotated[str | None, typer.Option("--note", help="Replace the notes.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag.")] = None,

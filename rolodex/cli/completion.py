@@ -1,7 +1,10 @@
 """Shell completion of contact and company names from the database.
 
 Runs inside the user's shell on every <TAB>: opens the file read-only, never creates or
-migrates it, and stays silent on any error rather than spilling into the prompt.
+migrates it, and stays silent on any error rather than spilling into the prompt. The shell
+prints the suggestions on the terminal: a name with a control character in it (from a
+stranger's vCard) is not suggested (it cannot be typed anyway), and descriptions show
+control characters escaped.
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ def _suggest(sql: str, incomplete: str) -> list[tuple[str, str]]:
             return []
         db = open_db(path, readonly=True)
         try:
-            return [(r[0], r[1] or "") for r in db.execute(sql, (incomplete, MAX_SUGGESTIONS))]
+            rows = db.execute(sql, (incomplete, MAX_SUGGESTIONS)).fetchall()
         finally:
             db.close()
     except Exception:
         return []
+    from rolodex.cli._output import one_line
+
+    return [(r[0], one_line(r[1] or "")) for r in rows if one_line(r[0]) == r[0]]
 
 
 def complete_contact(incomplete: str) -> list[tuple[str, str]]:

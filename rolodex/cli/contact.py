@@ -24,6 +24,7 @@ from rolodex.cli._options import (
     TagOption,
     UrlOpt,
     YesOption,
+    one_line_text,
     owner_filter,
     parse_cadence,
     parse_details,
@@ -44,11 +45,12 @@ app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=T
 CARD_HISTORY = 5  # history entries on a contact card
 
 def add(
-    name: Annotated[str, typer.Argument(metavar="NAME",
+    name: Annotated[str, typer.Argument(metavar="NAME", callback=one_line_text,
                                         help="Full name as written, e.g. 'Dr. Jane Doe'.")],
     email: EmailOpt = None, phone: PhoneOpt = None, address: AddressOpt = None,
     url: UrlOpt = None, company: CompanyOpt = None,
-    title: Annotated[str | None, typer.Option("--title", help="Job title.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Job title.",
+                                              callback=one_line_text)] = None,
     department: Annotated[str | None, typer.Option("--department")] = None,
     nickname: Annotated[str | None, typer.Option("--nickname")] = None,
     tag: TagOption = None, birthday: BirthdayOpt = None, anniversary: AnniversaryOpt = None,

@@ -14,6 +14,7 @@ from rolodex.cli._options import (
     MineOption,
     ShowFormatOption,
     YesOption,
+    one_line_text,
     owner_filter,
     parse_currency_option,
 )
@@ -82,7 +83,7 @@ DEAL_COLUMNS = (
 
 @app.command("add")
 def add(
-    title: Annotated[str, typer.Argument(help="What is being sold.")],
+    title: Annotated[str, typer.Argument(help="What is being sold.", callback=one_line_text)],
     company: CompanyOpt = None, contact: ContactOpt = None, amount: AmountOpt = None,
     currency: CurrencyOpt = None,
     stage: Annotated[str | None, typer.Option("--stage", help="Stage (default: the first).")]
@@ -162,7 +163,7 @@ def show(deal_id: IdArg, format: ShowFormatOption = Format.table) -> None:
 @app.command("edit")
 def edit(
     deal_id: IdArg,
-    title: Annotated[str | None, typer.Option("--title")] = None,
+    title: Annotated[str | None, typer.Option("--title", callback=one_line_text)] = None,
     company: CompanyOpt = None, contact: ContactOpt = None,
     not_contact: Annotated[list[str] | None, typer.Option(
         "--not-contact", metavar="REF", help="Remove a contact from the deal.",

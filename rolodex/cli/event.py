@@ -9,7 +9,7 @@ import typer
 
 from rolodex.cli._context import confirm, expand_refs, say, state
 from rolodex.cli._help import HelpGroup
-from rolodex.cli._options import FormatOption, ShowFormatOption, YesOption
+from rolodex.cli._options import FormatOption, ShowFormatOption, YesOption, one_line_text
 from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli._repeat import warn_short_months
 from rolodex.cli.completion import complete_contact
@@ -99,7 +99,7 @@ def _times(at: str, length: str | None, until: str | None, all_day: bool, zone):
 
 @app.command("add")
 def add(
-    title: Annotated[str, typer.Argument(help="What it is.")],
+    title: Annotated[str, typer.Argument(help="What it is.", callback=one_line_text)],
     at: Annotated[str, typer.Option("--at", metavar="WHEN",
                                     help="Start: 'fri 3pm', '2026-12-01 10:00', 'tomorrow'.")],
     for_: Annotated[str | None, typer.Option(
@@ -182,7 +182,7 @@ def show(event_id: IdArg, format: ShowFormatOption = Format.table) -> None:
 @app.command("edit")
 def edit(
     event_id: IdArg,
-    title: Annotated[str | None, typer.Option("--title")] = None,
+    title: Annotated[str | None, typer.Option("--title", callback=one_line_text)] = None,
     at: Annotated[str | None, typer.Option("--at", metavar="WHEN")] = None,
     for_: Annotated[str | None, typer.Option("--for", metavar="DURATION")] = None,
     until: Annotated[str | None, typer.Option("--until", metavar="WHEN")] = None,

@@ -40,7 +40,8 @@ def merge_letter(
     company email phone street city region postcode country address (several lines)
     birthday status owner source uid id tags field.KEY (custom field) last_interaction.date
     last_interaction.kind last_interaction.text last_interaction.days_ago today. Write
-    {{{{ for a literal {{. An unknown field fails before anything is written (exit 5).
+    {{{{ for a literal {{. An unknown field fails before anything is written (exit 5); a
+    template over 1 MiB is refused (exit 8).
 
     Contacts come from --tag, @NAME and REF... together, each once, by name. Without -o the
     letters go to stdout with a form feed line between them; with -o DIR each goes to
@@ -104,13 +105,14 @@ def merge_letter(
 
 
 def _read(template: str) -> str:
+    """The template from stdin or its file, read no further than its size limit."""
+    from rolodex.formats.letter import read_template
+
     if template == "-":
-        return sys.stdin.read()
-    path = Path(template).expanduser()
+        return read_template(sys.stdin.buffer, "stdin")
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise FileError(f"{template} is not UTF-8 text") from exc
+        with Path(template).expanduser().open("rb") as stream:
+            return read_template(stream, template)
     except OSError as exc:
         raise FileError(f"cannot read {template}: {exc.strerror}") from exc
 
@@ -132,8 +134,10 @@ def _write(folder: Path, targets: list[Path], texts: list[str]) -> None:
     import os
     import tempfile
 
+    from rolodex.store.paths import make_private_folder
+
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folder(folder)
         for target, text in zip(targets, texts, strict=True):
             fd, temp = tempfile.mkstemp(dir=folder, prefix=".merge-", suffix=".tmp")
             try:

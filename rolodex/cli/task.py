@@ -14,6 +14,7 @@ from rolodex.cli._options import (
     MineOption,
     ShowFormatOption,
     YesOption,
+    one_line_text,
     owner_filter,
 )
 from rolodex.cli._output import Column, Format, emit, emit_one
@@ -79,7 +80,7 @@ def _rule(text: str | None) -> str | None:
 
 @app.command("add")
 def add(
-    title: Annotated[str, typer.Argument(help="What to do.")],
+    title: Annotated[str, typer.Argument(help="What to do.", callback=one_line_text)],
     for_: ForOpt = None, due: DueOpt = None, priority: PriorityOpt = None,
     kind: KindOpt = None, repeat: RepeatOpt = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
@@ -204,7 +205,7 @@ def snooze(task_id: IdArg, when: Annotated[str, typer.Argument(metavar="WHEN")])
 @app.command("edit")
 def edit(
     task_id: IdArg,
-    title: Annotated[str | None, typer.Option("--title")] = None,
+    title: Annotated[str | None, typer.Option("--title", callback=one_line_text)] = None,
     due: DueOpt = None, priority: PriorityOpt = None, kind: KindOpt = None,
     repeat: Annotated[str | None, typer.Option(
         "--repeat", metavar="RULE", help="New repeat rule; '' stops repeating.")] = None,

@@ -1,15 +1,20 @@
 """Contacts to CSV for spreadsheets and back into rolodex (see ``contacts_csv`` for reading).
 
-Every cell goes through ``neutralise``, so a spreadsheet never runs a cell as a formula;
+Every cell goes through ``cell_guard`` (``neutralise``), so a spreadsheet never runs a
+cell as a formula;
 rolodex strips exactly what it added when it reads its own export back. ``addresses``
 holds every address (``address`` only the preferred one, for spreadsheets), written with
 ``join_addresses`` so that ``split_addresses`` gives back exactly what was written.
+The listings' csv/tsv (``cli/_output``) use the same rule through ``cell_guard``, and
+``ROLODEX_CSV_RAW=1`` turns it off everywhere for a pipeline that needs the stored text.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
+from collections.abc import Callable
 from typing import TextIO
 
 from rolodex.errors import UsageError
@@ -23,6 +28,8 @@ _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _ADDRESS_KEYS = ("street", "locality", "region", "postcode", "country")
 _ESCAPED = re.compile(r"([\\;:()])")
 SEPARATOR = " ::: "
+_FIRST = frozenset("'=+-@\t\r")  # what a cell _FORMULA matches can start with
+RAW_VARIABLE = "ROLODEX_CSV_RAW"
 
 
 def neutralise(cell: str) -> str:
@@ -32,7 +39,17 @@ def neutralise(cell: str) -> str:
     rolodex reads its own export back exactly. Cells already starting with apostrophes
     before such a character get one more, so stripping one on reading is always exact.
     """
-    return "'" + cell if _FORMULA.match(cell) else cell
+    return "'" + cell if cell[:1] in _FIRST and _FORMULA.match(cell) else cell
+
+
+def _as_stored(cell: str) -> str:
+    return cell
+
+
+def cell_guard() -> Callable[[str], str]:
+    """What every csv/tsv cell rolodex writes goes through: ``neutralise``, or the cell
+    as stored when ``ROLODEX_CSV_RAW=1`` (a pipeline that feeds no spreadsheet)."""
+    return _as_stored if os.environ.get(RAW_VARIABLE) == "1" else neutralise
 
 
 def unneutralise(cell: str) -> str:
@@ -165,6 +182,7 @@ def write_contacts_csv(contacts: list[dict], out: TextIO, *, fields: list[str] |
     columns ``fields`` names, in its order."""
     columns = export_columns(contacts, fields)
     writer = csv.writer(out, delimiter=delimiter)
-    writer.writerow([neutralise(h) for h in columns])
+    guard = cell_guard()
+    writer.writerow([guard(h) for h in columns])
     for record in contacts:
-        writer.writerow([neutralise(_cell(record, column)) for column in columns])
+        writer.writerow([guard(_cell(record, column)) for column in columns])

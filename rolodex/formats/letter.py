@@ -4,7 +4,9 @@ Deliberately small (no loops, no logic, standard library only): a letter is text
 blanks. Every field is checked before anything is rendered, so a typo fails the whole run
 with its line instead of producing a hundred letters that say "Dear ,".
 
-``{{{{`` writes a literal ``{{``; a ``}}`` outside a placeholder is plain text.
+``{{{{`` writes a literal ``{{``; a ``}}`` outside a placeholder is plain text. Parsing
+is linear in the template's size, however many blanks it has, and a template is at most
+``MAX_TEMPLATE_BYTES`` (the reader stops there, so ``/dev/zero`` is refused, not read).
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, tzinfo
-from typing import Any
+from typing import Any, BinaryIO
 
-from rolodex.errors import InvalidInput
+from rolodex.errors import FileError, InvalidInput
 from rolodex.normalize import fold
 
 OPEN, CLOSE, ESCAPE = "{{", "}}", "{{{{"
@@ -37,6 +39,7 @@ FIELDS = {
     "today": "today's date (local, ISO)",
 }
 _SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+MAX_TEMPLATE_BYTES = 1024 * 1024  # a letter is a page or two: 1 MiB is far beyond any
 MAX_SLUG = 60
 
 
@@ -57,6 +60,7 @@ def parse(text: str, source: str) -> Template:
     parts: Template = []
     literal: list[str] = []
     i = 0
+    line, counted = 1, 0  # the line at offset ``counted``: each stretch is counted once
     while True:
         start = text.find(OPEN, i)
         if start == -1:
@@ -67,10 +71,10 @@ def parse(text: str, source: str) -> Template:
             literal.append(OPEN)
             i = start + len(ESCAPE)
             continue
-        line = text.count("\n", 0, start) + 1
+        line += text.count("\n", counted, start)
+        counted = start
         end = text.find(CLOSE, start + len(OPEN))
-        newline = text.find("\n", start)
-        if end == -1 or (newline != -1 and newline < end):
+        if end == -1 or text.find("\n", start, end) != -1:
             raise InvalidInput(f"{source}:{line}: unterminated '{OPEN}' (close it with "
                                f"'{CLOSE}' on the same line; write '{ESCAPE}' for a literal "
                                f"'{OPEN}')")
@@ -89,7 +93,7 @@ def check_fields(template: Template, source: str, custom_keys: list[str]) -> Non
     ``field.KEY`` exists when some contact in the database has custom field KEY; a
     contact without it renders it empty (or as the fallback).
     """
-    known = list(FIELDS) + [CUSTOM + k for k in custom_keys]
+    known = {*FIELDS, *(CUSTOM + k for k in custom_keys)}
     for slot in template:
         if not isinstance(slot, Slot) or slot.field in known:
             continue
@@ -97,10 +101,23 @@ def check_fields(template: Template, source: str, custom_keys: list[str]) -> Non
             raise InvalidInput(f"{source}:{slot.line}: empty placeholder '{OPEN} {CLOSE}'")
         import difflib
 
-        close = difflib.get_close_matches(slot.field, known, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(slot.field, sorted(known), n=1, cutoff=0.6)
         advice = f"did you mean {close[0]}?" if close else \
             "'rolodex merge-letter --help' lists the fields"
         raise InvalidInput(f"{source}:{slot.line}: unknown field '{slot.field}' ({advice})")
+
+
+def read_template(stream: BinaryIO, source: str) -> str:
+    """The template's text, read no further than ``MAX_TEMPLATE_BYTES`` (and one byte to
+    know it goes on): an endless or huge file is refused with the limit, never loaded."""
+    data = stream.read(MAX_TEMPLATE_BYTES + 1)
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise FileError(f"{source} is larger than {MAX_TEMPLATE_BYTES // 1024 // 1024} MiB, "
+                        "the limit for a merge-letter template")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileError(f"{source} is not UTF-8 text") from exc
 
 
 def render(template: Template, values: dict[str, str | None]) -> str:

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 
 from rolodex.errors import DatabaseBusy, FileError
 from rolodex.store.db import APPLICATION_ID, Database, open_db, translate
+from rolodex.store.paths import make_private_folder
 
 DEFAULT_KEEP = 10
 SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite 3 file
@@ -89,7 +90,7 @@ def _new_name(db_path: Path, reason: str | None, folder: Path | None = None) -> 
     """A fresh file name: the UTC time, a counter if taken, the reason (automatic ones)."""
     folder = folder if folder is not None else backup_dir(db_path)
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folder(folder)
     except OSError as exc:
         raise FileError(f"cannot create backup folder {folder}: {exc.strerror}") from exc
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -185,7 +185,9 @@ def translate(exc: sqlite3.Error, path: Path) -> DatabaseError | DatabaseBusy:
 def _create_file(path: Path) -> None:
     """Create the parent folders and an empty file readable by its owner only."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from rolodex.store.paths import make_private_folder
+
+        make_private_folder(path.parent)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:
@@ -197,7 +199,8 @@ def _create_file(path: Path) -> None:
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """A connection with rolodex's pragmas; errors become DatabaseError."""
+    """A connection with rolodex's pragmas that writes nothing to the file yet (see
+    ``prepare_writes``); errors become DatabaseError."""
     timeout = busy_timeout_ms()
     try:
         if readonly:
@@ -208,13 +211,18 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {timeout}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if not readonly:
-            _use_wal(conn, timeout)
-            conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA user_version").fetchone()  # reads the header: fails on non-SQLite
     except sqlite3.Error as exc:
         raise translate(exc, path) from exc
     return conn
+
+
+def prepare_writes(conn: sqlite3.Connection) -> None:
+    """WAL and its sync level, for a file known to be rolodex's (or empty): switching the
+    journal mode rewrites the file's header, which another program's database must never
+    have done to it by a mistyped ``--db``."""
+    _use_wal(conn, busy_timeout_ms())
+    conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def _use_wal(conn: sqlite3.Connection, timeout_ms: int) -> None:
@@ -245,6 +253,7 @@ def open_db(path: Path, *, create: bool = True, readonly: bool = False) -> Datab
     try:
         _check_identity(db)
         if not readonly:
+            prepare_writes(conn)
             _migrate(db)
     except sqlite3.Error as exc:
         conn.close()

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from rolodex.atomic_write import replace_all
 from rolodex.errors import FileError
+from rolodex.store.paths import make_private_folder
 
 MAX_SCAN = 16 * 1024 * 1024  # a file larger than this is not scanned, and left alone
 CARD_KINDS = frozenset({b"VCARD"})
@@ -139,7 +140,7 @@ def write_items(items: Iterable[tuple[str, bytes]], folder: Path, *, suffix: str
     """Write each (UID, file content) into ``folder`` as described above; returns how
     many records there were (written or already up to date)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folder(folder)
         root = folder.resolve()
         existing = _Folder.read(root, suffix, kinds)
     except OSError as exc:
