@@ -49,6 +49,7 @@ class Database:
         self.operation_id: int | None = None
         self.next_ids: dict[str, int] = {}  # per table, for the current operation
         self.row_shapes: dict[str, object] = {}  # journal: per table, for the current operation
+        self.dependents: dict[str, list] | None = None  # journal: foreign keys, per operation
         self.index_later: list[int] | None = None  # search: contacts to reindex at a flush
 
     def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
@@ -85,6 +86,7 @@ class Database:
             self.operation_id = cur.lastrowid
             self.next_ids = {}
             self.row_shapes = {}
+            self.dependents = None
             try:
                 yield self.operation_id
                 if kind == "do" and not self.conn.execute(

@@ -186,12 +186,45 @@ def update(db: Database, table: str, row_id: int, values: dict[str, Any]) -> boo
 
 
 def delete(db: Database, table: str, row_id: int) -> None:
-    """Delete one row and journal its last image."""
+    """Delete one row and journal its last image, and first every row that SQLite's
+    ON DELETE CASCADE or SET NULL would change with it (read from the schema, so a
+    foreign key added by a later migration is journalled without anyone remembering to):
+    undo, redo and ``contact restore`` put back exactly what went."""
     before = current_row(db, table, row_id)
     if before is None:
         return
+    for child, column, action in dependents(db, table):
+        ids = [r[0] for r in db.execute(
+            f"SELECT id FROM {_ident(child)} WHERE {_ident(column)} = ?", (row_id,))]
+        for child_id in ids:
+            if action == "CASCADE":
+                delete(db, child, child_id)
+            else:
+                update(db, child, child_id, {column: None})
     db.execute(f"DELETE FROM {_ident(table)} WHERE id = ?", (row_id,))
     _record(db, table, row_id, "delete", before, None)
+
+
+# The journal's own tables: an operation's changes go with it, unjournalled by design.
+_JOURNAL_TABLES = frozenset({"operations", "changes"})
+
+
+def dependents(db: Database, table: str) -> list[tuple[str, str, str]]:
+    """The (child table, column, ``CASCADE`` or ``SET NULL``) that deleting a row of
+    ``table`` changes through a foreign key; asked of the schema once per operation."""
+    if db.dependents is None:
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for child in tables:
+            if child in _JOURNAL_TABLES:
+                continue
+            for key in db.execute(f"PRAGMA foreign_key_list({_ident(child)})").fetchall():
+                action = key["on_delete"].upper()
+                if action in ("CASCADE", "SET NULL"):
+                    found.setdefault(key["table"], []).append((child, key["from"], action))
+        db.dependents = found
+    return db.dependents.get(table, [])
 
 
 def delete_where(db: Database, table: str, column: str, value: Any) -> int:
