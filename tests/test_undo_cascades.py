@@ -134,3 +134,15 @@ def test_deleting_any_parent_row_journals_every_cascade_and_undo_is_exact(
         assert rows(copy) == before, where
         assert rolodex("redo").exit_code == 0, where
         assert rows(copy) == after, where
+
+
+def test_restore_after_the_company_went_too_leaves_the_contact_without_one(rolodex):
+    rolodex("add 'Jane Doe' -e jane@acme.example -c 'Acme Ltd'")
+    rolodex("log jane call 'talked pricing' -c 'Acme Ltd'")
+    rolodex("contact rm jane --yes")
+    rolodex("company rm 'Acme Ltd' --yes")
+    result = rolodex("contact restore jane@acme.example")
+    assert (result.exit_code, result.stderr) == (0, "restored #1 Jane Doe (3 rows)\n")
+    assert rolodex("contact show jane -f json").json()["company"] is None
+    [entry] = rolodex("history jane -f json").json()
+    assert (entry["text"], entry["company_id"]) == ("talked pricing", None)
