@@ -247,9 +247,12 @@ def _forgettable(ref: str) -> int:
     try:
         return _contact(ref)
     except NotFound:
-        text = ref.strip().lstrip("#")
-        if text.isdigit() and privacy_store.deleted_contact(state.db(), int(text)):
-            return int(text)
+        from rolodex.store.refs import MAX_ID, typed_id
+
+        number = typed_id(ref)
+        if number is not None and number <= MAX_ID \
+                and privacy_store.deleted_contact(state.db(), number):
+            return number
         raise
 
 

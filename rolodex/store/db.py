@@ -177,6 +177,12 @@ def translate(exc: sqlite3.Error, path: Path) -> DatabaseError | DatabaseBusy:
             f"database {path} is busy: another rolodex is writing to it",
             hint="try again in a moment",
         )
+    if ("readonly" in text or "read-only" in text or "unable to open" in text) \
+            and path.is_file() and not _takes_files(path.parent):
+        return DatabaseError(
+            f"database folder {path.parent} is read-only: rolodex can read {path.name}"
+            " but needs to create its -wal and -shm files there to write",
+            hint="check the folder's permissions")
     if "readonly" in text or "read-only" in text:
         return DatabaseError(f"database {path} is read-only", hint="check the file's permissions")
     if "not a database" in text or "malformed" in text:
@@ -199,14 +205,34 @@ def _create_file(path: Path) -> None:
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """A connection with rolodex's pragmas; errors become DatabaseError."""
-    timeout = busy_timeout_ms()
+    """A connection with rolodex's pragmas; errors become DatabaseError.
+
+    In a folder that takes no new files SQLite cannot create the -wal and -shm files a
+    WAL database needs even to be read: the file is then opened read-only, so reads work
+    and a write fails naming the folder (``translate``)."""
     try:
-        if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                   isolation_level=None, timeout=timeout / 1000)
-        else:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=timeout / 1000)
+        return _connect(path, readonly=readonly)
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc) or not path.is_file() or _takes_files(path.parent):
+            raise translate(exc, path) from exc
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+    try:
+        return _connect(path, readonly=True, frozen=not Path(f"{path}-wal").exists())
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+
+
+def _connect(path: Path, *, readonly: bool, frozen: bool = False) -> sqlite3.Connection:
+    """``frozen``: nothing can change the file while it is open (no -wal, and none can be
+    made), so SQLite may read it without the -shm file (``immutable``)."""
+    timeout = busy_timeout_ms()
+    if readonly:
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if frozen else "")
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout / 1000)
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=timeout / 1000)
+    try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {timeout}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -214,9 +240,24 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
             _use_wal(conn, timeout)
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA user_version").fetchone()  # reads the header: fails on non-SQLite
-    except sqlite3.Error as exc:
-        raise translate(exc, path) from exc
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _takes_files(folder: Path) -> bool:
+    """Whether a new file can be created in ``folder``, by trying (permission bits do not
+    tell: root ignores them, a read-only mount or an immutable folder refuses anyway)."""
+    import tempfile
+
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".rolodex-probe-")
+    except OSError:
+        return False
+    os.close(fd)
+    os.unlink(name)
+    return True
 
 
 def _use_wal(conn: sqlite3.Connection, timeout_ms: int) -> None:

@@ -16,6 +16,7 @@ from rolodex.errors import Ambiguous, NotFound
 from rolodex.normalize import fold
 from rolodex.store import journal
 from rolodex.store.db import Database
+from rolodex.store.refs import typed_id
 
 # Parents first, so every row finds what it refers to.
 _ORDER = ("contacts", "interactions")
@@ -49,8 +50,9 @@ def find_deleted(db: Database, ref: str) -> dict[str, Any]:
     """The deleted contact ``ref`` names: ``#12``, a UID, an email or part of the name."""
     gone = deleted_contacts(db)
     text = ref.strip()
-    if text.lstrip("#").isdigit():
-        found = [g for g in gone if g["id"] == int(text.lstrip("#"))]
+    number = typed_id(text)
+    if number is not None:
+        found = [g for g in gone if g["id"] == number]
     else:
         key = fold(text)
         found = [g for g in gone if g["uid"] == text
