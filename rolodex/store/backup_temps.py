@@ -59,8 +59,8 @@ def _stale(path: Path, match: re.Match[str], now: float) -> bool:
 
 
 def stale_temporaries(folder: Path, stem: str) -> list[Path]:
-    """Every stale temporary copy of a database named ``stem...`` in ``folder`` (a backup
-    folder; the system's temporary folder for ``backup -``), with its -wal, -shm and
+    """Every stale temporary copy of a database named ``stem...`` in ``folder`` (its
+    backup folder, or the folder a copy was asked for in), with its -wal, -shm and
     -journal files (also those whose copy is gone), sorted."""
     try:
         names = [p for p in folder.iterdir() if p.name.startswith(f".{stem}")]

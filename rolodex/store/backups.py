@@ -37,11 +37,9 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def stale_copies(db_path: Path) -> list[Path]:
-    """The files of copies a killed ``backup``, ``merge`` or import left half-written (in
-    the backup folder, and in the temporary folder for ``backup -``), not those another
-    process is writing now."""
-    return (stale_temporaries(backup_dir(db_path), db_path.stem)
-            + stale_temporaries(Path(tempfile.gettempdir()), db_path.name))
+    """The files of copies a killed ``backup``, ``merge`` or import left half-written in
+    the backup folder, not those another process is writing now."""
+    return stale_temporaries(backup_dir(db_path), db_path.stem)
 
 
 def _abort_when_busy(status: int, remaining: int, total: int) -> None:
@@ -137,10 +135,16 @@ def write_backup(db: Database, out: BinaryIO) -> int:
     """Write a copy of the database to a stream (``rolodex backup -``); returns its size.
 
     The backup API writes to a file, so the copy goes through a private temporary file
-    that is removed at once.
+    that is removed at once. It is made in the backup folder, where a copy killed half-way
+    is found and removed like any other (the system's temporary folder when that cannot be
+    created).
     """
-    folder = Path(tempfile.gettempdir())
-    remove(stale_temporaries(folder, db.path.name))
+    folder = backup_dir(db.path)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    remove(stale_temporaries(folder, db.path.stem))
     temp = private_temp(folder, db.path.name, Path("-"))
     try:
         try:
