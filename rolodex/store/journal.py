@@ -228,11 +228,8 @@ def dependents(db: Database, table: str) -> list[tuple[str, str, str]]:
 
 
 def delete_where(db: Database, table: str, column: str, value: Any) -> int:
-    """Delete every row whose ``column`` equals ``value``, journalling each; returns the count.
-
-    Used for child rows before their parent goes, so ON DELETE CASCADE never removes a row
-    the journal has not seen.
-    """
+    """Delete every row whose ``column`` equals ``value``, journalling each (and what
+    cascades from it); returns the count."""
     ids = [r[0] for r in db.execute(
         f"SELECT id FROM {ident(table)} WHERE {ident(column)} = ?", (value,))]
     for row_id in ids:
