@@ -16,7 +16,15 @@ from rolodex.errors import InvalidInput
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$|^[+-]?\d{1,3}(_\d{3})+(\.\d+)?$")
 MAX_PLACES = 6
+# A quadrillion: past every real deal, and small enough that sums and weighted values of a
+# million of them stay exact in Decimal's 28 digits.
+MAX_AMOUNT = Decimal(10) ** 15
 CENT = Decimal("0.01")
+_SHOWN = 24  # characters of a refused amount repeated in its error
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + f"... ({len(text)} characters)"
 
 
 def parse_amount(text: str) -> Decimal:
@@ -31,14 +39,17 @@ def parse_amount(text: str) -> Decimal:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise InvalidInput(f"not an amount: '{text}'",
+        raise InvalidInput(f"not an amount: '{_shown(text)}'",
                            hint="write it like 12500 or 12,500.00") from None
     if not value.is_finite():
-        raise InvalidInput(f"not an amount: '{text}'")
+        raise InvalidInput(f"not an amount: '{_shown(text)}'")
     if value < 0:
-        raise InvalidInput(f"an amount cannot be negative: '{text}'")
+        raise InvalidInput(f"an amount cannot be negative: '{_shown(text)}'")
+    if value >= MAX_AMOUNT:
+        raise InvalidInput(f"amount too large: '{_shown(text)}' (at most"
+                           f" {format(MAX_AMOUNT - 1, ',')})")
     if -value.as_tuple().exponent > MAX_PLACES:  # type: ignore[operator]
-        raise InvalidInput(f"too many decimal places in '{text}' (at most {MAX_PLACES})")
+        raise InvalidInput(f"too many decimal places in '{_shown(text)}' (at most {MAX_PLACES})")
     return value
 
 

@@ -41,6 +41,13 @@ KICKOFF_ICS = calendar(
     "X-MEETING-ROOM:Blue", "END:VEVENT")
 
 
+FIXTURES = Path(__file__).parent / "fixtures" / "privacy"
+SHARED_MAIL = "mail-to-her-and-bob-subject-and-message-id-name-her.eml"
+# Others' records that name her by her first name: an erasure reports them, keeps them.
+OTHERS_TEXT = ("Offer for Jane", "offer-jane-42@mail.acme.example", "Renewal for Jane",
+               "Lunch with Jane", "Jane Roe")
+
+
 def ok(result):
     assert result.exit_code == 0, result.stderr
     return result
@@ -266,6 +273,15 @@ def test_forget_erases_every_trace_down_to_the_bytes(rolodex, tmp_path, isolated
     ok(rolodex(f"search save janes {EMAIL}"))
     ok(rolodex('search save jane-doe "Jane Doe"'))
     ok(rolodex("search save vips tag:vip"))
+    # Free text naming her by her first name alone: a shared mail's subject and Message-ID,
+    # the title of Bob's deal and event, a saved search; and a task hers alone, whose
+    # title the journal's summary of its creation quotes.
+    ok(rolodex("log-mail", input=(FIXTURES / SHARED_MAIL).read_text()))
+    ok(rolodex('deal add "Renewal for Jane" --contact bob --amount 50'))
+    ok(rolodex('event add "Lunch with Jane" --at "2026-11-24 12:00" --with bob'))
+    ok(rolodex('search save first-name "Jane Roe"'))
+    ok(rolodex('task add "Send Jane the Q4 offer" --for jane'))
+    ok(rolodex("backup"))  # holds her, unlike the automatic one taken before her import
     jane_id = ok(rolodex("contact show jane -f json")).json()["id"]
     bob_before = ok(rolodex("contact show bob -f json")).json()
     event_raw = query(isolated, "SELECT raw FROM events")[0][0]
@@ -280,16 +296,19 @@ def test_forget_erases_every_trace_down_to_the_bytes(rolodex, tmp_path, isolated
         assert EMAIL.encode() in before and PHONE.encode() in before
         assert Path(f"{isolated}-wal").exists()
 
-        result = ok(rolodex(["privacy", "forget", "jane", "--yes"]))
+        result = ok(rolodex(["privacy", "forget", "jane", "--yes", "--format", "json"]))
 
         after = raw_bytes(isolated)
         assert Path(f"{isolated}-wal").stat().st_size == 0
     finally:
         reader.close()
-    for needle in (EMAIL.encode(), b"jane@", b"janedoe", *PHONE_FORMS):
+    for needle in (EMAIL.encode(), b"jane@", b"janedoe", *PHONE_FORMS, b"send jane the q4"):
         assert needle not in after.lower(), needle
+    # What is left names her only in others' records, each reported (checked below).
     low = after.lower()
-    assert b"jane" not in low, [after[max(0, i - 80):i + 40] for i in
+    for text in OTHERS_TEXT:
+        low = low.replace(text.lower().encode(), b"")
+    assert b"jane" not in low, [low[max(0, i - 80):i + 40] for i in
                                  (m.start() for m in re.finditer(b"jane", low))]
 
     # The person is gone; the others and what they share are intact.
@@ -298,17 +317,18 @@ def test_forget_erases_every_trace_down_to_the_bytes(rolodex, tmp_path, isolated
         **bob_before, "relationships": []}
     shared = ok(rolodex("history -f json")).json()
     assert [(h["text"], [c["name"] for c in h["contacts"]]) for h in shared] == [
-        ("quarterly review", ["Bob Poe"])]
+        ("Offer for Jane", ["Bob Poe"]), ("quarterly review", ["Bob Poe"])]
     tasks = ok(rolodex("task list -f json")).json()
     assert [(t["title"], [c["name"] for c in t["contacts"]]) for t in tasks] == [
         ("Plan workshop", ["Bob Poe"])]
     deals = ok(rolodex("deal list -f json")).json()
-    assert [(d["title"], [c["name"] for c in d["contacts"]]) for d in deals] == [
-        ("Website", ["Bob Poe"])]
+    assert sorted((d["title"], [c["name"] for c in d["contacts"]]) for d in deals) == [
+        ("Renewal for Jane", ["Bob Poe"]), ("Website", ["Bob Poe"])]
     event = ok(rolodex("event show 1 -f json")).json()
     assert [c["name"] for c in event["contacts"]] == ["Bob Poe"]
     assert "X-MEETING-ROOM:Blue" in event["raw"] and "jane" not in event["raw"].lower()
-    assert [s["name"] for s in ok(rolodex("search saved -f json")).json()] == ["vips"]
+    assert [s["name"] for s in ok(rolodex("search saved -f json")).json()] == [
+        "first-name", "vips"]
     assert [c["name"] for c in ok(rolodex("search tag:vip -f json")).json()] == ["Bob Poe"]
     assert ok(rolodex("search jane -f json")).json() == []
     assert ok(rolodex("privacy consents -f json")).json() == []
@@ -326,14 +346,46 @@ def test_forget_erases_every_trace_down_to_the_bytes(rolodex, tmp_path, isolated
                  (jane_id,)) == [(0,)]
     texts = " ".join(c + " " + s for c, s in query(isolated,
                                                    "SELECT command, summary FROM operations"))
-    assert "jane" not in texts.lower() and "Bob Poe" in texts
+    others = texts
+    for text in OTHERS_TEXT:
+        others = others.replace(text, "")
+    assert "jane" not in others.lower() and "Bob Poe" in texts
 
-    # What the erasure cannot reach is said: the backups that still hold her.
+    # What the erasure cannot reach is said: what still names her, in JSON and on stderr
+    # (by a word of her name), the backup that holds her (not the one taken before her),
+    # and that exports are not tracked.
+    report = result.json()
+    places = {(m["table"], m["record"] or m["id"], m["column"], m["match"])
+              for m in report["mentions"]}
+    assert places >= {("interactions", 3, "text", "word"),
+                      ("interactions", 3, "message_id", "word"),
+                      ("deals", 2, "title", "word"), ("events", 2, "title", "word"),
+                      ("saved_searches", 4, "query", "word"),
+                      ("changes", "deals #2", "after", "word"),
+                      ("changes", "events #2", "after", "word"),
+                      ("changes", "interactions #3", "after", "word"),
+                      ("changes", "saved_searches #4", "after", "word")}, places
+    assert {m["column"] for m in report["mentions"] if m["table"] == "operations"} == {
+        "command", "summary"}
+    for line in ("deals #2 still names them in its title (a word of their name)",
+                 "interactions #3 still names them in its message_id",
+                 "events #2 still names them in its title",
+                 "saved_searches #4 still names them in its query",
+                 "the journal's images of deals #2 still name them"):
+        assert line in result.stderr, line
+    assert "add task [erased]" in texts
     assert "deleted saved search @janes" in result.stderr
     assert "deleted saved search @jane-doe" in result.stderr
-    assert "backup(s) still hold this person" in result.stderr
-    for backup in backups:
-        assert backup["path"] in result.stderr
+    before_her = [b["path"] for b in backups]  # the one the import took before her card
+    held = [b["path"] for b in report["backups"]]
+    assert held == [b["path"] for b in list_backups(isolated) if b["path"] not in before_her]
+    assert len(held) == 2, "the copy taken before the calendar import, and the one asked for"
+    assert all(path in result.stderr for path in held)
+    assert all(b["holds"] is True for b in report["backups"])
+    assert "2 backup(s) still hold this person" in result.stderr
+    assert all(path not in result.stderr for path in before_her)
+    assert report["exports_tracked"] is False
+    assert "exported earlier" in result.stderr and "not tracked" in result.stderr
     assert "Traceback" not in result.stderr
 
 

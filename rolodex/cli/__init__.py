@@ -50,11 +50,15 @@ def main() -> None:
         err = translate(exc, _context.state.db_path())
         _fail(err.message, err.hint, err.exit_code)
     except OverflowError as exc:
-        # Date arithmetic past year 1 or 9999 (calendar 9999-12-31, agenda --days 10**6).
+        # Date arithmetic past year 1 or 9999 (calendar 9999-12-31, agenda --days 10**6),
+        # or a number typed past what SQLite holds (deal show 99999999999999999999).
         if debug:
             raise
         from rolodex.errors import InvalidInput
 
+        if "SQLite INTEGER" in str(exc):
+            _fail("a number is too large: at most 9223372036854775807", None,
+                  InvalidInput.exit_code)
         _fail(f"date out of range: {exc}", "use dates between the years 1 and 9999",
               InvalidInput.exit_code)
     except KeyboardInterrupt:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from rolodex.errors import InvalidInput
+from rolodex.errors import InvalidInput, NotFound
 from rolodex.store.db import Database, open_db
 from rolodex.store.paths import resolve_db_path
 
@@ -112,12 +112,16 @@ def _saved_name(ref: str) -> str | None:
 
 def expand_ids(values: list[str]) -> list[int]:
     """Numeric ids as typed (``12`` or ``#12``), ``-`` reading them from stdin."""
+    from rolodex.store.refs import MAX_ID, typed_id
+
     out = []
     for value in expand_refs(values, saved=False):
-        text = value.strip().lstrip("#")
-        if not text.isdigit():
+        number = typed_id(value)
+        if number is None:
             raise InvalidInput(f"not an id: '{value}'", hint="ids are numbers such as 12")
-        out.append(int(text))
+        if number > MAX_ID:
+            raise NotFound(f"nothing has id {number}: ids are at most {MAX_ID}")
+        out.append(number)
     return list(dict.fromkeys(out))
 
 

@@ -11,7 +11,7 @@ from rolodex.cli._options import FormatOption, LimitOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.cli._views import local_time
 from rolodex.cli.completion import complete_company, complete_contact
-from rolodex.errors import InvalidInput
+from rolodex.errors import InvalidInput, NotFound
 from rolodex.store import audit, restore
 from rolodex.store import undo as undo_store
 
@@ -127,7 +127,7 @@ def _since(text: str | None) -> str | None:
 
 def _record(ref: str | None, company: str | None, deal: int | None, task: int | None,
             event: int | None) -> tuple[str, int] | None:
-    from rolodex.store.refs import resolve_company, resolve_contact
+    from rolodex.store.refs import MAX_ID, resolve_company, resolve_contact, typed_id
 
     given = [(t, v) for t, v in (("contacts", ref), ("companies", company), ("deals", deal),
                                  ("tasks", task), ("events", event)) if v is not None]
@@ -137,14 +137,15 @@ def _record(ref: str | None, company: str | None, deal: int | None, task: int | 
         return None
     table, value = given[0]
     db = state.db()
-    if table == "contacts":
-        text = str(value).strip()
-        number = text.lstrip("#")
-        return table, int(number) if text.startswith("#") and number.isdigit() \
-            else resolve_contact(db, text)
     if table == "companies":
         return table, resolve_company(db, str(value))
-    return table, int(value)
+    text = str(value).strip()
+    number = typed_id(text) if table != "contacts" or text.startswith("#") else None
+    if number is None:
+        return table, resolve_contact(db, text)
+    if number > MAX_ID:  # the journal may name a deleted record: an id, not a lookup
+        raise NotFound(f"nothing has id {number}: ids are at most {MAX_ID}")
+    return table, number
 
 
 DELETED_COLUMNS = (

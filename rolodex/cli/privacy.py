@@ -182,12 +182,21 @@ def export(
         say(f"wrote everything about contact #{contact_id} to {output}")
 
 
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
 @app.command("forget")
 def forget(
     ref: Annotated[str, typer.Argument(
         metavar="REF", help="Id, UID, email or unique name; #ID also names a deleted contact "
         "still in the journal.")],
     yes: YesOption = False,
+    format: Annotated[ReportFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="table: the report on stderr; json: also as one JSON document on stdout.")
+    ] = ReportFormat.table,
 ) -> None:
     """Erase a person from every table and the journal; this cannot be undone.
 
@@ -195,13 +204,18 @@ def forget(
     relationships both ways, consent, links to tasks, events and deals), history entries
     and tasks that concern them alone, saved searches naming them, calendar lines naming
     them, and their traces in the journal; then rewrites the file so the bytes are gone.
-    Undo stops here. Backups still hold them: they are listed afterwards.
+    Undo stops here. Reported: other records, journal images and command lines that still
+    name them (a first name alone too), the backups that hold them (looked for inside
+    each), and that files exported earlier are not tracked. Half-written copies a killed
+    backup left are removed.
 
     \b
     Example: rolodex privacy forget jane@acme.example --yes
     """
     from rolodex.store import privacy as privacy_store
-    from rolodex.store.backups import list_backups
+    from rolodex.store.backup_search import backups_holding
+    from rolodex.store.backup_temps import remove
+    from rolodex.store.backups import stale_copies
 
     db = state.db()
     contact_id = _forgettable(ref)
@@ -209,13 +223,21 @@ def forget(
     confirm(f"Erase {who.name} (#{contact_id}) and every trace of them? This cannot be undone",
             yes)
     done = privacy_store.forget(db, contact_id)
+    copies_removed = remove(stale_copies(db.path))
+    backups = backups_holding(db.path, who)
     removed = sum(done.rows.values())
     say(f"erased contact #{contact_id}: {removed} rows, {done.journal_changes} journal "
         f"changes, {done.operations_rewritten} command lines, {done.calendar_lines} calendar "
         f"lines; audit record: operation #{done.operation_id}")
     for name in done.saved_searches:
         say(f"deleted saved search @{name}")
-    _warn(done, list_backups(db.path))
+    _warn(done, backups, copies_removed)
+    if format is ReportFormat.json:
+        import json
+        import sys
+
+        sys.stdout.write(json.dumps(_report(done, backups, copies_removed), ensure_ascii=False,
+                                    indent=2) + "\n")
 
 
 def _forgettable(ref: str) -> int:
@@ -225,27 +247,64 @@ def _forgettable(ref: str) -> int:
     try:
         return _contact(ref)
     except NotFound:
-        text = ref.strip().lstrip("#")
-        if text.isdigit() and privacy_store.deleted_contact(state.db(), int(text)):
-            return int(text)
+        from rolodex.store.refs import MAX_ID, typed_id
+
+        number = typed_id(ref)
+        if number is not None and number <= MAX_ID \
+                and privacy_store.deleted_contact(state.db(), number):
+            return number
         raise
 
 
-def _warn(done: Erasure, backups: list[dict]) -> None:
+def _report(done: Erasure, backups: list[dict], copies_removed: int) -> dict:
+    """The erasure as one JSON document: counts, every place that still names the person,
+    the backups that hold them, what could not be reached."""
+    return {"contact_id": done.contact_id, "operation": done.operation_id, "rows": done.rows,
+            "journal_changes": done.journal_changes,
+            "operations_rewritten": done.operations_rewritten,
+            "calendar_lines": done.calendar_lines, "saved_searches": done.saved_searches,
+            "mentions": done.mentions, "vacuumed": done.vacuumed,
+            "wal_emptied": done.wal_emptied, "backups": backups,
+            "backup_copies_removed": copies_removed, "exports_tracked": False}
+
+
+def _warn(done: Erasure, backups: list[dict], copies_removed: int) -> None:
     """What the erasure could not reach: always shown, even with --quiet."""
     from shlex import quote
 
+    journal: dict[str, int] = {}
     for item in done.mentions:
-        message(f"warning: {item['table']} #{item['id']} still names them in its "
-                f"{item['column']}; review it")
+        word = " (a word of their name)" if item["match"] == "word" else ""
+        if item["table"] == "changes":
+            journal[item["record"]] = journal.get(item["record"], 0) + 1
+        elif item["table"] == "operations":
+            message(f"warning: the journal's operation #{item['id']} still names them in its "
+                    f"{item['column']}{word}")
+        else:
+            message(f"warning: {item['table']} #{item['id']} still names them in its "
+                    f"{item['column']}{word}; review it")
+    for record, count in journal.items():
+        message(f"warning: the journal's images of {record} still name them ({count})")
+    if any(item["match"] == "word" for item in done.mentions):
+        message("note: a word of their name (a first name alone) may be someone else's")
     if not (done.vacuumed and done.wal_emptied):
         message("warning: another program is using the database, so old pages may remain in "
                 f"it or its -wal; when it has closed, run: sqlite3 {quote(str(state.db_path()))} "
                 "'VACUUM; PRAGMA wal_checkpoint(TRUNCATE);'")
-    if backups:
-        message(f"{len(backups)} backup(s) still hold this person; delete or re-create them:")
-        for backup in backups:
+    if copies_removed:
+        message(f"removed {copies_removed} half-written backup copies a killed backup left")
+    held = [b for b in backups if b["holds"]]
+    unread = [b for b in backups if b["holds"] is None]
+    if held:
+        message(f"{len(held)} backup(s) still hold this person; delete or re-create them:")
+        for backup in held:
             message(f"  {backup['path']}")
+    if unread:
+        message(f"{len(unread)} backup(s) could not be read to tell whether they hold them:")
+        for backup in unread:
+            message(f"  {backup['path']}")
+    message("note: files rolodex exported earlier (vCards, CSV, calendars, reports, "
+            "'privacy export' documents) are not tracked: erase them from any you keep")
 
 
 @app.command("stale")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from rolodex.errors import DatabaseBusy, FileError
+from rolodex.store.backup_temps import private_temp, remove, stale_temporaries
 from rolodex.store.db import APPLICATION_ID, Database, open_db, translate
 from rolodex.store.paths import make_private_folder
 
@@ -36,15 +37,10 @@ def backup_dir(db_path: Path) -> Path:
     return db_path.parent / f"{db_path.stem}-backups"
 
 
-def _private_temp(folder: Path, name: str, what: Path) -> Path:
-    """A new empty file in ``folder`` readable by its owner only, before any data is in it
-    (mkstemp creates it 0600 and exclusively); ``what`` names the target in errors."""
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    except OSError as exc:
-        raise FileError(f"cannot write backup {what}: {exc.strerror}") from exc
-    os.close(fd)
-    return Path(temp)
+def stale_copies(db_path: Path) -> list[Path]:
+    """The files of copies a killed ``backup``, ``merge`` or import left half-written in
+    the backup folder, not those another process is writing now."""
+    return stale_temporaries(backup_dir(db_path), db_path.stem)
 
 
 def _abort_when_busy(status: int, remaining: int, total: int) -> None:
@@ -72,7 +68,7 @@ def copy_database(conn: sqlite3.Connection, target: Path, *, db_path: Path | Non
                   ) -> None:
     """Write a consistent copy of ``conn`` to ``target``, private, replacing it atomically:
     a failed copy leaves no half-written file and an older copy of that name intact."""
-    temp = _private_temp(target.parent, target.name, target)
+    temp = private_temp(target.parent, target.name, target)
     try:
         _snapshot(conn, temp)
         os.replace(temp, target)
@@ -129,6 +125,9 @@ def make_backup(db: Database, target: Path | None = None, *, reason: str | None 
     for own in (db.path, Path(f"{db.path}-wal"), Path(f"{db.path}-shm")):
         if _same_file(path, own):
             raise FileError(f"{path} is the database in use; back it up to another file")
+    # What an earlier copy killed half-way left behind goes first.
+    remove(stale_temporaries(backup_dir(db.path), db.path.stem)
+           + stale_temporaries(path.parent, path.name))
     copy_database(db.conn, path, db_path=db.path)
     return path
 
@@ -137,9 +136,17 @@ def write_backup(db: Database, out: BinaryIO) -> int:
     """Write a copy of the database to a stream (``rolodex backup -``); returns its size.
 
     The backup API writes to a file, so the copy goes through a private temporary file
-    that is removed at once.
+    that is removed at once. It is made in the backup folder, where a copy killed half-way
+    is found and removed like any other (the system's temporary folder when that cannot be
+    created).
     """
-    temp = _private_temp(Path(tempfile.gettempdir()), db.path.name, Path("-"))
+    folder = backup_dir(db.path)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    remove(stale_temporaries(folder, db.path.stem))
+    temp = private_temp(folder, db.path.name, Path("-"))
     try:
         try:
             _snapshot(db.conn, temp)
@@ -208,7 +215,7 @@ def rotate(db_path: Path, keep: int) -> list[Path]:
 
 # --- restore ---------------------------------------------------------------------------
 
-def _open_copy(path: Path) -> sqlite3.Connection:
+def open_copy(path: Path) -> sqlite3.Connection:
     """A read-only connection to a copy; it never writes to the file it checks.
 
     Without a -wal file beside it nothing is pending and no process has it open, so it is
@@ -243,7 +250,7 @@ def inspect_copy(path: Path) -> dict[str, Any]:
         raise FileError(f"{path} is not an SQLite database",
                         hint="'rolodex backup --list' shows the copies rolodex made")
     try:
-        conn = _open_copy(path)
+        conn = open_copy(path)
     except sqlite3.Error as exc:
         raise FileError(f"cannot open {path}: {exc}") from exc
     try:
@@ -295,7 +302,7 @@ def restore(db: Database, source: Path, checked: dict[str, Any] | None = None
     info = checked if checked is not None else check_restore(db, source)
     previous = auto_backup(db, "restore")
     try:
-        conn = _open_copy(source)
+        conn = open_copy(source)
     except sqlite3.Error as exc:
         raise FileError(f"cannot open {source}: {exc}") from exc
     try:

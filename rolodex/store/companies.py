@@ -89,14 +89,9 @@ def delete_company(db: Database, company_id: int) -> int:
                                        (company_id,))]
     with db.write(f"delete company {old['name']}"):
         stamp = records.timestamp()
-        for contact_id in people:
+        for contact_id in people:  # their card's ORG changes: updated, for sync
             journal.update(db, "contacts", contact_id, {"company_id": None, "updated": stamp})
-        for table in ("interactions", "deals"):  # ON DELETE SET NULL, journalled first
-            for row in db.query(f"SELECT id FROM {table} WHERE company_id = ?", (company_id,)):
-                journal.update(db, table, row[0], {"company_id": None})
-        journal.delete_where(db, "company_tags", "company_id", company_id)
-        journal.delete_where(db, "company_fields", "company_id", company_id)
-        journal.delete(db, "companies", company_id)
+        journal.delete(db, "companies", company_id)  # and what its foreign keys reach
         from rolodex.store.search import reindex_contacts
 
         reindex_contacts(db, people)

@@ -233,16 +233,11 @@ def unlink(db: Database, contact_id: int, kind: str | None, other_id: int) -> in
 
 
 def delete_contact(db: Database, contact_id: int) -> None:
-    """Delete a contact and everything hanging on it, each row journalled for restore."""
+    """Delete a contact and everything hanging on it, each row journalled for restore
+    (``journal.delete`` takes every row a foreign key cascades to; history only they
+    were in goes too)."""
     row = get_row(db, contact_id)
     with db.write(f"delete contact {row['display_name']}"):
-        for table in ("contact_emails", "contact_phones", "contact_addresses", "contact_urls",
-                      "contact_tags", "contact_fields", "contact_uids", "labelled_dates"):
-            journal.delete_where(db, table, "contact_id", contact_id)
-        journal.delete_where(db, "relationships", "contact_id", contact_id)
-        journal.delete_where(db, "relationships", "related_id", contact_id)
-        for table in ("task_contacts", "event_contacts", "deal_contacts", "contact_cards"):
-            journal.delete_where(db, table, "contact_id", contact_id)
         _delete_history_of(db, contact_id)
         journal.delete(db, "contacts", contact_id)
         db.execute("DELETE FROM contacts_fts WHERE rowid = ?", (contact_id,))

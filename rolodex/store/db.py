@@ -49,6 +49,7 @@ class Database:
         self.operation_id: int | None = None
         self.next_ids: dict[str, int] = {}  # per table, for the current operation
         self.row_shapes: dict[str, object] = {}  # journal: per table, for the current operation
+        self.dependents: dict[str, list] | None = None  # journal: foreign keys, per operation
         self.index_later: list[int] | None = None  # search: contacts to reindex at a flush
 
     def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
@@ -85,6 +86,7 @@ class Database:
             self.operation_id = cur.lastrowid
             self.next_ids = {}
             self.row_shapes = {}
+            self.dependents = None
             try:
                 yield self.operation_id
                 if kind == "do" and not self.conn.execute(
@@ -175,6 +177,12 @@ def translate(exc: sqlite3.Error, path: Path) -> DatabaseError | DatabaseBusy:
             f"database {path} is busy: another rolodex is writing to it",
             hint="try again in a moment",
         )
+    if ("readonly" in text or "read-only" in text or "unable to open" in text) \
+            and path.is_file() and not _takes_files(path.parent):
+        return DatabaseError(
+            f"database folder {path.parent} is read-only: rolodex can read {path.name}"
+            " but needs to create its -wal and -shm files there to write",
+            hint="check the folder's permissions")
     if "readonly" in text or "read-only" in text:
         return DatabaseError(f"database {path} is read-only", hint="check the file's permissions")
     if "not a database" in text or "malformed" in text:
@@ -200,20 +208,41 @@ def _create_file(path: Path) -> None:
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A connection with rolodex's pragmas that writes nothing to the file yet (see
-    ``prepare_writes``); errors become DatabaseError."""
-    timeout = busy_timeout_ms()
+    ``prepare_writes``); errors become DatabaseError.
+
+    In a folder that takes no new files SQLite cannot create the -wal and -shm files a
+    WAL database needs even to be read: the file is then opened read-only, so reads work
+    and a write fails naming the folder (``translate``)."""
     try:
-        if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                   isolation_level=None, timeout=timeout / 1000)
-        else:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=timeout / 1000)
+        return _connect(path, readonly=readonly)
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc) or not path.is_file() or _takes_files(path.parent):
+            raise translate(exc, path) from exc
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+    try:
+        return _connect(path, readonly=True, frozen=not Path(f"{path}-wal").exists())
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+
+
+def _connect(path: Path, *, readonly: bool, frozen: bool = False) -> sqlite3.Connection:
+    """``frozen``: nothing can change the file while it is open (no -wal, and none can be
+    made), so SQLite may read it without the -shm file (``immutable``)."""
+    timeout = busy_timeout_ms()
+    if readonly:
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if frozen else "")
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout / 1000)
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=timeout / 1000)
+    try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {timeout}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA user_version").fetchone()  # reads the header: fails on non-SQLite
-    except sqlite3.Error as exc:
-        raise translate(exc, path) from exc
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -223,6 +252,20 @@ def prepare_writes(conn: sqlite3.Connection) -> None:
     have done to it by a mistyped ``--db``."""
     _use_wal(conn, busy_timeout_ms())
     conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _takes_files(folder: Path) -> bool:
+    """Whether a new file can be created in ``folder``, by trying (permission bits do not
+    tell: root ignores them, a read-only mount or an immutable folder refuses anyway)."""
+    import tempfile
+
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".rolodex-probe-")
+    except OSError:
+        return False
+    os.close(fd)
+    os.unlink(name)
+    return True
 
 
 def _use_wal(conn: sqlite3.Connection, timeout_ms: int) -> None:

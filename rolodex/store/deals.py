@@ -147,9 +147,7 @@ def move(db: Database, deal_id: int, stage: str, *, reason: str | None = None) -
 def delete_deal(db: Database, deal_id: int) -> None:
     get_row(db, deal_id)
     with db.write(f"delete deal #{deal_id}"):
-        journal.delete_where(db, "deal_contacts", "deal_id", deal_id)
-        journal.delete_where(db, "deal_stages", "deal_id", deal_id)
-        journal.delete(db, "deals", deal_id)
+        journal.delete(db, "deals", deal_id)  # with its links and stage history
 
 
 def list_ids(db: Database, *, status: str | None = "open", stage: str | None = None,

@@ -98,9 +98,7 @@ def update_event(db: Database, event_id: int, values: dict[str, Any], *,
 def delete_event(db: Database, event_id: int) -> None:
     get_row(db, event_id)
     with db.write(f"delete event #{event_id}"):
-        journal.delete_where(db, "event_contacts", "event_id", event_id)
-        journal.delete_where(db, "event_exceptions", "event_id", event_id)
-        journal.delete(db, "events", event_id)
+        journal.delete(db, "events", event_id)  # with its links and changed occurrences
 
 
 def _nominal(db: Database, event: Any, day: date, tz: tzinfo) -> date | datetime:

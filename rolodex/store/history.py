@@ -61,8 +61,7 @@ def delete(db: Database, interaction_id: int) -> None:
     if row is None:
         raise NotFound(f"no history entry #{interaction_id}")
     with db.write(f"delete history #{interaction_id}"):
-        journal.delete_where(db, "interaction_contacts", "interaction_id", interaction_id)
-        journal.delete(db, "interactions", interaction_id)
+        journal.delete(db, "interactions", interaction_id)  # with its links
 
 
 KEYS = ("id", "uid", "kind", "at", "text", "outcome", "direction", "duration_minutes",

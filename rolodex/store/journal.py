@@ -19,7 +19,7 @@ _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _ident(name: str) -> str:
+def ident(name: str) -> str:
     """Table and column names come from our code, never from users: check it anyway."""
     if not _IDENTIFIER.match(name):
         raise ValueError(f"bad SQL identifier {name!r}")
@@ -30,13 +30,13 @@ def _ident(name: str) -> str:
 def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
     """The INSERT statement for these columns, built and checked once (an import runs
     the same few hundreds of thousands of times)."""
-    return (f"INSERT INTO {_ident(table)} ({', '.join(_ident(c) for c in cols)})"
+    return (f"INSERT INTO {ident(table)} ({', '.join(ident(c) for c in cols)})"
             f" VALUES ({', '.join('?' * len(cols))})")
 
 
 def current_row(db: Database, table: str, row_id: int) -> dict[str, Any] | None:
     """The row as it is now, as a dict; None if there is none."""
-    row = db.execute(f"SELECT * FROM {_ident(table)} WHERE id = ?", (row_id,)).fetchone()
+    row = db.execute(f"SELECT * FROM {ident(table)} WHERE id = ?", (row_id,)).fetchone()
     return dict(row) if row else None
 
 
@@ -70,7 +70,7 @@ def _next_id(db: Database, table: str) -> int:
     their erasure) must never confuse two records."""
     if table not in db.next_ids:
         db.next_ids[table] = max(
-            db.execute(f"SELECT coalesce(max(id), 0) FROM {_ident(table)}").fetchone()[0],
+            db.execute(f"SELECT coalesce(max(id), 0) FROM {ident(table)}").fetchone()[0],
             db.execute("SELECT coalesce(max(row_id), 0) FROM changes WHERE table_name = ?",
                        (table,)).fetchone()[0])
     db.next_ids[table] += 1
@@ -130,7 +130,7 @@ def _shape(db: Database, table: str) -> tuple[dict[str, Any], dict[str, frozense
     if table in db.row_shapes:
         return db.row_shapes[table]
     shape = None
-    columns = db.execute(f"PRAGMA table_xinfo({_ident(table)})").fetchall()
+    columns = db.execute(f"PRAGMA table_xinfo({ident(table)})").fetchall()
     triggers = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND"
                           " tbl_name = ?", (table,)).fetchone()
     if columns and not triggers and all(c["hidden"] == 0 for c in columns):
@@ -179,29 +179,59 @@ def update(db: Database, table: str, row_id: int, values: dict[str, Any]) -> boo
     changed = {k: v for k, v in values.items() if before.get(k) != v}
     if not changed:
         return False
-    sets = ", ".join(f"{_ident(c)} = ?" for c in changed)
-    db.execute(f"UPDATE {_ident(table)} SET {sets} WHERE id = ?", (*changed.values(), row_id))
+    sets = ", ".join(f"{ident(c)} = ?" for c in changed)
+    db.execute(f"UPDATE {ident(table)} SET {sets} WHERE id = ?", (*changed.values(), row_id))
     _record(db, table, row_id, "update", before, current_row(db, table, row_id))
     return True
 
 
 def delete(db: Database, table: str, row_id: int) -> None:
-    """Delete one row and journal its last image."""
+    """Delete one row and journal its last image, and first every row that SQLite's
+    ON DELETE CASCADE or SET NULL would change with it (read from the schema, so a
+    foreign key added by a later migration is journalled without anyone remembering to):
+    undo, redo and ``contact restore`` put back exactly what went."""
     before = current_row(db, table, row_id)
     if before is None:
         return
-    db.execute(f"DELETE FROM {_ident(table)} WHERE id = ?", (row_id,))
+    for child, column, action in dependents(db, table):
+        ids = [r[0] for r in db.execute(
+            f"SELECT id FROM {ident(child)} WHERE {ident(column)} = ?", (row_id,))]
+        for child_id in ids:
+            if action == "CASCADE":
+                delete(db, child, child_id)
+            else:
+                update(db, child, child_id, {column: None})
+    db.execute(f"DELETE FROM {ident(table)} WHERE id = ?", (row_id,))
     _record(db, table, row_id, "delete", before, None)
 
 
-def delete_where(db: Database, table: str, column: str, value: Any) -> int:
-    """Delete every row whose ``column`` equals ``value``, journalling each; returns the count.
+# The journal's own tables: an operation's changes go with it, unjournalled by design.
+_JOURNAL_TABLES = frozenset({"operations", "changes"})
 
-    Used for child rows before their parent goes, so ON DELETE CASCADE never removes a row
-    the journal has not seen.
-    """
+
+def dependents(db: Database, table: str) -> list[tuple[str, str, str]]:
+    """The (child table, column, ``CASCADE`` or ``SET NULL``) that deleting a row of
+    ``table`` changes through a foreign key; asked of the schema once per operation."""
+    if db.dependents is None:
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for child in tables:
+            if child in _JOURNAL_TABLES:
+                continue
+            for key in db.execute(f"PRAGMA foreign_key_list({ident(child)})").fetchall():
+                action = key["on_delete"].upper()
+                if action in ("CASCADE", "SET NULL"):
+                    found.setdefault(key["table"], []).append((child, key["from"], action))
+        db.dependents = found
+    return db.dependents.get(table, [])
+
+
+def delete_where(db: Database, table: str, column: str, value: Any) -> int:
+    """Delete every row whose ``column`` equals ``value``, journalling each (and what
+    cascades from it); returns the count."""
     ids = [r[0] for r in db.execute(
-        f"SELECT id FROM {_ident(table)} WHERE {_ident(column)} = ?", (value,))]
+        f"SELECT id FROM {ident(table)} WHERE {ident(column)} = ?", (value,))]
     for row_id in ids:
         delete(db, table, row_id)
     return len(ids)

@@ -14,143 +14,20 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
-from rolodex.errors import NotFound
-from rolodex.normalize import phone_digits
 from rolodex.store.db import Database
+from rolodex.store.identity import ERASED, Identity, Words, identity, mentioning
+from rolodex.store.privacy_traces import traces
 from rolodex.store.records import chunks
 
-ERASED = "[erased]"
-MIN_PHONE_DIGITS = 7  # a shorter run of digits is too likely to be something else
 # Tables whose rows hang on a contact through a ``contact_id`` column: the journal's
 # ``changes.contact_id`` already names their person.
 CHILD_TABLES = ("contact_emails", "contact_phones", "contact_addresses", "contact_urls",
                 "contact_tags", "contact_fields", "contact_cards", "contact_uids", "consents",
                 "labelled_dates",
                 "interaction_contacts", "task_contacts", "event_contacts", "deal_contacts")
-# Free text of other records that may still name the person after an erasure: reported so
-# the user can judge them, never rewritten (another person's "lunch with Jane" is theirs).
-FREE_TEXT = (("interactions", ("text", "outcome")), ("tasks", ("title", "notes")),
-             ("events", ("title", "notes", "location")),
-             ("event_exceptions", ("title", "location")), ("deals", ("title", "notes")),
-             ("contacts", ("notes",)), ("contact_fields", ("value",)),
-             ("relationships", ("related_name",)),
-             ("companies", ("name", "email", "phone", "notes")), ("company_fields", ("value",)))
-_PHONE_RUN = re.compile(r"\+?\(?\d[\d\s()./-]{4,}\d")
-
-
-@dataclass(frozen=True)
-class Identity:
-    """What identifies a person in free text: every name, email address and phone number
-    they had, as far as the tables and the journal remember."""
-
-    contact_id: int
-    names: tuple[str, ...]
-    emails: tuple[str, ...]
-    phones: tuple[str, ...]
-    since: int = 0  # journal changes up to this id concern an earlier holder of the id
-
-    @property
-    def name(self) -> str:
-        return self.names[0]
-
-    def _name_forms(self) -> list[str]:
-        """Each name as typed and as it appears inside a JSON string."""
-        forms = [f for n in self.names for f in (n, json.dumps(n, ensure_ascii=False)[1:-1])]
-        # A one-letter name would match every "a" in the journal.
-        return list(dict.fromkeys(f for f in forms if len(f.strip()) >= 2))
-
-    def needles(self) -> list[str]:
-        """Literal strings that any mention contains (for a LIKE pre-filter in SQL)."""
-        return list(dict.fromkeys(n for n in (*self._name_forms(), *self.emails, *self.phones)
-                                  if n.strip()))
-
-    @cached_property
-    def pattern(self) -> re.Pattern[str]:
-        """The names and addresses as whole words, case-insensitively."""
-        parts = [r"(?<![\w.+-])" + re.escape(e) + r"(?!\.?[\w-])" for e in self.emails]
-        parts += [r"(?<!\w)" + r"\s+".join(map(re.escape, n.split())) + r"(?!\w)"
-                  for n in self._name_forms()]
-        parts += [re.escape(p) for p in self.phones]
-        return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
-
-    @cached_property
-    def _digits(self) -> tuple[str, ...]:
-        return tuple(d for d in map(phone_digits, self.phones) if len(d) >= MIN_PHONE_DIGITS)
-
-    def mentioned_in(self, text: str | None) -> bool:
-        """Whether ``text`` names this person: a name, an email, or a phone number however
-        it is written (``555 010 0100`` is ``+1 (555) 010-0100``)."""
-        if not text:
-            return False
-        if self.pattern.search(text):
-            return True
-        return bool(self._digits) and any(self._same_phone(run)
-                                          for run in _PHONE_RUN.findall(text))
-
-    def _same_phone(self, run: str) -> bool:
-        digits = phone_digits(run)
-        return len(digits) >= MIN_PHONE_DIGITS and any(
-            d.endswith(digits) or digits.endswith(d) for d in self._digits)
-
-    def scrub(self, text: str) -> str:
-        """``text`` with every mention replaced by ``[erased]``."""
-        text = self.pattern.sub(ERASED, text)
-        return _PHONE_RUN.sub(lambda m: ERASED if self._same_phone(m[0]) else m[0], text)
-
-
-def identity(db: Database, contact_id: int) -> Identity:
-    """A contact's identity: current values first, then earlier ones from the journal
-    (a changed email address is still in old before-images and calendar lines).
-
-    Works for a contact deleted the ordinary way too, whose journal still holds them.
-    """
-    row = db.execute("SELECT display_name FROM contacts WHERE id = ?", (contact_id,)).fetchone()
-    names = [row[0]] if row else []
-    emails = [r[0] for r in db.execute(
-        "SELECT address FROM contact_emails WHERE contact_id = ? ORDER BY position, id",
-        (contact_id,))]
-    phones = [r[0] for r in db.execute(
-        "SELECT number FROM contact_phones WHERE contact_id = ? ORDER BY position, id",
-        (contact_id,))]
-    since = life_start(db, contact_id)
-    for table, key, bucket in (("contacts", "$.display_name", names),
-                               ("contact_emails", "$.address", emails),
-                               ("contact_phones", "$.number", phones)):
-        for before, after in db.execute(
-                "SELECT json_extract(before, ?), json_extract(after, ?) FROM changes"
-                " WHERE contact_id = ? AND table_name = ? AND id > ? ORDER BY id DESC",
-                (key, key, contact_id, table, since)):
-            bucket += [v for v in (after, before) if isinstance(v, str) and v.strip()]
-    if not names:
-        raise NotFound(f"no contact with id {contact_id}, nor one in the journal")
-    return Identity(contact_id, *(tuple(dict.fromkeys(b)) for b in (names, emails, phones)),
-                    since=since)
-
-
-def life_start(db: Database, contact_id: int) -> int:
-    """The journal change after which ``contact_id`` means this person.
-
-    SQLite gives a new row the highest id plus one, so after the newest contact is deleted
-    the next one added gets its id: the journal's ``contact_id`` then names two people. The
-    boundary is the last deletion of a contacts row with that id and another UID (a delete
-    undone or restored keeps the UID, so it is the same person).
-    """
-    row = db.execute("SELECT uid FROM contacts WHERE id = ?", (contact_id,)).fetchone() \
-        or db.execute("SELECT json_extract(coalesce(before, after), '$.uid') FROM changes"
-                      " WHERE table_name = 'contacts' AND row_id = ? ORDER BY id DESC LIMIT 1",
-                      (contact_id,)).fetchone()
-    uid = row[0] if row else None
-    return db.execute(
-        "SELECT coalesce(max(id), 0) FROM changes WHERE table_name = 'contacts'"
-        " AND row_id = ? AND action = 'delete' AND json_extract(before, '$.uid') IS NOT ?",
-        (contact_id, uid)).fetchone()[0]
-
-
 def deleted_contact(db: Database, contact_id: int) -> bool:
     """Whether ``contact_id`` names no contact now but one the journal remembers."""
     if db.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone():
@@ -185,26 +62,6 @@ def saved_searches_about(db: Database, who: Identity) -> list[dict[str, Any]]:
             if who.mentioned_in(r["query"]) or who.mentioned_in(r["name"])]
 
 
-def _like(needle: str) -> str:
-    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _mentioning(db: Database, table: str, columns: Iterable[str], who: Identity,
-                extra: str = "") -> Iterator[Any]:
-    """Rows of ``table`` whose ``columns`` mention the person: a LIKE pre-filter in SQL
-    (which also finds case variants of ASCII text), then the exact check in Python."""
-    columns = list(columns)
-    needles = who.needles()
-    if not needles:
-        return
-    likes = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns for _ in needles)
-    params = [_like(n) for _ in columns for n in needles]
-    sql = f"SELECT id, {', '.join(columns)}{extra} FROM {table} WHERE {likes}"
-    for row in db.execute(sql, params):
-        if any(who.mentioned_in(row[c]) for c in columns):
-            yield row
-
-
 def _changes_about(db: Database, who: Identity, rows: dict[str, list[int]]) -> dict[int, int]:
     """Journal changes about the person, as {change id: operation id}: those naming them
     (``contact_id``), those of the ``rows`` given by table, and any whose before or after
@@ -217,7 +74,7 @@ def _changes_about(db: Database, who: Identity, rows: dict[str, list[int]]) -> d
                 f"SELECT id, operation_id FROM changes WHERE table_name = ? AND id > ?"
                 f" AND row_id IN ({', '.join('?' * len(chunk))})",
                 (table, who.since, *chunk)).fetchall())
-    for row in _mentioning(db, "changes", ("before", "after"), who, ", operation_id"):
+    for row in mentioning(db, "changes", ("before", "after"), who, ", operation_id"):
         found[row["id"]] = row["operation_id"]
     return found
 
@@ -316,6 +173,7 @@ def _erase(db: Database, who: Identity, result: Erasure) -> None:
     # the contact's identity must be known before its rows go.
     changes = _changes_about(db, who, {t: doomed[t] for t in (
         "relationships", "interactions", "tasks", "saved_searches")})
+    own = who.words(_texts_of(db, doomed))
     for table, ids in doomed.items():
         result.rows[table] = _delete_ids(db, table, ids)
     result.rows["contacts"] = db.execute("DELETE FROM contacts WHERE id = ?",
@@ -334,8 +192,24 @@ def _erase(db: Database, who: Identity, result: Erasure) -> None:
     result.calendar_lines = _scrub_calendar(db, who)
     result.journal_changes = _delete_ids(db, "changes", list(changes))
     result.operations_rewritten = _rewrite_operations(
-        db, who, set(changes.values()), result.operation_id, result.saved_searches)
-    result.mentions = remaining_mentions(db, who)
+        db, who, own, set(changes.values()), result.operation_id, result.saved_searches)
+    result.mentions = traces(db, who, result.operation_id)
+
+
+# The free text of the records erased with the person, which operation summaries quote
+# ("add task Send Zebulon the Q4 offer").
+_OWN_TEXT = (("tasks", ("title",)), ("interactions", ("text",)),
+             ("saved_searches", ("name", "query")), ("relationships", ("related_name",)))
+
+
+def _texts_of(db: Database, doomed: dict[str, list[int]]) -> list[str]:
+    texts = []
+    for table, columns in _OWN_TEXT:
+        for chunk in chunks(sorted(set(doomed[table]))):
+            for row in db.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id IN"
+                                  f" ({', '.join('?' * len(chunk))})", chunk):
+                texts += [v for v in row if isinstance(v, str)]
+    return texts
 
 
 def _delete_ids(db: Database, table: str, ids: list[int]) -> int:
@@ -351,7 +225,7 @@ def _scrub_calendar(db: Database, who: Identity) -> int:
     such as ``ATTENDEE;CN=Jane Doe:mailto:jane@...`` of an attendee never linked."""
     removed = 0
     for table in ("tasks", "events"):
-        for row in list(_mentioning(db, table, ("raw",), who)):
+        for row in list(mentioning(db, table, ("raw",), who)):
             lines = row["raw"].split("\n")
             kept = [line for line in lines if not who.mentioned_in(line)]
             removed += len(lines) - len(kept)
@@ -360,13 +234,15 @@ def _scrub_calendar(db: Database, who: Identity) -> int:
     return removed
 
 
-def _rewrite_operations(db: Database, who: Identity, touched: set[int], stub: int,
-                        searches: list[str]) -> int:
+def _rewrite_operations(db: Database, who: Identity, own: Words, touched: set[int],
+                        stub: int, searches: list[str]) -> int:
     """Neutralise the journal's command lines and summaries that describe the person.
 
     An operation that changed their rows had them as its arguments, so its whole command
     line goes; a summary keeps its words but loses the mentions ("edit contact [erased]"),
-    and the names of the saved searches erased with them ("save search @[erased]").
+    and the names of the saved searches erased with them ("save search @[erased]"). The
+    summary of an operation on their rows loses what ``own`` holds too: the words of their
+    name and the text of the records erased with them ("add task [erased]").
     """
     named = re.compile("|".join(rf"@{re.escape(n)}(?![\w-])" for n in searches) or r"(?!)",
                        re.IGNORECASE)
@@ -379,21 +255,13 @@ def _rewrite_operations(db: Database, who: Identity, touched: set[int], stub: in
     for op_id, r in rows.items():
         command = ERASED if r["command"] else r["command"]
         summary = named.sub(f"@{ERASED}", who.scrub(r["summary"]))
+        if op_id in touched:
+            summary = own.scrub(summary)
         if (command, summary) != (r["command"], r["summary"]):
             db.execute("UPDATE operations SET command = ?, summary = ? WHERE id = ?",
                        (command, summary, op_id))
             changed += 1
     return changed
-
-
-def remaining_mentions(db: Database, who: Identity) -> list[dict[str, Any]]:
-    """Where other records' free text still names the person: ``{table, id, column}``."""
-    found = []
-    for table, columns in FREE_TEXT:
-        for row in _mentioning(db, table, columns, who):
-            found += [{"table": table, "id": row["id"], "column": c}
-                      for c in columns if who.mentioned_in(row[c])]
-    return found
 
 
 def reclaim(db: Database) -> tuple[bool, bool]:

@@ -13,6 +13,21 @@ from rolodex.store.lookups import company_merged_from, contact_by_uid
 from rolodex.store.search import fts_query
 
 MAX_CANDIDATES = 10
+MAX_ID = 2**63 - 1  # SQLite's largest integer: no row has a larger id
+
+
+def typed_id(ref: str) -> int | None:
+    """The id ``ref`` types (``12``, ``#12``: ASCII digits), else None."""
+    text = ref.strip().lstrip("#")
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _rows_with_id(db: Database, table: str, number: int) -> list[int]:
+    """``[number]`` if ``table`` has such a row; an id past ``MAX_ID`` names nothing (and
+    SQLite could not be asked about it)."""
+    if number > MAX_ID:
+        return []
+    return [r[0] for r in db.execute(f"SELECT id FROM {table} WHERE id = ?", (number,))]
 
 
 def _describe_contacts(db: Database, ids: list[int]) -> list[str]:
@@ -54,10 +69,10 @@ def resolve_contact(db: Database, ref: str) -> int:
     ref = ref.strip()
     if not ref:
         raise NotFound("an empty name matches no contact")
-    if ref.lstrip("#").isdigit():
-        row = db.execute("SELECT id FROM contacts WHERE id = ?", (int(ref.lstrip("#")),)).fetchone()
-        if row:
-            return row[0]
+    number = typed_id(ref)
+    if number is not None:
+        for found in _rows_with_id(db, "contacts", number):
+            return found
         raise NotFound(f"no contact with id {ref.lstrip('#')}")
     found = contact_by_uid(db, ref)  # its own, or one merged into it
     if found is not None:
@@ -95,9 +110,9 @@ def _describe_companies(db: Database, ids: list[int]) -> list[str]:
 def find_company(db: Database, ref: str) -> list[int]:
     """Companies ``ref`` could mean: by id, UID, exact name or domain, else name prefix."""
     ref = ref.strip()
-    if ref.lstrip("#").isdigit():
-        return [r[0] for r in db.execute("SELECT id FROM companies WHERE id = ?",
-                                         (int(ref.lstrip("#")),))]
+    number = typed_id(ref)
+    if number is not None:
+        return _rows_with_id(db, "companies", number)
     for sql, value in (("uid = ?", ref), ("name_key = ?", fold(ref)),
                        ("domain = ? COLLATE NOCASE", ref)):
         ids = [r[0] for r in db.execute(f"SELECT id FROM companies WHERE {sql}", (value,))]
@@ -150,7 +165,7 @@ def company_for_contact(db: Database, ref: str) -> tuple[int, bool]:
     ambiguous; none creates a company with that name.
     """
     ids = find_company(db, ref)
-    if not ids and not ref.strip().lstrip("#").isdigit():
+    if not ids and typed_id(ref) is None:
         from rolodex.store.companies import add_company
 
         return add_company(db, ref), True

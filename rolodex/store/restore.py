@@ -16,6 +16,7 @@ from rolodex.errors import Ambiguous, NotFound
 from rolodex.normalize import fold
 from rolodex.store import journal
 from rolodex.store.db import Database
+from rolodex.store.refs import typed_id
 
 # Parents first, so every row finds what it refers to.
 _ORDER = ("contacts", "interactions")
@@ -49,8 +50,9 @@ def find_deleted(db: Database, ref: str) -> dict[str, Any]:
     """The deleted contact ``ref`` names: ``#12``, a UID, an email or part of the name."""
     gone = deleted_contacts(db)
     text = ref.strip()
-    if text.lstrip("#").isdigit():
-        found = [g for g in gone if g["id"] == int(text.lstrip("#"))]
+    number = typed_id(text)
+    if number is not None:
+        found = [g for g in gone if g["id"] == number]
     else:
         key = fold(text)
         found = [g for g in gone if g["uid"] == text
@@ -75,7 +77,7 @@ def restore_contact(db: Database, contact: dict[str, Any]) -> dict[str, Any]:
     restored = skipped = 0
     with db.write(f"restore contact #{old_id}"):
         for table, image in rows:
-            values = _remap(image, new_ids)
+            values = _unlink_missing(db, table, _remap(image, new_ids))
             if journal.current_row(db, table, image["id"]) is not None:
                 values.pop("id")  # the id was given to another row since
             try:
@@ -103,6 +105,18 @@ def _rows_of(db: Database, op_id: int, contact_id: int) -> list[tuple[str, dict]
             if c == contact_id or (t == "relationships" and i.get("related_id") == contact_id)
             or (t == "interactions" and i["id"] in history)]
     return sorted(mine, key=lambda ti: _ORDER.index(ti[0]) if ti[0] in _ORDER else len(_ORDER))
+
+
+def _unlink_missing(db: Database, table: str, values: dict) -> dict:
+    """The row without references to what was deleted since, where the schema says a
+    missing parent leaves it unlinked (ON DELETE SET NULL: the contact's company, a history
+    entry's task), as that delete would have left it had the row been there."""
+    for key in db.execute(f"PRAGMA foreign_key_list({journal.ident(table)})").fetchall():
+        column = key["from"]
+        if key["on_delete"].upper() == "SET NULL" and values.get(column) is not None \
+                and journal.current_row(db, key["table"], values[column]) is None:
+            values[column] = None
+    return values
 
 
 def _remap(image: dict, new_ids: dict) -> dict:

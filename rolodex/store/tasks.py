@@ -103,12 +103,7 @@ def set_status(db: Database, task_id: int, status: str) -> None:
 def delete_task(db: Database, task_id: int) -> None:
     get_row(db, task_id)
     with db.write(f"delete task #{task_id}"):
-        journal.delete_where(db, "task_contacts", "task_id", task_id)
-        for row in db.query("SELECT id FROM tasks WHERE previous_id = ?", (task_id,)):
-            journal.update(db, "tasks", row[0], {"previous_id": None})
-        for row in db.query("SELECT id FROM interactions WHERE task_id = ?", (task_id,)):
-            journal.update(db, "interactions", row[0], {"task_id": None})
-        journal.delete(db, "tasks", task_id)
+        journal.delete(db, "tasks", task_id)  # links go, follow-ups and history unlinked
 
 
 @dataclass
