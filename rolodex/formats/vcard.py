@@ -10,15 +10,20 @@ the same properties, and editing one field changes only that field in the card.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from rolodex.dates import PartialDate
-from rolodex.errors import RolodexError
+from rolodex.formats.vcard_dates import birthday_of, days_of, deathdate_of, labelled_dates
 from rolodex.formats.vcard_lines import split_list, split_structured, unescape
 from rolodex.formats.vcard_syntax import Card, Prop, param
+from rolodex.formats.vcard_values import (
+    APPLE_LABEL,
+    date_of,
+    detail_value,
+    one_line,
+    valid_props,
+)
 from rolodex.models import (
     Address,
     ContactData,
@@ -26,11 +31,8 @@ from rolodex.models import (
     Phone,
     Url,
     clean_tag,
-    email_problem,
     join_name,
-    phone_problem,
     split_name,
-    url_problem,
 )
 
 # Which properties carry each thing rolodex models; a group is kept or rewritten as one.
@@ -77,22 +79,6 @@ def _label(params: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str | None,
     return (", ".join(dict.fromkeys(words)) or None), preferred
 
 
-def _partial(prop: Prop) -> PartialDate | None:
-    """BDAY/ANNIVERSARY as a partial date; Apple's X-APPLE-OMIT-YEAR marks a yearless one.
-    None for a value that is no date (``problem`` says why)."""
-    from rolodex.dates import parse_partial_date
-
-    text = prop.value.strip().split("T")[0]
-    try:
-        value = parse_partial_date(text)
-    except RolodexError:
-        return None
-    omit = param(prop, "X-APPLE-OMIT-YEAR")
-    if omit and value.year is not None and str(value.year) == omit[0]:
-        return PartialDate(None, value.month, value.day)
-    return value
-
-
 NO_NAME = "(no name)"
 _N_KEYS = ("last_name", "first_name", "middle_name", "prefix", "suffix")
 
@@ -124,7 +110,7 @@ def to_contact(card: Card) -> ContactData | None:
         (first("X-ABSHOWAS") or "").upper() == "COMPANY"
     name = name or (org[0] if org else None)
     invalid: list[tuple[str, str, str]] = []
-    emails = [Email(detail_value(p), *label_of(p)) for p in _valid(by_name, "EMAIL", invalid)]
+    emails = [Email(detail_value(p), *label_of(p)) for p in valid_props(by_name, "EMAIL", invalid)]
     if not name:
         name = emails[0].address if emails else None
     if not name:
@@ -141,21 +127,22 @@ def to_contact(card: Card) -> ContactData | None:
     data.department = " / ".join(org[1:]) or None
     data.title, data.notes, data.uid = first("TITLE"), first("NOTE"), first("UID")
     data.emails = emails
-    data.phones = [Phone(detail_value(p), *label_of(p)) for p in _valid(by_name, "TEL", invalid)]
-    data.urls = [Url(detail_value(p), *label_of(p)) for p in _valid(by_name, "URL", invalid)]
+    data.phones = [Phone(detail_value(p), *label_of(p))
+                   for p in valid_props(by_name, "TEL", invalid)]
+    data.urls = [Url(detail_value(p), *label_of(p)) for p in valid_props(by_name, "URL", invalid)]
     data.addresses = [address_of(p) for p in by_name.get("ADR", ())]
     data.addresses = [a for a in data.addresses if a.one_line()]
-    data.birthday, data.birthday_text = _birthday(by_name.get("BDAY", []), invalid)
+    data.birthday, data.birthday_text = birthday_of(by_name.get("BDAY", []), invalid)
     for key in ("ANNIVERSARY", "X-ANNIVERSARY"):
         if key in by_name and data.anniversary is None:
-            data.anniversary = _date(by_name[key][0], invalid)
-    data.deathdate = _deathdate(by_name["DEATHDATE"][0]) if "DEATHDATE" in by_name else None
+            data.anniversary = date_of(by_name[key][0], invalid)
+    data.deathdate = deathdate_of(by_name["DEATHDATE"][0]) if "DEATHDATE" in by_name else None
     if "X-ABDATE" in by_name or "X-ANDROID-CUSTOM" in by_name:
-        _labelled_dates(card.props, data)
+        labelled_dates(card.props, data)
     data.is_group = (first("KIND") or first("X-ADDRESSBOOKSERVER-KIND") or "").lower() \
         == "group"
     if data.is_group:
-        data.name = _one_line(data.name) or NO_NAME  # it names a tag
+        data.name = one_line(data.name) or NO_NAME  # it names a tag
         members = (*by_name.get("MEMBER", ()), *by_name.get("X-ADDRESSBOOKSERVER-MEMBER", ()))
         data.members = list(dict.fromkeys(v for v in (unescape(p.value).strip()
                                                       for p in members) if v))
@@ -172,163 +159,13 @@ def to_contact(card: Card) -> ContactData | None:
     return data
 
 
-def detail_value(prop: Prop) -> str:
-    """An EMAIL, TEL or URL as rolodex stores it: unescaped, without its URI scheme."""
-    value = unescape(prop.value).strip()
-    scheme = _SCHEMES.get(prop.name)
-    if scheme and value[:len(scheme)].lower() == scheme:
-        value = value[len(scheme):].strip()
-    return value
-
-
-_SCHEMES = {"EMAIL": "mailto:", "TEL": "tel:"}
-
-
-def problem(prop: Prop) -> str | None:
-    """Why a value rolodex models is not what its property claims (``EMAIL:wei``,
-    ``BDAY:1990-02-30``), or None. Such a value stays in the kept card only: it is neither
-    stored as a detail or date nor dropped from the card."""
-    if prop.name in _DATES:
-        if not prop.value.strip() or any(v.lower() == "text" for v in param(prop, "VALUE")):
-            return None  # a text date (``circa 1800``) claims to be no date
-        try:
-            from rolodex.dates import parse_partial_date
-
-            parse_partial_date(prop.value.strip().split("T")[0])
-        except RolodexError as exc:
-            if "no such date" in exc.message:
-                return "is no such date"
-            if _REDUCED_DATE.match(prop.value.strip()):
-                return "is a partial date rolodex cannot store"
-            return "is not a date"
-        return None
-    check = _CHECKS.get(prop.name)
-    value = detail_value(prop) if check else ""
-    return check(value) if value else None
-
-
-_CHECKS = {"EMAIL": email_problem, "TEL": phone_problem, "URL": url_problem}
-_DATES = {"BDAY", "ANNIVERSARY", "X-ANNIVERSARY"}
-# RFC 6350's dates of reduced accuracy: a year, a year and month, a month, a day.
-_REDUCED_DATE = re.compile(r"^(?:\d{4}|\d{4}-\d{2}|--\d{2}|---\d{2})$")
-
-
-def _valid(by_name: dict[str, list[Prop]], name: str,
-           invalid: list[tuple[str, str, str]]) -> list[Prop]:
-    """The properties ``name`` whose values are what they claim; the others are added to
-    ``invalid`` as (property, value as written, why). Empty ones are neither."""
-    out = []
-    for prop in by_name.get(name, ()):
-        why = problem(prop)
-        if why:
-            invalid.append((name, unescape(prop.value).strip(), why))
-        elif detail_value(prop):
-            out.append(prop)
-    return out
-
-
-def _date(prop: Prop, invalid: list[tuple[str, str, str]]) -> PartialDate | None:
-    why = problem(prop)
-    if why:
-        invalid.append((prop.name, prop.value.strip(), why))
-        return None
-    return _partial(prop)
-
-
-_APPLE_LABEL = re.compile(r"^_\$!<(?P<label>.*)>!\$_$")
-
-
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]+")
-
-
-def _one_line(text: str) -> str:
-    """A label or a date written as text, fit to show: control characters (an escape
-    sequence, a bell) become a space; the kept card still has them as written."""
-    return " ".join(_CONTROLS.sub(" ", text).split())
-
-
-def _is_text(prop: Prop) -> bool:
-    return any(v.lower() == "text" for v in param(prop, "VALUE"))
-
-
-def _birthday(props: list[Prop], invalid: list[tuple[str, str, str]]
-              ) -> tuple[PartialDate | None, str | None]:
-    """The birthday as a date, else as text (``BDAY;VALUE=text:circa 1800``): the first
-    BDAY that is a date wins (4.0 may give one birthday twice, a date and a text, under
-    one ALTID); text is shown, never made a reminder."""
-    for prop in props:
-        if not _is_text(prop):
-            found = _date(prop, invalid)
-            if found is not None:
-                return found, None
-    texts = [_one_line(unescape(p.value)) for p in props if _is_text(p)]
-    return None, next((t for t in texts if t), None)
-
-
-def _deathdate(prop: Prop) -> str | None:
-    """DEATHDATE (RFC 6474) as an ISO partial date, else as its text: either way the
-    person has died."""
-    text = _one_line(unescape(prop.value))
-    if not text:
-        return None
-    found = None if _is_text(prop) else _partial(prop)
-    return found.iso() if found is not None else text
-
-
-# Android's contact events: X-ANDROID-CUSTOM:vnd.android.cursor.item/contact_event;DATE;TYPE;
-# LABEL;... with TYPE 0 custom (LABEL), 1 anniversary, 2 other, 3 birthday.
-_ANDROID_EVENT = "vnd.android.cursor.item/contact_event"
-_ANDROID_TYPES = {"1": "Anniversary", "2": "Other", "3": "Birthday"}
-
-
-def _labelled_dates(props: list[Prop], data: ContactData,
-                    found: dict[int, tuple[str | None, str]] | None = None) -> dict[int, str]:
-    """Apple's and Google's ``itemN.X-ABDATE`` (labelled by the ``X-ABLabel`` of the same
-    group) and Android's contact events, into ``data``: Apple's built-in
-    ``_$!<Anniversary>!$_`` is the anniversary when the card has none (and the same one
-    again when it has: skipped); every other date is a labelled date of the contact.
-
-    Returns the group each of these properties belongs to, by ``id(prop)``: the one that
-    is the anniversary (or birthday) is written back as that. ``found`` gets the
-    (label, ISO date) of each property that is a labelled date, by ``id(prop)``."""
-    labels = {p.group.lower(): _one_line(unescape(p.value)) for p in props
-              if p.name == "X-ABLABEL" and p.group}
-    claimed: dict[int, str] = {}
-    for prop in props:
-        if prop.name == "X-ABDATE":
-            raw = labels.get((prop.group or "").lower())
-            match = _APPLE_LABEL.match(raw or "")
-            label = (match["label"] if match else raw) or None
-            value = _partial(prop)
-        elif prop.name == "X-ANDROID-CUSTOM" and unescape(prop.value).startswith(_ANDROID_EVENT):
-            parts = split_structured(prop.value) + [""] * 4
-            kind = parts[2].strip()
-            label = _one_line(parts[3]) or None if kind == "0" else _ANDROID_TYPES.get(kind)
-            value = _partial(Prop("X-ABDATE", parts[1]))
-        else:
-            continue
-        claimed[id(prop)] = "dates"
-        if value is None:
-            continue
-        for kind, key in (("anniversary", "anniversary"), ("birthday", "birthday")):
-            if (label or "").lower() == kind and getattr(data, key) in (None, value):
-                setattr(data, key, value)
-                claimed[id(prop)] = key
-                break
-        else:
-            data.dates.append((label, value))
-            if found is not None:
-                found[id(prop)] = (label, value.iso())
-    return claimed
-
-
 def prop_groups(props: list[Prop]) -> list[str | None]:
     """The group of rolodex's meaning each property is written from (None: kept as it
     is): by name (``GROUP_OF``), except the labelled dates that are the card's anniversary
     or birthday, which belong to those."""
     if not any(p.name in ("X-ABDATE", "X-ANDROID-CUSTOM") for p in props):
         return [GROUP_OF.get(p.name) for p in props]
-    claimed = _labelled_dates(props, _days_of(props))
+    claimed = labelled_dates(props, days_of(props))
     return [claimed.get(id(p)) or GROUP_OF.get(p.name) for p in props]
 
 
@@ -336,20 +173,8 @@ def dated_props(props: list[Prop]) -> dict[int, tuple[str | None, str]]:
     """The (label, ISO date) of each property of a card that is one of its labelled dates,
     by ``id(prop)``: to tell which lines still say a date the contact has."""
     found: dict[int, tuple[str | None, str]] = {}
-    _labelled_dates(props, _days_of(props), found)
+    labelled_dates(props, days_of(props), found)
     return found
-
-
-def _days_of(props: list[Prop]) -> ContactData:
-    """The birthday and anniversary a card gives by BDAY and (X-)ANNIVERSARY, as
-    ``to_contact`` reads them before the labelled dates."""
-    data = ContactData(name="")
-    data.birthday = _birthday([p for p in props if p.name == "BDAY"], [])[0]
-    for key in ("ANNIVERSARY", "X-ANNIVERSARY"):
-        found = next((p for p in props if p.name == key), None)
-        if found is not None and data.anniversary is None:
-            data.anniversary = _partial(found)
-    return data
 
 
 def _relations(props: list[Prop]) -> list[tuple[str, str]]:
@@ -371,7 +196,7 @@ def _relations(props: list[Prop]) -> list[tuple[str, str]]:
             out.append((kind, value.removeprefix("urn:uuid:")))
         elif prop.name == "X-ABRELATEDNAMES":
             label = labels.get((prop.group or "").lower(), "related")
-            match = _APPLE_LABEL.match(label)
+            match = APPLE_LABEL.match(label)
             out.append(((match["label"] if match else label).lower() or "related", value))
     return out
 

@@ -18,15 +18,14 @@ from rolodex.formats.vcard import (
     KeptCard,
     address_of,
     dated_props,
-    detail_value,
     label_of,
     meaning,
-    problem,
     prop_groups,
 )
 from rolodex.formats.vcard_convert import convert, convert_labels
 from rolodex.formats.vcard_lines import escape, join_structured
 from rolodex.formats.vcard_syntax import Prop
+from rolodex.formats.vcard_values import detail_value, problem
 
 
 def _types(label: str | None, preferred: bool, version: str, extra: tuple[str, ...] = ()
