@@ -27,6 +27,10 @@ def show_calendar(report) -> None:
     for problem in report.warnings:
         message(f"  warning {problem.source}: component {problem.index}, line "
                 f"{problem.line}: {problem.reason}")
+    for clash in report.conflicts:
+        message(f"  conflict {clash['kind']} {clash['title']} ({clash['source']}, component "
+                f"{clash['index']}): {clash['field']}: kept {clash['local']!r}, file says "
+                f"{clash['value']!r}")
     for problem in report.failed:
         message(f"  skipped {problem.source}: component {problem.index}, line {problem.line}: "
                 f"{problem.reason}")
@@ -43,6 +47,8 @@ def show_calendar(report) -> None:
             f"{report.tasks_updated} updated, {report.tasks_unchanged} unchanged task(s); "
             + (f"{len(report.new_contacts)} new contact(s); " if report.new_contacts else "")
             + f"{len(report.skipped)} skipped, {len(report.failed)} failed"
+            + (f", {len(report.conflicts)} conflict(s) kept as they were"
+               if report.conflicts else "")
             + (" (dry run: nothing written)" if dry_run else ""))
 
 

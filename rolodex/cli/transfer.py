@@ -36,8 +36,9 @@ def import_(
         "'E-mail=email,Firma=company'.")] = None,
     on_match: Annotated[str, typer.Option(
         "--on-match", metavar="merge|replace|skip|new",
-        help="A card that matches a contact: merge (add what the contact lacks; keep its "
-        "own values and report differences), replace (take the card's), skip, or new.")]
+        help="A card, event or task that matches one rolodex has: merge (add what it "
+        "lacks; keep its own values and report differences), replace (take the file's), "
+        "skip, or new (cards only).")]
     = "merge",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would happen; "
                                           "write nothing.")] = False,

@@ -580,6 +580,15 @@ def m010_dates_people_use(db: SqliteUtilsDatabase) -> None:
     _run(db, M010_SCHEMA)
 
 
+def m011_import_fingerprints(db: SqliteUtilsDatabase) -> None:
+    """``events.imported``, ``tasks.imported``: what the last import said of an item (its
+    fields as JSON), so the next import can tell a field the calendar changed (rolodex
+    still holds the old value: take the new one) from one changed in rolodex (keep it;
+    a file that says otherwise is a conflict), as a contact's kept card does."""
+    db.execute("ALTER TABLE events ADD COLUMN imported TEXT")
+    db.execute("ALTER TABLE tasks ADD COLUMN imported TEXT")
+
+
 def m014_url_keys(db: SqliteUtilsDatabase) -> None:
     """``contact_urls.url_key``: a URL reduced to what names one person (host without
     ``www.``, path, no scheme, query or trailing slash; none for a front page), indexed, so
@@ -595,7 +604,7 @@ def m014_url_keys(db: SqliteUtilsDatabase) -> None:
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
     m005_pipeline, m006_undo_and_privacy, m007_fast_reads, m008_merged_uids,
-    m009_contact_groups, m010_dates_people_use, m014_url_keys,
+    m009_contact_groups, m010_dates_people_use, m011_import_fingerprints, m014_url_keys,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

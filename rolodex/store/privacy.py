@@ -222,7 +222,9 @@ def _delete_ids(db: Database, table: str, ids: list[int]) -> int:
 
 def _scrub_calendar(db: Database, who: Identity) -> int:
     """Drop the kept iCalendar lines (``raw``) of tasks and events that name the person,
-    such as ``ATTENDEE;CN=Jane Doe:mailto:jane@...`` of an attendee never linked."""
+    such as ``ATTENDEE;CN=Jane Doe:mailto:jane@...`` of an attendee never linked, and the
+    last import's copy of such an item (``imported``: the next import then merges it as
+    one met for the first time)."""
     removed = 0
     for table in ("tasks", "events"):
         for row in list(mentioning(db, table, ("raw",), who)):
@@ -231,6 +233,8 @@ def _scrub_calendar(db: Database, who: Identity) -> int:
             removed += len(lines) - len(kept)
             db.execute(f"UPDATE {table} SET raw = ? WHERE id = ?",
                        ("\n".join(kept) or None, row["id"]))
+        for row in list(mentioning(db, table, ("imported",), who)):
+            db.execute(f"UPDATE {table} SET imported = NULL WHERE id = ?", (row["id"],))
     return removed
 
 

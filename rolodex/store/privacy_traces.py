@@ -13,8 +13,9 @@ from typing import Any
 from rolodex.store.db import Database
 from rolodex.store.identity import Identity, Words, mentioning
 
-FREE_TEXT = (("interactions", ("text", "outcome", "message_id")), ("tasks", ("title", "notes")),
-             ("events", ("title", "notes", "location")),
+FREE_TEXT = (("interactions", ("text", "outcome", "message_id")),
+             ("tasks", ("title", "notes", "imported")),
+             ("events", ("title", "notes", "location", "imported")),
              ("event_exceptions", ("title", "location")), ("deals", ("title", "notes")),
              ("contacts", ("notes",)), ("contact_fields", ("value",)),
              ("relationships", ("related_name",)),

@@ -98,7 +98,7 @@ def _calendars(db: Database, incoming: Incoming, policy: Policy):
 
     found = import_calendar(db, incoming.calendars, strict=policy.strict,
                             create_contacts=policy.create_contacts,
-                            encoding=incoming.encoding)
+                            encoding=incoming.encoding, on_match=policy.on_match)
     found.dry_run = policy.dry_run
     return found
 

@@ -44,8 +44,16 @@ from rolodex.store import lookups, when
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People, address_of, likely_duplicates
 from rolodex.sync.calendar_derived import own_items
+from rolodex.sync.calendar_merge import (
+    EVENT_GROUPS,
+    base_of,
+    comparable,
+    decide,
+    fingerprint,
+)
 from rolodex.sync.calendar_rules import event_rule
 from rolodex.sync.calendar_tasks import apply_task
+from rolodex.sync.contact_merge import Change
 
 ANSWERS = ("REPLY", "REFRESH", "COUNTER", "DECLINECOUNTER")  # iTIP: about an event, not one
 # Properties rolodex models, or drops because they change on every export (DTSTAMP...).
@@ -76,6 +84,9 @@ class CalendarReport:
     skipped: list[Problem] = field(default_factory=list)
     # Imported, but not quite as written (a rule that never happens): said, never silent.
     warnings: list[Problem] = field(default_factory=list)
+    # Fields of stored items kept as rolodex has them while the file says otherwise:
+    # {source, index, line, uid, kind ("event"/"task"), title, field, local, value}.
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         """The JSON shape of ``import --format json`` for calendars."""
@@ -88,7 +99,7 @@ class CalendarReport:
                 "warnings": [asdict(p) for p in self.warnings],
                 "unknown_people": list(self.unknown_people),
                 "new_contacts": list(self.new_contacts), "duplicates": list(self.duplicates),
-                "dry_run": self.dry_run}
+                "conflicts": list(self.conflicts), "dry_run": self.dry_run}
 
 
 class _Rollback(Exception):
@@ -101,8 +112,9 @@ class _Skip(Exception):
 
 def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: bool = False,
                     strict: bool = False, create_contacts: bool = False,
-                    encoding: str | None = None) -> CalendarReport:
-    """Import the VEVENTs and VTODOs of ``sources`` ((name, bytes) pairs).
+                    encoding: str | None = None, on_match: str = "merge") -> CalendarReport:
+    """Import the VEVENTs and VTODOs of ``sources`` ((name, bytes) pairs); items rolodex
+    has (by UID) are merged, replaced or skipped as ``on_match`` says (``calendar_merge``).
 
     Attendees and organisers are linked to the contacts with their address; others are
     listed in ``unknown_people``, or created with ``create_contacts``.
@@ -126,7 +138,7 @@ def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: 
         with db.write(f"import calendar ({len(items)} components)",
                       backup=None if dry_run else "import"):
             for group in _groups(items, report).values():
-                _one(db, group, report, strict, create_contacts, mine)
+                _one(db, group, report, strict, create_contacts, mine, on_match)
             report.duplicates = likely_duplicates(db, report.new_contacts)
             if dry_run:
                 raise _Rollback
@@ -179,10 +191,11 @@ def _stable_uid(component: Any) -> str:
 
 
 def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
-         create: bool, mine: set[str]) -> None:
+         create: bool, mine: set[str], on_match: str) -> None:
     people = People(db, create, mine)
     first = group.master or group.first
     warnings: list[str] = []
+    conflicts: list[Change] = []
     try:
         with db.savepoint("calendar_item"):
             kind = "tasks" if first.kind == "VTODO" else "events"
@@ -191,12 +204,15 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
                 actions = [_cancel_stored(db, group, kind)]
             elif kind == "tasks":
                 actions = [apply_task(db, group.master or first, group.uid, group.cancelled,
-                                      people, warnings)]
+                                      people, warnings, on_match, conflicts)]
             else:
                 series = _event_series(group, people)
-                actions = [_save_event(db, uid, values) for uid, values in series]
+                actions = [_save_event(db, uid, values, on_match, conflicts)
+                           for uid, values in series]
                 warnings = [values["warning"] for _, values in series if values["warning"]]
         for action in actions:
+            if action == "skipped":
+                raise _Skip(f"rolodex has this {kind[:-1]} (--on-match skip)")
             setattr(report, f"{kind}_{action}", getattr(report, f"{kind}_{action}") + 1)
     except (_Skip, RolodexError, *BAD_DATA) as exc:
         reason = exc.message if isinstance(exc, RolodexError) else short(exc)
@@ -209,6 +225,10 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
         report.failed.append(problem)
         return
     report.warnings += [Problem(first.source, first.index, first.line, w) for w in warnings]
+    report.conflicts += [{"source": first.source, "index": first.index, "line": first.line,
+                          "uid": group.uid, "kind": kind[:-1],
+                          "title": first.text("SUMMARY") or "(no title)", "field": c.field,
+                          "local": c.local, "value": c.value} for c in conflicts]
     report.new_contacts += people.created
     listed = {address_of(p) for p in report.unknown_people}
     for person in people.unknown:
@@ -344,33 +364,51 @@ def _split(uid: str, master: dict[str, Any], rid: date | datetime, values: dict[
     return [(uid, master), (new_uid, values)]
 
 
-def _save_event(db: Database, uid: str, values: dict[str, Any]) -> str:
-    """'new', 'updated' or 'unchanged'; an update replaces the exceptions."""
+def _save_event(db: Database, uid: str, values: dict[str, Any], on_match: str,
+                conflicts: list[Change]) -> str:
+    """'new', 'updated', 'unchanged' or 'skipped' (``--on-match skip``); a stored event is
+    merged with the file's as ``calendar_merge`` says, its conflicts added to
+    ``conflicts``."""
     from rolodex.store import events, journal
 
     fields = {k: values[k] for k in _EVENT_FIELDS}
     exceptions = sorted((k, *v) for k, v in values["exceptions"].items())
+    incoming = comparable({**fields, "start": when.encode(values["start"]),
+                           "end": when.encode(values["end"]),
+                           "rdates": list(map(when.encode, values["rdates"])),
+                           "exceptions": exceptions})
     existing = lookups.event_by_uid(db, uid)
     if existing is None:
         event_id = events.add_event(db, fields.pop("title"), uid=uid,
                                     contact_ids=values["contacts"], **fields)
-    else:
-        event_id = existing
-        old = events.fetch(db, [event_id])[0]
-        missing = [c for c in values["contacts"] if c not in {p["id"] for p in old["contacts"]}]
-        stored = [(e["original"], e["start"], e["end"], e["title"], e["location"])
-                  for e in old["exceptions"]]
-        new = {**fields, "start": when.encode(values["start"]),
-               "end": when.encode(values["end"]), "rdates": list(map(when.encode,
-                                                                     values["rdates"]))}
-        if all(old[k] == new[k] for k in _EVENT_FIELDS) and stored == exceptions \
-                and not missing:
-            return "unchanged"
-        events.update_event(db, event_id, fields, add_contacts=missing)
-        if stored == exceptions:
-            return "updated"
-        journal.delete_where(db, "event_exceptions", "event_id", event_id)
+        _set_exceptions(db, event_id, exceptions)
+        fingerprint(db, "events", event_id, incoming)
+        return "new"
+    if on_match == "skip":
+        return "skipped"
+    old = events.fetch(db, [existing])[0]
+    missing = [c for c in values["contacts"] if c not in {p["id"] for p in old["contacts"]}]
+    local = comparable({**{k: old[k] for k in _EVENT_FIELDS}, "exceptions": [
+        (e["original"], e["start"], e["end"], e["title"], e["location"])
+        for e in old["exceptions"]]})
+    take, found = decide(local, incoming, base_of(events.get_row(db, existing)),
+                         EVENT_GROUPS, on_match)
+    conflicts += found
+    if not take and not missing:
+        return "unchanged"
+    events.update_event(db, existing, {k: fields[k] for k in take if k in fields},
+                        add_contacts=missing)
+    if "exceptions" in take:
+        journal.delete_where(db, "event_exceptions", "event_id", existing)
+        _set_exceptions(db, existing, exceptions)
+    if take:
+        fingerprint(db, "events", existing, incoming)
+    return "updated"
+
+
+def _set_exceptions(db: Database, event_id: int, exceptions: list[tuple]) -> None:
+    from rolodex.store import events
+
     for original, start, end, title, location in exceptions:
         events.set_exception(db, event_id, original, start, end, title=title,
                              location=location)
-    return "new" if existing is None else "updated"

@@ -12,7 +12,9 @@ from rolodex.formats.ical_zones import attach
 from rolodex.store import lookups, when
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People
+from rolodex.sync.calendar_merge import TASK_GROUPS, base_of, comparable, decide, fingerprint
 from rolodex.sync.calendar_rules import event_rule
+from rolodex.sync.contact_merge import Change
 
 # Properties a task models, or drops because they change on every export (DTSTAMP...).
 _TASK_PROPS = {"UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SUMMARY", "DESCRIPTION", "STATUS",
@@ -37,10 +39,13 @@ def _implied(item: Item, start: date | datetime | None, due: date | datetime | N
 
 
 def apply_task(db: Database, item: Item, uid: str, cancelled: bool, people: People,
-               warnings: list[str]) -> str:
-    """A VTODO as a task; the file wins on what it says. Changed occurrences of a
-    repeating VTODO are not kept: rolodex holds one open instance of a repeating task.
-    What the import report should say about it is added to ``warnings``."""
+               warnings: list[str], on_match: str = "merge",
+               conflicts: list[Change] | None = None) -> str:
+    """A VTODO as a task: 'new', 'updated', 'unchanged' or 'skipped'; a stored task is
+    merged with the file's as ``calendar_merge`` says (a task finished in rolodex stays
+    finished), its conflicts added to ``conflicts``. Changed occurrences of a repeating
+    VTODO are not kept: rolodex holds one open instance of a repeating task. What the
+    import report should say about it is added to ``warnings``."""
     from rolodex.dates import now, to_utc_iso
     from rolodex.store import tasks
 
@@ -68,22 +73,32 @@ def apply_task(db: Database, item: Item, uid: str, cancelled: bool, people: Peop
         done = row["completed"] if row and row["status"] == "done" else now()
     state = {"status": status, "completed": (to_utc_iso(done) if isinstance(done, datetime)
                                              else done) if status == "done" else None}
+    wanted = {**values, **state, "due": when.encode(due),
+              "categories": json.dumps(values["categories"]) if values["categories"] else None}
     if row is None:
         task_id = tasks.add_task(db, values.pop("title"), uid=uid, kind="todo",
                                  contact_ids=contact_ids, **values)
         if status != "open":
             tasks.update_task(db, task_id, state)
+        fingerprint(db, "tasks", task_id, comparable(wanted))
         return "new"
+    if on_match == "skip":
+        return "skipped"
     if status == "done" and row["status"] == "done" and values["rrule"] is None \
             and not item.get("RRULE"):
         # The export leaves the rule off a finished instance (its successor carries the
         # series on): its absence there is no change to the rule it finished under.
-        values["rrule"] = row["rrule"]
+        values["rrule"] = wanted["rrule"] = row["rrule"]
     missing = [c for c in contact_ids
                if c not in {p["id"] for p in tasks.contacts_of(db, [row["id"]])[row["id"]]}]
-    wanted = {**values, **state, "due": when.encode(due),
-              "categories": json.dumps(values["categories"]) if values["categories"] else None}
-    if all(row[k] == v for k, v in wanted.items()) and not missing:
+    local = comparable({k: row[k] for k in wanted})
+    take, found = decide(local, comparable(wanted), base_of(row), TASK_GROUPS, on_match)
+    if conflicts is not None:
+        conflicts += found
+    if not take and not missing:
         return "unchanged"
-    tasks.update_task(db, row["id"], {**values, **state}, add_contacts=missing)
+    typed = {**values, **state}
+    tasks.update_task(db, row["id"], {k: typed[k] for k in take}, add_contacts=missing)
+    if take:
+        fingerprint(db, "tasks", row["id"], comparable(wanted))
     return "updated"
