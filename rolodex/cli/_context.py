@@ -1,65 +1,21 @@
-"""Per-process state of the CLI: the database the user chose, opened once and on demand."""
+"""Per-process state of the CLI: its session (``rolodex.session``: the database the user
+chose, opened once and on demand, and the user's zone) and how it talks to the person at
+the terminal (``say``, ``confirm``, ``--quiet``)."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from rolodex.errors import InvalidInput, NotFound
-from rolodex.store.db import Database, open_db
-from rolodex.store.paths import resolve_db_path
+from rolodex.session import Session
 
 
-class State:
-    """The root options and the open database. A plain class: importing dataclasses costs
-    mutt-query, which uses this too, a tenth of its time."""
+class State(Session):
+    """The CLI's session: the root options (``--db``, ``--quiet``) and the open database."""
 
     def __init__(self) -> None:
-        self.db_option: str | None = None
+        super().__init__()
         self.quiet = False
-        self.command = ""
-        self._db: Database | None = None
-
-    def db_path(self) -> Path:
-        return resolve_db_path(self.db_option)
-
-    def db(self) -> Database:
-        """The database, created and migrated on first use."""
-        if self._db is None:
-            self._db = open_db(self.db_path())
-            self._db.command = self.command
-        return self._db
-
-    def zone(self):
-        """The user's time zone: the ``timezone`` setting, else the system's."""
-        from rolodex.dates import get_zone, system_zone
-        from rolodex.store.settings import get
-
-        name = get(self.db(), "timezone")
-        return get_zone(name) if name else system_zone()
-
-    def when(self, text: str):
-        """A date or time as the user typed it, read in the user's zone."""
-        from rolodex.dates import parse_when
-
-        return parse_when(text, tz=self.zone())
-
-    def day(self, text: str):
-        """A day as the user typed it; a time means its day in the user's zone."""
-        from datetime import datetime
-
-        value = self.when(text)
-        return value.astimezone(self.zone()).date() if isinstance(value, datetime) else value
-
-    def today(self):
-        from rolodex.dates import now
-
-        return now().astimezone(self.zone()).date()
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
 
 
 state = State()
