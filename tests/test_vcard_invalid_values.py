@@ -39,9 +39,9 @@ def test_invalid_value_is_reported_and_kept_in_the_card_only(rolodex, fixture):
     name = only_contact(rolodex)["name"]
     assert entry == {"name": name, "source": str(path), "index": 1, "property": prop,
                      "value": value, "reason": reason}
-    assert f"  kept in the card only: {path} card 1 {name}: {prop} '{value}' {reason}" \
+    assert f"  kept as written only: {path} card 1 {name}: {prop} '{value}' {reason}" \
         in result.stderr.splitlines()
-    assert result.stderr.rstrip().endswith(", 1 invalid value(s) kept in the cards")
+    assert result.stderr.rstrip().endswith(", 1 invalid value(s) kept as written")
     contact = only_contact(rolodex)
     typed = [contact["birthday"], contact["anniversary"],
              *(e["address"] for e in contact["emails"]),

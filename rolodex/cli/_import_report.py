@@ -37,8 +37,9 @@ def _show_contacts(report: ContactReport) -> None:
         message(f"  {dupe['name']}: new #{dupe['id']} looks like #{dupe['duplicate_id']} "
                 f"{dupe['duplicate_name']} ({dupe['why']})")
     for entry in summary["invalid"]:
-        message(f"  kept in the card only: {entry['source']} card {entry['index']} "
-                f"{entry['name']}: {entry['property']} '{entry['value']}' {entry['reason']}")
+        message(f"  kept as written only: {entry['source']} {_item(entry['source'])} "
+                f"{entry['index']} {entry['name']}: {entry['property']} '{entry['value']}' "
+                f"{entry['reason']}")
     duplicates, conflicts = len(summary["duplicates"]), len(summary["conflicts"])
     invalid = len(summary["invalid"])
     message(("would import" if report.dry_run else "imported") + f" {report.items} "
@@ -47,11 +48,17 @@ def _show_contacts(report: ContactReport) -> None:
             f"{summary['failed']} failed"
             + (f", {conflicts} conflict(s) kept as they were" if conflicts else "")
             + (f", {duplicates} likely duplicate(s)" if duplicates else "")
-            + (f", {invalid} invalid value(s) kept in the cards" if invalid else "")
+            + (f", {invalid} invalid value(s) kept as written" if invalid else "")
             + (" (dry run: nothing written)" if report.dry_run else ""))
     if conflicts:
         message("  conflicts keep rolodex's value; to take the cards' values instead: "
                 "import again with --on-match replace")
+
+
+def _item(source: str) -> str:
+    """What one record of a file is called: a vCard's card, a CSV's row, LDIF's entry."""
+    suffix = source.lower().rsplit(".", 1)[-1]
+    return {"csv": "row", "tsv": "row", "ldif": "entry", "ldi": "entry"}.get(suffix, "card")
 
 
 def _who(entry: dict) -> str:
