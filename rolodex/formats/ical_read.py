@@ -90,24 +90,28 @@ def read_items(source: str, text: str, user_zone: tzinfo) -> tuple[list[Item], l
     anywhere), each VEVENT and VTODO is read on its own so the others still import."""
     import icalendar
 
+    from rolodex.formats.ical_zone_bounds import bounded_zones
+
+    text, costly = bounded_zones(text)
     starts = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(
         r"^BEGIN:(?:VEVENT|VTODO)[ \t]*\r?$", text, re.I | re.M)]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            items = _walk(source, icalendar.Calendar.from_ical(text, multiple=True), user_zone)
+            items = _walk(source, icalendar.Calendar.from_ical(text, multiple=True), user_zone,
+                          costly)
     except BAD_DATA as exc:
-        return _by_block(source, text, user_zone, exc)
+        return _by_block(source, text, user_zone, exc, costly)
     if not items and starts:  # a VCALENDAR never closed: icalendar returns nothing
-        return _by_block(source, text, user_zone, None)
+        return _by_block(source, text, user_zone, None, costly)
     if len(items) == len(starts):
         for item, line in zip(items, starts, strict=True):
             item.line = line
     return items, []
 
 
-def _walk(source: str, roots: list[Any], user_zone: tzinfo, index: int = 0,
-          line: int = 0) -> list[Item]:
+def _walk(source: str, roots: list[Any], user_zone: tzinfo, costly: dict[str, str],
+          index: int = 0, line: int = 0) -> list[Item]:
     """Items of every root: VCALENDARs, and VEVENTs or VTODOs with no VCALENDAR around."""
     timezones = {str(tz.get("TZID", "")).strip(): tz for root in roots
                  for tz in root.walk("VTIMEZONE")}
@@ -115,7 +119,8 @@ def _walk(source: str, roots: list[Any], user_zone: tzinfo, index: int = 0,
     for root in roots:
         wrapped = root.name == "VCALENDAR"
         header = iana(str(root.get("X-WR-TIMEZONE", ""))) if wrapped else None
-        zones = Zones(timezones, ZoneInfo(header) if header else user_zone, bool(header))
+        zones = Zones(timezones, ZoneInfo(header) if header else user_zone, bool(header),
+                      costly)
         method = str(root.get("METHOD", "")).strip().upper() if wrapped else ""
         for child in root.subcomponents if wrapped else [root]:
             if child.name in ("VEVENT", "VTODO"):
@@ -124,8 +129,8 @@ def _walk(source: str, roots: list[Any], user_zone: tzinfo, index: int = 0,
     return items
 
 
-def _by_block(source: str, text: str, user_zone: tzinfo, error: Exception | None
-              ) -> tuple[list[Item], list[Problem]]:
+def _by_block(source: str, text: str, user_zone: tzinfo, error: Exception | None,
+              costly: dict[str, str]) -> tuple[list[Item], list[Problem]]:
     import icalendar
 
     text = text.replace("\r\n", "\n")
@@ -160,7 +165,7 @@ def _by_block(source: str, text: str, user_zone: tzinfo, error: Exception | None
                 calendar = icalendar.Calendar.from_ical(
                     f"BEGIN:VCALENDAR\n{head}\n{found[0]}\nEND:VCALENDAR\n")
             calendar.subcomponents[:0] = zones
-            items += _walk(source, [calendar], user_zone, index - 1, line)
+            items += _walk(source, [calendar], user_zone, costly, index - 1, line)
         except BAD_DATA as exc:
             problems.append(Problem(source, index, line, f"cannot read it: {short(exc)}"))
     return items, problems

@@ -128,11 +128,19 @@ def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: 
             for group in _groups(items, report).values():
                 _one(db, group, report, strict, create_contacts, mine)
             report.duplicates = likely_duplicates(db, report.new_contacts)
+            report.warnings += _zone_warnings(items)
             if dry_run:
                 raise _Rollback
     except _Rollback:
         pass
     return report
+
+
+def _zone_warnings(items: list[Item]) -> list[Problem]:
+    """Each file's zones read at a fixed offset (``Zones.refused``), once per calendar."""
+    calendars = {id(item.zones): item for item in items}
+    return [Problem(item.source, 0, 0, reason) for item in calendars.values()
+            for reason in item.zones.refused]
 
 
 def _strict(problem: Problem) -> FileError:
