@@ -87,7 +87,16 @@ def decode(source: str, data: bytes, encoding: str | None) -> str:
 
 def read_items(source: str, text: str, user_zone: tzinfo) -> tuple[list[Item], list[Problem]]:
     """The items of one file. When icalendar refuses the whole file (one damaged line
-    anywhere), each VEVENT and VTODO is read on its own so the others still import."""
+    anywhere), each VEVENT and VTODO is read on its own so the others still import.
+    Components past the size limits are failed first, zones too costly to follow bounded."""
+    from rolodex.formats.ical_limits import drop_oversized
+
+    text, oversized = drop_oversized(source, text)
+    items, problems = _read_items(source, text, user_zone)
+    return items, oversized + problems
+
+
+def _read_items(source: str, text: str, user_zone: tzinfo) -> tuple[list[Item], list[Problem]]:
     import icalendar
 
     from rolodex.formats.ical_zone_bounds import bounded_zones
