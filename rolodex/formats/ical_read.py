@@ -15,6 +15,8 @@ from rolodex.errors import FileError, InvalidInput
 from rolodex.formats.ical_zones import BAD_DATA, Zones, attach, iana
 from rolodex.formats.incoming import Problem
 
+_MULTI_LINE = {"DESCRIPTION", "COMMENT"}
+
 
 @dataclass
 class Item:
@@ -40,8 +42,15 @@ class Item:
         return value if isinstance(value, list) else [value]
 
     def text(self, name: str) -> str | None:
+        """A text value as stored: one line for a title or place (control characters
+        dealt with as ``incoming_text`` says), several for a description."""
+        from rolodex.formats.incoming_text import clean_line, clean_text
+
         value = self.get(name)
-        return (str(value).strip() or None) if value is not None else None
+        if value is None:
+            return None
+        text = clean_text(str(value)) if name in _MULTI_LINE else clean_line(str(value))
+        return (text or "").strip() or None
 
     def when(self, name: str) -> date | datetime | None:
         prop = self.get(name)

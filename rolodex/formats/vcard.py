@@ -17,6 +17,8 @@ from typing import Any
 
 from rolodex.dates import PartialDate
 from rolodex.errors import RolodexError
+from rolodex.formats.incoming_text import WHY as CONTROL_WHY
+from rolodex.formats.incoming_text import has_control
 from rolodex.formats.vcard_lines import split_list, split_structured, unescape
 from rolodex.formats.vcard_syntax import Card, Prop, param
 from rolodex.models import (
@@ -204,7 +206,9 @@ def problem(prop: Prop) -> str | None:
         return None
     check = _CHECKS.get(prop.name)
     value = detail_value(prop) if check else ""
-    return check(value) if value else None
+    if not value:
+        return None
+    return check(value) or (CONTROL_WHY if has_control(value) else None)
 
 
 _CHECKS = {"EMAIL": email_problem, "TEL": phone_problem, "URL": url_problem}

@@ -40,6 +40,7 @@ from rolodex.formats.ical_read import (
 )
 from rolodex.formats.ical_zones import BAD_DATA
 from rolodex.formats.incoming import Problem
+from rolodex.formats.incoming_text import has_control
 from rolodex.store import lookups, when
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People, address_of, likely_duplicates
@@ -169,6 +170,10 @@ def _groups(items: list[Item], report: CalendarReport) -> dict[tuple[str, str], 
                                           f"an iTIP {item.method} is an answer, not an item"))
             continue
         uid = str(item.get("UID") or "").strip() or _stable_uid(item.component)
+        if has_control(uid):  # no such UID: a file or app could never name it back
+            report.failed.append(Problem(item.source, item.index, item.line,
+                                         f"UID {uid!r} has a control character"))
+            continue
         group = groups.setdefault((item.kind, uid), _Group(uid, item))
         rid = item.get("RECURRENCE-ID")
         if rid is not None:
