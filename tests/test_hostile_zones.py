@@ -23,7 +23,19 @@ def test_a_secondly_zone_from_1601_is_read_at_its_standard_offset(rolodex, isola
     (warning,) = result.json()["warnings"]
     assert "Acme Secondly Time" in warning["reason"] and "SECONDLY" in warning["reason"]
     assert warning["reason"].endswith("read at UTC")
+    assert warning["line"] == 4  # BEGIN:VTIMEZONE; the lines after keep their numbers too
     assert _starts(isolated) == [("2026-12-03T10:00:00Z", None)]  # TZOFFSETTO:+0000
+
+
+def test_lines_after_a_bounded_zone_keep_their_numbers(rolodex, tmp_path):
+    text = (FIXTURES / "vtimezone-secondly-from-1601.ics").read_text()
+    broken = text.replace("END:VCALENDAR", "BEGIN:VEVENT\r\nUID:broken@acme.example\r\n"
+                          "DTSTART:not a date\r\nEND:VEVENT\r\nEND:VCALENDAR")
+    path = tmp_path / "zone-then-broken.ics"
+    path.write_text(broken, newline="")
+    result = rolodex(["import", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert [p["line"] for p in result.json()["problems"]] == [26]  # its BEGIN:VEVENT
 
 
 def test_a_zone_changing_offset_every_few_seconds_is_read_at_its_standard_offset(

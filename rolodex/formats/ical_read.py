@@ -128,7 +128,7 @@ def _read_items(source: str, text: str, user_zone: tzinfo) -> tuple[list[Item], 
     return items, []
 
 
-def _walk(source: str, roots: list[Any], user_zone: tzinfo, costly: dict[str, str],
+def _walk(source: str, roots: list[Any], user_zone: tzinfo, costly: dict[str, tuple[int, str]],
           index: int = 0, line: int = 0) -> list[Item]:
     """Items of every root: VCALENDARs, and VEVENTs or VTODOs with no VCALENDAR around."""
     timezones = {str(tz.get("TZID", "")).strip(): tz for root in roots
@@ -148,7 +148,7 @@ def _walk(source: str, roots: list[Any], user_zone: tzinfo, costly: dict[str, st
 
 
 def _by_block(source: str, text: str, user_zone: tzinfo, error: Exception | None,
-              costly: dict[str, str]) -> tuple[list[Item], list[Problem]]:
+              costly: dict[str, tuple[int, str]]) -> tuple[list[Item], list[Problem]]:
     import icalendar
 
     text = text.replace("\r\n", "\n")

@@ -25,28 +25,42 @@ _BY_TIME = ("BYHOUR", "BYMINUTE", "BYSECOND")
 _BEGIN, _END = "BEGIN:VTIMEZONE", "END:VTIMEZONE"
 
 
-def bounded_zones(text: str) -> tuple[str, dict[str, str]]:
-    """``text`` with the rules of its costly VTIMEZONEs removed, and {TZID: why}.
+def bounded_zones(text: str) -> tuple[str, dict[str, tuple[int, str]]]:
+    """``text`` with the rules of its costly VTIMEZONEs removed, and {TZID: (line, why)}.
     Linear: each block is found with ``str.find`` and read once."""
     upper = text.upper()
     if _BEGIN not in upper:
         return text, {}
-    out, refused, at = [], {}, 0
+    out: list[str] = []
+    refused: dict[str, tuple[int, str]] = {}
+    at, line = 0, 1
     while (start := upper.find(_BEGIN, at)) >= 0:
         end = upper.find(_END, start)
         if end < 0:
             break
+        line += text.count("\n", at, start)
         block = text[start:end]
         tzid, reason = _check(block)
         out.append(text[at:start])
         if reason:
-            refused[tzid] = reason
-            block = "\n".join(line for line in _unfolded(block).splitlines()
-                              if not re.match(r"(?i)(RRULE|RDATE)[;:]", line)) + "\n"
+            refused[tzid] = (line, reason)
+            block = _without_rules(block)
         out.append(block)
+        line += text.count("\n", start, end)
         at = end
     out.append(text[at:])
     return "".join(out), refused
+
+
+def _without_rules(block: str) -> str:
+    """The block with its RRULE and RDATE lines (folds included) blanked, so every line
+    after it keeps its number for messages."""
+    kept, dropping = [], False
+    for raw in block.split("\n"):
+        if raw[:1] not in (" ", "\t"):
+            dropping = re.match(r"(?i)(?:RRULE|RDATE)[;:]", raw) is not None
+        kept.append("" if dropping else raw)
+    return "\n".join(kept)
 
 
 def _unfolded(block: str) -> str:

@@ -90,11 +90,11 @@ class Zones:
     year = 2026  # around when a file-defined zone is compared with the IANA ones
 
     def __init__(self, timezones: dict[str, Any], default: tzinfo, from_header: bool,
-                 costly: dict[str, str] | None = None) -> None:
+                 costly: dict[str, tuple[int, str]] | None = None) -> None:
         self.timezones, self.default, self.from_header = timezones, default, from_header
         self.found: dict[str, tuple[tzinfo | None, str | None]] = {}
-        self.costly = costly or {}  # {TZID: why its rules are not followed} (bounded_zones)
-        self.refused: list[str] = []  # warnings: zones read at a fixed offset instead
+        self.costly = costly or {}  # {TZID: (line, why its rules are not followed)}
+        self.refused: list[tuple[int, str]] = []  # (line, warning): zones read at an offset
 
     def resolve(self, tzid: str, year: int | None = None) -> tuple[tzinfo | None, str | None]:
         """(zone, IANA name or None); (None, None) when nothing says what a TZID means.
@@ -124,8 +124,9 @@ class Zones:
             zone = standard_offset(vtz)
             shown = tzid if tzid.isprintable() and len(tzid) <= 80 else repr(tzid[:80])
             offset = "UTC" if zone is None else zone.tzname(None)
-            self.refused.append(f"time zone {shown}: {self.costly[tzid]}; its times are"
-                                f" read at {offset}")
+            line, why = self.costly[tzid]
+            self.refused.append((line, f"time zone {shown}: {why}; its times are read at"
+                                       f" {offset}"))
             return zone
         try:
             return vtz.to_tz(lookup_tzid=False)

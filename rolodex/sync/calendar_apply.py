@@ -140,8 +140,8 @@ def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: 
 def _zone_warnings(items: list[Item]) -> list[Problem]:
     """Each file's zones read at a fixed offset (``Zones.refused``), once per calendar."""
     calendars = {id(item.zones): item for item in items}
-    return [Problem(item.source, 0, 0, reason) for item in calendars.values()
-            for reason in item.zones.refused]
+    return [Problem(item.source, 0, line, reason) for item in calendars.values()
+            for line, reason in item.zones.refused]
 
 
 def _strict(problem: Problem) -> FileError:
