@@ -58,11 +58,15 @@ def hostile(rolodex, isolated):
     assert rolodex("add-from-mail --all", input=mail).exit_code == 0
     assert rolodex(["log", EVE, "call", f"said {ESC}]8;;http://evil.example{ESC}\\here"]
                    ).exit_code == 0
-    from rolodex.store import deals
+    from rolodex.store import contacts, deals, lookups
     from rolodex.store.db import open_db
 
     db = open_db(isolated)  # a title the command line now refuses, as an older one kept it
     try:
+        # and a name as an older import kept it: imports now strip control characters from
+        # names (tests/test_import_control_chars.py), but a database may hold one already
+        (eve,) = lookups.contacts_by_email(db, EVE)
+        contacts.update_contact(db, eve, {"name": FN})
         deals.add_deal(db, DEAL, contact_ids=[1])
     finally:
         db.close()

@@ -64,8 +64,11 @@ def export_calendar(output: str, what: str, first: str | None, last: str | None)
     end = state.day(last) if last else None
     if start and end and end < start:
         raise InvalidInput("--to is before --from")
+    left_out: list[str] = []
     count = write_calendar(state.db(), output, what=chosen, first=start, last=end,
-                           tz=state.zone())
+                           tz=state.zone(), left_out=left_out)
+    for reason in left_out:
+        message(f"  warning: {reason}")
     message(f"exported {count} calendar item(s)" + (f" to {output}" if output != "-" else ""))
 
 

@@ -76,6 +76,7 @@ class ContactFiles:
         return not problems
 
     def _items(self, problems: list[Problem]) -> Iterator[Item]:
+        from rolodex.formats.incoming_text import clean_contact
         from rolodex.formats.ldif import LdifFile
         from rolodex.formats.vcard import to_contact
         from rolodex.formats.vcard_syntax import CardError, VCardFile
@@ -93,14 +94,14 @@ class ContactFiles:
                         nobody.append(Problem(name, card.index, card.line,
                                               "the card names nobody"))
                     else:
-                        yield Item(contact, name, card.index, card.line)
+                        yield Item(clean_contact(contact), name, card.index, card.line)
                 problems.extend(nobody)
             elif isinstance(found, LdifFile):
                 for record, read in found:
                     if isinstance(read, Problem):
                         problems.append(read)
                     else:
-                        yield Item(read, name, record.index, record.line)
+                        yield Item(clean_contact(read), name, record.index, record.line)
             else:
                 from rolodex.formats.contacts_csv import RowError
 
@@ -110,4 +111,4 @@ class ContactFiles:
                         problems.append(Problem(row.source, row.row, row.row, row.reason))
                     else:
                         n += 1
-                        yield Item(row, name, n, n)
+                        yield Item(clean_contact(row), name, n, n)

@@ -39,6 +39,7 @@ from rolodex.dates import PartialDate
 from rolodex.errors import BadDate, FileError, InvalidInput, RolodexError
 from rolodex.formats.csv_columns import ADDRESS_PARTS, STREET_PARTS, Col, columns
 from rolodex.formats.csv_export import split_addresses, unneutralise
+from rolodex.formats.csv_limits import BoundedLines, row_problem, too_long
 from rolodex.formats.csv_sniff import PREAMBLE, codec, sniff_delimiter
 from rolodex.formats.csv_values import (
     cell_date,
@@ -47,6 +48,7 @@ from rolodex.formats.csv_values import (
     keep_invalid,
     why_invalid,
 )
+from rolodex.formats.input_limits import MAX_LINE_CHARS
 from rolodex.models import (
     RECORD_FIELDS,
     Address,
@@ -290,7 +292,9 @@ class CsvFile:
         source = self.source
         # Decoded as it is read: the whole text of a large file as one str (or StringIO,
         # four bytes a character) would be most of an import's memory.
-        lines = io.TextIOWrapper(io.BytesIO(self._data), encoding=self._codec, newline="")
+        lines = BoundedLines(io.TextIOWrapper(io.BytesIO(self._data), encoding=self._codec,
+                                              newline=""))
+        csv.field_size_limit(MAX_LINE_CHARS)  # process-wide; no other reader wants more
         reader = csv.reader(lines, delimiter=self._delimiter, strict=True)
         headers: list[str] | None = None
         cols: list[Col | None] = []
@@ -305,13 +309,22 @@ class CsvFile:
                     raise first_error from None
                 return
             except csv.Error as exc:
+                if lines.cut_between(start, reader.line_num) or "field limit" in str(exc):
+                    exc = csv.Error(too_long(lines.cut_between(start, reader.line_num)))
                 if "end of data" in str(exc):
                     raise FileError(f"{source}: line {start}: a quoted field is never closed",
                                     hint="check the quotes on that line") from None
                 if headers is None:
                     raise FileError(f"{source}: line {start}: cannot read the header: {exc}") \
                         from None
-                yield RowError(source, start, f"malformed quoting: {exc}") if make else None
+                reason = str(exc) if "limit" in str(exc) else f"malformed quoting: {exc}"
+                yield RowError(source, start, reason) if make else None
+                continue
+            problem = row_problem(cells, lines.cut_between(start, reader.line_num))
+            if problem:
+                if headers is None:
+                    raise FileError(f"{source}: line {start}: cannot read the header: {problem}")
+                yield RowError(source, start, problem) if make else None
                 continue
             if not any(c.strip() for c in cells):
                 continue

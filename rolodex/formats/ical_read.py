@@ -15,6 +15,8 @@ from rolodex.errors import FileError, InvalidInput
 from rolodex.formats.ical_zones import BAD_DATA, Zones, attach, iana
 from rolodex.formats.incoming import Problem
 
+_MULTI_LINE = {"DESCRIPTION", "COMMENT"}
+
 
 @dataclass
 class Item:
@@ -40,8 +42,15 @@ class Item:
         return value if isinstance(value, list) else [value]
 
     def text(self, name: str) -> str | None:
+        """A text value as stored: one line for a title or place (control characters
+        dealt with as ``incoming_text`` says), several for a description."""
+        from rolodex.formats.incoming_text import clean_line, clean_text
+
         value = self.get(name)
-        return (str(value).strip() or None) if value is not None else None
+        if value is None:
+            return None
+        text = clean_text(str(value)) if name in _MULTI_LINE else clean_line(str(value))
+        return (text or "").strip() or None
 
     def when(self, name: str) -> date | datetime | None:
         prop = self.get(name)
@@ -87,27 +96,40 @@ def decode(source: str, data: bytes, encoding: str | None) -> str:
 
 def read_items(source: str, text: str, user_zone: tzinfo) -> tuple[list[Item], list[Problem]]:
     """The items of one file. When icalendar refuses the whole file (one damaged line
-    anywhere), each VEVENT and VTODO is read on its own so the others still import."""
+    anywhere), each VEVENT and VTODO is read on its own so the others still import.
+    Components past the size limits are failed first, zones too costly to follow bounded."""
+    from rolodex.formats.ical_limits import drop_oversized
+
+    text, oversized = drop_oversized(source, text)
+    items, problems = _read_items(source, text, user_zone)
+    return items, oversized + problems
+
+
+def _read_items(source: str, text: str, user_zone: tzinfo) -> tuple[list[Item], list[Problem]]:
     import icalendar
 
+    from rolodex.formats.ical_zone_bounds import bounded_zones
+
+    text, costly = bounded_zones(text)
     starts = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(
         r"^BEGIN:(?:VEVENT|VTODO)[ \t]*\r?$", text, re.I | re.M)]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            items = _walk(source, icalendar.Calendar.from_ical(text, multiple=True), user_zone)
+            items = _walk(source, icalendar.Calendar.from_ical(text, multiple=True), user_zone,
+                          costly)
     except BAD_DATA as exc:
-        return _by_block(source, text, user_zone, exc)
+        return _by_block(source, text, user_zone, exc, costly)
     if not items and starts:  # a VCALENDAR never closed: icalendar returns nothing
-        return _by_block(source, text, user_zone, None)
+        return _by_block(source, text, user_zone, None, costly)
     if len(items) == len(starts):
         for item, line in zip(items, starts, strict=True):
             item.line = line
     return items, []
 
 
-def _walk(source: str, roots: list[Any], user_zone: tzinfo, index: int = 0,
-          line: int = 0) -> list[Item]:
+def _walk(source: str, roots: list[Any], user_zone: tzinfo, costly: dict[str, tuple[int, str]],
+          index: int = 0, line: int = 0) -> list[Item]:
     """Items of every root: VCALENDARs, and VEVENTs or VTODOs with no VCALENDAR around."""
     timezones = {str(tz.get("TZID", "")).strip(): tz for root in roots
                  for tz in root.walk("VTIMEZONE")}
@@ -115,7 +137,8 @@ def _walk(source: str, roots: list[Any], user_zone: tzinfo, index: int = 0,
     for root in roots:
         wrapped = root.name == "VCALENDAR"
         header = iana(str(root.get("X-WR-TIMEZONE", ""))) if wrapped else None
-        zones = Zones(timezones, ZoneInfo(header) if header else user_zone, bool(header))
+        zones = Zones(timezones, ZoneInfo(header) if header else user_zone, bool(header),
+                      costly)
         method = str(root.get("METHOD", "")).strip().upper() if wrapped else ""
         for child in root.subcomponents if wrapped else [root]:
             if child.name in ("VEVENT", "VTODO"):
@@ -124,8 +147,8 @@ def _walk(source: str, roots: list[Any], user_zone: tzinfo, index: int = 0,
     return items
 
 
-def _by_block(source: str, text: str, user_zone: tzinfo, error: Exception | None
-              ) -> tuple[list[Item], list[Problem]]:
+def _by_block(source: str, text: str, user_zone: tzinfo, error: Exception | None,
+              costly: dict[str, tuple[int, str]]) -> tuple[list[Item], list[Problem]]:
     import icalendar
 
     text = text.replace("\r\n", "\n")
@@ -160,7 +183,7 @@ def _by_block(source: str, text: str, user_zone: tzinfo, error: Exception | None
                 calendar = icalendar.Calendar.from_ical(
                     f"BEGIN:VCALENDAR\n{head}\n{found[0]}\nEND:VCALENDAR\n")
             calendar.subcomponents[:0] = zones
-            items += _walk(source, [calendar], user_zone, index - 1, line)
+            items += _walk(source, [calendar], user_zone, costly, index - 1, line)
         except BAD_DATA as exc:
             problems.append(Problem(source, index, line, f"cannot read it: {short(exc)}"))
     return items, problems

@@ -89,9 +89,12 @@ class Zones:
 
     year = 2026  # around when a file-defined zone is compared with the IANA ones
 
-    def __init__(self, timezones: dict[str, Any], default: tzinfo, from_header: bool) -> None:
+    def __init__(self, timezones: dict[str, Any], default: tzinfo, from_header: bool,
+                 costly: dict[str, tuple[int, str]] | None = None) -> None:
         self.timezones, self.default, self.from_header = timezones, default, from_header
         self.found: dict[str, tuple[tzinfo | None, str | None]] = {}
+        self.costly = costly or {}  # {TZID: (line, why its rules are not followed)}
+        self.refused: list[tuple[int, str]] = []  # (line, warning): zones read at an offset
 
     def resolve(self, tzid: str, year: int | None = None) -> tuple[tzinfo | None, str | None]:
         """(zone, IANA name or None); (None, None) when nothing says what a TZID means.
@@ -105,15 +108,30 @@ class Zones:
             name = iana(tzid) or (iana(str(vtz.get("X-LIC-LOCATION", ""))) if vtz else None)
             zone: tzinfo | None = ZoneInfo(name) if name else None
             if zone is None and vtz is not None:
-                try:
-                    zone = vtz.to_tz(lookup_tzid=False)
-                except BAD_DATA:
-                    zone = None
-                if zone is not None:
+                zone = self._defined(tzid, vtz)
+                if zone is not None and tzid not in self.costly:
                     name = same_rules(zone, year or self.year) or same_rules(zone, self.year)
                 zone = ZoneInfo(name) if name else zone
             self.found[tzid] = (zone, name)
         return self.found[tzid]
+
+    def _defined(self, tzid: str, vtz: Any) -> tzinfo | None:
+        """The zone a VTIMEZONE defines; at its standard UTC offset when its rules were
+        too costly to follow (``ical_zone_bounds``), said in the import's warnings."""
+        from rolodex.formats.ical_zone_bounds import standard_offset
+
+        if tzid in self.costly:
+            zone = standard_offset(vtz)
+            shown = tzid if tzid.isprintable() and len(tzid) <= 80 else repr(tzid[:80])
+            offset = "UTC" if zone is None else zone.tzname(None)
+            line, why = self.costly[tzid]
+            self.refused.append((line, f"time zone {shown}: {why}; its times are read at"
+                                       f" {offset}"))
+            return zone
+        try:
+            return vtz.to_tz(lookup_tzid=False)
+        except BAD_DATA:
+            return None
 
     def value(self, raw: Any, tzid: str | None) -> date | datetime:
         """A date, an aware datetime, or a naive one for a floating time (no TZID, no Z)

@@ -19,7 +19,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-MAX_VALUE = 1 << 20  # characters in one value (a photo is dropped long before)
+from rolodex.formats.input_limits import MAX_LINE_CHARS, MAX_RECORD_CHARS, record_too_long
+
+MAX_VALUE = MAX_LINE_CHARS  # characters in one value (a photo is dropped long before)
 MAX_ATTRIBUTES = 5_000  # lines in one record
 _ATTRIBUTE = re.compile(r"([A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\.[0-9]+)*)((?:;[A-Za-z0-9=-]+)*)"
                         r"(::|:<|:)")
@@ -89,8 +91,11 @@ def _value(kind: str, raw: str) -> str | bytes:
 def read_records(text: str) -> Iterator[LdifRecord]:
     """Every record of an LDIF text, in order; one that cannot be read has ``problem``."""
     record: LdifRecord | None = None
-    index = 0
+    index = size = 0
     for number, line in _logical_lines(text):
+        size = 0 if record is None else size + len(line)
+        if record is not None and size > MAX_RECORD_CHARS and not record.problem:
+            record.problem = record_too_long("record")
         if not line:
             if record is not None:
                 yield record

@@ -25,6 +25,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rolodex.errors import FileError
+from rolodex.formats.input_limits import (
+    MAX_LINE_CHARS,
+    MAX_RECORD_CHARS,
+    line_too_long,
+    record_too_long,
+)
 from rolodex.memory import gc_paused
 
 _HINT = "give the file's encoding, e.g. --encoding cp1252"
@@ -195,6 +201,7 @@ class _Reader:
         self.card: Card | None = None
         self.problem: str | None = None
         self.index = 0
+        self.size = 0  # characters of the open card's properties
         self.stray = 0  # first line of content outside any card since the last card
         self.first_stray = 0
 
@@ -272,6 +279,7 @@ class _Reader:
                     self.fail(card, f"card not closed: BEGIN:VCARD again at line {start}")
                 self.index += 1
                 self.card, self.problem, self.stray = Card(None, [], self.index, start), None, 0
+                self.size = 0
             elif card is None:
                 self.index += 1
                 self.out.append(CardError(self.source, self.index, self.stray or start,
@@ -289,6 +297,10 @@ class _Reader:
             self.stray = self.stray or start
             self.first_stray = self.first_stray or start
             return
+        self.size += len(text)
+        big = len(text) > MAX_LINE_CHARS or self.size > MAX_RECORD_CHARS
+        if self.problem or (big and self.too_big(name, text[:end], len(value), start)):
+            return  # a failed card: its properties are not kept
         if name == "VERSION" and group is None:
             card.version = card.version or _version(value)
             return
@@ -304,6 +316,13 @@ class _Reader:
         if not (self.plain or done or value.isascii()):
             value = self.decode(value, charset, start, pieces, len(text) - len(value))
         card.props.append(Prop(name, value, params, group, start))
+
+    def too_big(self, name: str, head: str, length: int, start: int) -> bool:
+        """Whether a property or the card so far is past ``input_limits`` (a problem)."""
+        problem = line_too_long(name, head, length) or (
+            record_too_long("card") if self.size > MAX_RECORD_CHARS else None)
+        self.problem = self.problem or (problem and f"line {start}: {problem}")
+        return problem is not None
 
     def decode(self, text: str, charset: str | None, start: int,
                pieces: list[str] | None = None, offset: int = 0) -> str:

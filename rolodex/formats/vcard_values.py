@@ -12,6 +12,8 @@ import re
 
 from rolodex.dates import PartialDate
 from rolodex.errors import RolodexError
+from rolodex.formats.incoming_text import WHY as CONTROL_WHY
+from rolodex.formats.incoming_text import has_control
 from rolodex.formats.vcard_lines import unescape
 from rolodex.formats.vcard_syntax import Prop, param
 from rolodex.models import email_problem, phone_problem, url_problem
@@ -67,7 +69,9 @@ def problem(prop: Prop) -> str | None:
         return None
     check = _CHECKS.get(prop.name)
     value = detail_value(prop) if check else ""
-    return check(value) if value else None
+    if not value:
+        return None
+    return check(value) or (CONTROL_WHY if has_control(value) else None)
 
 
 _CHECKS = {"EMAIL": email_problem, "TEL": phone_problem, "URL": url_problem}

@@ -84,7 +84,10 @@ def due_rows(db: Database, horizon: date, tz: tzinfo
         step = steps.get(every)
         if step is None:
             step = steps[every] = timedelta(days=every)
-        due = local(last or created) + step
+        try:
+            due = local(last or created) + step
+        except OverflowError:  # due after 9999-12-31: before no horizon there can be
+            continue
         if due <= horizon:
             yield contact_id, name, last, every, due
 

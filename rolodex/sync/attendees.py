@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from rolodex.formats.ical_read import Item, props_of
+from rolodex.formats.incoming_text import clean_line, has_control
 from rolodex.store import lookups
 from rolodex.store.db import Database
 
@@ -33,9 +34,9 @@ class People:
             if name == "ORGANIZER" and address.lower() in self.mine:
                 me.add(position)
             if name not in ("ATTENDEE", "ORGANIZER") or "@" not in address \
-                    or address.lower() in self.mine:
-                continue
-            label = str(prop.params.get("CN", "")).strip()
+                    or address.lower() in self.mine or has_control(address):
+                continue  # an address with a control character is none: kept in raw only
+            label = (clean_line(str(prop.params.get("CN", ""))) or "").strip()
             known = lookups.contacts_by_email(self.db, address)
             if not known and self.create:
                 known = [contacts.add_contact(self.db, label or address,

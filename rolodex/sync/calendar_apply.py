@@ -40,6 +40,7 @@ from rolodex.formats.ical_read import (
 )
 from rolodex.formats.ical_zones import BAD_DATA
 from rolodex.formats.incoming import Problem
+from rolodex.formats.incoming_text import has_control
 from rolodex.store import lookups, when
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People, address_of, likely_duplicates
@@ -140,11 +141,19 @@ def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: 
             for group in _groups(items, report).values():
                 _one(db, group, report, strict, create_contacts, mine, on_match)
             report.duplicates = likely_duplicates(db, report.new_contacts)
+            report.warnings += _zone_warnings(items)
             if dry_run:
                 raise _Rollback
     except _Rollback:
         pass
     return report
+
+
+def _zone_warnings(items: list[Item]) -> list[Problem]:
+    """Each file's zones read at a fixed offset (``Zones.refused``), once per calendar."""
+    calendars = {id(item.zones): item for item in items}
+    return [Problem(item.source, 0, line, reason) for item in calendars.values()
+            for line, reason in item.zones.refused]
 
 
 def _strict(problem: Problem) -> FileError:
@@ -173,6 +182,10 @@ def _groups(items: list[Item], report: CalendarReport) -> dict[tuple[str, str], 
                                           f"an iTIP {item.method} is an answer, not an item"))
             continue
         uid = str(item.get("UID") or "").strip() or _stable_uid(item.component)
+        if has_control(uid):  # no such UID: a file or app could never name it back
+            report.failed.append(Problem(item.source, item.index, item.line,
+                                         f"UID {uid!r} has a control character"))
+            continue
         group = groups.setdefault((item.kind, uid), _Group(uid, item))
         rid = item.get("RECURRENCE-ID")
         if rid is not None:

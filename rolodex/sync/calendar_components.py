@@ -35,7 +35,7 @@ Item = tuple[str, list[Any]]  # a UID and its components (a master plus moved in
 class _Context:
     """What every component needs: the export's instant, zones and linked people."""
 
-    def __init__(self, db: Database, tz: tzinfo) -> None:
+    def __init__(self, db: Database, tz: tzinfo, left_out: list[str] | None = None) -> None:
         self.db = db
         self.tz = tz
         # Only a named zone can be written as a TZID with a VTIMEZONE; a bare offset
@@ -45,6 +45,7 @@ class _Context:
         mine = settings.get(db, "my.emails")
         self.organizer = mine[0] if mine else None
         self.people: dict[int, tuple[str, str | None]] = {}
+        self.left_out = left_out if left_out is not None else []  # what could not be written
 
     def zone(self, name: str | None) -> tzinfo:
         """An event's own zone. One without (imported as UTC, or from a zone only its file
@@ -319,7 +320,13 @@ def _birthdays(db: Database, first: date | None, last: date | None, ctx: _Contex
               for c in contact_queries.fetch(db, ids[start:start + BATCH])}
     for contact_id, kind in pairs:
         contact = people[contact_id]
-        yield f"{contact['uid']}-{kind}", [_yearly(contact, kind, ctx)]
+        try:
+            event = _yearly(contact, kind, ctx)
+        except (OverflowError, ValueError):  # 9999-12-31: the day after it is no date
+            ctx.left_out.append(f"#{contact_id} {contact['name']}: {kind} {contact[kind]} is"
+                                " too close to the year 9999 to repeat: left out")
+            continue
+        yield f"{contact['uid']}-{kind}", [event]
 
 
 def _followups(db: Database, first: date | None, last: date | None, ctx: _Context
@@ -340,13 +347,14 @@ def _followups(db: Database, first: date | None, last: date | None, ctx: _Contex
 
 
 def components_by_uid(db: Database, what: set[str], first: date | None, last: date | None,
-                      tz: tzinfo) -> Iterator[Item]:
-    """Each exported item (``what``) as its UID and components, in a fixed order of kinds."""
+                      tz: tzinfo, left_out: list[str] | None = None) -> Iterator[Item]:
+    """Each exported item (``what``) as its UID and components, in a fixed order of kinds;
+    a record that cannot be written (a date at the end of time) is named in ``left_out``."""
     unknown = set(what) - set(WHAT)
     if unknown:
         raise InvalidInput(f"cannot export '{', '.join(sorted(unknown))}' as iCalendar",
                            hint=f"choose from: {', '.join(WHAT)}")
-    ctx = _Context(db, tz)
+    ctx = _Context(db, tz, left_out)
     makers = {"events": _events, "tasks": _tasks, "birthdays": _birthdays,
               "followups": _followups}
     for kind in WHAT:  # a fixed order, whatever order ``what`` was given in

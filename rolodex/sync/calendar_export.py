@@ -40,6 +40,9 @@ def _calendar(components: Iterable[Any]) -> icalendar.Calendar:
     return calendar
 
 
+ZONE_HORIZON = 2200  # the last year a VTIMEZONE written by export spells out
+
+
 def _years(component: Any) -> list[int]:
     start = component.get("dtstart")
     return [start.dt.year] if start is not None and isinstance(start.dt, datetime) else []
@@ -53,7 +56,9 @@ def _add_zones(calendar: Any, tzids: set[str], years: list[int]) -> None:
     from icalendar import Timezone
 
     first_date = date(min([1970, *years]), 1, 1)
-    last_date = date(max([2038, *(y + 10 for y in years)]), 1, 1)
+    # No further than ZONE_HORIZON: a series from 9999-12-31 would overflow the year, and
+    # transitions to 9999 are 270 KB a zone; past the tz database's rules it is all guesswork.
+    last_date = date(min(ZONE_HORIZON, max([2038, *(y + 10 for y in years)])), 1, 1)
     zones = []
     for tzid in sorted(tzids):
         try:
@@ -97,23 +102,27 @@ def _serialise(items: Iterable[Item]) -> tuple[list[bytes], int]:
 
 
 def calendar_items(db: Database, *, what: set[str], first: date | None, last: date | None,
-                   tz: tzinfo) -> Iterator[tuple[str, icalendar.Calendar]]:
+                   tz: tzinfo, left_out: list[str] | None = None
+                   ) -> Iterator[tuple[str, icalendar.Calendar]]:
     """(UID, a calendar of that one item) pairs, made as they are asked for: a vdir keeps
     one item per file, and a moved occurrence must share the file of its series."""
-    return ((uid, _calendar(parts)) for uid, parts in components_by_uid(db, what, first, last, tz))
+    return ((uid, _calendar(parts))
+            for uid, parts in components_by_uid(db, what, first, last, tz, left_out))
 
 
 def write_calendar(db: Database, output: str, *, what: set[str], first: date | None,
-                   last: date | None, tz: tzinfo) -> int:
+                   last: date | None, tz: tzinfo, left_out: list[str] | None = None) -> int:
     """Write to stdout (``-``), one .ics file, or a folder (ends with a separator or
-    exists) with one private .ics per item; returns how many items were written."""
+    exists) with one private .ics per item; returns how many items were written. What
+    could not be written is named in ``left_out``, for the caller to say."""
     target = Path(output).expanduser() if output != "-" else None
     if target is not None and (target.is_dir() or output.endswith(os.sep)):
-        items = calendar_items(db, what=what, first=first, last=last, tz=tz)
+        items = calendar_items(db, what=what, first=first, last=last, tz=tz,
+                               left_out=left_out)
         return write_items(((uid, calendar.to_ical()) for uid, calendar in items), target,
                            suffix=".ics", kinds=CALENDAR_KINDS)
     # everything is made before anything is opened or written
-    chunks, count = _serialise(components_by_uid(db, what, first, last, tz))
+    chunks, count = _serialise(components_by_uid(db, what, first, last, tz, left_out))
     if target is None:
         for chunk in chunks:
             sys.stdout.write(chunk.decode("utf-8"))
