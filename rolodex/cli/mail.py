@@ -36,7 +36,7 @@ def mutt_query(
 def _read_stdin_message():
     from rolodex.formats.mailmsg import read_message
 
-    return read_message(sys.stdin.buffer.read())
+    return read_message(sys.stdin.buffer)
 
 
 def _own(db) -> set[str]:
