@@ -5,9 +5,10 @@ Every file rolodex writes goes to a temporary file in the same folder, is flushe
 the old file intact plus, at worst, a hidden ``.NAME.*.tmp`` beside it. A target that is not
 a regular file (``-o /dev/stdout``, a FIFO) cannot be renamed over and is written in place.
 
-Permissions: a new file is readable by its owner only (exports hold personal data); a file
-that already exists keeps its mode (and, where we may, its owner), unless the caller asks
-for ``private``, which makes it 0600 as the report and CSV outputs always have.
+Permissions: every file written is readable by its owner only (0600), whether new or
+replacing an older one (exports, reports and letters hold personal data: a 0644 file
+re-exported must not stay readable by everyone); a replaced file keeps its owner where we
+may (root writing a user's export gives it back to the user).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from typing import IO
 from rolodex.errors import FileError
 
 
-def _existing(target: Path) -> os.stat_result | None:
+def _existing(target: Path, follow_symlinks: bool = True) -> os.stat_result | None:
     try:
-        return os.stat(target)
+        return os.stat(target, follow_symlinks=follow_symlinks)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -42,38 +43,41 @@ def sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def _keep_mode_and_owner(fd: int, old: os.stat_result) -> None:
-    """The new file takes the old one's mode (never wider: it is the same) and owner."""
+def _private_keeping_owner(fd: int, old: os.stat_result | None) -> None:
+    """The new file is 0600 (mkstemp made it so; said again so that no umask or system
+    differs) and takes the owner of the file it replaces."""
     if not hasattr(os, "fchown"):  # Windows: no POSIX modes or owners to carry over
         return
-    os.fchmod(fd, stat.S_IMODE(old.st_mode))
+    os.fchmod(fd, 0o600)
+    if old is None or not stat.S_ISREG(old.st_mode):
+        return
     if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
         with contextlib.suppress(OSError):  # only root may give a file away
             os.fchown(fd, old.st_uid, old.st_gid)
 
 
 @contextlib.contextmanager
-def replacing(target: Path, *, private: bool = False, binary: bool = False
+def replacing(target: Path, *, binary: bool = False, follow_symlinks: bool = True
               ) -> Iterator[IO]:
     """A stream whose content replaces ``target`` when the block ends without an error;
     on an error the temporary file is removed and ``target`` is left as it was.
 
     A symlink is followed (the file it names is replaced, the link kept), as writing
-    through it did before. ``private`` makes an existing file 0600 as well as a new one.
+    through it did before; with ``follow_symlinks=False`` the link itself is replaced by
+    the file, as merge-letter does in a folder where a planted link must not redirect it.
     """
     target = target.expanduser()
-    old = _existing(target)
-    if old is not None and not stat.S_ISREG(old.st_mode):
+    old = _existing(target, follow_symlinks)
+    if old is not None and not stat.S_ISREG(old.st_mode) and not stat.S_ISLNK(old.st_mode):
         yield from _in_place(target, binary)
         return
-    real = Path(os.path.realpath(target))
+    real = Path(os.path.realpath(target)) if follow_symlinks else target
     try:
         fd, temp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
     except OSError as exc:
         raise FileError(f"cannot write {target}: {exc.strerror}") from exc
     try:
-        if old is not None and not private:
-            _keep_mode_and_owner(fd, old)
+        _private_keeping_owner(fd, old)
         stream = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8",
                                                              newline="")
         with stream:
@@ -129,7 +133,7 @@ def replace_all(files: Iterable[tuple[Path, bytes]]) -> int:
 
 
 def _write_temp(target: Path, data: bytes) -> str:
-    """``data`` in a new temporary file beside ``target``, with the mode ``target`` has."""
+    """``data`` in a new private temporary file beside ``target``, with its owner."""
     old = _existing(target)
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
@@ -137,8 +141,7 @@ def _write_temp(target: Path, data: bytes) -> str:
     except OSError as exc:
         raise FileError(f"cannot write {target}: {exc.strerror}") from exc
     try:
-        if old is not None:
-            _keep_mode_and_owner(fd, old)
+        _private_keeping_owner(fd, old)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             if not hasattr(os, "sync"):  # no system-wide flush here: one file at a time

@@ -1,4 +1,5 @@
-"""Every file an export writes is replaced whole, through a temporary file and a rename (#14)."""
+"""Every file rolodex writes is replaced whole, through a temporary file and a rename, readable
+by its owner only whether new or replaced, and a full disk is a clean error (#14, #20)."""
 
 from __future__ import annotations
 
@@ -39,16 +40,15 @@ def test_an_existing_file_is_replaced_by_a_rename(book, tmp_path, name):
     target = tmp_path / "out" / f"export.{name}"
     target.parent.mkdir()
     target.write_text("the old export\n")
-    target.chmod(0o640)
+    target.chmod(0o644)
     inode = target.stat().st_ino
     result = book([arg.format(out=target) for arg in EXPORTS[name]])
     assert result.exit_code == 0, result.stderr
     assert target.stat().st_ino != inode, "a new file renamed over the old one"
     assert "old export" not in target.read_text() and target.read_text()
     assert [p.name for p in target.parent.iterdir()] == [target.name], "no temporary file left"
-    # exports keep the mode the file had; reports and privacy exports were always made private
-    expected = 0o600 if name in ("csv", "report", "privacy") else 0o640
-    assert stat.S_IMODE(target.stat().st_mode) == expected
+    # personal data: an export once readable by everyone is private once replaced (#20)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
 def test_a_vdir_file_is_replaced_by_a_rename(book, tmp_path):
@@ -57,10 +57,12 @@ def test_a_vdir_file_is_replaced_by_a_rename(book, tmp_path):
     old = folder / "friendly-name.vcf"
     old.write_bytes((FIXTURES / "vdir" / "uid-under-a-foreign-name" /
                      "3f2a9c1e-davx5.vcf").read_bytes())
+    old.chmod(0o644)
     inode = old.stat().st_ino
     assert book(["export", "-o", str(folder)]).exit_code == 0
     assert [p.name for p in folder.iterdir()] == [old.name]
     assert old.stat().st_ino != inode and "ORG:Acme Ltd" in old.read_text()
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
 
 
 def _small_files_only() -> None:
@@ -86,3 +88,58 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_whole(rolodex, isolated
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert target.read_text() == "the old export\n"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def _full_book(rolodex) -> None:
+    """Enough of everything that each output passes 64 KiB: 400 cards, 300 events
+    tomorrow, and one person (Zoe) with 40 long history entries."""
+    cards = "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:p-{n}\r\nFN:Jane Doe {n}\r\n"
+                    f"NOTE:{'x' * 200}\r\nEND:VCARD\r\n" for n in range(400))
+    assert rolodex(["import", "-"], input=cards).exit_code == 0
+    events = "".join(f"BEGIN:VEVENT\r\nUID:e-{n}\r\nDTSTAMP:20261120T090000Z\r\n"
+                     f"DTSTART:20261121T{10 + n % 8:02d}0000Z\r\nSUMMARY:Meeting {n}\r\n"
+                     f"DESCRIPTION:{'y' * 200}\r\nEND:VEVENT\r\n" for n in range(300))
+    calendar = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+                f"{events}END:VCALENDAR\r\n")
+    result = rolodex(["import", "-"], input=calendar)
+    assert result.exit_code == 0, result.stderr
+    assert rolodex(["add", "Zoe Example"]).exit_code == 0
+    for n in range(40):
+        assert rolodex(["log", "Zoe Example", "note", f"{n} {'z' * 2000}"]).exit_code == 0
+
+
+FULL_DISK = {
+    "vcard": ["export", "--format", "vcard", "-o", "{out}/out.vcf"],
+    "vdir": ["export", "--format", "vcard", "-o", "{out}/cards/"],
+    "ical": ["export", "--format", "ical", "-o", "{out}/out.ics"],
+    "csv": ["export", "--format", "csv", "-o", "{out}/out.csv"],
+    "feed": ["calendar", "feed", "-o", "{out}/feed.ics"],
+    "report": ["report", "contact", "Zoe Example", "-f", "md", "-o", "{out}/zoe.md"],
+    "privacy": ["privacy", "export", "Zoe Example", "-o", "{out}/zoe.json"],
+    "letter": ["merge-letter", "{out}/letter.txt", "Zoe Example", "-o", "{out}/letters"],
+    "backup": ["backup", "{out}/copy.db"],
+    "editor": ["contact", "edit", "Zoe Example", "--editor"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FULL_DISK))
+def test_a_full_disk_is_a_clean_error_for_every_output(rolodex, isolated, tmp_path, name):
+    """ENOSPC (here EFBIG, the same path: a write that the system refuses) is exit 8 and
+    one line naming the file, never exit 70, and leaves no file behind."""
+    _full_book(rolodex)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "letter.txt").write_text("Dear {{ name }},\n" + "w" * 70_000 + "\n")
+    # the editor's file holds the contact: a 70 KB note makes it pass the limit
+    assert rolodex(["contact", "edit", "Zoe Example", "--note", "n" * 70_000]).exit_code == 0
+    before = sorted(p.name for p in out.iterdir())
+    result = subprocess.run(
+        [sys.executable, "-m", "rolodex", *[a.format(out=out) for a in FULL_DISK[name]]],
+        capture_output=True, text=True, preexec_fn=_small_files_only, cwd=tmp_path,
+        env={**os.environ, "ROLODEX_DB": str(isolated), "EDITOR": "true"}, timeout=300)
+    assert result.returncode == 8, result.stderr[-800:]
+    assert result.stderr.startswith("rolodex: cannot write "), result.stderr
+    assert "File too large" in result.stderr or "disk I/O error" in result.stderr  # SQLite's
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    left = [p for p in out.rglob("*") if p.name not in before and p.is_file()]
+    assert left == [], "nothing half-written, no temporary file"

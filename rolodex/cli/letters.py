@@ -131,21 +131,13 @@ def _check_targets(folder: Path, targets: list[Path], force: bool) -> None:
 def _write(folder: Path, targets: list[Path], texts: list[str]) -> None:
     """Each letter through a private temporary file renamed into place: a replaced file
     (or a symlink planted in the folder) is swapped, never written through."""
-    import os
-    import tempfile
-
+    from rolodex.atomic_write import replacing
     from rolodex.store.paths import make_private_folder
 
     try:
         make_private_folder(folder)
-        for target, text in zip(targets, texts, strict=True):
-            fd, temp = tempfile.mkstemp(dir=folder, prefix=".merge-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                    out.write(text)
-                os.replace(temp, target)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
     except OSError as exc:
         raise FileError(f"cannot write into {folder}: {exc.strerror}") from exc
+    for target, text in zip(targets, texts, strict=True):
+        with replacing(target, follow_symlinks=False) as out:
+            out.write(text)

@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from rolodex.errors import DatabaseBusy, FileError
-from rolodex.store.backup_temps import private_temp, remove, stale_temporaries
+from rolodex.store.backup_temps import (
+    private_temp,
+    remove,
+    stale_temporaries,
+    with_companions,
+)
 from rolodex.store.db import APPLICATION_ID, Database, open_db, translate
 from rolodex.store.paths import make_private_folder
 
@@ -79,7 +84,7 @@ def copy_database(conn: sqlite3.Connection, target: Path, *, db_path: Path | Non
     except OSError as exc:
         raise FileError(f"cannot write backup {target}: {exc.strerror}") from exc
     finally:
-        temp.unlink(missing_ok=True)
+        remove(with_companions(temp))
 
 
 def _new_name(db_path: Path, reason: str | None, folder: Path | None = None) -> Path:
@@ -156,7 +161,7 @@ def write_backup(db: Database, out: BinaryIO) -> int:
             shutil.copyfileobj(copy, out)
         return temp.stat().st_size
     finally:
-        temp.unlink(missing_ok=True)
+        remove(with_companions(temp))
 
 
 def _keep(db: Database) -> int:
