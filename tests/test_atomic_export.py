@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import stat
 import subprocess
@@ -143,3 +144,38 @@ def test_a_full_disk_is_a_clean_error_for_every_output(rolodex, isolated, tmp_pa
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     left = [p for p in out.rglob("*") if p.name not in before and p.is_file()]
     assert left == [], "nothing half-written, no temporary file"
+
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix under which even root is refused a folder it may not write:
+    setpriv drops the capability that lets root ignore permissions (util-linux)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "running the tests as root needs setpriv (util-linux) for this test"
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+@pytest.mark.parametrize("name", sorted(set(FULL_DISK) - {"editor"}))
+def test_a_folder_you_cannot_write_is_a_clean_error_for_every_output(rolodex, isolated,
+                                                                     tmp_path, name):
+    """EACCES is exit 8 and one line naming the file, never exit 70, and writes nothing."""
+    _full_book(rolodex)
+    locked = tmp_path / "out"
+    locked.mkdir()
+    (locked / "letter.txt").write_text("Dear {{ name }},\n")
+    locked.chmod(0o555)
+    try:
+        result = subprocess.run(
+            [*_without_root_powers(), sys.executable, "-m", "rolodex",
+             *[a.format(out=locked) for a in FULL_DISK[name]]],
+            capture_output=True, text=True, cwd=tmp_path, timeout=300,
+            env={**os.environ, "ROLODEX_DB": str(isolated)})
+        assert result.returncode == 8, result.stderr[-800:]
+        assert result.stderr.startswith("rolodex: cannot "), result.stderr
+        assert "Permission denied" in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) <= 2 and "Traceback" not in result.stderr
+        assert sorted(p.name for p in locked.iterdir()) == ["letter.txt"]
+    finally:
+        locked.chmod(0o755)

@@ -125,7 +125,11 @@ def _edit_in_editor(contact_id: int) -> None:
 def run_editor(text: str) -> str:
     """Open ``text`` in the user's editor in a private temporary file; return what was saved."""
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    fd, path = tempfile.mkstemp(prefix="rolodex-", suffix=".txt")  # created 0600
+    try:
+        fd, path = tempfile.mkstemp(prefix="rolodex-", suffix=".txt")  # created 0600
+    except OSError as exc:  # no writable temporary folder: the user's to fix, not a bug
+        raise FileError(f"cannot write the editor's file: {exc.strerror}",
+                        hint="set TMPDIR to a folder you can write") from exc
     try:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
