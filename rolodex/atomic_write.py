@@ -2,8 +2,10 @@
 
 Every file rolodex writes goes to a temporary file in the same folder, is flushed to disk
 (fsync) and then renamed over the target: a crash, a full disk or a killed process leaves
-the old file intact plus, at worst, a hidden ``.NAME.*.tmp`` beside it. A target that is not
-a regular file (``-o /dev/stdout``, a FIFO) cannot be renamed over and is written in place.
+the old file intact plus, at worst, a hidden ``.NAME.PID.XXXXXXXX.tmp`` beside it, which
+the next write of that file (or into that folder) removes once its writer is gone: it holds
+the same personal data as the export. A target that is not a regular file (``-o
+/dev/stdout``, a FIFO) cannot be renamed over and is written in place.
 
 Permissions: every file written is readable by its owner only (0600), whether new or
 replacing an older one (exports, reports and letters hold personal data: a 0644 file
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from rolodex.errors import FileError
+from rolodex.store.backup_temps import remove, stale_temporaries
 
 
 def _existing(target: Path, follow_symlinks: bool = True) -> os.stat_result | None:
@@ -72,10 +75,8 @@ def replacing(target: Path, *, binary: bool = False, follow_symlinks: bool = Tru
         yield from _in_place(target, binary)
         return
     real = Path(os.path.realpath(target)) if follow_symlinks else target
-    try:
-        fd, temp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
+    remove_stale(real.parent, real.name)
+    fd, temp = _new_temp(real, target)
     try:
         _private_keeping_owner(fd, old)
         stream = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8",
@@ -92,6 +93,22 @@ def replacing(target: Path, *, binary: bool = False, follow_symlinks: bool = Tru
         Path(temp).unlink(missing_ok=True)
         raise
     sync_folder(real.parent)
+
+
+def _new_temp(real: Path, target: Path) -> tuple[int, str]:
+    """A new private file beside ``real``, named after it and this process, so that a
+    later run can tell one left by a killed writer from one being written now."""
+    try:
+        return tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.{os.getpid()}.",
+                                suffix=".tmp")
+    except OSError as exc:
+        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
+
+
+def remove_stale(folder: Path, name: str = "") -> int:
+    """Remove the temporary files of ``name`` (every name when empty) in ``folder`` that a
+    killed rolodex left behind; best effort, returns how many went."""
+    return remove(stale_temporaries(folder, name))
 
 
 def _in_place(target: Path, binary: bool) -> Iterator[IO]:
@@ -135,11 +152,7 @@ def replace_all(files: Iterable[tuple[Path, bytes]]) -> int:
 def _write_temp(target: Path, data: bytes) -> str:
     """``data`` in a new private temporary file beside ``target``, with its owner."""
     old = _existing(target)
-    try:
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                    suffix=".tmp")
-    except OSError as exc:
-        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
+    fd, temp = _new_temp(target, target)
     try:
         _private_keeping_owner(fd, old)
         with os.fdopen(fd, "wb") as out:

@@ -10,6 +10,7 @@ import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,50 @@ def test_a_folder_you_cannot_write_is_a_clean_error_for_every_output(rolodex, is
         assert sorted(p.name for p in locked.iterdir()) == ["letter.txt"]
     finally:
         locked.chmod(0o755)
+
+
+def _kill_once_temporaries_appear(argv: list[str], folder: Path, env: dict) -> None:
+    """Start ``rolodex ARGV`` and kill -9 it as soon as a hidden temporary file is in
+    ``folder``: the moment a crash or a killed cron job leaves them."""
+    child = subprocess.Popen([sys.executable, "-m", "rolodex", *argv], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and child.poll() is None:
+            if any(p.name.endswith(".tmp") for p in folder.iterdir()):
+                break
+            time.sleep(0.005)
+    finally:
+        child.kill()
+        child.wait()
+
+
+def _many_cards(rolodex, count: int) -> None:
+    cards = "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:k-{n}\r\nFN:Jane Doe {n}\r\n"
+                    f"NOTE:{'x' * 100}\r\nEND:VCARD\r\n" for n in range(count))
+    assert rolodex(["import", "-"], input=cards).exit_code == 0
+
+
+def test_a_killed_folder_export_leaves_no_empty_card_and_the_next_one_cleans_up(
+        rolodex, isolated, tmp_path):
+    _many_cards(rolodex, 3000)
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    env = {**os.environ, "ROLODEX_DB": str(isolated)}
+    _kill_once_temporaries_appear(["export", "-o", f"{folder}/"], folder, env)
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")], "killed mid-way"
+    assert not [p for p in folder.iterdir() if p.suffix == ".vcf" and p.stat().st_size == 0]
+    assert rolodex(["export", "-o", f"{folder}/"]).exit_code == 0
+    names = [p.name for p in folder.iterdir()]
+    assert len(names) == 3000 and all(n.endswith(".vcf") and n[0] != "." for n in names)
+
+
+def test_a_killed_file_export_is_cleaned_up_by_the_next_one(rolodex, isolated, tmp_path):
+    _many_cards(rolodex, 3000)
+    target = tmp_path / "book.vcf"
+    env = {**os.environ, "ROLODEX_DB": str(isolated)}
+    _kill_once_temporaries_appear(["export", "-o", str(target)], tmp_path, env)
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".book.vcf.")], "killed"
+    assert rolodex(["export", "-o", str(target)]).exit_code == 0
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert target.read_text().count("BEGIN:VCARD") == 3000
