@@ -122,3 +122,19 @@ def test_an_encoded_address_in_a_name_is_no_address(rolodex):
     [person] = rolodex("contact list -f json").json()
     assert person["email"] == "mallory@evil.example"
     assert person["name"] == "Jane Doe <jane@acme.example>,"
+
+
+def test_a_date_past_9999_in_utc_is_no_date_not_an_error(rolodex):
+    """A sender's clock is not the user's typing: the mail is logged now, not refused."""
+    rolodex(["add", "Jane Doe", "-e", "jane@acme.example"])
+    result = rolodex("log-mail", input=(HOSTILE / "mail-date-past-9999-in-utc.eml").read_text())
+    assert result.exit_code == 0, result.stderr
+    [entry] = rolodex("history -f json").json()
+    assert (entry["text"], entry["at"]) == ("from the far future", "2026-11-20T09:00:00Z")
+
+
+def test_an_address_with_a_control_character_is_no_address(rolodex):
+    message = (HOSTILE / "mail-control-characters-in-addresses.eml").read_text()
+    result = rolodex("add-from-mail --all", input=message)
+    assert result.exit_code == 0, result.stderr
+    assert [p["email"] for p in rolodex("contact list -f json").json()] == ["bob@acme.example"]

@@ -9,6 +9,7 @@ rewrites the date in another zone) gives the same digest.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import BinaryIO
@@ -68,6 +69,11 @@ def read_message(stream: BinaryIO) -> Message:
             date = None
     if date is not None and date.tzinfo is None:
         date = date.replace(tzinfo=UTC)
+    if date is not None:
+        try:  # 9999-12-31 23:00 -1200 is in year 10000 in UTC, where no date can be
+            date.astimezone(UTC)
+        except OverflowError:
+            date = None
     subject = " ".join(decode_words(_first(fields, "subject")).split())
     message_id = _first(fields, "message-id").strip() or None
     if not senders and not recipients:
@@ -98,4 +104,9 @@ def _addresses(fields: dict[str, list[str]], name: str) -> list[tuple[str, str]]
     except RecursionError as exc:  # comment_depth counts generously; this is the backstop
         raise FileError(f"the {display_name(name)} header is too deeply nested to read"
                         ) from exc
-    return [(decode_words(n), a) for n, a in pairs if "@" in a]
+    return [(decode_words(n), a) for n, a in pairs if "@" in a and not _NOT_IN_ADDRESS.search(a)]
+
+
+# An address with a control character or a space in it is none (RFC 5321), and a NUL or an
+# escape sequence must not reach the database as an email.
+_NOT_IN_ADDRESS = re.compile("[\x00-\x20\x7f-\x9f]")
