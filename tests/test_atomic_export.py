@@ -227,3 +227,29 @@ def test_a_killed_file_export_is_cleaned_up_by_the_next_one(rolodex, isolated, t
     assert rolodex(["export", "-o", str(target)]).exit_code == 0
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert target.read_text().count("BEGIN:VCARD") == 3000
+
+
+STDOUT = {
+    "vcard": ["export"],
+    "csv": ["export", "--format", "csv"],
+    "ical": ["export", "--format", "ical"],
+    "json": ["contact", "list", "-f", "json"],
+    "backup": ["backup", "-"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(STDOUT))
+def test_stdout_on_a_full_disk_is_a_clean_error(rolodex, isolated, tmp_path, name):
+    """``rolodex export > file`` on a full disk: one line and exit 8, never exit 70, and
+    never exit 0 with the output cut short."""
+    _full_book(rolodex)
+    assert rolodex("backup").exit_code == 0  # made before: 'backup -' copies beside it
+    with (tmp_path / "stdout.out").open("wb") as out:
+        result = subprocess.run(
+            [sys.executable, "-m", "rolodex", *STDOUT[name]], stdout=out, stderr=subprocess.PIPE,
+            text=True, preexec_fn=_small_files_only, cwd=tmp_path, timeout=300,
+            env={**os.environ, "ROLODEX_DB": str(isolated)})
+    assert result.returncode == 8, result.stderr[-800:]
+    assert result.stderr.startswith("rolodex: cannot write "), result.stderr
+    assert "File too large" in result.stderr or "disk I/O error" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr

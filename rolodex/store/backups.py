@@ -156,7 +156,10 @@ def write_backup(db: Database, out: BinaryIO) -> int:
         try:
             _snapshot(db.conn, temp)
         except sqlite3.Error as exc:
-            raise translate(exc, db.path) from exc
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise translate(exc, db.path) from exc
+            # the copy failed, not the database: a full disk or quota where it is made
+            raise FileError(f"cannot write the copy {temp}: {exc}") from exc
         with temp.open("rb") as copy:
             shutil.copyfileobj(copy, out)
         return temp.stat().st_size
