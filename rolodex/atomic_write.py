@@ -27,9 +27,9 @@ from rolodex.errors import FileError
 from rolodex.store.backup_temps import remove, stale_temporaries
 
 
-def _existing(target: Path, follow_symlinks: bool = True) -> os.stat_result | None:
+def _existing(target: Path) -> os.stat_result | None:
     try:
-        return os.stat(target, follow_symlinks=follow_symlinks)
+        return os.stat(target)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -60,21 +60,19 @@ def _private_keeping_owner(fd: int, old: os.stat_result | None) -> None:
 
 
 @contextlib.contextmanager
-def replacing(target: Path, *, binary: bool = False, follow_symlinks: bool = True
-              ) -> Iterator[IO]:
+def replacing(target: Path, *, binary: bool = False) -> Iterator[IO]:
     """A stream whose content replaces ``target`` when the block ends without an error;
     on an error the temporary file is removed and ``target`` is left as it was.
 
     A symlink is followed (the file it names is replaced, the link kept), as writing
-    through it did before; with ``follow_symlinks=False`` the link itself is replaced by
-    the file, as merge-letter does in a folder where a planted link must not redirect it.
+    through it did before.
     """
     target = target.expanduser()
-    old = _existing(target, follow_symlinks)
-    if old is not None and not stat.S_ISREG(old.st_mode) and not stat.S_ISLNK(old.st_mode):
+    old = _existing(target)
+    if old is not None and not stat.S_ISREG(old.st_mode):
         yield from _in_place(target, binary)
         return
-    real = Path(os.path.realpath(target)) if follow_symlinks else target
+    real = Path(os.path.realpath(target))
     remove_stale(real.parent, real.name)
     fd, temp = _new_temp(real, target)
     try:
@@ -130,6 +128,8 @@ BATCH = 1000  # files written between two flushes to disk, when writing many at 
 
 def replace_all(files: Iterable[tuple[Path, bytes]]) -> int:
     """Replace each path with its bytes, as ``replacing`` does one file; returns how many.
+    A symlink at a path is replaced by the file, not followed (a link planted in a folder
+    of letters or cards must not redirect a write).
 
     A vdir export writes thousands of small files, and an fsync per file costs 4 ms on an
     ordinary disk (23 s for 5,400 cards): instead a batch of temporary files is written,

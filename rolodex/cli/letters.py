@@ -129,15 +129,16 @@ def _check_targets(folder: Path, targets: list[Path], force: bool) -> None:
 
 
 def _write(folder: Path, targets: list[Path], texts: list[str]) -> None:
-    """Each letter through a private temporary file renamed into place: a replaced file
-    (or a symlink planted in the folder) is swapped, never written through."""
-    from rolodex.atomic_write import replacing
+    """Each letter through a private temporary file renamed into place, in batches flushed
+    to disk once (as a vdir export): a replaced file (or a symlink planted in the folder)
+    is swapped, never written through."""
+    from rolodex.atomic_write import remove_stale, replace_all
     from rolodex.store.paths import make_private_folder
 
     try:
         make_private_folder(folder)
     except OSError as exc:
         raise FileError(f"cannot write into {folder}: {exc.strerror}") from exc
-    for target, text in zip(targets, texts, strict=True):
-        with replacing(target, follow_symlinks=False) as out:
-            out.write(text)
+    remove_stale(folder)  # what a killed run left: once for the folder, not per letter
+    replace_all((target, text.encode("utf-8")) for target, text in zip(targets, texts,
+                                                                      strict=True))
