@@ -2,12 +2,15 @@
 
 Every file rolodex writes goes to a temporary file in the same folder, is flushed to disk
 (fsync) and then renamed over the target: a crash, a full disk or a killed process leaves
-the old file intact plus, at worst, a hidden ``.NAME.*.tmp`` beside it. A target that is not
-a regular file (``-o /dev/stdout``, a FIFO) cannot be renamed over and is written in place.
+the old file intact plus, at worst, a hidden ``.NAME.PID.XXXXXXXX.tmp`` beside it, which
+the next write of that file (or into that folder) removes once its writer is gone: it holds
+the same personal data as the export. A target that is not a regular file (``-o
+/dev/stdout``, a FIFO) cannot be renamed over and is written in place.
 
-Permissions: a new file is readable by its owner only (exports hold personal data); a file
-that already exists keeps its mode (and, where we may, its owner), unless the caller asks
-for ``private``, which makes it 0600 as the report and CSV outputs always have.
+Permissions: every file written is readable by its owner only (0600), whether new or
+replacing an older one (exports, reports and letters hold personal data: a 0644 file
+re-exported must not stay readable by everyone); a replaced file keeps its owner where we
+may (root writing a user's export gives it back to the user).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from rolodex.errors import FileError
+from rolodex.store.backup_temps import remove, stale_temporaries
 
 
 def _existing(target: Path) -> os.stat_result | None:
@@ -42,24 +46,26 @@ def sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def _keep_mode_and_owner(fd: int, old: os.stat_result) -> None:
-    """The new file takes the old one's mode (never wider: it is the same) and owner."""
+def _private_keeping_owner(fd: int, old: os.stat_result | None) -> None:
+    """The new file is 0600 (mkstemp made it so; said again so that no umask or system
+    differs) and takes the owner of the file it replaces."""
     if not hasattr(os, "fchown"):  # Windows: no POSIX modes or owners to carry over
         return
-    os.fchmod(fd, stat.S_IMODE(old.st_mode))
+    os.fchmod(fd, 0o600)
+    if old is None or not stat.S_ISREG(old.st_mode):
+        return
     if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
         with contextlib.suppress(OSError):  # only root may give a file away
             os.fchown(fd, old.st_uid, old.st_gid)
 
 
 @contextlib.contextmanager
-def replacing(target: Path, *, private: bool = False, binary: bool = False
-              ) -> Iterator[IO]:
+def replacing(target: Path, *, binary: bool = False) -> Iterator[IO]:
     """A stream whose content replaces ``target`` when the block ends without an error;
     on an error the temporary file is removed and ``target`` is left as it was.
 
     A symlink is followed (the file it names is replaced, the link kept), as writing
-    through it did before. ``private`` makes an existing file 0600 as well as a new one.
+    through it did before.
     """
     target = target.expanduser()
     old = _existing(target)
@@ -67,13 +73,10 @@ def replacing(target: Path, *, private: bool = False, binary: bool = False
         yield from _in_place(target, binary)
         return
     real = Path(os.path.realpath(target))
+    remove_stale(real.parent, real.name)
+    fd, temp = _new_temp(real, target)
     try:
-        fd, temp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
-    try:
-        if old is not None and not private:
-            _keep_mode_and_owner(fd, old)
+        _private_keeping_owner(fd, old)
         stream = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8",
                                                              newline="")
         with stream:
@@ -88,6 +91,22 @@ def replacing(target: Path, *, private: bool = False, binary: bool = False
         Path(temp).unlink(missing_ok=True)
         raise
     sync_folder(real.parent)
+
+
+def _new_temp(real: Path, target: Path) -> tuple[int, str]:
+    """A new private file beside ``real``, named after it and this process, so that a
+    later run can tell one left by a killed writer from one being written now."""
+    try:
+        return tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.{os.getpid()}.",
+                                suffix=".tmp")
+    except OSError as exc:
+        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
+
+
+def remove_stale(folder: Path, name: str = "") -> int:
+    """Remove the temporary files of ``name`` (every name when empty) in ``folder`` that a
+    killed rolodex left behind; best effort, returns how many went."""
+    return remove(stale_temporaries(folder, name))
 
 
 def _in_place(target: Path, binary: bool) -> Iterator[IO]:
@@ -109,6 +128,8 @@ BATCH = 1000  # files written between two flushes to disk, when writing many at 
 
 def replace_all(files: Iterable[tuple[Path, bytes]]) -> int:
     """Replace each path with its bytes, as ``replacing`` does one file; returns how many.
+    A symlink at a path is replaced by the file, not followed (a link planted in a folder
+    of letters or cards must not redirect a write).
 
     A vdir export writes thousands of small files, and an fsync per file costs 4 ms on an
     ordinary disk (23 s for 5,400 cards): instead a batch of temporary files is written,
@@ -129,16 +150,11 @@ def replace_all(files: Iterable[tuple[Path, bytes]]) -> int:
 
 
 def _write_temp(target: Path, data: bytes) -> str:
-    """``data`` in a new temporary file beside ``target``, with the mode ``target`` has."""
+    """``data`` in a new private temporary file beside ``target``, with its owner."""
     old = _existing(target)
+    fd, temp = _new_temp(target, target)
     try:
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                    suffix=".tmp")
-    except OSError as exc:
-        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
-    try:
-        if old is not None:
-            _keep_mode_and_owner(fd, old)
+        _private_keeping_owner(fd, old)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             if not hasattr(os, "sync"):  # no system-wide flush here: one file at a time

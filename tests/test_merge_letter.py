@@ -254,3 +254,24 @@ def test_installed_script(tmp_path):
     assert bad.returncode == 5
     assert bad.stderr == "rolodex: stdin:1: unknown field 'nmae' (did you mean name?)\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_symlink_planted_among_the_letters_is_replaced_not_written_through(rolodex,
+                                                                             tmp_path):
+    """Written through the atomic helper (#20), a letter still swaps a link in its folder
+    for the letter instead of writing into the file the link names."""
+    assert rolodex(["add", "Jane Doe"]).exit_code == 0
+    template = tmp_path / "offer.txt"
+    template.write_text("Dear {{ name }},\n")
+    folder = tmp_path / "letters"
+    assert rolodex(["merge-letter", str(template), "Jane Doe", "-o", str(folder)]).exit_code == 0
+    [letter] = folder.iterdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not yours\n")
+    letter.unlink()
+    letter.symlink_to(victim)
+    result = rolodex(["merge-letter", str(template), "Jane Doe", "-o", str(folder), "--force"])
+    assert result.exit_code == 0, result.stderr
+    assert not letter.is_symlink() and letter.read_text() == "Dear Jane Doe,\n"
+    assert victim.read_text() == "not yours\n"
+    assert oct(letter.stat().st_mode & 0o777) == "0o600"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import shlex
 import sqlite3
 import sys
 
-from rolodex.errors import Ambiguous, RolodexError
+from rolodex.errors import Ambiguous, FileError, RolodexError
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in rolodex, not a user mistake
 EXIT_INTERRUPTED = 130
@@ -24,6 +27,18 @@ def _fail(message: str, hint: str | None, code: int) -> None:
     sys.exit(code)
 
 
+# A write the system refused (a full disk or quota, a file size limit, no permission, a
+# read-only or failing disk) that reaches the boundary unwrapped: stdout redirected to a
+# full disk, typically. The user's to fix, never "a bug in rolodex".
+_NOT_OURS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EACCES, errno.EPERM,
+                       errno.EROFS, errno.EIO})
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main() -> None:
     """Entry point of the ``rolodex`` script: run the app, turn failures into one clear line."""
     from rolodex.cli import _context
@@ -32,10 +47,15 @@ def main() -> None:
     _context.state.command = shlex.join(["rolodex", *sys.argv[1:]])
     debug = bool(os.environ.get("ROLODEX_DEBUG"))
     try:
-        if not run_lean(sys.argv[1:]):  # mutt-query, without loading Typer
-            from rolodex.cli.app import build
+        try:
+            if not run_lean(sys.argv[1:]):  # mutt-query, without loading Typer
+                from rolodex.cli.app import build
 
-            build(sys.argv[1:])(prog_name="rolodex")
+                build(sys.argv[1:])(prog_name="rolodex")
+        except SystemExit:
+            sys.stdout.flush()  # a full disk behind stdout fails here, not unseen at exit
+            raise
+        sys.stdout.flush()
     except RolodexError as exc:
         if debug:
             raise
@@ -67,6 +87,12 @@ def main() -> None:
         # The reader went away (`| head`): not an error; silence the flush at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except OSError as exc:
+        if debug or exc.errno not in _NOT_OURS:
+            raise
+        _silence_stdout()  # what is still buffered would fail again at exit
+        where = f" {exc.filename}" if exc.filename else " the output"
+        _fail(f"cannot write{where}: {exc.strerror}", None, FileError.exit_code)
     except Exception as exc:
         if debug:
             raise

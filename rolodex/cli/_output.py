@@ -308,4 +308,4 @@ def opened_output(target: str) -> AbstractContextManager[TextIO]:
 
     if target == "-":
         return nullcontext(sys.stdout)
-    return replacing(Path(target), private=True)
+    return replacing(Path(target))

@@ -29,7 +29,7 @@ from rolodex.cli._options import (
     parse_partial,
     typed_tags,
 )
-from rolodex.errors import Aborted, InvalidInput
+from rolodex.errors import Aborted, FileError, InvalidInput
 from rolodex.store import contact_queries, contacts
 from rolodex.store.refs import company_for_contact, resolve_contact
 
@@ -125,10 +125,17 @@ def _edit_in_editor(contact_id: int) -> None:
 def run_editor(text: str) -> str:
     """Open ``text`` in the user's editor in a private temporary file; return what was saved."""
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    fd, path = tempfile.mkstemp(prefix="rolodex-", suffix=".txt")  # created 0600
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        fd, path = tempfile.mkstemp(prefix="rolodex-", suffix=".txt")  # created 0600
+    except OSError as exc:  # no writable temporary folder: the user's to fix, not a bug
+        raise FileError(f"cannot write the editor's file: {exc.strerror}",
+                        hint="set TMPDIR to a folder you can write") from exc
+    try:
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as exc:  # a full disk is the user's to fix, not a bug
+            raise FileError(f"cannot write the editor's file {path}: {exc.strerror}") from exc
         try:
             result = subprocess.run([*shlex.split(command), path], check=False)
         except OSError as exc:

@@ -129,23 +129,16 @@ def _check_targets(folder: Path, targets: list[Path], force: bool) -> None:
 
 
 def _write(folder: Path, targets: list[Path], texts: list[str]) -> None:
-    """Each letter through a private temporary file renamed into place: a replaced file
-    (or a symlink planted in the folder) is swapped, never written through."""
-    import os
-    import tempfile
-
+    """Each letter through a private temporary file renamed into place, in batches flushed
+    to disk once (as a vdir export): a replaced file (or a symlink planted in the folder)
+    is swapped, never written through."""
+    from rolodex.atomic_write import remove_stale, replace_all
     from rolodex.store.paths import make_private_folder
 
     try:
         make_private_folder(folder)
-        for target, text in zip(targets, texts, strict=True):
-            fd, temp = tempfile.mkstemp(dir=folder, prefix=".merge-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                    out.write(text)
-                os.replace(temp, target)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
     except OSError as exc:
         raise FileError(f"cannot write into {folder}: {exc.strerror}") from exc
+    remove_stale(folder)  # what a killed run left: once for the folder, not per letter
+    replace_all((target, text.encode("utf-8")) for target, text in zip(targets, texts,
+                                                                      strict=True))

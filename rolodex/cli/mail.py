@@ -36,13 +36,7 @@ def mutt_query(
 def _read_stdin_message():
     from rolodex.formats.mailmsg import read_message
 
-    return read_message(sys.stdin.buffer.read())
-
-
-def _own(db) -> set[str]:
-    from rolodex.store.settings import get
-
-    return {a.lower() for a in get(db, "my.emails")}
+    return read_message(sys.stdin.buffer)
 
 
 def add_from_mail(
@@ -58,32 +52,15 @@ def add_from_mail(
     \b
     Example: rolodex add-from-mail < message.eml
     """
-    from rolodex.models import Email
-    from rolodex.store import contacts
+    from rolodex.cli.dupes import warn_if_duplicate
+    from rolodex.sync.mail_apply import add_people
 
     db = state.db()
-    msg = _read_stdin_message()
-    people = ([msg.sender] if msg.sender else []) + (msg.recipients if all_ else [])
-    own = _own(db)
-    added: list[tuple[int, str]] = []
-    known = 0
-    with db.write("add from mail"):
-        for name, address in dict.fromkeys(people):
-            if address.lower() in own:
-                continue
-            row = db.execute("SELECT contact_id FROM contact_emails WHERE address = ?"
-                             " COLLATE NOCASE", (address,)).fetchone()
-            if row:
-                known += 1
-                continue
-            shown = name.strip() or address.split("@")[0]
-            contact_id = contacts.add_contact(db, shown, details=[Email(address)])
-            print(contact_id)
-            added.append((contact_id, shown))
-    say(f"added {len(added)} contact(s); {known} already known")
-    from rolodex.cli.dupes import warn_if_duplicate
-
-    for contact_id, shown in added:  # as 'rolodex add' does
+    result = add_people(db, _read_stdin_message(), recipients=all_)
+    for contact_id, _ in result.added:
+        print(contact_id)
+    say(f"added {len(result.added)} contact(s); {result.known} already known")
+    for contact_id, shown in result.added:  # as 'rolodex add' does
         warn_if_duplicate(contact_id, who=f"#{contact_id} {shown} ")
 
 
@@ -98,30 +75,12 @@ def log_mail() -> None:
     \b
     Example: rolodex log-mail < message.eml
     """
-    from rolodex.dates import now
-    from rolodex.errors import NotFound
-    from rolodex.store import history
+    from rolodex.sync.mail_apply import log_message
 
-    db = state.db()
-    msg = _read_stdin_message()
-    if msg.key and (entry := history.logged_message(db, msg.key)):
-        say(f"already logged as history #{entry}")
+    logged = log_message(state.db(), _read_stdin_message())
+    if logged.already:
+        say(f"already logged as history #{logged.entry}")
         return
-    own = _own(db)
-    addresses = [a for _, a in ([msg.sender] if msg.sender else []) + msg.recipients
-                 if a.lower() not in own]
-    people, unknown = [], []
-    for address in dict.fromkeys(addresses):
-        row = db.execute("SELECT contact_id FROM contact_emails WHERE address = ?"
-                         " COLLATE NOCASE", (address,)).fetchone()
-        (people if row else unknown).append(row[0] if row else address)
-    if not people:
-        raise NotFound("no contact has any of the message's addresses",
-                       hint="'rolodex add-from-mail' adds the sender first")
-    direction = "out" if msg.sender and msg.sender[1].lower() in own else "in"
-    entry = history.log(db, list(dict.fromkeys(people)), "email", at=msg.date or now(),
-                        text=msg.subject or "(no subject)", direction=direction,
-                        message_id=msg.key, check=False)
-    print(entry)
-    say(f"logged email #{entry} with {len(set(people))} contact(s)"
-        + (f"; not in rolodex: {', '.join(unknown)}" if unknown else ""))
+    print(logged.entry)
+    say(f"logged email #{logged.entry} with {logged.people} contact(s)"
+        + (f"; not in rolodex: {', '.join(logged.unknown)}" if logged.unknown else ""))

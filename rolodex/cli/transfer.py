@@ -14,7 +14,7 @@ from rolodex.cli._context import state
 from rolodex.cli._csv_options import check_encoding, csv_delimiter, encoded
 from rolodex.cli._output import message, opened_output
 from rolodex.cli.completion import complete_company
-from rolodex.errors import InvalidInput
+from rolodex.errors import FileError, InvalidInput
 
 PROGRESS_AT = 500  # items from which a terminal gets a progress bar
 
@@ -190,7 +190,14 @@ def export(
         data = encoded(text.getvalue(), encoding)
         with opened_output(output) as out:
             out.flush()
-            out.buffer.write(data)
+            # A raw write may be short (a file size limit, a full pipe) and the buffer then
+            # returns the count without raising: write the rest, which raises the error.
+            rest = memoryview(data)
+            while rest:
+                written = out.buffer.write(rest)
+                if not written:
+                    raise FileError(f"cannot write {output}: nothing more is accepted")
+                rest = rest[written:]
         count = len(ids)
     else:
         from rolodex.store import companies, contact_groups

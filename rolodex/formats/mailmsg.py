@@ -9,10 +9,20 @@ rewrites the date in another zone) gives the same digest.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 from rolodex.errors import FileError
+from rolodex.formats.mail_headers import (
+    MAX_NESTING,
+    comment_depth,
+    decode_words,
+    display_name,
+    header_fields,
+    read_header_block,
+)
 
 
 @dataclass
@@ -40,31 +50,63 @@ class Message:
         return self.message_id or self.digest
 
 
-def read_message(data: bytes) -> Message:
-    """Parse the headers that matter; a message without any address is refused."""
-    from email import policy
-    from email.parser import BytesParser
-    from email.utils import getaddresses, parsedate_to_datetime
+def read_message(stream: BinaryIO) -> Message:
+    """Parse the headers that matter from a message read from ``stream``, within the
+    limits of ``mail_headers``; a message without any address is refused."""
+    from email.utils import parsedate_to_datetime
 
-    if not data.strip():
+    block = read_header_block(stream)
+    if not block.strip():
         raise FileError("no message on stdin", hint="pipe a mail message into the command")
-    try:
-        msg = BytesParser(policy=policy.default).parsebytes(data, headersonly=True)
-        senders = [a for a in getaddresses([str(msg.get("From", ""))]) if "@" in a[1]]
-        recipients = [a for h in ("To", "Cc") for a in
-                      getaddresses([str(v) for v in msg.get_all(h, [])]) if "@" in a[1]]
-        date = None
-        if msg.get("Date"):
-            try:
-                date = parsedate_to_datetime(str(msg["Date"]))
-            except (TypeError, ValueError):
-                date = None
-        if date is not None and date.tzinfo is None:
-            date = date.replace(tzinfo=UTC)
-        subject = " ".join(str(msg.get("Subject", "")).split())
-        message_id = str(msg.get("Message-ID", "")).strip() or None
-    except Exception as exc:  # the email package raises many kinds on broken headers
-        raise FileError(f"cannot read the message: {exc}") from exc
+    fields = header_fields(block, _WANTED)
+    senders = _addresses(fields, "from")
+    recipients = _addresses(fields, "to") + _addresses(fields, "cc")
+    date = None
+    if raw_date := _first(fields, "date"):
+        try:
+            date = parsedate_to_datetime(raw_date)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            date = None
+    if date is not None and date.tzinfo is None:
+        date = date.replace(tzinfo=UTC)
+    if date is not None:
+        try:  # 9999-12-31 23:00 -1200 is in year 10000 in UTC, where no date can be
+            date.astimezone(UTC)
+        except OverflowError:
+            date = None
+    subject = " ".join(decode_words(_first(fields, "subject")).split())
+    message_id = _first(fields, "message-id").strip() or None
     if not senders and not recipients:
         raise FileError("the message has no From, To or Cc address")
     return Message(senders[0] if senders else None, recipients, subject, date, message_id)
+
+
+_WANTED = frozenset({"from", "to", "cc", "subject", "date", "message-id"})
+
+
+def _first(fields: dict[str, list[str]], name: str) -> str:
+    return fields[name][0] if fields.get(name) else ""
+
+
+def _addresses(fields: dict[str, list[str]], name: str) -> list[tuple[str, str]]:
+    """(display name, address) pairs of every occurrence of a field, names decoded after
+    the list is split, so that an encoded comma or bracket can never make an address."""
+    from email.utils import getaddresses
+
+    values = fields.get(name, [])
+    if not values:
+        return []
+    if any(comment_depth(v) > MAX_NESTING for v in values):
+        raise FileError(f"the {display_name(name)} header is too deeply nested to read "
+                        f"(comments inside comments, more than {MAX_NESTING} deep)")
+    try:
+        pairs = getaddresses(values)
+    except RecursionError as exc:  # comment_depth counts generously; this is the backstop
+        raise FileError(f"the {display_name(name)} header is too deeply nested to read"
+                        ) from exc
+    return [(decode_words(n), a) for n, a in pairs if "@" in a and not _NOT_IN_ADDRESS.search(a)]
+
+
+# An address with a control character or a space in it is none (RFC 5321), and a NUL or an
+# escape sequence must not reach the database as an email.
+_NOT_IN_ADDRESS = re.compile("[\x00-\x20\x7f-\x9f]")

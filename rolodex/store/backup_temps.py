@@ -95,3 +95,9 @@ def remove(paths: list[Path]) -> int:
         except OSError:
             left.append(path)
     return copies(paths) - copies(left)
+
+
+def with_companions(temp: Path) -> list[Path]:
+    """A temporary copy and the -wal, -shm and -journal files SQLite may have made beside
+    it: a copy that failed (a full disk) leaves its journal, which must go with it."""
+    return [temp, *(temp.with_name(temp.name + tail) for tail in _COMPANIONS)]

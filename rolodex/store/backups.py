@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from rolodex.errors import DatabaseBusy, FileError
-from rolodex.store.backup_temps import private_temp, remove, stale_temporaries
+from rolodex.store.backup_temps import (
+    private_temp,
+    remove,
+    stale_temporaries,
+    with_companions,
+)
 from rolodex.store.db import APPLICATION_ID, Database, open_db, translate
 from rolodex.store.paths import make_private_folder
 
@@ -79,7 +84,7 @@ def copy_database(conn: sqlite3.Connection, target: Path, *, db_path: Path | Non
     except OSError as exc:
         raise FileError(f"cannot write backup {target}: {exc.strerror}") from exc
     finally:
-        temp.unlink(missing_ok=True)
+        remove(with_companions(temp))
 
 
 def _new_name(db_path: Path, reason: str | None, folder: Path | None = None) -> Path:
@@ -151,12 +156,15 @@ def write_backup(db: Database, out: BinaryIO) -> int:
         try:
             _snapshot(db.conn, temp)
         except sqlite3.Error as exc:
-            raise translate(exc, db.path) from exc
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise translate(exc, db.path) from exc
+            # the copy failed, not the database: a full disk or quota where it is made
+            raise FileError(f"cannot write the copy {temp}: {exc}") from exc
         with temp.open("rb") as copy:
             shutil.copyfileobj(copy, out)
         return temp.stat().st_size
     finally:
-        temp.unlink(missing_ok=True)
+        remove(with_companions(temp))
 
 
 def _keep(db: Database) -> int:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rolodex.atomic_write import replace_all
+from rolodex.atomic_write import remove_stale, replace_all
 from rolodex.errors import FileError
 from rolodex.store.paths import make_private_folder
 
@@ -143,6 +143,7 @@ def write_items(items: Iterable[tuple[str, bytes]], folder: Path, *, suffix: str
         make_private_folder(folder)
         root = folder.resolve()
         existing = _Folder.read(root, suffix, kinds)
+        remove_stale(root)  # what a killed export left: hidden copies of the records
     except OSError as exc:
         raise FileError(f"cannot use folder {folder}: {exc.strerror}") from exc
     count = 0
