@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,6 +55,7 @@ from rolodex.sync.calendar_merge import (
 from rolodex.sync.calendar_rules import event_rule
 from rolodex.sync.calendar_tasks import apply_task
 from rolodex.sync.contact_merge import Change
+from rolodex.sync.report import CalendarReport
 
 ANSWERS = ("REPLY", "REFRESH", "COUNTER", "DECLINECOUNTER")  # iTIP: about an event, not one
 # Properties rolodex models, or drops because they change on every export (DTSTAMP...).
@@ -64,43 +65,6 @@ _EVENT_PROPS = _COMMON | {"DTSTART", "DTEND", "DURATION", "EXDATE", "RDATE", "LO
 _UID_NAMESPACE = uuid.UUID("0b7c9d4e-52a4-4c36-9f0e-3d6a8b1e7c21")
 _EVENT_FIELDS = ("title", "start", "end", "tz", "rrule", "location", "notes", "categories",
                  "alarms", "rdates", "status", "raw")
-
-
-@dataclass
-class CalendarReport:
-    events_new: int = 0
-    events_updated: int = 0
-    events_unchanged: int = 0
-    tasks_new: int = 0
-    tasks_updated: int = 0
-    tasks_unchanged: int = 0
-    failed: list[Problem] = field(default_factory=list)
-    unknown_people: list[str] = field(default_factory=list)
-    # Contacts --create-contacts made: {id, name, email}; and those that look like a
-    # contact that was there before (as ``import`` reports for vCards).
-    new_contacts: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    dry_run: bool = False
-    # Components with nothing to import (no DTSTART, iTIP replies): said, not failures.
-    skipped: list[Problem] = field(default_factory=list)
-    # Imported, but not quite as written (a rule that never happens): said, never silent.
-    warnings: list[Problem] = field(default_factory=list)
-    # Fields of stored items kept as rolodex has them while the file says otherwise:
-    # {source, index, line, uid, kind ("event"/"task"), title, field, local, value}.
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
-
-    def summary(self) -> dict[str, Any]:
-        """The JSON shape of ``import --format json`` for calendars."""
-        return {"events": {"new": self.events_new, "updated": self.events_updated,
-                           "unchanged": self.events_unchanged},
-                "tasks": {"new": self.tasks_new, "updated": self.tasks_updated,
-                          "unchanged": self.tasks_unchanged},
-                "skipped": len(self.skipped), "failed": len(self.failed),
-                "problems": [asdict(p) for p in self.failed + self.skipped],
-                "warnings": [asdict(p) for p in self.warnings],
-                "unknown_people": list(self.unknown_people),
-                "new_contacts": list(self.new_contacts), "duplicates": list(self.duplicates),
-                "conflicts": list(self.conflicts), "dry_run": self.dry_run}
 
 
 class _Rollback(Exception):

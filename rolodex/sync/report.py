@@ -1,4 +1,6 @@
-"""What an import did, as its summary (``import --format json``) and its messages show it.
+"""What an import did, as its summary (``import --format json``) and its messages show it:
+its contacts and companies (``ContactReport``), its events and tasks (``CalendarReport``),
+both together (``ImportReport``).
 
 Every list is kept in the order things happened; a contact's entry carries the keys the
 JSON contract documents (name, source, index, id; matched_by and matched_id when it was
@@ -8,12 +10,9 @@ found by email, phone or URL; changes when it was merged).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rolodex.formats.incoming import Item, Problem
-
-if TYPE_CHECKING:
-    from rolodex.sync.calendar_apply import CalendarReport
 
 
 @dataclass
@@ -84,3 +83,40 @@ class ImportReport:
         if calendar is not None and not self.contacts.items and not self.contacts.failed:
             return calendar
         return {**self.contacts.summary(), "calendar": calendar}
+
+
+@dataclass
+class CalendarReport:
+    events_new: int = 0
+    events_updated: int = 0
+    events_unchanged: int = 0
+    tasks_new: int = 0
+    tasks_updated: int = 0
+    tasks_unchanged: int = 0
+    failed: list[Problem] = field(default_factory=list)
+    unknown_people: list[str] = field(default_factory=list)
+    # Contacts --create-contacts made: {id, name, email}; and those that look like a
+    # contact that was there before (as ``import`` reports for vCards).
+    new_contacts: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    dry_run: bool = False
+    # Components with nothing to import (no DTSTART, iTIP replies): said, not failures.
+    skipped: list[Problem] = field(default_factory=list)
+    # Imported, but not quite as written (a rule that never happens): said, never silent.
+    warnings: list[Problem] = field(default_factory=list)
+    # Fields of stored items kept as rolodex has them while the file says otherwise:
+    # {source, index, line, uid, kind ("event"/"task"), title, field, local, value}.
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON shape of ``import --format json`` for calendars."""
+        return {"events": {"new": self.events_new, "updated": self.events_updated,
+                           "unchanged": self.events_unchanged},
+                "tasks": {"new": self.tasks_new, "updated": self.tasks_updated,
+                          "unchanged": self.tasks_unchanged},
+                "skipped": len(self.skipped), "failed": len(self.failed),
+                "problems": [asdict(p) for p in self.failed + self.skipped],
+                "warnings": [asdict(p) for p in self.warnings],
+                "unknown_people": list(self.unknown_people),
+                "new_contacts": list(self.new_contacts), "duplicates": list(self.duplicates),
+                "conflicts": list(self.conflicts), "dry_run": self.dry_run}
