@@ -443,3 +443,25 @@ def test_a_streamed_json_array_is_json_dump_of_the_list(count):
     whole = io.StringIO()
     json.dump(records, whole, ensure_ascii=False, indent=2)
     assert streamed.getvalue() == whole.getvalue() + "\n"
+
+
+def test_json_writes_del_and_c1_controls_escaped(rolodex, isolated):
+    """Valid raw in JSON, but a terminal may act on U+009B (CSI) or DEL: every JSON output
+    writes them as \\u escapes, and the string reads back the same."""
+    from rolodex.store import contacts
+    from rolodex.store.db import open_db
+
+    note = "call \u009b2J back\u007f"
+    db = open_db(isolated)
+    with db.write("seed"):
+        contacts.add_contact(db, "Jane Doe", notes=note)
+    db.close()
+    for argv in (["contact", "list", "-f", "json"], ["contact", "list", "-f", "jsonl"],
+                 ["contact", "show", "1", "-f", "json"], ["search", "jane", "-f", "jsonl"]):
+        result = rolodex(argv)
+        assert result.exit_code == 0, result.stderr
+        assert "\u009b" not in result.stdout and "\u007f" not in result.stdout, argv
+        assert "\\u009b2J back\\u007f" in result.stdout, argv
+        first = result.stdout if argv[-1] == "json" else result.stdout.splitlines()[0]
+        parsed = json.loads(first)
+        assert (parsed if isinstance(parsed, dict) else parsed[0])["notes"] == note

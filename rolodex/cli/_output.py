@@ -105,12 +105,11 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
     """
     out = sys.stdout
     if fmt is Format.json:
-        json.dump(list(rows), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(json_safe(json.dumps(list(rows), ensure_ascii=False, indent=2)) + "\n")
     elif fmt is Format.jsonl:
         encode = _line_encoder()
         for row in rows:
-            out.write(encode(row) + "\n")
+            out.write(json_safe(encode(row)) + "\n")
     elif fmt is Format.ids:
         if "id" not in (rows[0] if rows else keys or [c.key for c in columns]):
             from rolodex.errors import InvalidInput
@@ -154,7 +153,7 @@ def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], f
     if fmt is Format.jsonl and json_lines is not None:
         lines = iter(json_lines(ids))
         for batch in iter(lambda: list(itertools.islice(lines, 1000)), []):
-            sys.stdout.write("\n".join(batch) + "\n")
+            sys.stdout.write(json_safe("\n".join(batch)) + "\n")
         return
     cut = limit is None and fmt is Format.table and len(ids) > TABLE_LIMIT
     from rolodex.memory import gc_paused
@@ -179,7 +178,7 @@ def _stream(records: Iterator[dict], fmt: Format, keys: Sequence[str]) -> None:
     if fmt is Format.jsonl:
         encode = _line_encoder()
         for batch in iter(lambda: list(itertools.islice(records, 500)), []):
-            out.write("\n".join(map(encode, batch)) + "\n")
+            out.write(json_safe("\n".join(map(encode, batch))) + "\n")
         return
     first = next(records, None)
     keys = list(first) if first is not None else list(keys)
@@ -196,7 +195,7 @@ def _json_array(out: TextIO, records: Iterator[dict]) -> None:
     encode = json.JSONEncoder(ensure_ascii=False, indent=2, check_circular=False).encode
     first = True
     for batch in iter(lambda: list(itertools.islice(records, 1000)), []):
-        text = encode(batch)  # '[\n  {...},\n  {...}\n]'
+        text = json_safe(encode(batch))  # '[\n  {...},\n  {...}\n]'
         out.write(text[:-2] if first else ",\n" + text[2:-2])
         first = False
     out.write("[]\n" if first else "\n]\n")
@@ -218,6 +217,16 @@ def _delimited(out: TextIO, rows: Iterable[dict], keys: Sequence[str], fmt: Form
         out.write("\t".join(_tsv_cell(guard(k)) for k in keys) + "\n")
         for row in rows:
             out.write("\t".join(_tsv_cell(guard(flat(row.get(k)))) for k in keys) + "\n")
+
+
+# DEL and the C1 controls (U+0080-U+009F, CSI among them) are valid unescaped in JSON, but
+# a terminal may act on them: JSON output writes them as \u escapes, the same string.
+_JSON_CONTROLS = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0))}
+
+
+def json_safe(text: str) -> str:
+    """JSON text with DEL and the C1 controls escaped (they can only be inside strings)."""
+    return text.translate(_JSON_CONTROLS)
 
 
 def _line_encoder() -> Callable[[Any], str]:
@@ -268,7 +277,7 @@ def _cells(rows: Sequence[dict], col: Column) -> list[str]:
 def emit_one(record: dict, fmt: Format, draw: Callable[[dict], None]) -> None:
     """A single record (``show``): JSON is an object, not a list; the table is a card."""
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_safe(json.dumps(record, ensure_ascii=False, indent=2)) + "\n")
     elif fmt is Format.table:
         draw(record)
     else:

@@ -10,7 +10,7 @@ import typer
 from rolodex.cli._context import say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import FormatOption
-from rolodex.cli._output import Column, Format, emit
+from rolodex.cli._output import Column, Format, emit, json_safe
 from rolodex.store import settings
 
 app = typer.Typer(help="Settings kept in the database (time zone, vCard version, stages...).",
@@ -50,7 +50,7 @@ def get(key: KeyArg,
     Example: rolodex config get pipeline.stages
     """
     value = settings.get(state.db(), key)
-    print(json.dumps(value, ensure_ascii=False) if json_ else _text(value))
+    print(json_safe(json.dumps(value, ensure_ascii=False)) if json_ else _text(value))
 
 
 @app.command("set")

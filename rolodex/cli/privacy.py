@@ -10,7 +10,7 @@ import typer
 from rolodex.cli._context import confirm, expand_refs, say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import FormatOption, LimitOption, RefArg, YesOption
-from rolodex.cli._output import Column, Format, emit, message, opened_output
+from rolodex.cli._output import Column, Format, emit, json_safe, message, opened_output
 from rolodex.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -236,8 +236,8 @@ def forget(
         import json
         import sys
 
-        sys.stdout.write(json.dumps(_report(done, backups, copies_removed), ensure_ascii=False,
-                                    indent=2) + "\n")
+        sys.stdout.write(json_safe(json.dumps(_report(done, backups, copies_removed),
+                                              ensure_ascii=False, indent=2)) + "\n")
 
 
 def _forgettable(ref: str) -> int:

@@ -12,7 +12,7 @@ import typer
 
 from rolodex.cli._context import state
 from rolodex.cli._csv_options import check_encoding, csv_delimiter, encoded
-from rolodex.cli._output import message, opened_output
+from rolodex.cli._output import json_safe, message, opened_output
 from rolodex.cli.completion import complete_company
 from rolodex.errors import FileError, InvalidInput
 
@@ -86,7 +86,7 @@ def import_(
     with _progress(getattr(found.contacts, "expected", 0)) as advance:
         report = apply(state.db(), found, policy, progress=advance)
     if format == "json":
-        print(json.dumps(report.summary(), ensure_ascii=False, indent=2))
+        print(json_safe(json.dumps(report.summary(), ensure_ascii=False, indent=2)))
     show(report)
 
 
