@@ -89,9 +89,9 @@ def delete_by_ids(typed: list[str], noun: str, check, delete, yes: bool) -> None
     for record_id in ids:
         check(db, record_id)
     confirm(f"Delete {len(ids)} {noun}(s)?", yes)
-    with db.write(f"delete {len(ids)} {noun}s"):
-        for record_id in ids:
-            delete(db, record_id)
+    from rolodex.store.records import delete_each
+
+    delete_each(db, ids, f"{noun}s", delete)
     say(f"deleted {len(ids)} {noun}(s)")
 
 

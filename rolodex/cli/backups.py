@@ -112,12 +112,12 @@ def restore(
     \b
     Example: rolodex restore ~/safe/rolodex-2026-11-01.db --yes
     """
-    from rolodex.store import backups
+    from rolodex.store import backups, lookups
 
     db = state.db()
     source = Path(file).expanduser()
     checked = backups.check_restore(db, source)
-    current = db.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    current = lookups.count(db, "contacts")
     confirm(f"Replace {db.path} ({current} contact(s)) with {source} "
             f"({checked['contacts']} contact(s))?", yes)
     done = backups.restore(db, source, checked)

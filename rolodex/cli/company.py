@@ -26,6 +26,7 @@ from rolodex.cli._output import Format, emit, emit_one
 from rolodex.cli._views import COMPANY_COLUMNS, company_card
 from rolodex.cli.completion import complete_company
 from rolodex.store import companies, contact_queries
+from rolodex.store.records import delete_each
 from rolodex.store.refs import resolve_company
 
 app = typer.Typer(help="Add, find, show, change and merge companies (accounts).",
@@ -143,8 +144,7 @@ def rm(refs: Annotated[list[str], typer.Argument(metavar="REF...", help="Compani
     ids = list(dict.fromkeys(resolve_company(db, r) for r in refs))
     names = [companies.get_row(db, i)["name"] for i in ids]
     confirm(f"Delete {len(ids)} company(ies): {', '.join(names)}?", yes)
-    with db.write(f"delete {len(ids)} companies"):
-        unlinked = sum(companies.delete_company(db, i) for i in ids)
+    unlinked = sum(delete_each(db, ids, "companies", companies.delete_company))
     say(f"deleted {len(ids)} company(ies); {unlinked} contact(s) kept without a company")
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 MAX_SUGGESTIONS = 50
 
 
-def _suggest(sql: str, incomplete: str) -> list[tuple[str, str]]:
+def _suggest(kind: str, incomplete: str) -> list[tuple[str, str]]:
     from rolodex.cli._context import state
+    from rolodex.store import suggestions
     from rolodex.store.db import open_db
 
     try:
@@ -22,7 +23,7 @@ def _suggest(sql: str, incomplete: str) -> list[tuple[str, str]]:
             return []
         db = open_db(path, readonly=True)
         try:
-            rows = db.execute(sql, (incomplete, MAX_SUGGESTIONS)).fetchall()
+            rows = getattr(suggestions, kind)(db, incomplete, MAX_SUGGESTIONS)
         finally:
             db.close()
     except Exception:
@@ -35,24 +36,8 @@ def _suggest(sql: str, incomplete: str) -> list[tuple[str, str]]:
 def complete_contact(incomplete: str) -> list[tuple[str, str]]:
     """Contact names starting with what was typed (accents and case ignored), with emails;
     after an '@', the names of saved searches with their queries."""
-    from rolodex.normalize import fold
-
-    if incomplete.startswith("@"):
-        return _suggest(
-            """SELECT '@' || name, query FROM saved_searches WHERE name >= ?1
-               AND name < ?1 || char(1114111) ORDER BY name LIMIT ?2""", incomplete[1:])
-
-    key = fold(incomplete)
-    return _suggest(
-        """SELECT c.display_name, (SELECT address FROM contact_emails e
-                  WHERE e.contact_id = c.id ORDER BY preferred DESC, position LIMIT 1)
-           FROM contacts c WHERE c.name_key >= ?1 AND c.name_key < ?1 || char(1114111)
-           ORDER BY c.name_key LIMIT ?2""", key)
+    return _suggest("contacts", incomplete)
 
 
 def complete_company(incomplete: str) -> list[tuple[str, str]]:
-    from rolodex.normalize import fold
-
-    return _suggest(
-        """SELECT name, domain FROM companies WHERE name_key >= ?1
-           AND name_key < ?1 || char(1114111) ORDER BY name_key LIMIT ?2""", fold(incomplete))
+    return _suggest("companies", incomplete)

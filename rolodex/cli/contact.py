@@ -38,7 +38,8 @@ from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.cli.contact_edit import edit
 from rolodex.errors import InvalidInput
 from rolodex.store import contact_json, contact_queries, contacts
-from rolodex.store.refs import company_for_contact, resolve_company, resolve_contact
+from rolodex.store.records import delete_each
+from rolodex.store.refs import resolve_company, resolve_contact
 
 app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=True,
                   cls=HelpGroup)
@@ -75,12 +76,10 @@ def add(
               "birthday": parse_partial(birthday), "anniversary": parse_partial(anniversary),
               "notes": note, "status": status, "source": source, "owner": owner,
               "cadence_days": parse_cadence(every)}
-    with db.write(f"add contact {name}"):
-        company_id, created = company_for_contact(db, company) if company else (None, False)
-        contact_id = contacts.add_contact(
-            db, name, details=items, tags=typed_tags(tag),
-            fields={k: v for k, v in parse_fields(field).items() if v},
-            company_id=company_id, **{k: v for k, v in values.items() if v is not None})
+    contact_id, company_id, created = contacts.add_at_company(
+        db, name, company, details=items, tags=typed_tags(tag),
+        fields={k: v for k, v in parse_fields(field).items() if v},
+        **{k: v for k, v in values.items() if v is not None})
     print(contact_id)
     say(f"added contact #{contact_id} {name.strip()}"
         + (f" (new company #{company_id} {company.strip()})" if created else ""))
@@ -169,9 +168,7 @@ def rm(refs: RefsArg, yes: YesOption = False) -> None:
     names = [contacts.get_row(db, i)["display_name"] for i in ids]
     confirm(f"Delete {len(ids)} contact(s): {', '.join(names[:5])}"
             + ("..." if len(names) > 5 else "") + "?", yes)
-    with db.write(f"delete {len(ids)} contacts"):
-        for contact_id in ids:
-            contacts.delete_contact(db, contact_id)
+    delete_each(db, ids, "contacts", contacts.delete_contact)
     say(f"deleted {len(ids)} contact(s)")
 
 

@@ -31,7 +31,7 @@ from rolodex.cli._options import (
 )
 from rolodex.errors import Aborted, FileError, InvalidInput
 from rolodex.store import contact_queries, contacts
-from rolodex.store.refs import company_for_contact, resolve_contact
+from rolodex.store.refs import resolve_contact
 
 
 def edit(
@@ -92,13 +92,9 @@ def edit(
         return _edit_in_editor(ids[0])
     if not asked:
         raise InvalidInput("nothing to change", hint="give options such as --title, or --editor")
-    with db.write(f"edit {len(ids)} contacts"):
-        if company is not None:
-            values["company_id"] = company_for_contact(db, company)[0] if company.strip() \
-                else None
-        changed = sum(contacts.edit(db, contact_id, values=values, add=adds, remove=removes,
-                                    tags=typed_tags(tag), untags=untag or [], fields=fields)
-                      for contact_id in ids)
+    changed = contacts.edit_many(db, ids, values=values, company=company, add=adds,
+                                 remove=removes, tags=typed_tags(tag), untags=untag or [],
+                                 fields=fields)
     unchanged = len(ids) - changed
     say(f"updated {changed} contact(s)" + (f"; {unchanged} unchanged" if unchanged else ""))
 

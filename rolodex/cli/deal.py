@@ -22,7 +22,7 @@ from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli._views import deal_card, money
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput
-from rolodex.store import deals
+from rolodex.store import deals, lookups
 from rolodex.store.refs import resolve_company, resolve_contact
 
 app = typer.Typer(help="Deals: add, list, show, edit, move, won, lost, rm.",
@@ -101,8 +101,7 @@ def add(
     people = _people(contact)
     company_id = resolve_company(db, company) if company else None
     if company_id is None and people:
-        company_id = db.execute("SELECT company_id FROM contacts WHERE id = ?",
-                                (people[0],)).fetchone()[0]
+        company_id = lookups.company_of_contact(db, people[0])
     deal_id = deals.add_deal(db, title, company_id=company_id, contact_ids=people,
                              amount=_amount(amount), currency=parse_currency_option(currency),
                              stage=stage,
@@ -188,8 +187,8 @@ def edit(
     if amount is not None:
         values["amount"] = _amount(amount)
     if currency is not None:
-        values["currency"] = parse_currency_option(currency) or db.execute(
-            "SELECT currency FROM deals WHERE id = ?", (deal_id,)).fetchone()[0]
+        values["currency"] = parse_currency_option(currency) or \
+            deals.get_row(db, deal_id)["currency"]
     if probability is not None:
         values["probability"] = _probability(probability)
     if close is not None:

@@ -52,12 +52,12 @@ def _overview(db, path: Path) -> None:
     from rolodex.cli._output import console
     from rolodex.cli._views import CONTACT_COLUMNS
     from rolodex.store import contact_queries
+    from rolodex.store.lookups import count
 
     out = console()
     contacts = contact_queries.fetch(db, contact_queries.list_ids(db))
-    count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
-    stats = (f"[bold]{len(contacts)}[/] contacts\n[bold]{count('SELECT count(*) FROM companies')}"
-             f"[/] companies\n[bold]{count('SELECT count(*) FROM tags')}[/] tags")
+    stats = (f"[bold]{len(contacts)}[/] contacts\n[bold]{count(db, 'companies')}"
+             f"[/] companies\n[bold]{count(db, 'tags')}[/] tags")
     by_status: dict[str, int] = {}
     for c in contacts:
         by_status[c["status"] or "none"] = by_status.get(c["status"] or "none", 0) + 1

@@ -81,13 +81,9 @@ def log(
     moment = _instant(at)
     follow_up = state.when(next_) if next_ else None
     company_id = resolve_company(db, company) if company else None
-    with db.write(f"log {kind}"):
-        entry = history.log(db, people, kind, at=moment, text=text, duration_minutes=minutes,
-                            direction=direction, outcome=outcome, company_id=company_id)
-        task_id = tasks.add_task(db, tasks.FOLLOW_UP + (text or kind).splitlines()[0][:80],
-                                 contact_ids=people, due=follow_up,
-                                 kind=kind if kind in tasks.KINDS else "todo") \
-            if follow_up is not None else None
+    entry, task_id = tasks.log_with_follow_up(
+        db, people, kind, follow_up=follow_up, at=moment, text=text, duration_minutes=minutes,
+        direction=direction, outcome=outcome, company_id=company_id)
     print(entry)
     say(f"logged {kind} #{entry} with {len(people)} contact(s)"
         + (f"; follow-up task #{task_id} due {follow_up}" if task_id else ""))

@@ -174,10 +174,8 @@ def done(
     db = state.db()
     ids = expand_ids(task_ids)
     follow_up = state.when(next_) if next_ else None
-    with db.write(f"complete {len(ids)} tasks"):
-        results = [tasks.complete(db, t, outcome=outcome, follow_up=follow_up,
+    results = tasks.complete_many(db, ids, outcome=outcome, follow_up=follow_up,
                                   record_history=not no_history, tz=state.zone())
-                   for t in ids]
     for r in results:
         parts = [f"done #{r.task_id}"]
         if r.history_id:

@@ -17,7 +17,7 @@ from rolodex.store import details as detail_rows
 from rolodex.store import journal, records, settings
 from rolodex.store.db import Database
 from rolodex.store.details import Detail
-from rolodex.store.refs import company_named
+from rolodex.store.refs import company_for_contact, company_named
 from rolodex.store.search import reindex_contacts
 
 NAME_PARTS = ("prefix", "first_name", "middle_name", "last_name", "suffix")
@@ -92,6 +92,27 @@ def add_contact(db: Database, name: str, *, details: Sequence[Detail] = (), tags
             records.set_field(db, "contact", contact_id, key, value)
         reindex_contacts(db, [contact_id])
     return contact_id
+
+
+def add_at_company(db: Database, name: str, company: str | None, **options: Any
+                   ) -> tuple[int, int | None, bool]:
+    """``add_contact`` at the company ``company`` names (``--company``: created when none
+    fits), in one operation: (contact id, company id, whether the company is new)."""
+    with db.write(f"add contact {name}"):
+        company_id, created = company_for_contact(db, company) if company else (None, False)
+        return add_contact(db, name, company_id=company_id, **options), company_id, created
+
+
+def edit_many(db: Database, contact_ids: Sequence[int], *, values: dict[str, Any],
+              company: str | None = None, **changes: Any) -> int:
+    """``edit`` for several contacts in one operation; ``company`` as ``--company`` means
+    it ('' unlinks). Returns how many changed."""
+    with db.write(f"edit {len(contact_ids)} contacts"):
+        if company is not None:
+            values = {**values, "company_id": company_for_contact(db, company)[0]
+                      if company.strip() else None}
+        return sum(edit(db, contact_id, values=values, **changes)
+                   for contact_id in contact_ids)
 
 
 def get_row(db: Database, contact_id: int) -> Any:

@@ -16,6 +16,23 @@ def any_contact(db: Database) -> bool:
     return db.execute("SELECT EXISTS (SELECT 1 FROM contacts)").fetchone()[0] == 1
 
 
+def count(db: Database, table: str) -> int:
+    """How many rows a table of records holds (contacts, companies, tags...)."""
+    if table not in _COUNTED:
+        raise ValueError(f"not a table of records: {table}")
+    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+_COUNTED = frozenset({"contacts", "companies", "tags", "tasks", "events", "deals",
+                      "interactions"})
+
+
+def company_of_contact(db: Database, contact_id: int) -> int | None:
+    """The company a contact works at, if any."""
+    row = db.execute("SELECT company_id FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+    return row[0] if row else None
+
+
 def contact_by_uid(db: Database, uid: str) -> int | None:
     """The contact with this UID, or the one a contact with it was merged into."""
     found = contact_with_uid(db, uid)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rolodex.dates import now, to_utc_iso
@@ -191,3 +191,11 @@ def tuples(db: Database, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor
     cursor = db.conn.cursor()
     cursor.row_factory = None
     return cursor.execute(sql, params)
+
+
+def delete_each(db: Database, ids: Sequence[int], noun: str,
+                delete: Callable[[Database, int], Any]) -> list[Any]:
+    """Delete several records of one kind in one operation (one ``undo`` brings them all
+    back); returns what ``delete`` returned for each."""
+    with db.write(f"delete {len(ids)} {noun}"):
+        return [delete(db, record_id) for record_id in ids]

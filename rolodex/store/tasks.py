@@ -116,6 +116,28 @@ class Completion:
     next_id: int | None
 
 
+def complete_many(db: Database, task_ids: Sequence[int], **options: Any) -> list[Completion]:
+    """``complete`` for several tasks in one operation (one ``undo`` takes it back)."""
+    with db.write(f"complete {len(task_ids)} tasks"):
+        return [complete(db, task_id, **options) for task_id in task_ids]
+
+
+def log_with_follow_up(db: Database, people: Sequence[int], kind: str, *,
+                       follow_up: date | datetime | None = None, **entry: Any
+                       ) -> tuple[int, int | None]:
+    """Log a history entry (``history.log``) and, with ``follow_up``, a follow-up task for
+    the same people, in one operation: (entry id, task id or None)."""
+    with db.write(f"log {kind}"):
+        entry_id = history.log(db, people, kind, **entry)
+        if follow_up is None:
+            return entry_id, None
+        text = entry.get("text")
+        task_id = add_task(db, FOLLOW_UP + (text or kind).splitlines()[0][:80],
+                           contact_ids=people, due=follow_up,
+                           kind=kind if kind in KINDS else "todo")
+        return entry_id, task_id
+
+
 def complete(db: Database, task_id: int, *, outcome: str | None = None,
              follow_up: date | datetime | None = None, record_history: bool = True,
              tz: tzinfo | None = None) -> Completion:
