@@ -69,19 +69,12 @@ def test_the_import_walk_has_no_cycles():
             assert _cycle_through(module) is None, " -> ".join(_cycle_through(module))
 
 
-# merge-letter still logs its history and writes its files inside one transaction in the
-# command: the last command body left to move below cli/ (#17).
-NOT_YET_THIN = {"letters.py"}
-
-
 def test_commands_hold_no_sql_and_open_no_transaction():
     """A command parses, makes one call below cli/ (which owns its transaction), renders."""
     import re
 
     found = []
     for path in sorted((PACKAGE / "cli").glob("*.py")):
-        if path.name in NOT_YET_THIN:
-            continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if re.search(r"\.execute(many)?\(|db\.write\(|\.query\(", line):
                 found.append(f"{path.name}:{number}: {line.strip()}")

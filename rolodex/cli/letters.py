@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -51,9 +50,9 @@ def merge_letter(
     \b
     Example: rolodex merge-letter offer.md --tag vip -o letters/ --log
     """
-    from rolodex.dates import now
     from rolodex.formats import letter
-    from rolodex.store import contact_filters, contact_queries, history
+    from rolodex.mail_merge import merge_letters
+    from rolodex.store import contact_filters, contact_queries
     from rolodex.store.refs import resolve_contact
 
     refs = refs or []
@@ -76,32 +75,22 @@ def merge_letter(
         raise NotFound(f"no contact has the tag(s) {', '.join(tag or [])}",
                        hint="'rolodex contact list --tag T' shows who has a tag")
     ids = [i for i in contact_queries.list_ids(db, sort="name") if i in wanted]
-    zone, today = state.zone(), state.today()
-    texts = []
-    for record in contact_queries.fetch(db, ids):
-        last = history.list_entries(db, contact_ids=[record["id"]], limit=1)
-        texts.append((record, letter.render(parsed, letter.values(
-            record, last[0] if last else None, today, zone))))
+    suffix = Path(template).suffix if template != "-" else ".txt"
 
-    targets = None
-    if output is not None:
-        folder = Path(output).expanduser()
-        suffix = Path(template).suffix if template != "-" else ".txt"
-        targets = [folder / letter.file_name(r["id"], r["name"], suffix) for r, _ in texts]
-        _check_targets(folder, targets, force)
-    with db.write(f"merge-letter {source}") if log else nullcontext():
-        if log:
-            at = now()
-            for record, _ in texts:
-                history.log(db, [record["id"]], "letter", at=at,
-                            text=f"Letter from {Path(source).name}", check=False)
-        if targets is None:
+    def deliver(texts: list[tuple[dict, str]]) -> None:
+        if output is None:
             sys.stdout.write(SEPARATOR.join(t if t.endswith("\n") else t + "\n"
                                             for _, t in texts))
-        else:
-            _write(folder, targets, [t for _, t in texts])
+            return
+        folder = Path(output).expanduser()
+        targets = [folder / letter.file_name(r["id"], r["name"], suffix) for r, _ in texts]
+        _check_targets(folder, targets, force)
+        _write(folder, targets, [t for _, t in texts])
+
+    count = merge_letters(db, parsed, ids, source=source, today=state.today(),
+                          zone=state.zone(), log=log, deliver=deliver)
     where = f" to {output}" if output is not None else ""
-    say(f"wrote {len(texts)} letter(s){where}" + ("; logged in history" if log else ""))
+    say(f"wrote {count} letter(s){where}" + ("; logged in history" if log else ""))
 
 
 def _read(template: str) -> str:
