@@ -1,4 +1,5 @@
-"""Every command is documented: in the README and with an example in its --help."""
+"""Every command is documented: in the manual (README and docs/) and with an example in its
+--help; the command reference is current; the README stays a front door."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ import typer.testing
 
 from rolodex.cli.app import app, command_word
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+ROOT = Path(__file__).resolve().parent.parent
+# What people wrote: the README and the manual, not the reference generated from --help.
+README = "\n".join(p.read_text(encoding="utf-8") for p in
+                   [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+                   if p.name != "commands.md")
 
 
 def command_paths(command=None, prefix: tuple[str, ...] = ()):
@@ -101,3 +106,21 @@ def test_a_command_alone_is_the_command_in_the_whole_app(path, command, rolodex,
     (["--db"], None), (["--version"], None), (["-", "log"], "-")])
 def test_the_command_word_is_found_after_the_root_options(argv, word):
     assert command_word(argv) == word
+
+
+def test_the_command_reference_is_current():
+    """docs/commands.md is every command's --help as the program prints it."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "docs" / "reference.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_readme_is_a_front_door():
+    """Under 12 KB: what rolodex is, how to start, a tour, links into docs/."""
+    readme = (ROOT / "README.md").read_bytes()
+    assert len(readme) < 12 * 1024
+    for page in ("guide", "import-export", "output", "care", "privacy", "setup", "commands"):
+        assert f"docs/{page}.md" in readme.decode()
