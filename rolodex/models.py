@@ -16,8 +16,6 @@ from rolodex.errors import InvalidInput
 RECORD_FIELDS = ("status", "source", "owner", "cadence_days")
 DEFAULT_STATUSES = ("lead", "prospect", "customer", "partner", "inactive")
 COMPANY_KINDS = ("client", "partner", "vendor", "competitor", "prospect", "other")
-RELATIONSHIP_KINDS = ("spouse", "partner", "manager", "report", "assistant", "referred-by",
-                      "referred", "colleague", "friend", "family", "child", "parent")
 # A relationship seen from the other side: Jane is Joe's manager, so Joe is Jane's report.
 INVERSE_KINDS = {
     "spouse": "spouse", "partner": "partner", "colleague": "colleague", "friend": "friend",

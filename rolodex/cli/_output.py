@@ -39,10 +39,6 @@ class Column:
     no_wrap: bool = False
 
 
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
-
-
 def console(stderr: bool = False, *, fixed_width: bool = False):
     """A Rich console: colour only on a terminal and never with NO_COLOR (Rich checks it).
 

@@ -25,8 +25,8 @@ def demo(
     \b
     Example: rolodex demo && rolodex --db "$(ls -t /tmp/rolodex-demo-*.db | head -1)" contact list
     """
-    from rolodex.sampledata import populate
     from rolodex.store.db import open_db
+    from rolodex.store.sample import populate
 
     if db is None:
         folder = Path(tempfile.mkdtemp(prefix="rolodex-demo-"))

@@ -190,11 +190,6 @@ _FRESH = {
 }
 
 
-def fresh_groups(c: dict, version: str) -> dict[str, list[Prop]]:
-    """Properties for each modelled group, written from a contact record."""
-    return {group: build(c, version) for group, build in _FRESH.items()}
-
-
 def card_props(c: dict, kept: KeptCard | None, version: str) -> list[Prop]:
     """The properties to write for a contact: the kept card with changed groups rewritten
     in place and new ones added, converted to ``version``; or a new card.

@@ -178,20 +178,6 @@ def touch(db: Database, contact_id: int) -> None:
     reindex_contacts(db, [contact_id])
 
 
-def change_details(db: Database, contact_id: int, *, add: list = (), remove: list = (),
-                   replace: dict[type, list] | None = None) -> None:
-    """Add, remove or replace emails, phones, addresses and URLs in one operation."""
-    get_row(db, contact_id)
-    with db.write(f"edit contact #{contact_id} details"):
-        for item in remove:
-            detail_rows.remove(db, contact_id, item)
-        for item in add:
-            detail_rows.add(db, contact_id, item)
-        for kind, items in (replace or {}).items():
-            detail_rows.replace(db, contact_id, kind, items)
-        touch(db, contact_id)
-
-
 def tag(db: Database, contact_ids: list[int], tags: list[str], *, remove: bool = False) -> int:
     """Add (or remove) tags on many contacts at once; returns how many contacts changed."""
     changed = 0
