@@ -74,9 +74,7 @@ def replacing(target: Path, *, binary: bool = False) -> Iterator[IO]:
         return
     real = Path(os.path.realpath(target))
     remove_stale(real.parent, real.name)
-    fd, temp = _new_temp(real, target)
-    try:
-        _private_keeping_owner(fd, old)
+    with _temporary(real, target, old) as (fd, temp):
         stream = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8",
                                                              newline="")
         with stream:
@@ -84,13 +82,24 @@ def replacing(target: Path, *, binary: bool = False) -> Iterator[IO]:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp, real)
+    sync_folder(real.parent)
+
+
+@contextlib.contextmanager
+def _temporary(real: Path, target: Path, old: os.stat_result | None
+               ) -> Iterator[tuple[int, str]]:
+    """(fd, path) of a new private file beside ``real`` with ``old``'s owner; on an error
+    it is removed (an OSError becomes one FileError naming ``target``)."""
+    fd, temp = _new_temp(real, target)
+    try:
+        _private_keeping_owner(fd, old)
+        yield fd, temp
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise FileError(f"cannot write {target}: {exc.strerror}") from exc
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    sync_folder(real.parent)
 
 
 def _new_temp(real: Path, target: Path) -> tuple[int, str]:
@@ -151,21 +160,12 @@ def replace_all(files: Iterable[tuple[Path, bytes]]) -> int:
 
 def _write_temp(target: Path, data: bytes) -> str:
     """``data`` in a new private temporary file beside ``target``, with its owner."""
-    old = _existing(target)
-    fd, temp = _new_temp(target, target)
-    try:
-        _private_keeping_owner(fd, old)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            if not hasattr(os, "sync"):  # no system-wide flush here: one file at a time
-                out.flush()
-                os.fsync(out.fileno())
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise FileError(f"cannot write {target}: {exc.strerror}") from exc
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with _temporary(target, target, _existing(target)) as (fd, temp), \
+            os.fdopen(fd, "wb") as out:
+        out.write(data)
+        if not hasattr(os, "sync"):  # no system-wide flush here: one file at a time
+            out.flush()
+            os.fsync(out.fileno())
     return temp
 
 

@@ -86,3 +86,14 @@ def jane(rolodex) -> int:
                       "--birthday", "1985-04-15", "--status", "customer"])
     assert result.exit_code == 0, result.stderr
     return int(result.stdout)
+
+
+@pytest.fixture
+def permissive_umask():
+    """The usual umask (022), which leaves new files and folders readable by everyone
+    unless rolodex says otherwise: permission tests must not rely on a strict one."""
+    import os
+
+    old = os.umask(0o022)
+    yield
+    os.umask(old)

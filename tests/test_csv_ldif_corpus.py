@@ -7,26 +7,12 @@ missing corpus is a failure: CI must test what the corpus holds).
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import os
 from pathlib import Path
 
 import pytest
+from corpus import path_of, require, rows
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-MANIFEST = CORPUS / "MANIFEST.tsv"
-
-
-def _rows() -> list[dict]:
-    if not MANIFEST.is_file():
-        return []
-    with MANIFEST.open(encoding="utf-8", newline="") as handle:
-        return [r for r in csv.DictReader(handle, delimiter="\t")
-                if r["file"].lower().endswith((".csv", ".ldif"))]
-
-
-ROWS = _rows()
+ROWS = rows(suffixes=(".csv", ".ldif"))
 VALID = [r for r in ROWS if r["expected_valid"] == "yes"]
 # The people of each valid file, as (name, emails); what a file needs said to be read.
 EXPECTED = {
@@ -49,17 +35,11 @@ OPTIONS = {"thunderbird__shiftjis_addressbook.csv": ["--encoding", "shift_jis"]}
 
 
 def test_the_corpus_is_there_when_ci_runs():
-    if not ROWS:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but the shared corpus is missing: {MANIFEST}")
-        pytest.skip(f"no corpus at {CORPUS}")
+    require(module_level=False)
     assert {Path(r["file"]).name for r in VALID} == set(EXPECTED)
 
 
-def corpus_file(row: dict) -> Path:
-    path = CORPUS / row["file"]
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == row["sha256"], row["file"]
-    return path
+corpus_file = path_of
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])

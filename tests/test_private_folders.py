@@ -4,7 +4,6 @@ is refused before anything is written to it."""
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import stat
 from pathlib import Path
@@ -14,12 +13,7 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
 
 
-@pytest.fixture(autouse=True)
-def permissive_umask():
-    """The usual umask, which leaves new folders readable by everyone unless told."""
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
+pytestmark = pytest.mark.usefixtures("permissive_umask")
 
 
 def mode(path: Path) -> int:

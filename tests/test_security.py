@@ -3,7 +3,6 @@ temporary file is private and removed, and hostile text is data, never SQL."""
 
 from __future__ import annotations
 
-import os
 import stat
 import sys
 from pathlib import Path
@@ -14,12 +13,7 @@ HOSTILE = ["Robert'); DROP TABLE contacts;--", '"; DELETE FROM tags; --', "../..
            "NEAR(a b)", "*", 'tag:"x\' OR 1=1"', "%_\\", "\x00nul"]
 
 
-@pytest.fixture(autouse=True)
-def permissive_umask():
-    """A umask that would leave new files readable by everyone: rolodex must not rely on it."""
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
+pytestmark = pytest.mark.usefixtures("permissive_umask")
 
 
 def mode(path: Path) -> int:
