@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rolodex.store.db import Database, open_db
+from rolodex.store.db import Database
+from rolodex.store.opening import open_db
 from rolodex.store.paths import resolve_db_path
 
 

@@ -18,8 +18,8 @@ KILLED_BACKUP = """
 import os, signal, sys
 from pathlib import Path
 import rolodex.store.backups as backups
-from rolodex.store.db import open_db
-backups._abort_when_busy = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
+from rolodex.store.opening import open_db
+backups.abort_when_busy = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
 backups.make_backup(open_db(Path(sys.argv[1])))
 """
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from rolodex.store import doctor
-from rolodex.store.db import open_db
-from rolodex.store.search import INDEX_COLUMNS, index_rows
+from rolodex.store.fulltext import INDEX_COLUMNS, index_rows
+from rolodex.store.opening import open_db
 
 UNHEALTHY = 11
 

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from rolodex.cli import _plain
 from rolodex.store import contact_queries
-from rolodex.store.db import APPLICATION_ID, open_db
+from rolodex.store.db import APPLICATION_ID
 from rolodex.store.migrations import apply_all
+from rolodex.store.opening import open_db
 
 
 def rich_table(header, columns, right, no_wrap, footer) -> str:

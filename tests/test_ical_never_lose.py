@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rolodex.store.db import open_db
+from rolodex.store.opening import open_db
 from rolodex.sync.calendar_apply import import_calendar
 from rolodex.sync.calendar_export import write_calendar
 

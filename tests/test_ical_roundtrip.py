@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rolodex.store import events
-from rolodex.store.db import open_db
+from rolodex.store.opening import open_db
 from rolodex.sync.calendar_apply import import_calendar
 from rolodex.sync.calendar_export import write_calendar
 

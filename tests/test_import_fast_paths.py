@@ -23,7 +23,7 @@ from rolodex.formats.contact_files import ContactFiles
 from rolodex.formats.vcard_syntax import VCardFile, read_cards
 from rolodex.models import Phone
 from rolodex.store import backups, contacts, journal, lookups, records
-from rolodex.store.db import open_db
+from rolodex.store.opening import open_db
 from rolodex.sync import apply as importer
 from rolodex.sync.contact_writer import Writer
 

@@ -1,6 +1,7 @@
 """The layers of ../shared/ARCHITECTURE.md, checked on the source: formats/ is bytes <->
-records and never touches the database; the way records come in (sync/) is one trip down
-and back, with no module importing another that imports it back."""
+records and never touches the database; the store imports nothing above it; every walk
+(an import, a search, a finished task) is one trip down and back, with no module
+importing another that imports it back."""
 
 from __future__ import annotations
 
@@ -15,21 +16,25 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+MODULES = {_module(p): p for p in PACKAGE.rglob("*.py")}
+
+
 def _imports(path: Path) -> set[str]:
-    """Every rolodex module a file imports, at the top or inside a function."""
+    """Every rolodex module a file imports, at the top or inside a function: for ``from
+    rolodex.store import journal`` that is ``rolodex.store.journal`` (not the package)."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(
                 "rolodex"):
-            found.add(node.module)
-            found.update(f"{node.module}.{a.name}" for a in node.names)
+            for alias in node.names:
+                name = f"{node.module}.{alias.name}"
+                found.add(name if name in MODULES else node.module)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("rolodex"))
     return found
 
 
-GRAPH = {_module(p): _imports(p) for p in PACKAGE.rglob("*.py")}
-GRAPH = {m: {i for i in deps if i in GRAPH and i != m} for m, deps in GRAPH.items()}
+GRAPH = {m: {i for i in _imports(p) if i in MODULES and i != m} for m, p in MODULES.items()}
 
 
 def test_formats_touch_no_database():
@@ -41,6 +46,16 @@ def test_formats_touch_no_database():
         assert not below, f"{module} imports {sorted(below)}"
         text = (PACKAGE.parent / (module.replace(".", "/") + ".py")).read_text()
         assert ".execute(" not in text and "Database" not in text, module
+
+
+def test_formats_reports_and_sync_do_not_import_each_other_sideways():
+    """The three share a floor: formats/ renders a report through the model below both
+    (``rolodex.report_model``); sync/ asks the store, not the reports, what is due."""
+    for module, deps in GRAPH.items():
+        if module.startswith("rolodex.formats."):
+            assert not any(d.startswith("rolodex.reports") for d in deps), module
+        if module.startswith("rolodex.sync."):
+            assert not any(d.startswith(("rolodex.reports", "rolodex.cli")) for d in deps), module
 
 
 def test_nothing_below_imports_sync():
@@ -63,10 +78,19 @@ def _cycle_through(start: str) -> list[str] | None:
     return None
 
 
-def test_the_import_walk_has_no_cycles():
+def test_no_module_imports_itself_back():
+    """No circle anywhere, not even one held apart by an import inside a function."""
     for module in GRAPH:
-        if module.startswith(("rolodex.sync", "rolodex.formats")):
-            assert _cycle_through(module) is None, " -> ".join(_cycle_through(module))
+        cycle = _cycle_through(module)
+        assert cycle is None, " -> ".join(cycle)
+
+
+def test_the_store_imports_only_the_store_and_the_ground_floor():
+    upper = ("rolodex.cli", "rolodex.formats", "rolodex.reports", "rolodex.sync",
+             "rolodex.session")
+    for module, deps in GRAPH.items():
+        if module.startswith("rolodex.store"):
+            assert not {d for d in deps if d.startswith(upper)}, module
 
 
 def test_commands_hold_no_sql_and_open_no_transaction():

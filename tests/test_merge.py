@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rolodex.store import journal
-from rolodex.store.db import open_db
+from rolodex.store.opening import open_db
 
 SKIP = ("operations", "changes", "_sqlite_migrations")
 

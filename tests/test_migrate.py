@@ -8,8 +8,9 @@ import stat
 import pytest
 
 from rolodex.store import contact_queries
-from rolodex.store.db import APPLICATION_ID, open_db
+from rolodex.store.db import APPLICATION_ID
 from rolodex.store.migrations import MIGRATION_COUNT, MIGRATIONS, apply_all
+from rolodex.store.opening import open_db
 
 
 def _old_database(path, upto: int) -> None:

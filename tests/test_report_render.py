@@ -18,7 +18,7 @@ import pytest
 
 from rolodex.cli._report_table import draw
 from rolodex.formats import report_html, report_md
-from rolodex.reports.model import Chart, Report, Section
+from rolodex.report_model import Chart, Report, Section
 
 GENERATED = "2026-11-20T09:00:00Z"
 NASTY = "A | B <script>alert(1)</script>\nZoë Müller"

@@ -676,7 +676,7 @@ def test_local_days_match_datetime_around_dst(zone):
     """LocalDays (one computation per UTC day) gives the day a datetime conversion gives."""
     from datetime import UTC
 
-    from rolodex.reports.scope import LocalDays
+    from rolodex.store.when import LocalDays
 
     tz, local = ZoneInfo(zone), LocalDays(ZoneInfo(zone))
     start = datetime(2026, 1, 1, tzinfo=UTC)

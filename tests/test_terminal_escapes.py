@@ -59,7 +59,7 @@ def hostile(rolodex, isolated):
     assert rolodex(["log", EVE, "call", f"said {ESC}]8;;http://evil.example{ESC}\\here"]
                    ).exit_code == 0
     from rolodex.store import contacts, deals, lookups
-    from rolodex.store.db import open_db
+    from rolodex.store.opening import open_db
 
     db = open_db(isolated)  # a title the command line now refuses, as an older one kept it
     try:

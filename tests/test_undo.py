@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rolodex.store.db import open_db
+from rolodex.store.opening import open_db
 
 SKIP = ("operations", "changes", "_sqlite_migrations")
 CARDS = """BEGIN:VCARD

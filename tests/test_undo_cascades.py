@@ -15,7 +15,7 @@ from pathlib import Path
 from test_undo import dump
 
 from rolodex.store import journal
-from rolodex.store.db import open_db
+from rolodex.store.opening import open_db
 
 FIXTURES = Path(__file__).parent / "fixtures" / "undo"
 

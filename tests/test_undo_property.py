@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_undo import dump
 
-from rolodex.store.db import open_db
+from rolodex.store.opening import open_db
 
 FIXTURES = Path(__file__).parent / "fixtures" / "undo"
 

@@ -198,7 +198,7 @@ def test_contacts_from_before_the_migration_are_alive_without_dates(tmp_path):
     from test_migrate import _old_database
 
     from rolodex.store import contact_queries
-    from rolodex.store.db import open_db
+    from rolodex.store.opening import open_db
 
     path = tmp_path / "rolodex.db"
     _old_database(path, 8)  # the schema before groups and these dates

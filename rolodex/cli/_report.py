@@ -1,4 +1,4 @@
-"""Rendering a report (``rolodex.reports.model.Report``) in every format users ask for.
+"""Rendering a report (``rolodex.report_model.Report``) in every format users ask for.
 
 json carries the whole report; jsonl, csv and tsv carry the rows of one section (a
 spreadsheet reads one table, and a totals row would be summed twice), the first unless
@@ -18,7 +18,7 @@ import typer
 
 from rolodex.cli._output import Format, emit, message, opened_output
 from rolodex.errors import InvalidInput
-from rolodex.reports.model import Report, Section
+from rolodex.report_model import Report, Section
 
 
 class ReportFormat(StrEnum):

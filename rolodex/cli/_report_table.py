@@ -13,7 +13,7 @@ from typing import Any
 
 from rolodex.cli._output import console, visible
 from rolodex.formats.report_cells import bar_size, cell_text, numeric_keys, period_text
-from rolodex.reports.model import Chart, Report, Section
+from rolodex.report_model import Chart, Report, Section
 
 BAR_CELLS = 40  # the longest bar, in terminal cells
 EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")  # partial blocks, 1/8 to 7/8 of a cell

@@ -112,15 +112,15 @@ def restore(
     \b
     Example: rolodex restore ~/safe/rolodex-2026-11-01.db --yes
     """
-    from rolodex.store import backups, lookups
+    from rolodex.store import backup_restore, lookups
 
     db = state.db()
     source = Path(file).expanduser()
-    checked = backups.check_restore(db, source)
+    checked = backup_restore.check_restore(db, source)
     current = lookups.count(db, "contacts")
     confirm(f"Replace {db.path} ({current} contact(s)) with {source} "
             f"({checked['contacts']} contact(s))?", yes)
-    done = backups.restore(db, source, checked)
+    done = backup_restore.restore(db, source, checked)
     upgraded = (f", upgraded from schema {done['schema_from']}"
                 if done["schema_from"] < done["schema"] else "")
     say(f"restored {done['contacts']} contact(s) from {source}{upgraded}")

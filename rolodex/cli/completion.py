@@ -15,7 +15,7 @@ MAX_SUGGESTIONS = 50
 def _suggest(kind: str, incomplete: str) -> list[tuple[str, str]]:
     from rolodex.cli._context import state
     from rolodex.store import suggestions
-    from rolodex.store.db import open_db
+    from rolodex.store.opening import open_db
 
     try:
         path = state.db_path()

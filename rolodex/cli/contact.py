@@ -38,8 +38,9 @@ from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.cli.contact_edit import edit
 from rolodex.errors import InvalidInput
 from rolodex.store import contact_json, contact_queries, contacts
+from rolodex.store.contact_refs import resolve_contact
 from rolodex.store.records import delete_each
-from rolodex.store.refs import resolve_company, resolve_contact
+from rolodex.store.refs import resolve_company
 
 app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=True,
                   cls=HelpGroup)

@@ -31,7 +31,7 @@ from rolodex.cli._options import (
 )
 from rolodex.errors import Aborted, FileError, InvalidInput
 from rolodex.store import contact_queries, contacts
-from rolodex.store.refs import resolve_contact
+from rolodex.store.contact_refs import resolve_contact
 
 
 def edit(

@@ -23,7 +23,8 @@ from rolodex.cli._views import deal_card, money
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput
 from rolodex.store import deals, lookups
-from rolodex.store.refs import resolve_company, resolve_contact
+from rolodex.store.contact_refs import resolve_contact
+from rolodex.store.refs import resolve_company
 
 app = typer.Typer(help="Deals: add, list, show, edit, move, won, lost, rm.",
                   no_args_is_help=True,

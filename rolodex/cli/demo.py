@@ -25,7 +25,7 @@ def demo(
     \b
     Example: rolodex demo && rolodex --db "$(ls -t /tmp/rolodex-demo-*.db | head -1)" contact list
     """
-    from rolodex.store.db import open_db
+    from rolodex.store.opening import open_db
     from rolodex.store.sample import populate
 
     if db is None:

@@ -96,8 +96,8 @@ def merge(
     Example: rolodex merge "Jane Doe" 42 --prefer B --dry-run
     """
     from rolodex.formats.vcard_merge import merge_kept
+    from rolodex.store.contact_refs import resolve_contact
     from rolodex.store.merge import apply_merge, plan_merge
-    from rolodex.store.refs import resolve_contact
 
     side = prefer_side(prefer, format)
     db = state.db()

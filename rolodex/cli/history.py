@@ -13,7 +13,8 @@ from rolodex.cli._views import local_time
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.store import history, settings, tasks
-from rolodex.store.refs import resolve_company, resolve_contact
+from rolodex.store.contact_refs import resolve_contact
+from rolodex.store.refs import resolve_company
 
 HISTORY_COLUMNS = (
     Column("id", "ID", style="dim", no_wrap=True),

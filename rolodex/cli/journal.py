@@ -127,7 +127,8 @@ def _since(text: str | None) -> str | None:
 
 def _record(ref: str | None, company: str | None, deal: int | None, task: int | None,
             event: int | None) -> tuple[str, int] | None:
-    from rolodex.store.refs import MAX_ID, resolve_company, resolve_contact, typed_id
+    from rolodex.store.contact_refs import resolve_contact
+    from rolodex.store.refs import MAX_ID, resolve_company, typed_id
 
     given = [(t, v) for t, v in (("contacts", ref), ("companies", company), ("deals", deal),
                                  ("tasks", task), ("events", event)) if v is not None]

@@ -53,7 +53,7 @@ def merge_letter(
     from rolodex.formats import letter
     from rolodex.mail_merge import merge_letters
     from rolodex.store import contact_filters, contact_queries
-    from rolodex.store.refs import resolve_contact
+    from rolodex.store.contact_refs import resolve_contact
 
     refs = refs or []
     if not refs and not tag:

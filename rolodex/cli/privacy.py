@@ -65,7 +65,7 @@ STALE_COLUMNS = (
 
 def _contact(ref: str) -> int:
     """The one contact a single REF names (``-`` reads it from stdin)."""
-    from rolodex.store.refs import resolve_contact
+    from rolodex.store.contact_refs import resolve_contact
 
     refs = expand_refs([ref])
     if len(refs) != 1:

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from rolodex.reports.model import Report, Section
+from rolodex.report_model import Report, Section
 
 # An amount ("12500.00", "-3") or a percent ("33.3"): what the reports put in number cells.
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")

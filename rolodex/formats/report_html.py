@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from rolodex.formats.report_cells import bar_size, cell_text, numeric_keys, period_text
-from rolodex.reports.model import Chart, Report, Section
+from rolodex.report_model import Chart, Report, Section
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;

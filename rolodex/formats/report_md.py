@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from rolodex.formats.report_cells import cell_text, numeric_keys, period_text
-from rolodex.reports.model import Report, Section
+from rolodex.report_model import Report, Section
 
 
 def render(report: Report, generated: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
-from rolodex.reports.model import Chart, Report, Section
+from rolodex.report_model import Chart, Report, Section
 from rolodex.reports.scope import bounds, contact_filter, in_scope, unknown_tags
 from rolodex.store.db import Database
 

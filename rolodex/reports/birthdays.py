@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from rolodex.reports.agenda import anniversaries
-from rolodex.reports.model import Report, Section
+from rolodex.report_model import Report, Section
 from rolodex.reports.scope import contact_filter, unknown_tags
+from rolodex.store.anniversaries import anniversaries
 from rolodex.store.db import Database
 
 COLUMNS = [("date", "Date"), ("kind", "Kind"), ("id", "ID"), ("name", "Name"),

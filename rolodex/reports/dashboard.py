@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta, tzinfo
 
 from rolodex.dates import from_utc_iso
+from rolodex.report_model import Report, Section
 from rolodex.reports.agenda import agenda
 from rolodex.reports.followups import followups
-from rolodex.reports.model import Report, Section
 from rolodex.reports.pipeline import Period, pipeline, quarter
 from rolodex.store.db import Database
 from rolodex.store.history import list_entries

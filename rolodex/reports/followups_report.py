@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import date, tzinfo
 from typing import Any
 
+from rolodex.report_model import Report, Section
 from rolodex.reports.followups import followups
-from rolodex.reports.model import Report, Section
 from rolodex.reports.scope import contact_filter, count_totals, unknown_tags
 from rolodex.store.db import Database
 from rolodex.store.records import chunks

@@ -15,7 +15,7 @@ from typing import Any
 
 from rolodex.dates import from_utc_iso
 from rolodex.money import format_amount
-from rolodex.reports.model import Chart, Report, Section
+from rolodex.report_model import Chart, Report, Section
 from rolodex.store import deals, settings
 from rolodex.store.db import Database
 

@@ -15,18 +15,12 @@ from collections.abc import Sequence
 from datetime import date, tzinfo
 from typing import Any
 
-from rolodex.reports.followups import cadence_sql, with_cadence
-from rolodex.reports.model import Chart, Report, Section
-from rolodex.reports.scope import (
-    LocalDays,
-    bounds,
-    contact_filter,
-    count_totals,
-    in_scope,
-    unknown_tags,
-)
+from rolodex.report_model import Chart, Report, Section
+from rolodex.reports.scope import bounds, contact_filter, count_totals, in_scope, unknown_tags
+from rolodex.store.cadence import cadence_sql, with_cadence
 from rolodex.store.db import Database
 from rolodex.store.records import chunks
+from rolodex.store.when import LocalDays
 
 CONTACT_COLUMNS = [("id", "ID"), ("name", "Name"), ("company", "Company"), ("tags", "Tags"),
                    ("cadence_days", "Every (days)"), ("last_contacted", "Last contacted"),

@@ -13,7 +13,7 @@ from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from rolodex.dates import start_of_day, to_utc_iso
-from rolodex.reports.model import Chart, Report, Section
+from rolodex.report_model import Chart, Report, Section
 from rolodex.reports.scope import contact_filter, in_scope, unknown_tags
 from rolodex.store.db import Database
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
-from rolodex.reports.model import Report, Section
+from rolodex.report_model import Report, Section
 from rolodex.store.db import Database
 
 EVENT_DAYS = 90  # how far ahead "upcoming events" looks

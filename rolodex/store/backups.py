@@ -1,13 +1,10 @@
-"""Copies of the database file: on demand, automatically before bulk changes, and back.
+"""Copies of the database file: on demand and automatically before bulk changes.
 
 Copies are taken with SQLite's online backup API, which reads a consistent snapshot even
 while another process writes, and are created readable by their owner only. Automatic
 copies (before a migration, an import, a merge, a restore, a repair) are rotated: the
 newest ``backup.keep`` are kept. Copies the user asked for are never deleted by rolodex.
-
-A restore goes the other way through the same API, into the open connection: SQLite then
-writes the pages through its own WAL, so other processes and the -wal/-shm files stay
-consistent, which copying a file over a live database would not guarantee.
+Restoring one is ``backup_restore``'s.
 """
 
 from __future__ import annotations
@@ -17,18 +14,20 @@ import re
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from rolodex.errors import DatabaseBusy, FileError
+from rolodex.errors import FileError
 from rolodex.store.backup_temps import (
     private_temp,
     remove,
     stale_temporaries,
     with_companions,
 )
-from rolodex.store.db import APPLICATION_ID, Database, open_db, translate
+from rolodex.store.db import Database, translate
 from rolodex.store.paths import make_private_folder
 
 DEFAULT_KEEP = 10
@@ -48,7 +47,7 @@ def stale_copies(db_path: Path) -> list[Path]:
     return stale_temporaries(backup_dir(db_path), db_path.stem)
 
 
-def _abort_when_busy(status: int, remaining: int, total: int) -> None:
+def abort_when_busy(status: int, remaining: int, total: int) -> None:
     """Progress callback of ``Connection.backup``: Python retries a busy step forever,
     so a lock held past the busy timeout must end the copy instead."""
     if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
@@ -63,7 +62,7 @@ def _snapshot(conn: sqlite3.Connection, path: Path) -> None:
     """
     dest = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.backup(dest, progress=_abort_when_busy)
+        conn.backup(dest, progress=abort_when_busy)
         dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
@@ -109,7 +108,7 @@ def _new_name(db_path: Path, reason: str | None, folder: Path | None = None) -> 
         n += 1
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     try:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
@@ -128,7 +127,7 @@ def make_backup(db: Database, target: Path | None = None, *, reason: str | None 
         if not path.parent.is_dir():
             raise FileError(f"cannot write backup {path}: no folder {path.parent}")
     for own in (db.path, Path(f"{db.path}-wal"), Path(f"{db.path}-shm")):
-        if _same_file(path, own):
+        if same_file(path, own):
             raise FileError(f"{path} is the database in use; back it up to another file")
     # What an earlier copy killed half-way left behind goes first.
     remove(stale_temporaries(backup_dir(db.path), db.path.stem)
@@ -237,95 +236,13 @@ def open_copy(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def inspect_copy(path: Path) -> dict[str, Any]:
-    """Check that ``path`` is a sound rolodex database this version can use; FileError
-    saying what is wrong otherwise. Returns path, schema (version) and contacts (count).
-
-    The cheap checks come first: a missing file, a file that is not SQLite at all (an
-    empty file would otherwise open as an empty database), another program's database,
-    a newer schema. The integrity check reads every page, so it comes last.
-    """
-    from rolodex.store.migrations import MIGRATION_COUNT
-
-    if path.is_dir():
-        raise FileError(f"{path} is a folder, not a database file")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise FileError(f"cannot read {path}: {exc.strerror}") from exc
-    if head != SQLITE_MAGIC:
-        raise FileError(f"{path} is not an SQLite database",
-                        hint="'rolodex backup --list' shows the copies rolodex made")
-    try:
-        conn = open_copy(path)
-    except sqlite3.Error as exc:
-        raise FileError(f"cannot open {path}: {exc}") from exc
-    try:
-        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            raise FileError(f"{path} is an SQLite database but not a rolodex one")
-        schema = conn.execute("PRAGMA user_version").fetchone()[0]
-        if schema > MIGRATION_COUNT:
-            raise FileError(f"{path} was written by a newer rolodex (schema {schema})",
-                            hint="upgrade rolodex to restore this copy")
-        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
-        if problems != ["ok"]:
-            raise FileError(f"{path} is damaged: {'; '.join(problems)}",
-                            hint="restore an older copy: 'rolodex backup --list'")
-        contacts = conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
-    except sqlite3.Error as exc:
-        raise FileError(f"{path} is not a usable rolodex database: {exc}") from exc
-    finally:
-        conn.close()
-    return {"path": str(path), "schema": schema, "contacts": contacts}
-
-
-def check_restore(db: Database, source: Path) -> dict[str, Any]:
-    """``inspect_copy`` plus the one mistake only the open database can tell: restoring
-    the database from itself."""
-    if not source.exists():
-        raise FileError(f"no such file: {source}")
-    for own in (db.path, Path(f"{db.path}-wal"), Path(f"{db.path}-shm")):
-        if _same_file(source, own):
-            raise FileError(f"{source} is the database in use; name a backup copy",
-                            hint="'rolodex backup --list' shows them")
-    return inspect_copy(source)
-
-
-def restore(db: Database, source: Path, checked: dict[str, Any] | None = None
-            ) -> dict[str, Any]:
-    """Replace the database's contents with the copy at ``source``.
-
-    The copy is checked first (``checked``: what ``check_restore`` returned, to spare a
-    second integrity check); the current contents are kept as an automatic backup
-    (reason ``restore``) before anything is written; an older copy is migrated by
-    reopening the database. Returns what was restored: source, contacts, schema_from,
-    schema, previous (the kept copy, or None when ``backup.keep`` is 0 or it was empty).
-
-    Undo cannot reach across a restore (the journal is part of what is replaced): the
-    kept copy is the way back.
-    """
-    from rolodex.store.migrations import MIGRATION_COUNT
-
-    info = checked if checked is not None else check_restore(db, source)
-    previous = auto_backup(db, "restore")
-    try:
-        conn = open_copy(source)
-    except sqlite3.Error as exc:
-        raise FileError(f"cannot open {source}: {exc}") from exc
-    try:
-        conn.backup(db.conn, progress=_abort_when_busy)
-    except sqlite3.Error as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise DatabaseBusy(f"database {db.path} is busy: another rolodex is writing to it",
-                               hint="nothing was restored; try again in a moment") from exc
-        raise translate(exc, db.path) from exc
-    finally:
-        conn.close()
-    reopened = open_db(db.path)  # runs the migrations an older copy needs
-    try:
-        contacts = reopened.execute("SELECT count(*) FROM contacts").fetchone()[0]
-    finally:
-        reopened.close()
-    return {"source": str(source), "contacts": contacts, "schema_from": info["schema"],
-            "schema": MIGRATION_COUNT, "previous": str(previous) if previous else None}
+@contextmanager
+def bulk_write(db: Database, summary: str, reason: str, *, dry_run: bool = False
+               ) -> Iterator[int]:
+    """``db.write`` for a bulk change (an import, a merge, a repair): an automatic copy
+    first, so the change can also be undone by restoring it. None inside an operation
+    that is already open (its outer caller took one) or for a dry run."""
+    if db.operation_id is None and not dry_run:
+        auto_backup(db, reason)
+    with db.write(summary) as operation:
+        yield operation

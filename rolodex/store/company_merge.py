@@ -11,6 +11,7 @@ from __future__ import annotations
 from rolodex.errors import Aborted
 from rolodex.normalize import fold
 from rolodex.store import companies, journal, records
+from rolodex.store.backups import bulk_write
 from rolodex.store.db import Database
 from rolodex.store.merge_plan import (
     Plan,
@@ -61,10 +62,10 @@ def plan_company_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a")
 def apply_company_merge(db: Database, plan: Plan) -> None:
     """Carry out ``plan`` in one journalled operation, after an automatic backup; nothing
     is written if either company changed since the plan was made."""
-    from rolodex.store.search import reindex_contacts
+    from rolodex.store.fulltext import reindex_contacts
 
-    with db.write(f"merge company #{plan.b_id} {plan.b_name} into #{plan.a_id} "
-                  f"{plan.a_name}", backup="merge"):
+    with bulk_write(db, f"merge company #{plan.b_id} {plan.b_name} into #{plan.a_id} "
+                    f"{plan.a_name}", "merge"):
         fresh = plan_company_merge(db, plan.a_id, plan.b_id, prefer=plan.prefer)
         if fresh.rows != plan.rows:
             raise Aborted("a company changed while the merge was planned; nothing was merged",

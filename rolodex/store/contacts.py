@@ -17,8 +17,8 @@ from rolodex.store import details as detail_rows
 from rolodex.store import journal, records, settings
 from rolodex.store.db import Database
 from rolodex.store.details import Detail
+from rolodex.store.fulltext import reindex_contacts
 from rolodex.store.refs import company_for_contact, company_named
-from rolodex.store.search import reindex_contacts
 
 NAME_PARTS = ("prefix", "first_name", "middle_name", "last_name", "suffix")
 SCALARS = (

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rolodex.store import journal
+from rolodex.store.backups import bulk_write
 from rolodex.store.db import Database
 from rolodex.store.doctor_rows import (
     check_contact_dates,
@@ -151,7 +152,7 @@ def _index_state(db: Database, damaged: bool) -> _IndexState:
     One pass over each side, holding only a hash per stored row: at 100,000 contacts
     this takes seconds, where reindexing everyone would take minutes.
     """
-    from rolodex.store.search import INDEX_COLUMNS, index_rows
+    from rolodex.store.fulltext import INDEX_COLUMNS, index_rows
 
     stored = {rowid: hash(tuple(values)) for rowid, *values in db.execute(
         f"SELECT rowid, {', '.join(INDEX_COLUMNS)} FROM contacts_fts")}
@@ -194,7 +195,7 @@ def check_search_index(db: Database, *, damaged: bool = False) -> list[dict]:
 
 def fix_search_index(db: Database) -> list[dict]:
     """Rebuild a damaged index, rewrite missing and stale rows, drop rows of nobody."""
-    from rolodex.store.search import reindex_contacts
+    from rolodex.store.fulltext import reindex_contacts
 
     state = _index_state(db, _fts_damaged(db))
     if not state.count:
@@ -313,7 +314,7 @@ def repair(db: Database) -> list[dict]:
     if not any(f["fixable"] and f["status"] in (PROBLEM, INFO) for f in before):
         return before
     repaired: dict[str, list[dict]] = {}
-    with db.write("doctor --fix", backup="doctor"):
+    with bulk_write(db, "doctor --fix", "doctor"):
         for name, fix in FIXES.items():
             try:
                 with db.savepoint("fix"):  # a repair SQLite refuses undoes only itself

@@ -23,6 +23,7 @@ from rolodex.models import INVERSE_KINDS, Address, Email, Phone, Url
 from rolodex.nicknames import same_person_name
 from rolodex.normalize import fold
 from rolodex.store import cards, contacts, journal, labelled_dates
+from rolodex.store.backups import bulk_write
 from rolodex.store.db import Database
 from rolodex.store.details import TABLES, detail_key
 from rolodex.store.dupes import phones_match
@@ -280,8 +281,8 @@ def apply_merge(db: Database, plan: Plan, *, merge_cards: CardMerger) -> None:
     The plan is made again inside the transaction: if either contact changed since it
     was shown, nothing is written.
     """
-    with db.write(f"merge contact #{plan.b_id} {plan.b_name} into #{plan.a_id} {plan.a_name}",
-                  backup="merge"):
+    with bulk_write(db, f"merge contact #{plan.b_id} {plan.b_name} into #{plan.a_id} "
+                    f"{plan.a_name}", "merge"):
         fresh = plan_merge(db, plan.a_id, plan.b_id, prefer=plan.prefer,
                            merge_cards=merge_cards)
         if fresh.rows != plan.rows:

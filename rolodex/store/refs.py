@@ -1,4 +1,6 @@
-"""Turning what users type (id, UID, email, a name or its prefix) into one record.
+"""Turning what users type (id, UID, a name or its prefix) into one record: companies here,
+contacts in ``contact_refs`` (a contact may be named by a saved search, which runs a
+search, whose ``company:`` filter names a company).
 
 It never guesses: a reference that fits several records raises Ambiguous with the
 candidates, so a script cannot silently log a call on the wrong Jane.
@@ -8,9 +10,9 @@ from __future__ import annotations
 
 from rolodex.errors import Ambiguous, NotFound
 from rolodex.normalize import fold
+from rolodex.store.companies import add_company
 from rolodex.store.db import Database
-from rolodex.store.lookups import company_merged_from, contact_by_uid
-from rolodex.store.search import fts_query
+from rolodex.store.lookups import company_merged_from
 
 MAX_CANDIDATES = 10
 MAX_ID = 2**63 - 1  # SQLite's largest integer: no row has a larger id
@@ -22,7 +24,7 @@ def typed_id(ref: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def _rows_with_id(db: Database, table: str, number: int) -> list[int]:
+def rows_with_id(db: Database, table: str, number: int) -> list[int]:
     """``[number]`` if ``table`` has such a row; an id past ``MAX_ID`` names nothing (and
     SQLite could not be asked about it)."""
     if number > MAX_ID:
@@ -30,22 +32,7 @@ def _rows_with_id(db: Database, table: str, number: int) -> list[int]:
     return [r[0] for r in db.execute(f"SELECT id FROM {table} WHERE id = ?", (number,))]
 
 
-def _describe_contacts(db: Database, ids: list[int]) -> list[str]:
-    rows = db.query(
-        f"""SELECT c.id, c.display_name, co.name AS company,
-              (SELECT address FROM contact_emails e WHERE e.contact_id = c.id
-               ORDER BY preferred DESC, position LIMIT 1) AS email
-            FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
-            WHERE c.id IN ({', '.join('?' * len(ids))}) ORDER BY c.sort_key""", ids)
-    out = []
-    for r in rows:
-        extra = "".join(f" <{r['email']}>" if r["email"] else "")
-        extra += f" ({r['company']})" if r["company"] else ""
-        out.append(f"#{r['id']} {r['display_name']}{extra}")
-    return out
-
-
-def _one(db: Database, ids: list[int], ref: str, noun: str, describe) -> int:
+def one_record(db: Database, ids: list[int], ref: str, noun: str, describe) -> int:
     ids = list(dict.fromkeys(ids))
     if len(ids) == 1:
         return ids[0]
@@ -61,45 +48,6 @@ def _one(db: Database, ids: list[int], ref: str, noun: str, describe) -> int:
                     hint=f"name the {noun} by id, email or a longer name")
 
 
-def resolve_contact(db: Database, ref: str) -> int:
-    """The one contact ``ref`` names; NotFound or Ambiguous otherwise.
-
-    ``@NAME`` names the one member of a saved search (Ambiguous when it has several).
-    """
-    ref = ref.strip()
-    if not ref:
-        raise NotFound("an empty name matches no contact")
-    number = typed_id(ref)
-    if number is not None:
-        for found in _rows_with_id(db, "contacts", number):
-            return found
-        raise NotFound(f"no contact with id {ref.lstrip('#')}")
-    found = contact_by_uid(db, ref)  # its own, or one merged into it
-    if found is not None:
-        return found
-    if ref.startswith("@"):
-        from rolodex.store import saved_searches
-
-        name = saved_searches.ref_name(ref)
-        if name is not None:
-            ids = saved_searches.members(db, name)
-            if not ids:
-                raise NotFound(f"saved search @{name} has no members",
-                               hint=f"'rolodex search @{name}' shows whom it selects")
-            return _one(db, ids, ref, "contact", _describe_contacts)
-    if "@" in ref:
-        ids = [r[0] for r in db.execute(
-            "SELECT contact_id FROM contact_emails WHERE address = ? COLLATE NOCASE", (ref,))]
-        return _one(db, ids, ref, "contact", _describe_contacts)
-    exact = [r[0] for r in db.execute("SELECT id FROM contacts WHERE name_key = ?", (fold(ref),))]
-    if exact:
-        return _one(db, exact, ref, "contact", _describe_contacts)
-    query = fts_query(ref, ("name", "nickname"))
-    ids = [r[0] for r in db.execute(
-        "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?", (query,))] if query else []
-    return _one(db, ids, ref, "contact", _describe_contacts)
-
-
 def _describe_companies(db: Database, ids: list[int]) -> list[str]:
     rows = db.query(f"SELECT id, name, domain FROM companies WHERE id IN"
                     f" ({', '.join('?' * len(ids))}) ORDER BY name_key", ids)
@@ -112,7 +60,7 @@ def find_company(db: Database, ref: str) -> list[int]:
     ref = ref.strip()
     number = typed_id(ref)
     if number is not None:
-        return _rows_with_id(db, "companies", number)
+        return rows_with_id(db, "companies", number)
     for sql, value in (("uid = ?", ref), ("name_key = ?", fold(ref)),
                        ("domain = ? COLLATE NOCASE", ref)):
         ids = [r[0] for r in db.execute(f"SELECT id FROM companies WHERE {sql}", (value,))]
@@ -134,7 +82,7 @@ def resolve_company(db: Database, ref: str) -> int:
     """The one company ``ref`` names; NotFound or Ambiguous otherwise."""
     if not ref.strip():
         raise NotFound("an empty name matches no company")
-    return _one(db, find_company(db, ref), ref, "company", _describe_companies)
+    return one_record(db, find_company(db, ref), ref, "company", _describe_companies)
 
 
 def company_named(db: Database, name: str) -> int:
@@ -153,8 +101,6 @@ def company_named(db: Database, name: str) -> int:
         (key,)).fetchone()  # the name of a company merged into another
     if row:
         return row[0]
-    from rolodex.store.companies import add_company
-
     return add_company(db, name)
 
 
@@ -166,7 +112,5 @@ def company_for_contact(db: Database, ref: str) -> tuple[int, bool]:
     """
     ids = find_company(db, ref)
     if not ids and typed_id(ref) is None:
-        from rolodex.store.companies import add_company
-
-        return add_company(db, ref), True
-    return _one(db, ids, ref, "company", _describe_companies), False
+            return add_company(db, ref), True
+    return one_record(db, ids, ref, "company", _describe_companies), False

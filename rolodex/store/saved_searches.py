@@ -6,18 +6,15 @@ contact tagged tomorrow is in it tomorrow. Only the name and the query are store
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rolodex.errors import InvalidInput, NotFound, RolodexError
 from rolodex.store import journal, records
 from rolodex.store.db import Database
-from rolodex.store.search import search_contacts
+from rolodex.store.search import HINT, NAME, members, search_contacts
 
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 MAX_NAME = 64
 KEYS = ("name", "query", "members", "error", "created", "updated")
-HINT = "'rolodex search saved' lists them"
 
 
 def check_name(name: str) -> str:
@@ -27,34 +24,6 @@ def check_name(name: str) -> str:
         raise InvalidInput(f"bad saved search name '{name}'",
                            hint=f"use letters, digits, - and _ (at most {MAX_NAME})")
     return name
-
-
-def ref_name(ref: str) -> str | None:
-    """``vip`` for a reference ``@vip``; None when ``ref`` is not a saved-search reference."""
-    ref = ref.strip()
-    if ref.startswith("@") and NAME.fullmatch(ref[1:]):
-        return ref[1:]
-    return None
-
-
-def query_of(db: Database, name: str) -> str | None:
-    row = db.execute("SELECT query FROM saved_searches WHERE name = ?", (name,)).fetchone()
-    return row[0] if row else None
-
-
-def members(db: Database, name: str, *, _outer: tuple[str, ...] = ()) -> list[int]:
-    """The contacts saved search ``name`` selects now; NotFound if there is none.
-
-    ``_outer`` holds the saved searches being evaluated around this one, so a search that
-    includes itself (directly or through others) fails instead of recursing forever.
-    """
-    if name.lower() in _outer:
-        path = " -> ".join(f"@{n}" for n in (*_outer, name.lower()))
-        raise InvalidInput(f"a saved search cannot include itself: {path}")
-    query = query_of(db, name)
-    if query is None:
-        raise NotFound(f"no saved search named {name}", hint=HINT)
-    return search_contacts(db, query, _outer=(*_outer, name.lower()))
 
 
 def save(db: Database, name: str, query: str) -> tuple[str | None, list[int]]:

@@ -77,3 +77,49 @@ def window_sql(column: str, first: date | None, last: date | None,
     instant = " AND ".join(instant_parts) or "1"
     return (f"((length({column}) = 10 AND {day}) OR (length({column}) > 10 AND {instant}))",
             params_day + params_instant)
+
+
+class LocalDays:
+    """The local day of many stored UTC instants, without a datetime per instant.
+
+    Within one UTC day the local date changes at most once (at local midnight), so the UTC
+    time of day of that change is worked out once per UTC day and each instant is then
+    compared as text. Exact across DST changes, for every zone.
+    """
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self._days: dict[str, tuple[date, str | None, date]] = {}
+
+    def __call__(self, text: str) -> date:
+        if len(text) < 19 or text[10] != "T" or not text.endswith("Z"):
+            return self._slow(text)
+        entry = self._days.get(text[:10])
+        if entry is None:
+            entry = self._days[text[:10]] = self._day(text[:10])
+        before, change, after = entry
+        if change is None:
+            return before
+        if not change:  # an odd day: see _day
+            return self._slow(text)
+        return after if text[11:19] >= change else before
+
+    def _slow(self, text: str) -> date:
+        from rolodex.dates import from_utc_iso
+
+        return from_utc_iso(text).astimezone(self.tz).date()
+
+    def _day(self, text: str) -> tuple[date, str | None, date]:
+        """(local date at the UTC day's start, UTC time it changes or None, date after);
+        an odd day (two local midnights in it) gets "" to be converted one by one."""
+        from datetime import UTC, datetime
+
+        start = datetime.fromisoformat(text).replace(tzinfo=UTC)
+        first = start.astimezone(self.tz).date()
+        last = (start + timedelta(seconds=86399)).astimezone(self.tz).date()
+        if first == last:
+            return first, None, first
+        if (last - first).days != 1:
+            return first, "", first
+        change = start_of_day(last, self.tz).astimezone(UTC)
+        return first, change.strftime("%H:%M:%S"), last

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from rolodex.errors import FileError, InvalidInput
 from rolodex.formats.incoming import Item, Problem
-from rolodex.store import journal, search
+from rolodex.store import fulltext, journal
+from rolodex.store.backups import bulk_write
 from rolodex.store.db import Database
 from rolodex.sync.contact_apply import ALIASES, ON_MATCH
 from rolodex.sync.contact_writer import Writer, likely_duplicates
@@ -72,10 +73,10 @@ def apply(db: Database, incoming: Incoming, policy: Policy, *,
         _stop_at(problems[0])
     try:
         # The operation's summary names the counts, known once everything is read.
-        with db.write("import", backup=None if policy.dry_run else "import"):
+        with bulk_write(db, "import", "import", dry_run=policy.dry_run):
             writer = Writer(db, report.contacts, policy.on_match, policy.strict,
                             meaning or vcard_meaning)
-            with search.reindexing_later(db):
+            with fulltext.reindexing_later(db):
                 writer.write_all(incoming.contacts, progress)
                 resolve_members(db)  # members may come after their group card
             if policy.strict and problems:  # read only now: nothing of the import may stay

@@ -42,6 +42,7 @@ from rolodex.formats.ical_zones import BAD_DATA
 from rolodex.formats.incoming import Problem
 from rolodex.formats.incoming_text import has_control
 from rolodex.store import lookups, when
+from rolodex.store.backups import bulk_write
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People, address_of, likely_duplicates
 from rolodex.sync.calendar_derived import own_items
@@ -100,8 +101,8 @@ def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: 
     mine = {a.lower() for a in settings.get(db, "my.emails")}
     items = own_items(db, items, report.skipped)
     try:
-        with db.write(f"import calendar ({len(items)} components)",
-                      backup=None if dry_run else "import"):
+        with bulk_write(db, f"import calendar ({len(items)} components)", "import",
+                        dry_run=dry_run):
             for group in _groups(items, report).values():
                 _one(db, group, report, strict, create_contacts, mine, on_match)
             report.duplicates = likely_duplicates(db, report.new_contacts)

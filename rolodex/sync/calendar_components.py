@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from rolodex.dates import PartialDate, from_utc_iso, get_zone, now
 from rolodex.errors import BadDate, InvalidInput
-from rolodex.reports.agenda import anniversaries
-from rolodex.reports.followups import people_due
 from rolodex.store import contact_queries, events, settings, tasks, when
+from rolodex.store.anniversaries import anniversaries
+from rolodex.store.cadence import people_due
 from rolodex.store.db import Database
 from rolodex.sync.calendar_derived import mark
 

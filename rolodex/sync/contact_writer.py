@@ -12,7 +12,7 @@ from typing import Any
 from rolodex.errors import FileError, RolodexError
 from rolodex.formats.incoming import Item, Problem
 from rolodex.memory import gc_paused
-from rolodex.store import lookups, search
+from rolodex.store import fulltext, lookups
 from rolodex.store.db import Database
 from rolodex.sync.contact_apply import apply_item
 from rolodex.sync.report import ContactReport
@@ -79,7 +79,7 @@ class Writer:
             if progress is not None:
                 progress()
             if len(batch) >= self.BATCH or not batch:
-                search.flush_index(db)
+                fulltext.flush_index(db)
                 db.release("cards")
                 batch = []
                 mark = self._begin()

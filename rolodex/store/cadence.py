@@ -1,0 +1,87 @@
+"""Stay-in-touch cadences, and the people past theirs.
+
+A contact's cadence is its own (``contact edit --every``) or else the shortest cadence of
+its tags (``rolodex cadence set TAG 90d``). Days are counted from the last interaction, or
+from when the contact was added if there is none yet. The follow-ups list, the agenda,
+the relationships report and the calendar export all ask here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta, tzinfo
+from typing import Any
+
+from rolodex.dates import now
+from rolodex.store.db import Database
+from rolodex.store.records import tuples
+from rolodex.store.settings import CADENCE_PREFIX
+from rolodex.store.when import LocalDays
+
+
+def tag_cadences(db: Database) -> dict[str, int]:
+    """Cadence in days per tag name (lower-cased), from the ``cadence.TAG`` settings."""
+    import json
+
+    rows = db.query("SELECT key, value FROM settings WHERE key LIKE ?", (CADENCE_PREFIX + "%",))
+    return {r["key"][len(CADENCE_PREFIX):].lower(): json.loads(r["value"]) for r in rows}
+
+
+def cadence_sql(db: Database, alias: str = "c") -> tuple[str, list[Any]]:
+    """An SQL expression for the cadence of ``contacts AS alias`` (null: none): its own,
+    else the shortest of its tags' -- the one place that rule is written."""
+    by_tag = tag_cadences(db)
+    if not by_tag:
+        return f"{alias}.cadence_days", []
+    cases = " ".join("WHEN ? THEN ?" for _ in by_tag)
+    return (f"coalesce({alias}.cadence_days, (SELECT min(CASE lower(t.name) {cases} END)"
+            f" FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+            f" WHERE ct.contact_id = {alias}.id))",
+            [value for pair in by_tag.items() for value in pair])
+
+
+def with_cadence(db: Database, alias: str = "c") -> tuple[str, list[str]]:
+    """SQL true for the rows of ``contacts AS alias`` that have a cadence: their own, or a
+    tag with one (a filter for queries that compute ``cadence_sql`` for each row)."""
+    by_tag = list(tag_cadences(db))
+    sql = f"{alias}.cadence_days IS NOT NULL"
+    if by_tag:
+        sql += (f" OR {alias}.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t"
+                f" ON t.id = ct.tag_id WHERE lower(t.name) IN ({', '.join('?' * len(by_tag))}))")
+    return f"({sql})", by_tag
+
+
+def people_due(db: Database, horizon: date, tz: tzinfo) -> list[dict[str, Any]]:
+    """Contacts whose next contact date (last contact + cadence) is on or before ``horizon``.
+
+    One query with an index lookup per contact for the last contact, and local days
+    worked out per UTC day rather than per contact: 100,000 contacts stay cheap."""
+    today = now().astimezone(tz).date()
+    return [{"type": "followup", "id": contact_id, "title": name, "due": due.isoformat(),
+             "days_overdue": (today - due).days, "last_contacted": last,
+             "cadence_days": every, "priority": None,
+             "contacts": [{"id": contact_id, "name": name}]}
+            for contact_id, name, last, every, due in due_rows(db, horizon, tz)]
+
+
+def due_rows(db: Database, horizon: date, tz: tzinfo
+             ) -> Iterator[tuple[int, str, str | None, int, date]]:
+    """``people_due`` as (id, name, last contacted, cadence, due day) tuples, unshaped."""
+    expr, expr_params = cadence_sql(db)
+    where, params = with_cadence(db)
+    local = LocalDays(tz)
+    steps: dict[int, timedelta] = {}
+    for contact_id, name, created, last, every in tuples(
+            db, f"SELECT c.id, c.display_name, c.created, (SELECT l.at FROM contact_last l"
+            f" WHERE l.id = c.id), {expr} FROM contacts c WHERE {where}"
+            f" AND c.deathdate IS NULL",  # nobody to get in touch with
+            expr_params + params):
+        step = steps.get(every)
+        if step is None:
+            step = steps[every] = timedelta(days=every)
+        try:
+            due = local(last or created) + step
+        except OverflowError:  # due after 9999-12-31: before no horizon there can be
+            continue
+        if due <= horizon:
+            yield contact_id, name, last, every, due
