@@ -45,7 +45,7 @@ class Session:
 
     def when(self, text: str):
         """A date or time as the user typed it, read in the user's zone."""
-        from rolodex.dates import parse_when
+        from rolodex.date_input import parse_when
 
         return parse_when(text, tz=self.zone())
 

@@ -1,4 +1,5 @@
-"""Tests for rolodex.dates: every accepted form, checked against a frozen clock.
+"""Tests for rolodex.dates and rolodex.date_input: every accepted form, checked against a
+frozen clock.
 
 Unless a test says otherwise, "now" is Friday 2026-11-20 10:00 in Europe/Berlin (CET).
 """
@@ -17,16 +18,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rolodex import dates
+from rolodex.date_input import parse_days, parse_duration, parse_partial_date, parse_when
 from rolodex.dates import (
     PartialDate,
     as_instant,
     from_utc_iso,
     get_zone,
     now,
-    parse_days,
-    parse_duration,
-    parse_partial_date,
-    parse_when,
     set_clock,
     start_of_day,
     system_zone,
@@ -132,8 +130,9 @@ def test_unreadable_rolodex_now_is_bad_date(monkeypatch: pytest.MonkeyPatch, fro
 def test_rolodex_now_freezes_a_subprocess_and_import_stays_stdlib_only():
     code = (
         "import sys, rolodex; before = set(sys.modules); import rolodex.dates as d; "
+        "import rolodex.date_input as i; "
         "extra = {m.split('.')[0] for m in set(sys.modules) - before} - sys.stdlib_module_names; "
-        "print(d.to_utc_iso(d.now()), d.parse_when('tomorrow 9am').isoformat(), "
+        "print(d.to_utc_iso(d.now()), i.parse_when('tomorrow 9am').isoformat(), "
         "*sorted(m for m in extra if not m.startswith(('rolodex', '_sysconfigdata'))))"
     )
     env = {**os.environ, "ROLODEX_NOW": "2026-11-20T09:00:00+01:00",

@@ -20,7 +20,7 @@ import pytest
 from rolodex.errors import FileError
 from rolodex.formats import vcard_syntax
 from rolodex.formats.contact_files import ContactFiles
-from rolodex.formats.vcard_syntax import VCardFile, read_cards
+from rolodex.formats.vcard_file import VCardFile, read_cards
 from rolodex.models import Phone
 from rolodex.store import backups, contacts, journal, lookups, records
 from rolodex.store.opening import open_db

@@ -10,8 +10,9 @@ import pytest
 
 from rolodex.cli import _context
 from rolodex.formats.vcard_convert import convert
+from rolodex.formats.vcard_file import read_cards
 from rolodex.formats.vcard_lines import format_prop
-from rolodex.formats.vcard_syntax import Prop, read_cards
+from rolodex.formats.vcard_props import Prop
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vcard"
 V4 = FIXTURES / "v4-tel-uri-pref-label-geo-photo.vcf"

@@ -46,7 +46,7 @@ def test_every_file_imports_or_is_reported_cleanly(rolodex, row):
 @pytest.mark.parametrize("row", VALID, ids=[r["file"] for r in VALID])
 def test_valid_files_round_trip(rolodex, row, tmp_path, monkeypatch):
     from rolodex.formats.vcard import to_contact
-    from rolodex.formats.vcard_syntax import read_cards
+    from rolodex.formats.vcard_file import read_cards
 
     path = corpus_file(row)
     result = rolodex(["import", str(path)])

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from rolodex.formats.vcard_syntax import read_cards
+from rolodex.formats.vcard_file import read_cards
 
 APPLE_CARD = """BEGIN:VCARD\r
 VERSION:3.0\r

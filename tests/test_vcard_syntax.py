@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rolodex.errors import FileError
+from rolodex.formats.vcard_file import read_cards
 from rolodex.formats.vcard_lines import (
     escape,
     fold,
@@ -26,7 +27,7 @@ from rolodex.formats.vcard_lines import (
     unescape,
     write_card,
 )
-from rolodex.formats.vcard_syntax import Card, Prop, param, read_cards
+from rolodex.formats.vcard_props import Card, Prop, param
 
 CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 HAVE_CORPUS = (CORPUS / "MANIFEST.tsv").is_file()

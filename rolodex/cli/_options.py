@@ -94,7 +94,7 @@ def parse_fields(items: list[str] | None) -> dict[str, str | None]:
 
 def parse_partial(text: str | None):
     """A birthday or anniversary; an empty string clears it (returns None)."""
-    from rolodex.dates import parse_partial_date
+    from rolodex.date_input import parse_partial_date
 
     if text is None or not text.strip():
         return None
@@ -112,7 +112,7 @@ def parse_details(email: list[str] | None, phone: list[str] | None,
 
 def parse_cadence(text: str | None) -> int | None:
     """A stay-in-touch cadence in days; empty clears it."""
-    from rolodex.dates import parse_days
+    from rolodex.date_input import parse_days
 
     return parse_days(text) if text and text.strip() else None
 

@@ -115,7 +115,8 @@ def list_(
     db = state.db()
     since = None
     if updated_since:
-        from rolodex.dates import as_instant, parse_when
+        from rolodex.date_input import parse_when
+        from rolodex.dates import as_instant
 
         zone = state.zone()
         since = as_instant(parse_when(updated_since, tz=zone), zone)

@@ -31,7 +31,7 @@ CategoryOpt = Annotated[list[str] | None, typer.Option(
 
 def _minutes(values: list[str] | None) -> list[int]:
     """Reminders as minutes before the start, soonest last, each once."""
-    from rolodex.dates import parse_duration
+    from rolodex.date_input import parse_duration
 
     minutes = {round(parse_duration(v).total_seconds() / 60) for v in values or ()}
     return sorted(minutes, reverse=True)
@@ -74,7 +74,7 @@ def _zone(name: str | None):
 
 def _times(at: str, length: str | None, until: str | None, all_day: bool, zone):
     """Start and end of a new event from --at, --for/--until and --all-day."""
-    from rolodex.dates import parse_days, parse_duration, parse_when
+    from rolodex.date_input import parse_days, parse_duration, parse_when
 
     if length and until:
         raise InvalidInput("give --for or --until, not both")
@@ -282,7 +282,7 @@ def move(event_id: IdArg,
     """
     db = state.db()
     row = events.get_row(db, event_id)
-    from rolodex.dates import parse_when
+    from rolodex.date_input import parse_when
 
     zone = _zone(row["tz"])
     # Read relative to the occurrence's day: "10:00" is 10:00 on that day.

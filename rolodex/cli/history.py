@@ -76,7 +76,7 @@ def log(
     people = list(dict.fromkeys(resolve_contact(db, r) for r in expand_refs(refs)))
     minutes = None
     if duration:
-        from rolodex.dates import parse_duration
+        from rolodex.date_input import parse_duration
 
         minutes = max(1, round(parse_duration(duration).total_seconds() / 60))
     moment = _instant(at)

@@ -326,7 +326,8 @@ def stale(
     """
     from datetime import timedelta
 
-    from rolodex.dates import parse_days, start_of_day
+    from rolodex.date_input import parse_days
+    from rolodex.dates import start_of_day
     from rolodex.reports.retention import KEYS
     from rolodex.reports.retention import stale as stale_rows
 

@@ -26,7 +26,7 @@ class ContactFiles:
     def __init__(self, sources: list[tuple[str, bytes]], *, kind: str | None = None,
                  encoding: str | None = None, mapping: dict[str, str] | None = None,
                  delimiter: str | None = None) -> None:
-        from rolodex.formats.vcard_syntax import VCardFile
+        from rolodex.formats.vcard_file import VCardFile
 
         self.problems: list[Problem] = []
         self._files: list[tuple[str, object]] = []
@@ -79,7 +79,8 @@ class ContactFiles:
         from rolodex.formats.incoming_text import clean_contact
         from rolodex.formats.ldif import LdifFile
         from rolodex.formats.vcard import to_contact
-        from rolodex.formats.vcard_syntax import CardError, VCardFile
+        from rolodex.formats.vcard_file import VCardFile
+        from rolodex.formats.vcard_props import CardError
 
         for name, found in self._files:
             if isinstance(found, VCardFile):

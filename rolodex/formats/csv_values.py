@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from rolodex.dates import PartialDate, now, parse_partial_date
+from rolodex.date_input import parse_partial_date
+from rolodex.dates import PartialDate, now
 from rolodex.errors import InvalidInput
 from rolodex.models import (
     Email,

@@ -161,11 +161,11 @@ def _scalar(out: EditedContact, key: str, value: str, had: set[str]) -> None:
     elif key == "company":
         out.company = value or None
     elif key in ("birthday", "anniversary"):
-        from rolodex.dates import parse_partial_date
+        from rolodex.date_input import parse_partial_date
 
         out.values[key] = parse_partial_date(value) if value else None
     elif key == "every":
-        from rolodex.dates import parse_days
+        from rolodex.date_input import parse_days
 
         out.values["cadence_days"] = parse_days(value) if value else None
     elif key in SCALARS:

@@ -16,7 +16,7 @@ from typing import Any
 
 from rolodex.formats.vcard_dates import birthday_of, days_of, deathdate_of, labelled_dates
 from rolodex.formats.vcard_lines import split_list, split_structured, unescape
-from rolodex.formats.vcard_syntax import Card, Prop, param
+from rolodex.formats.vcard_props import Card, Prop, param
 from rolodex.formats.vcard_values import (
     APPLE_LABEL,
     date_of,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from rolodex.formats.vcard_lines import escape, unescape
-from rolodex.formats.vcard_syntax import Prop
+from rolodex.formats.vcard_props import Prop
 
 BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _MEDIA = {"PHOTO": "image", "LOGO": "image", "SOUND": "audio", "KEY": "application"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rolodex.dates import PartialDate
 from rolodex.formats.vcard_lines import split_structured, unescape
-from rolodex.formats.vcard_syntax import Prop
+from rolodex.formats.vcard_props import Prop
 from rolodex.formats.vcard_values import APPLE_LABEL, date_of, is_text, one_line, partial_date
 from rolodex.models import ContactData
 

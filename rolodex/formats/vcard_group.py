@@ -10,7 +10,7 @@ on it passes through, converted to the version asked for.
 from __future__ import annotations
 
 from rolodex.formats.vcard_lines import escape, join_structured
-from rolodex.formats.vcard_syntax import Prop
+from rolodex.formats.vcard_props import Prop
 from rolodex.formats.vcard_write import convert
 
 _KIND = {"4.0": "KIND", "3.0": "X-ADDRESSBOOKSERVER-KIND"}

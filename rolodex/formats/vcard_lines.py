@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rolodex.formats.vcard_syntax import Prop
+from rolodex.formats.vcard_props import Prop
 
 _UNESCAPE = re.compile(r"\\(.)", re.S)
 _UNESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\"}

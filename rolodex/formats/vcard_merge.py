@@ -16,7 +16,7 @@ from typing import Any
 
 from rolodex.formats.vcard import GROUP_OF
 from rolodex.formats.vcard_convert import convert
-from rolodex.formats.vcard_syntax import Prop
+from rolodex.formats.vcard_props import Prop
 
 # Properties a card holds once: the surviving card's own one wins.
 ONE_PER_CARD = {"PRODID", "REV", "SORT-STRING", "GENDER", "CLASS", "PHOTO", "LOGO", "SOUND",

@@ -1,18 +1,16 @@
-"""The content-line layer of vCard 2.1, 3.0 and 4.0: bytes to cards of properties (the way
-back out is ``vcard_lines``).
+"""The content-line layer of vCard 2.1, 3.0 and 4.0: a file's lines to cards of properties
+(``vcard_file`` turns the bytes into those lines; the way back out is ``vcard_lines``).
 
 Not vobject, because import must be lossless (every property, group and parameter comes
 back out), lenient with what real clients write (quoted-printable soft breaks, broken
-folding, bare 2.1 parameters, CR CR LF line ends), able to name the card and line it cannot
-read, and fast on big address books; so this is str methods and precompiled regexes whose
-quantifiers are possessive, which fuzzed input cannot make backtrack.
+folding, bare 2.1 parameters), able to name the card and line it cannot read, and fast on
+big address books; so this is str methods and precompiled regexes whose quantifiers are
+possessive, which fuzzed input cannot make backtrack.
 
-Bytes and charsets: the file is viewed through latin-1 (one char per byte, lossless), so
-lines are split and unfolded on bytes, which heals a fold that splits a UTF-8 character,
-and then each property is decoded on its own: with its 2.1 CHARSET parameter when it has
-one, else as UTF-8. Bytes neither explains stop the import with a FileError naming the line,
-never with replacement characters. A ``str``, a UTF-16/32 BOM or the user's ``encoding``
-decode the whole file first, and then CHARSET no longer applies to plain values.
+Lines arrive as their bytes viewed through latin-1 (see ``vcard_file``); each property is
+decoded here, on its own: with its 2.1 CHARSET parameter when it has one, else as UTF-8.
+Bytes neither explains stop the import with a FileError naming the line, never with
+replacement characters.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ import binascii
 import codecs
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rolodex.errors import FileError
@@ -31,9 +28,9 @@ from rolodex.formats.input_limits import (
     line_too_long,
     record_too_long,
 )
-from rolodex.memory import gc_paused
+from rolodex.formats.vcard_props import Card, CardError, Prop
 
-_HINT = "give the file's encoding, e.g. --encoding cp1252"
+HINT = "give the file's encoding, e.g. --encoding cp1252"
 # A line that can start a property. '/' and '_' are not in the RFCs, but KDE wrote names like
 # X-messaging/aim-All: reading those as broken folding would glue them onto another value.
 _PROP_START = re.compile(r"(?:[A-Za-z0-9_-]+\.)?[A-Za-z0-9_/-]+[;:]")
@@ -45,151 +42,10 @@ _VALUE_TOKEN = re.compile(r'"[^"]*+"?|[^,"]++|,')
 _CARD_EDGE = re.compile(r"(?:BEGIN|END):VCARD\s*$", re.I)
 _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "7BIT", "8BIT"}
 _BARE_VALUES = {"INLINE", "URL", "CONTENT-ID", "CID"}
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_DECODE_FAILED = (UnicodeError, LookupError, ValueError)  # also a CHARSET naming no text codec
+DECODE_FAILED = (UnicodeError, LookupError, ValueError)  # also a CHARSET naming no text codec
 
 
-@dataclass(slots=True)
-class Prop:
-    """One property; ``value`` keeps its vCard escapes, so structured values still split."""
-
-    name: str
-    value: str
-    params: list[tuple[str, list[str]]] = field(default_factory=list)
-    group: str | None = None
-    line: int = 0
-
-
-@dataclass(slots=True)
-class Card:
-    """One BEGIN:VCARD ... END:VCARD, its properties in file order."""
-
-    version: str | None
-    props: list[Prop]
-    index: int
-    line: int
-
-
-@dataclass(slots=True)
-class CardError:
-    """A card that could not be read; the rest of the file still is."""
-
-    source: str
-    index: int
-    line: int
-    reason: str
-
-
-def read_cards(data: bytes | str, *, source: str = "-", encoding: str | None = None
-               ) -> tuple[list[Card], list[CardError]]:
-    """The cards of a .vcf file and the ones that could not be read.
-
-    Raises FileError only when the bytes are not text in the expected encoding: importing
-    mojibake would be worse than asking the user for ``--encoding``.
-    """
-    cards: list[Card] = []
-    errors: list[CardError] = []
-    # A big file makes millions of small objects and no cycles: the cyclic collector would
-    # rescan all of them again and again (8.8 s instead of 2.7 s for 100,000 cards).
-    with gc_paused():
-        for found in VCardFile(data, source=source, encoding=encoding):
-            (errors if type(found) is CardError else cards).append(found)
-    return cards, errors
-
-
-class VCardFile:
-    """A .vcf file read one card at a time, in file order: a Card, or a CardError for a
-    card that could not be read. An import streams it, so a file of 100,000 cards never
-    holds more than one card's objects at once; ``read_cards`` is the same reading as lists.
-
-    ``safe``: no card can raise FileError (the bytes are UTF-8 throughout), so a caller
-    may act on the first cards before it has seen the last. Otherwise a caller that must
-    not act before knowing can call ``check()`` first, which reads the file once.
-    """
-
-    def __init__(self, data: bytes | str, *, source: str = "-", encoding: str | None = None
-                 ) -> None:
-        raw, self.decoded = _as_bytes(data, source, encoding)
-        self.source, self.encoding = source, encoding
-        self.plain = raw.isascii()
-        self.safe = self.plain or _is_utf8(raw)
-        self.expected = len(_BEGIN.findall(raw))  # for a progress bar: cards, roughly
-        if b"\r" in raw:  # the same on bytes as on their latin-1 view, and one copy less
-            if b"\r\r\n" in raw:
-                raw = raw.replace(b"\r\r\n", b"\n")
-            raw = raw.replace(b"\r\n", b"\n")
-            # Mostly-CR files end lines with CR; elsewhere a lone CR is part of a value.
-            if raw.count(b"\r") > raw.count(b"\n"):
-                raw = raw.replace(b"\r", b"\n")
-        self.text = raw.decode("latin-1")
-
-    def check(self) -> None:
-        """Raise the FileError reading would raise, before anything is done with a card."""
-        if not self.safe:
-            for _ in self:
-                pass
-            self.safe = True
-
-    def __iter__(self) -> Iterator[Card | CardError]:
-        reader = _Reader(self.source, self.encoding if self.decoded else None, self.plain,
-                         self.decoded)
-        return reader.run(_lines(self.text))
-
-
-_BEGIN = re.compile(rb"(?i)BEGIN:VCARD")
-
-
-def _is_utf8(raw: bytes, size: int = 1 << 20) -> bool:
-    """Whether the bytes are UTF-8, checked a megabyte at a time (decoding all at once
-    would hold the whole file again, up to four times its size)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(raw)
-    try:
-        for start in range(0, len(raw), size):
-            decoder.decode(view[start:start + size])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _lines(text: str, size: int = 1 << 20) -> Iterator[str]:
-    """``text.split("\\n")`` a megabyte at a time, so a big file's lines are never all alive."""
-    start = 0
-    while True:
-        cut = text.find("\n", start + size)
-        if cut < 0:
-            yield from text[start:].split("\n")
-            return
-        yield from text[start:cut].split("\n")
-        start = cut + 1
-
-
-def _as_bytes(data: bytes | str, source: str, encoding: str | None) -> tuple[bytes, bool]:
-    """The file as bytes, and whether they are UTF-8 already decoded from a known encoding."""
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff").encode("utf-8", "surrogatepass"), True
-    if encoding is None:
-        if data.startswith(codecs.BOM_UTF8):
-            return data[3:], False
-        encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
-        if encoding is None and b"\x00" in data[:4]:
-            encoding = "utf-16-be" if data[:1] == b"\x00" else "utf-16-le"
-        if encoding is None:
-            return data, False
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        before = data[:exc.start].decode(encoding, "replace")
-        line = before.count("\n") + 1 if "\n" in before else before.count("\r") + 1
-        raise FileError(f"{source}: line {line}: not {encoding} text", hint=_HINT) from None
-    except _DECODE_FAILED:
-        raise FileError(f"{source}: unknown encoding {encoding!r}", hint=_HINT) from None
-    return text.removeprefix("\ufeff").encode("utf-8", "surrogatepass"), True
-
-
-class _Reader:
+class Reader:
     """One pass over the lines: properties are gathered as raw pieces, then parsed."""
 
     def __init__(self, source: str, encoding: str | None, plain: bool, decoded: bool) -> None:
@@ -334,7 +190,7 @@ class _Reader:
         for name in names:
             try:
                 return raw.decode(name)
-            except _DECODE_FAILED as exc:
+            except DECODE_FAILED as exc:
                 failed = exc
         line = start
         if pieces and isinstance(failed, UnicodeDecodeError):
@@ -345,7 +201,7 @@ class _Reader:
                 position -= len(piece)
                 line += 1
         what = "UTF-8" if names == ["utf-8"] else f"{charset} or UTF-8"
-        raise FileError(f"{self.source}: line {line}: not {what} text", hint=_HINT)
+        raise FileError(f"{self.source}: line {line}: not {what} text", hint=HINT)
 
     def decode_qp(self, text: str, charset: str | None) -> str:
         """Quoted-printable bytes as text. They are ASCII in the file, so no byte is in doubt:
@@ -355,7 +211,7 @@ class _Reader:
             if name:
                 try:
                     decoded = raw.decode(name)
-                except _DECODE_FAILED:
+                except DECODE_FAILED:
                     continue
                 return decoded.replace("\r\n", "\n").replace("\r", "\n")
         return raw.decode("latin-1")  # unreachable: latin-1 decodes every byte
@@ -403,7 +259,7 @@ def _codec(name: str | None) -> str | None:
     input (unicode_escape) instead of decoding it."""
     try:
         info = codecs.lookup(name) if name else None
-    except _DECODE_FAILED:
+    except DECODE_FAILED:
         return None
     if info is None or "escape" in info.name or not getattr(info, "_is_text_encoding", True):
         return None
@@ -452,13 +308,3 @@ def _param_values(raw: str) -> list[str]:
             current += token
     values.append(current)
     return values
-
-
-def param(prop: Prop, name: str) -> list[str]:
-    """All values of one parameter; TYPE values upper-cased and split on commas (4.0 may
-    quote a list: TYPE="work,voice"), so callers test membership without caring."""
-    name = name.upper()
-    values = [v for key, vs in prop.params if key == name for v in vs]
-    if name != "TYPE":
-        return values
-    return [t.strip().upper() for v in values for t in v.split(",") if t.strip()]

@@ -15,7 +15,7 @@ from rolodex.errors import RolodexError
 from rolodex.formats.incoming_text import WHY as CONTROL_WHY
 from rolodex.formats.incoming_text import has_control
 from rolodex.formats.vcard_lines import unescape
-from rolodex.formats.vcard_syntax import Prop, param
+from rolodex.formats.vcard_props import Prop, param
 from rolodex.models import email_problem, phone_problem, url_problem
 
 APPLE_LABEL = re.compile(r"^_\$!<(?P<label>.*)>!\$_$")
@@ -24,7 +24,7 @@ APPLE_LABEL = re.compile(r"^_\$!<(?P<label>.*)>!\$_$")
 def partial_date(prop: Prop) -> PartialDate | None:
     """BDAY/ANNIVERSARY as a partial date; Apple's X-APPLE-OMIT-YEAR marks a yearless one.
     None for a value that is no date (``problem`` says why)."""
-    from rolodex.dates import parse_partial_date
+    from rolodex.date_input import parse_partial_date
 
     text = prop.value.strip().split("T")[0]
     try:
@@ -57,7 +57,7 @@ def problem(prop: Prop) -> str | None:
         if not prop.value.strip() or any(v.lower() == "text" for v in param(prop, "VALUE")):
             return None  # a text date (``circa 1800``) claims to be no date
         try:
-            from rolodex.dates import parse_partial_date
+            from rolodex.date_input import parse_partial_date
 
             parse_partial_date(prop.value.strip().split("T")[0])
         except RolodexError as exc:

@@ -24,7 +24,7 @@ from rolodex.formats.vcard import (
 )
 from rolodex.formats.vcard_convert import convert, convert_labels
 from rolodex.formats.vcard_lines import escape, join_structured
-from rolodex.formats.vcard_syntax import Prop
+from rolodex.formats.vcard_props import Prop
 from rolodex.formats.vcard_values import detail_value, problem
 
 

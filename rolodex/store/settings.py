@@ -42,7 +42,7 @@ def _emails(text: str) -> list[str]:
 
 
 def _days(text: str) -> int:
-    from rolodex.dates import parse_days
+    from rolodex.date_input import parse_days
 
     return parse_days(text)
 
