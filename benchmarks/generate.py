@@ -27,8 +27,8 @@ from pathlib import Path
 
 from rolodex.models import split_name
 from rolodex.normalize import fold, phone_key
-from rolodex.store.fulltext import reindex_contacts
 from rolodex.store.opening import open_db
+from rolodex.store.search.fulltext import reindex_contacts
 
 # (first names, last names, email-safe transliteration or None, country, phone prefix)
 CULTURES = [

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from rolodex.errors import FileError
-from rolodex.store.backup_temps import remove, stale_temporaries
+from rolodex.store.care.backup_temps import remove, stale_temporaries
 
 
 def _existing(target: Path) -> os.stat_result | None:

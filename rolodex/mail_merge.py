@@ -24,7 +24,8 @@ def merge_letters(db: Database, parsed: Any, ids: list[int], *, source: str, tod
     order; log a 'letter' history entry for each with ``log``; returns how many."""
     from rolodex.dates import now
     from rolodex.formats import letter
-    from rolodex.store import contact_queries, history
+    from rolodex.store.activity import history
+    from rolodex.store.people import contact_queries
 
     texts = []
     for record in contact_queries.fetch(db, ids):

@@ -448,7 +448,7 @@ def test_doctor_fix_takes_an_automatic_backup_first(rolodex, isolated):
 def test_rotation_within_one_second_keeps_the_newest(tmp_path):
     """Copies taken in the same second are ordered by a counter that only grows, so the
     name of a copy rotation deleted is never reused for a newer one."""
-    from rolodex.store import backups
+    from rolodex.store.care import backups
     from rolodex.store.opening import open_db
 
     db = open_db(tmp_path / "fast.db")

@@ -17,7 +17,7 @@ import pytest
 KILLED_BACKUP = """
 import os, signal, sys
 from pathlib import Path
-import rolodex.store.backups as backups
+import rolodex.store.care.backups as backups
 from rolodex.store.opening import open_db
 backups.abort_when_busy = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
 backups.make_backup(open_db(Path(sys.argv[1])))

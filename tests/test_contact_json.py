@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rolodex.store import contact_json, contact_queries
 from rolodex.store.opening import open_db
+from rolodex.store.people import contact_json, contact_queries
 
 # Text as users and imports leave it: quotes, backslashes, controls, NUL, line and
 # paragraph separators, combining marks, astral characters, plain words.

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rolodex.store import doctor
-from rolodex.store.fulltext import INDEX_COLUMNS, index_rows
+from rolodex.store.care import doctor
 from rolodex.store.opening import open_db
+from rolodex.store.search.fulltext import INDEX_COLUMNS, index_rows
 
 UNHEALTHY = 11
 

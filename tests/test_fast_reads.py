@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolodex.cli import _plain
-from rolodex.store import contact_queries
 from rolodex.store.db import APPLICATION_ID
 from rolodex.store.migrations import apply_all
 from rolodex.store.opening import open_db
+from rolodex.store.people import contact_queries
 
 
 def rich_table(header, columns, right, no_wrap, footer) -> str:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from rolodex.store import events, tasks
+from rolodex.store.activity import events, tasks
 from rolodex.store.opening import open_db
 from rolodex.sync.calendar_components import WHAT
 from rolodex.sync.calendar_export import calendar_items, calendar_text, write_calendar

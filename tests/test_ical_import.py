@@ -16,8 +16,10 @@ import pytest
 from rolodex.errors import FileError
 from rolodex.formats.ical_zones import WINDOWS_ZONES
 from rolodex.models import Email
-from rolodex.store import contacts, events, settings, tasks
+from rolodex.store import settings
+from rolodex.store.activity import events, tasks
 from rolodex.store.opening import open_db
+from rolodex.store.people import contacts
 from rolodex.sync.calendar_apply import import_calendar
 
 BERLIN = ZoneInfo("Europe/Berlin")  # conftest sets ROLODEX_TZ to it

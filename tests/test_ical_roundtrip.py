@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rolodex.store import events
+from rolodex.store.activity import events
 from rolodex.store.opening import open_db
 from rolodex.sync.calendar_apply import import_calendar
 from rolodex.sync.calendar_export import write_calendar

@@ -22,8 +22,10 @@ from rolodex.formats import vcard_syntax
 from rolodex.formats.contact_files import ContactFiles
 from rolodex.formats.vcard_file import VCardFile, read_cards
 from rolodex.models import Phone
-from rolodex.store import backups, contacts, journal, lookups, records
+from rolodex.store import journal, lookups, records
+from rolodex.store.care import backups
 from rolodex.store.opening import open_db
+from rolodex.store.people import contacts
 from rolodex.sync import apply as importer
 from rolodex.sync.contact_writer import Writer
 

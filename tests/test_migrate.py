@@ -7,10 +7,10 @@ import stat
 
 import pytest
 
-from rolodex.store import contact_queries
 from rolodex.store.db import APPLICATION_ID
 from rolodex.store.migrations import MIGRATION_COUNT, MIGRATIONS, apply_all
 from rolodex.store.opening import open_db
+from rolodex.store.people import contact_queries
 
 
 def _old_database(path, upto: int) -> None:

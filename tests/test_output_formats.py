@@ -448,8 +448,8 @@ def test_a_streamed_json_array_is_json_dump_of_the_list(count):
 def test_json_writes_del_and_c1_controls_escaped(rolodex, isolated):
     """Valid raw in JSON, but a terminal may act on U+009B (CSI) or DEL: every JSON output
     writes them as \\u escapes, and the string reads back the same."""
-    from rolodex.store import contacts
     from rolodex.store.opening import open_db
+    from rolodex.store.people import contacts
 
     note = "call \u009b2J back\u007f"
     db = open_db(isolated)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rolodex.store.backups import list_backups
+from rolodex.store.care.backups import list_backups
 
 EMAIL = "jane@acme.example"
 PHONE = "+1 (555) 010-0100"

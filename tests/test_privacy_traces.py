@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rolodex.store.backups import list_backups
+from rolodex.store.care.backups import list_backups
 
 FIXTURES = Path(__file__).parent / "fixtures" / "privacy"
 

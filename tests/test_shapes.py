@@ -9,7 +9,8 @@ import pytest
 
 from rolodex.reports.agenda import KEYS as AGENDA_KEYS
 from rolodex.reports.followups import KEYS as FOLLOWUP_KEYS
-from rolodex.store import companies, contact_queries, events, history, tasks
+from rolodex.store.activity import events, history, tasks
+from rolodex.store.people import companies, contact_queries
 
 
 @pytest.fixture

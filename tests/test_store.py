@@ -9,10 +9,11 @@ import stat
 import pytest
 
 from rolodex.errors import DatabaseError
-from rolodex.store import contacts, settings
+from rolodex.store import settings
 from rolodex.store.db import APPLICATION_ID
 from rolodex.store.migrations import MIGRATION_COUNT
 from rolodex.store.opening import open_db
+from rolodex.store.people import contacts
 
 
 def test_created_private_with_parents_wal_and_foreign_keys(tmp_path):

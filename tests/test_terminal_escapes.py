@@ -58,8 +58,10 @@ def hostile(rolodex, isolated):
     assert rolodex("add-from-mail --all", input=mail).exit_code == 0
     assert rolodex(["log", EVE, "call", f"said {ESC}]8;;http://evil.example{ESC}\\here"]
                    ).exit_code == 0
-    from rolodex.store import contacts, deals, lookups
+    from rolodex.store import lookups
+    from rolodex.store.activity import deals
     from rolodex.store.opening import open_db
+    from rolodex.store.people import contacts
 
     db = open_db(isolated)  # a title the command line now refuses, as an older one kept it
     try:

@@ -197,8 +197,8 @@ def test_deleting_a_contact_keeps_its_dates_in_the_journal(rolodex, isolated):
 def test_contacts_from_before_the_migration_are_alive_without_dates(tmp_path):
     from test_migrate import _old_database
 
-    from rolodex.store import contact_queries
     from rolodex.store.opening import open_db
+    from rolodex.store.people import contact_queries
 
     path = tmp_path / "rolodex.db"
     _old_database(path, 8)  # the schema before groups and these dates

@@ -42,7 +42,7 @@ def expand_refs(refs: list[str], *, saved: bool = True) -> list[str]:
             if name is None:
                 out.append(item)
                 continue
-            from rolodex.store.search import members
+            from rolodex.store.search.query import members
 
             found = members(state.db(), name)
             out.extend(f"#{i}" for i in found)
@@ -61,7 +61,7 @@ def expand_refs(refs: list[str], *, saved: bool = True) -> list[str]:
 def _saved_name(ref: str) -> str | None:
     if not ref.startswith("@"):
         return None
-    from rolodex.store.search import ref_name
+    from rolodex.store.search.query import ref_name
 
     return ref_name(ref)
 

@@ -62,7 +62,7 @@ def answer_mutt_query(query: str, *, plain: bool) -> int:
     the exit code is 1 when nothing matches (mutt reports "no matches" itself)."""
     from rolodex.cli._context import state
     from rolodex.formats.mutt import query_output
-    from rolodex.store.mail_lookup import addresses
+    from rolodex.store.search.mail_lookup import addresses
 
     found = addresses(state.db(), query)
     sys.stdout.write(query_output(query, found, plain=plain))

@@ -228,7 +228,7 @@ def json_safe(text: str) -> str:
 def _line_encoder() -> Callable[[Any], str]:
     """``json.dumps(row, ensure_ascii=False)`` without spaces, made once: the records are
     trees built here, so the check for reference cycles (a tenth of the time) can never
-    fire. Compact, as SQLite writes the contact lines (``store/contact_json``)."""
+    fire. Compact, as SQLite writes the contact lines (``store/people/contact_json``)."""
     return json.JSONEncoder(ensure_ascii=False, check_circular=False,
                             separators=(",", ":")).encode
 

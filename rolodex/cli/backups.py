@@ -72,7 +72,7 @@ def backup(
     \b
     Example: rolodex backup ~/safe/rolodex-$(date +%F).db
     """
-    from rolodex.store import backups
+    from rolodex.store.care import backups
 
     if list_:
         if file is not None:
@@ -112,7 +112,8 @@ def restore(
     \b
     Example: rolodex restore ~/safe/rolodex-2026-11-01.db --yes
     """
-    from rolodex.store import backup_restore, lookups
+    from rolodex.store import lookups
+    from rolodex.store.care import backup_restore
 
     db = state.db()
     source = Path(file).expanduser()
@@ -162,8 +163,8 @@ def doctor(
     \b
     Example: rolodex doctor --fix
     """
-    from rolodex.store import doctor as checks
-    from rolodex.store.findings import KEYS
+    from rolodex.store.care import doctor as checks
+    from rolodex.store.care.findings import KEYS
 
     db = _existing_db()
     findings = checks.repair(db) if fix else checks.examine(db)

@@ -25,7 +25,7 @@ from rolodex.cli._options import (
 from rolodex.cli._output import Format, emit, emit_one
 from rolodex.cli._views import COMPANY_COLUMNS, company_card
 from rolodex.cli.completion import complete_company
-from rolodex.store import companies, contact_queries
+from rolodex.store.people import companies, contact_queries
 from rolodex.store.records import delete_each
 from rolodex.store.refs import resolve_company
 
@@ -172,7 +172,7 @@ def merge(
     Example: rolodex company merge "Acme Ltd" "ACME Limited" --dry-run
     """
     from rolodex.cli.dupes import prefer_side, show_plan_then_apply
-    from rolodex.store.company_merge import apply_company_merge, plan_company_merge
+    from rolodex.store.dedupe.company_merge import apply_company_merge, plan_company_merge
 
     side = prefer_side(prefer, format)
     db = state.db()

@@ -14,8 +14,8 @@ MAX_SUGGESTIONS = 50
 
 def _suggest(kind: str, incomplete: str) -> list[tuple[str, str]]:
     from rolodex.cli._context import state
-    from rolodex.store import suggestions
     from rolodex.store.opening import open_db
+    from rolodex.store.search import suggestions
 
     try:
         path = state.db_path()

@@ -37,8 +37,8 @@ from rolodex.cli._views import CONTACT_COLUMNS, contact_card
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.cli.contact_edit import edit
 from rolodex.errors import InvalidInput
-from rolodex.store import contact_json, contact_queries, contacts
-from rolodex.store.contact_refs import resolve_contact
+from rolodex.store.people import contact_json, contact_queries, contacts
+from rolodex.store.people.contact_refs import resolve_contact
 from rolodex.store.records import delete_each
 from rolodex.store.refs import resolve_company
 
@@ -147,7 +147,7 @@ def show(ref: RefArg, format: ShowFormatOption = Format.table) -> None:
 
 def _activity(contact_id: int) -> tuple[list[dict], list[dict]]:
     """The card's recent history and open tasks (only drawn, never in the JSON)."""
-    from rolodex.store import history, tasks
+    from rolodex.store.activity import history, tasks
 
     db = state.db()
     recent = history.list_entries(db, contact_ids=[contact_id], limit=CARD_HISTORY)

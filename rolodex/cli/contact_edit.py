@@ -30,8 +30,8 @@ from rolodex.cli._options import (
     typed_tags,
 )
 from rolodex.errors import Aborted, FileError, InvalidInput
-from rolodex.store import contact_queries, contacts
-from rolodex.store.contact_refs import resolve_contact
+from rolodex.store.people import contact_queries, contacts
+from rolodex.store.people.contact_refs import resolve_contact
 
 
 def edit(

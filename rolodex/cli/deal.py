@@ -22,8 +22,9 @@ from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli._views import deal_card, money
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput
-from rolodex.store import deals, lookups
-from rolodex.store.contact_refs import resolve_contact
+from rolodex.store import lookups
+from rolodex.store.activity import deals
+from rolodex.store.people.contact_refs import resolve_contact
 from rolodex.store.refs import resolve_company
 
 app = typer.Typer(help="Deals: add, list, show, edit, move, won, lost, rm.",

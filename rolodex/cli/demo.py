@@ -51,8 +51,8 @@ def _overview(db, path: Path) -> None:
 
     from rolodex.cli._output import console
     from rolodex.cli._views import CONTACT_COLUMNS
-    from rolodex.store import contact_queries
     from rolodex.store.lookups import count
+    from rolodex.store.people import contact_queries
 
     out = console()
     contacts = contact_queries.fetch(db, contact_queries.list_ids(db))

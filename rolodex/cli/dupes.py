@@ -27,7 +27,7 @@ def warn_if_duplicate(contact_id: int, *, who: str = "") -> None:
     """Name the existing contacts a new one is likely a duplicate of; adding goes on (two
     people may share a name), but the user hears of it while it is easy to fix."""
     from rolodex.cli._output import message
-    from rolodex.store.dupes import candidates_for
+    from rolodex.store.dedupe.dupes import candidates_for
 
     for match in candidates_for(state.db(), contact_id)[:MAX_DUPLICATE_WARNINGS]:
         message(f"warning: {who}looks like #{match.a_id} {match.a_name} ({match.phrases()})")
@@ -63,7 +63,7 @@ def dupes(
     \b
     Example: rolodex dupes --min-score 80 --format json
     """
-    from rolodex.store.dupes import KEYS, find_duplicates
+    from rolodex.store.dedupe.dupes import KEYS, find_duplicates
 
     if format is Format.ids:
         raise InvalidInput("dupes lists pairs, not ids; use json, jsonl, csv or tsv")
@@ -96,8 +96,8 @@ def merge(
     Example: rolodex merge "Jane Doe" 42 --prefer B --dry-run
     """
     from rolodex.formats.vcard_merge import merge_kept
-    from rolodex.store.contact_refs import resolve_contact
-    from rolodex.store.merge import apply_merge, plan_merge
+    from rolodex.store.dedupe.merge import apply_merge, plan_merge
+    from rolodex.store.people.contact_refs import resolve_contact
 
     side = prefer_side(prefer, format)
     db = state.db()
@@ -119,7 +119,7 @@ def prefer_side(prefer: str, format: Format) -> str:
 
 def show_plan_then_apply(plan, apply, *, format: Format, dry_run: bool, yes: bool) -> None:
     """Print a merge plan (contacts or companies), then, unless --dry-run, ask and apply."""
-    from rolodex.store.merge_plan import PLAN_KEYS
+    from rolodex.store.dedupe.merge_plan import PLAN_KEYS
 
     title = f"Merge #{plan.b_id} {plan.b_name} into #{plan.a_id} {plan.a_name}"
     emit(plan.rows, format, PLAN_COLUMNS, keys=PLAN_KEYS, title=title)

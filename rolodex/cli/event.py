@@ -14,8 +14,8 @@ from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli._repeat import warn_short_months
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
-from rolodex.store import events
-from rolodex.store.contact_refs import resolve_contact
+from rolodex.store.activity import events
+from rolodex.store.people.contact_refs import resolve_contact
 
 app = typer.Typer(help="Calendar events: add, list, show, edit, rm, skip, move.",
                   no_args_is_help=True,

@@ -12,8 +12,9 @@ from rolodex.cli._output import Column, Format, emit_records, query_limit
 from rolodex.cli._views import local_time
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput, NotFound
-from rolodex.store import history, settings, tasks
-from rolodex.store.contact_refs import resolve_contact
+from rolodex.store import settings
+from rolodex.store.activity import history, tasks
+from rolodex.store.people.contact_refs import resolve_contact
 from rolodex.store.refs import resolve_company
 
 HISTORY_COLUMNS = (

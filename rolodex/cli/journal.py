@@ -12,8 +12,9 @@ from rolodex.cli._output import Column, Format, emit
 from rolodex.cli._views import local_time
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput, NotFound
-from rolodex.store import audit, restore
-from rolodex.store import undo as undo_store
+from rolodex.store.care import audit
+from rolodex.store.care import undelete as restore
+from rolodex.store.care import undo as undo_store
 
 CountArg = Annotated[int, typer.Argument(metavar="N", help="How many operations (default 1).")]
 SinceOpt = Annotated[str | None, typer.Option(
@@ -127,7 +128,7 @@ def _since(text: str | None) -> str | None:
 
 def _record(ref: str | None, company: str | None, deal: int | None, task: int | None,
             event: int | None) -> tuple[str, int] | None:
-    from rolodex.store.contact_refs import resolve_contact
+    from rolodex.store.people.contact_refs import resolve_contact
     from rolodex.store.refs import MAX_ID, resolve_company, typed_id
 
     given = [(t, v) for t, v in (("contacts", ref), ("companies", company), ("deals", deal),

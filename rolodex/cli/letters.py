@@ -52,8 +52,9 @@ def merge_letter(
     """
     from rolodex.formats import letter
     from rolodex.mail_merge import merge_letters
-    from rolodex.store import contact_filters, contact_queries
-    from rolodex.store.contact_refs import resolve_contact
+    from rolodex.store.people import contact_queries
+    from rolodex.store.people.contact_refs import resolve_contact
+    from rolodex.store.search import filters as contact_filters
 
     refs = refs or []
     if not refs and not tag:

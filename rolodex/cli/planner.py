@@ -128,7 +128,7 @@ def cadence_list(format: FormatOption = Format.table) -> None:
     \b
     Example: rolodex cadence list --format json
     """
-    from rolodex.store.cadence import tag_cadences
+    from rolodex.store.activity.cadence import tag_cadences
 
     rows = [{"tag": t, "days": d} for t, d in sorted(tag_cadences(state.db()).items())]
     emit(rows, format, (Column("tag", "Tag"), Column("days", "Every (days)")),

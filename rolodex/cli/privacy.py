@@ -16,7 +16,7 @@ from rolodex.errors import InvalidInput, NotFound
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from rolodex.store.privacy import Erasure
+    from rolodex.store.privacy.erasure import Erasure
 
 app = typer.Typer(help="Consent, access and erasure (GDPR).", no_args_is_help=True,
                   cls=HelpGroup)
@@ -65,7 +65,7 @@ STALE_COLUMNS = (
 
 def _contact(ref: str) -> int:
     """The one contact a single REF names (``-`` reads it from stdin)."""
-    from rolodex.store.contact_refs import resolve_contact
+    from rolodex.store.people.contact_refs import resolve_contact
 
     refs = expand_refs([ref])
     if len(refs) != 1:
@@ -102,7 +102,7 @@ def consent(
     Example: rolodex privacy consent jane newsletter --grant --source "web form" \\
       --evidence "signup 2026-11-20"
     """
-    from rolodex.store import consent as consent_store
+    from rolodex.store.privacy import consent as consent_store
 
     db = state.db()
     contact_id = _contact(ref)
@@ -146,7 +146,7 @@ def consents(
     \b
     Example: rolodex privacy consents --purpose newsletter --status granted --format csv
     """
-    from rolodex.store import consent as consent_store
+    from rolodex.store.privacy import consent as consent_store
 
     rows = consent_store.current(state.db(), purpose=purpose,
                                  status=status.value if status else None)
@@ -212,10 +212,10 @@ def forget(
     \b
     Example: rolodex privacy forget jane@acme.example --yes
     """
-    from rolodex.store import privacy as privacy_store
-    from rolodex.store.backup_search import backups_holding
-    from rolodex.store.backup_temps import remove
-    from rolodex.store.backups import stale_copies
+    from rolodex.store.care.backup_temps import remove
+    from rolodex.store.care.backups import stale_copies
+    from rolodex.store.privacy import erasure as privacy_store
+    from rolodex.store.privacy.backup_search import backups_holding
 
     db = state.db()
     contact_id = _forgettable(ref)
@@ -242,7 +242,7 @@ def forget(
 
 def _forgettable(ref: str) -> int:
     """The contact to erase: an existing one, else (by #ID) one deleted but in the journal."""
-    from rolodex.store import privacy as privacy_store
+    from rolodex.store.privacy import erasure as privacy_store
 
     try:
         return _contact(ref)

@@ -207,7 +207,7 @@ def contact_sheet(
     Example: rolodex report contact jane --format html -o jane.html
     """
     from rolodex.reports.sheets import contact_sheet as build
-    from rolodex.store.contact_refs import resolve_contact
+    from rolodex.store.people.contact_refs import resolve_contact
 
     db = state.db()
     report = build(db, resolve_contact(db, ref), tz=state.zone(), today=state.today())

@@ -58,9 +58,9 @@ def search(
                                 "for the word, quote it: rolodex search \"saved \"")
     if rm is not None:
         raise InvalidInput("--rm goes with 'rolodex search saved --rm NAME'")
-    from rolodex.store import contact_json, contact_queries
-    from rolodex.store.contact_filters import query_from_args
-    from rolodex.store.search import search_contacts
+    from rolodex.store.people import contact_json, contact_queries
+    from rolodex.store.search.filters import query_from_args
+    from rolodex.store.search.query import search_contacts
 
     db = state.db()
     ids = search_contacts(db, query_from_args(words), limit=query_limit(limit, format))
@@ -70,8 +70,8 @@ def search(
 
 
 def _save(words: list[str], rm: str | None) -> None:
-    from rolodex.store import saved_searches
-    from rolodex.store.contact_filters import query_from_args
+    from rolodex.store.search import saved as saved_searches
+    from rolodex.store.search.filters import query_from_args
 
     if rm is not None:
         raise InvalidInput("--rm goes with 'rolodex search saved --rm NAME'")
@@ -89,7 +89,7 @@ def _save(words: list[str], rm: str | None) -> None:
 
 
 def _saved(rm: str | None, format: Format) -> None:
-    from rolodex.store import saved_searches
+    from rolodex.store.search import saved as saved_searches
 
     db = state.db()
     if rm is not None:

@@ -21,8 +21,8 @@ from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli._repeat import warn_short_months
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
-from rolodex.store import tasks
-from rolodex.store.contact_refs import resolve_contact
+from rolodex.store.activity import tasks
+from rolodex.store.people.contact_refs import resolve_contact
 
 app = typer.Typer(help="Tasks and follow-ups: add, list, done, snooze, edit, reopen, rm.",
                   no_args_is_help=True,

@@ -154,9 +154,9 @@ def export(
     \b
     Example: rolodex export --format vcard --tag vip -o vip.vcf
     """
-    from rolodex.store import contact_queries
+    from rolodex.store.people import contact_queries
     from rolodex.store.refs import resolve_company
-    from rolodex.store.search import search_contacts
+    from rolodex.store.search.query import search_contacts
     from rolodex.sync.contact_export import write_csv, write_vcards
 
     if format == "ical":
@@ -200,7 +200,7 @@ def export(
                 rest = rest[written:]
         count = len(ids)
     else:
-        from rolodex.store import companies, contact_groups
+        from rolodex.store.people import companies, contact_groups
 
         # Companies and groups travel as their own cards when the whole address book is.
         everyone = not (tag or company or status or search is not None)

@@ -6,9 +6,9 @@ from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from rolodex.dates import from_utc_iso, now
-from rolodex.store import events, tasks
-from rolodex.store.anniversaries import anniversaries
-from rolodex.store.cadence import due_rows
+from rolodex.store.activity import events, tasks
+from rolodex.store.activity.anniversaries import anniversaries
+from rolodex.store.activity.cadence import due_rows
 from rolodex.store.db import Database
 
 TYPE_ORDER = {"birthday": 0, "anniversary": 1, "event": 2, "task": 3, "followup": 4}

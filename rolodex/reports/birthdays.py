@@ -12,7 +12,7 @@ from datetime import date
 
 from rolodex.report_model import Report, Section
 from rolodex.reports.scope import contact_filter, unknown_tags
-from rolodex.store.anniversaries import anniversaries
+from rolodex.store.activity.anniversaries import anniversaries
 from rolodex.store.db import Database
 
 COLUMNS = [("date", "Date"), ("kind", "Kind"), ("id", "ID"), ("name", "Name"),

@@ -10,8 +10,8 @@ from rolodex.report_model import Report, Section
 from rolodex.reports.agenda import agenda
 from rolodex.reports.followups import followups
 from rolodex.reports.pipeline import Period, pipeline, quarter
+from rolodex.store.activity.history import list_entries
 from rolodex.store.db import Database
-from rolodex.store.history import list_entries
 
 RECENT = 10
 

@@ -1,4 +1,4 @@
-"""Who and what needs attention: people past their stay-in-touch cadence (``store/cadence``)
+"""Who and what needs attention: people past their stay-in-touch cadence (``store/activity/cadence``)
 and tasks due, most urgent first."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from datetime import date, tzinfo
 from typing import Any
 
 from rolodex.dates import from_utc_iso, now
-from rolodex.store import tasks
-from rolodex.store.cadence import people_due
+from rolodex.store.activity import tasks
+from rolodex.store.activity.cadence import people_due
 from rolodex.store.db import Database
 
 KEYS = ("type", "id", "title", "due", "days_overdue", "last_contacted", "cadence_days",

@@ -16,7 +16,8 @@ from typing import Any
 from rolodex.dates import from_utc_iso
 from rolodex.money import format_amount
 from rolodex.report_model import Chart, Report, Section
-from rolodex.store import deals, settings
+from rolodex.store import settings
+from rolodex.store.activity import deals
 from rolodex.store.db import Database
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from rolodex.report_model import Chart, Report, Section
 from rolodex.reports.scope import bounds, contact_filter, count_totals, in_scope, unknown_tags
-from rolodex.store.cadence import cadence_sql, with_cadence
+from rolodex.store.activity.cadence import cadence_sql, with_cadence
 from rolodex.store.db import Database
 from rolodex.store.records import chunks
 from rolodex.store.when import LocalDays

@@ -46,8 +46,8 @@ def contact_sections(db: Database, contact_id: int, *, tz: tzinfo, today: date
                      ) -> list[Section]:
     """The sections of a contact sheet, in order: the place to append more parts of a
     contact (a ``deals`` section)."""
-    from rolodex.store import deals, history, tasks
-    from rolodex.store.contact_queries import fetch
+    from rolodex.store.activity import deals, history, tasks
+    from rolodex.store.people.contact_queries import fetch
 
     record = fetch(db, [contact_id])[0]
     open_ids = tasks.list_ids(db, status="open", contact_id=contact_id, tz=tz)
@@ -88,8 +88,9 @@ def company_sections(db: Database, company_id: int, *, tz: tzinfo, today: date
                      ) -> list[Section]:
     """The sections of a company sheet, in order (the place to append ``deals``). History
     and events are the company's and its people's; tasks, those of its people."""
-    from rolodex.store import companies, deals, history, tasks
-    from rolodex.store.contact_queries import fetch
+    from rolodex.store.activity import deals, history, tasks
+    from rolodex.store.people import companies
+    from rolodex.store.people.contact_queries import fetch
 
     record = companies.fetch(db, [company_id])[0]
     people = fetch(db, companies.people(db, company_id))
@@ -113,7 +114,7 @@ def company_sections(db: Database, company_id: int, *, tz: tzinfo, today: date
 
 def _deals(db: Database, ids: list[int]) -> Section:
     """Every deal of the record, open or closed, soonest expected close first."""
-    from rolodex.store.deals import fetch
+    from rolodex.store.activity.deals import fetch
 
     return _table("deals", "Deals", [
         ("id", "ID"), ("title", "Deal"), ("stage", "Stage"), ("amount", "Amount"),
@@ -173,7 +174,7 @@ def _done_tasks(found: list[dict[str, Any]]) -> Section:
 
 
 def _events(db: Database, people: set[int], tz: tzinfo, today: date) -> Section:
-    from rolodex.store.events import occurrences
+    from rolodex.store.activity.events import occurrences
 
     last = today + timedelta(days=EVENT_DAYS)
     if not people:

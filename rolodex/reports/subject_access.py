@@ -12,9 +12,11 @@ from datetime import tzinfo
 from typing import Any
 
 from rolodex.dates import now, to_utc_iso
-from rolodex.store import cards, consent, contact_queries, deals, events, history, tasks
-from rolodex.store import privacy as privacy_store
+from rolodex.store.activity import deals, events, history, tasks
 from rolodex.store.db import Database
+from rolodex.store.people import cards, contact_queries
+from rolodex.store.privacy import consent
+from rolodex.store.privacy import erasure as privacy_store
 from rolodex.store.records import chunks
 
 FORMAT = "rolodex-subject-access"
@@ -26,7 +28,8 @@ KEYS = ("format", "version", "generated", "contact", "vcard", "kept_card", "rela
 def document(db: Database, contact_id: int, *, tz: tzinfo) -> dict[str, Any]:
     """The whole export for one existing contact (see KEYS for the top-level shape)."""
     from rolodex.formats.vcard_write import card_writer
-    from rolodex.store import contact_groups, settings
+    from rolodex.store import settings
+    from rolodex.store.people import contact_groups
 
     record = contact_queries.fetch(db, [contact_id])[0]
     task_ids = tasks.list_ids(db, status=None, contact_id=contact_id, tz=tz)

@@ -1,4 +1,11 @@
-"""The SQLite file: opening, migrations, the change journal and one module per record kind.
+"""The SQLite file and every write to it, grouped by concern.
 
-Nothing in here imports ``rolodex.cli``, ``rolodex.formats`` or ``rolodex.reports``.
+Here, what every record kind shares: opening and migrating the file (``db``, ``opening``,
+``migrations``, ``paths``), the change journal every write goes through (``journal``),
+settings, stored dates (``when``), shared record parts (``records``), lookups by the keys
+other systems use, and company references. Beside it: ``people/``, ``search/``,
+``activity/``, ``care/``, ``dedupe/`` and ``privacy/``.
+
+Nothing in here imports ``rolodex.cli``, ``rolodex.formats``, ``rolodex.reports`` or
+``rolodex.sync`` (``tests/test_layers.py``).
 """

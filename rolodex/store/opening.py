@@ -82,7 +82,7 @@ def _migrate(db: Database) -> None:
             hint="upgrade rolodex to use this database",
         )
     if version > 0:  # a copy cannot be read from inside our own write transaction
-        from rolodex.store.backups import auto_backup
+        from rolodex.store.care.backups import auto_backup
 
         auto_backup(db, f"schema{version}")
     with db.transaction():

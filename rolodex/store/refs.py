@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from rolodex.errors import Ambiguous, NotFound
 from rolodex.normalize import fold
-from rolodex.store.companies import add_company
 from rolodex.store.db import Database
 from rolodex.store.lookups import company_merged_from
+from rolodex.store.people.companies import add_company
 
 MAX_CANDIDATES = 10
 MAX_ID = 2**63 - 1  # SQLite's largest integer: no row has a larger id

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rolodex.dates import PartialDate
 from rolodex.models import parse_address, parse_email, parse_phone, parse_url
-from rolodex.store import companies, contacts
 from rolodex.store.db import Database
+from rolodex.store.people import companies, contacts
 
 COMPANIES = [
     ("Acme Ltd", {"domain": "acme.example", "industry": "Manufacturing", "kind": "client",

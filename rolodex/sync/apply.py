@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from rolodex.errors import FileError, InvalidInput
 from rolodex.formats.incoming import Item, Problem
-from rolodex.store import fulltext, journal
-from rolodex.store.backups import bulk_write
+from rolodex.store import journal
+from rolodex.store.care.backups import bulk_write
 from rolodex.store.db import Database
+from rolodex.store.search import fulltext
 from rolodex.sync.contact_apply import ALIASES, ON_MATCH
 from rolodex.sync.contact_writer import Writer, likely_duplicates
 from rolodex.sync.group_apply import resolve_members

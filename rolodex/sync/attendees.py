@@ -26,7 +26,7 @@ class People:
         and of the user's own ORGANIZER beside them (those the export writes again; the
         others stay in ``raw``)."""
         from rolodex.models import Email
-        from rolodex.store import contacts
+        from rolodex.store.people import contacts
 
         found, linked, me = [], set(), set()
         for position, (name, prop) in enumerate(props_of(item.component)):
@@ -62,7 +62,7 @@ def address_of(person: str) -> str:
 def likely_duplicates(db: Database, new_contacts: list[dict[str, Any]]) -> list[dict]:
     """Those of ``new_contacts`` that look like a contact that was there before (the best
     match each), as the vCard import reports them."""
-    from rolodex.store.dupes import candidates_for
+    from rolodex.store.dedupe.dupes import candidates_for
 
     fresh = {c["id"] for c in new_contacts}
     out = []

@@ -42,7 +42,7 @@ from rolodex.formats.ical_zones import BAD_DATA
 from rolodex.formats.incoming import Problem
 from rolodex.formats.incoming_text import has_control
 from rolodex.store import lookups, when
-from rolodex.store.backups import bulk_write
+from rolodex.store.care.backups import bulk_write
 from rolodex.store.db import Database
 from rolodex.sync.attendees import People, address_of, likely_duplicates
 from rolodex.sync.calendar_derived import own_items
@@ -217,7 +217,7 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
 
 def _cancel_stored(db: Database, group: _Group, kind: str) -> str:
     """An iTIP CANCEL for an item imported before: cancel it, or the occurrences named."""
-    from rolodex.store import events, tasks
+    from rolodex.store.activity import events, tasks
 
     found = lookups.task_by_uid(db, group.uid) if kind == "tasks" else \
         lookups.event_by_uid(db, group.uid)
@@ -347,7 +347,8 @@ def _save_event(db: Database, uid: str, values: dict[str, Any], on_match: str,
     """'new', 'updated', 'unchanged' or 'skipped' (``--on-match skip``); a stored event is
     merged with the file's as ``calendar_merge`` says, its conflicts added to
     ``conflicts``."""
-    from rolodex.store import events, journal
+    from rolodex.store import journal
+    from rolodex.store.activity import events
 
     fields = {k: values[k] for k in _EVENT_FIELDS}
     exceptions = sorted((k, *v) for k, v in values["exceptions"].items())
@@ -385,7 +386,7 @@ def _save_event(db: Database, uid: str, values: dict[str, Any], on_match: str,
 
 
 def _set_exceptions(db: Database, event_id: int, exceptions: list[tuple]) -> None:
-    from rolodex.store import events
+    from rolodex.store.activity import events
 
     for original, start, end, title, location in exceptions:
         events.set_exception(db, event_id, original, start, end, title=title,

@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 
 from rolodex.dates import PartialDate, from_utc_iso, get_zone, now
 from rolodex.errors import BadDate, InvalidInput
-from rolodex.store import contact_queries, events, settings, tasks, when
-from rolodex.store.anniversaries import anniversaries
-from rolodex.store.cadence import people_due
+from rolodex.store import settings, when
+from rolodex.store.activity import events, tasks
+from rolodex.store.activity.anniversaries import anniversaries
+from rolodex.store.activity.cadence import people_due
 from rolodex.store.db import Database
+from rolodex.store.people import contact_queries
 from rolodex.sync.calendar_derived import mark
 
 WHAT = ("events", "tasks", "birthdays", "followups")

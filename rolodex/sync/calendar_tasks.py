@@ -47,7 +47,7 @@ def apply_task(db: Database, item: Item, uid: str, cancelled: bool, people: Peop
     VTODO are not kept: rolodex holds one open instance of a repeating task. What the
     import report should say about it is added to ``warnings``."""
     from rolodex.dates import now, to_utc_iso
-    from rolodex.store import tasks
+    from rolodex.store.activity import tasks
 
     # A task is due at an instant: a floating DUE is the calendar's (the user's) time.
     due, start = (attach(v, item.zones.default) if isinstance(v, datetime) and v.tzinfo is None

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from rolodex.models import ContactData
-from rolodex.store import contacts, labelled_dates
 from rolodex.store.db import Database
+from rolodex.store.people import contacts, labelled_dates
 
 
 def apply_dates(db: Database, contact_id: int, data: ContactData,

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from rolodex.models import RECORD_FIELDS, Address, ContactData, Email, Phone, Url, split_name
 from rolodex.normalize import fold
-from rolodex.store import cards, contact_queries, contacts, lookups
+from rolodex.store import lookups
 from rolodex.store.db import Database
+from rolodex.store.people import cards, contact_queries, contacts
 from rolodex.store.refs import company_named
 from rolodex.sync import contact_merge
 from rolodex.sync.card_dates import apply_dates
@@ -143,7 +144,7 @@ def _unmodelled(kept: dict[str, Any] | None) -> list:
 def _company(db: Database, data: ContactData, on_match: str) -> dict[str, Any]:
     """A KIND:org card: a company, matched by UID or exact name; merged as a contact is
     (a field the company has keeps its value, a differing one is a conflict)."""
-    from rolodex.store import companies
+    from rolodex.store.people import companies
 
     found = lookups.company_by_uid_or_name(db, data.uid, fold(data.name))
     if found is None:

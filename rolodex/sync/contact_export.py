@@ -17,8 +17,9 @@ from rolodex.dates import unreadable_date
 from rolodex.errors import BadDate
 from rolodex.formats.vcard_write import card_writer
 from rolodex.memory import gc_paused
-from rolodex.store import cards, contact_groups, contact_queries, settings
+from rolodex.store import settings
 from rolodex.store.db import Database
+from rolodex.store.people import cards, contact_groups, contact_queries
 from rolodex.sync.vdir import CARD_KINDS, write_items
 
 BATCH = 900  # one query per table and batch (records.chunks splits at 900)
@@ -37,7 +38,7 @@ def _company_cards(db: Database, ids: list[int], version: str | None,
                    default: str) -> Iterator[tuple[str, str]]:
     from rolodex.formats.vcard_lines import write_card
     from rolodex.formats.vcard_write import company_props
-    from rolodex.store import companies
+    from rolodex.store.people import companies
 
     for start in range(0, len(ids), BATCH):
         for company in companies.fetch(db, ids[start:start + BATCH]):

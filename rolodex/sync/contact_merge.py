@@ -22,9 +22,10 @@ from typing import Any
 
 from rolodex.models import RECORD_FIELDS, Address, ContactData, Email, Phone, Url
 from rolodex.normalize import fold
-from rolodex.store import contacts, records
-from rolodex.store import details as detail_rows
+from rolodex.store import records
 from rolodex.store.db import Database
+from rolodex.store.people import contacts
+from rolodex.store.people import details as detail_rows
 from rolodex.store.refs import company_named
 
 # The single-valued groups of a card's meaning and the contact columns each one sets.
@@ -132,7 +133,7 @@ def _labelled_dates(db: Database, contact_id: int, data: ContactData, record: di
     """Labelled dates ("Hired", "Anniversary"): merging adds those the contact lacks;
     replacing makes them the card's."""
     from rolodex.dates import PartialDate
-    from rolodex.store import labelled_dates
+    from rolodex.store.people import labelled_dates
 
     mine = [(d["label"], d["date"]) for d in record.get("dates") or ()]
     theirs = [(label, value.iso()) for label, value in data.dates]

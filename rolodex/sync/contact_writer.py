@@ -12,8 +12,9 @@ from typing import Any
 from rolodex.errors import FileError, RolodexError
 from rolodex.formats.incoming import Item, Problem
 from rolodex.memory import gc_paused
-from rolodex.store import fulltext, lookups
+from rolodex.store import lookups
 from rolodex.store.db import Database
+from rolodex.store.search import fulltext
 from rolodex.sync.contact_apply import apply_item
 from rolodex.sync.report import ContactReport
 
@@ -152,7 +153,7 @@ _OUTCOMES = ("new", "updated", "unchanged", "skipped", "failed", "invalid")
 def likely_duplicates(db: Database, report: ContactReport, fresh: set[int]) -> None:
     """New contacts that look like one that was there before the import (the best match
     each); new ones are not compared with each other, as in ``_find``."""
-    from rolodex.store.dupes import candidates_for
+    from rolodex.store.dedupe.dupes import candidates_for
 
     if db.execute("SELECT count(*) FROM contacts").fetchone()[0] <= len(fresh):
         return  # nobody was there before: nothing to be a duplicate of

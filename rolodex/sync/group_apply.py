@@ -16,8 +16,9 @@ from typing import Any
 
 from rolodex.formats.vcard_group import member_uid
 from rolodex.models import ContactData, clean_tag
-from rolodex.store import contact_groups, contacts, lookups
+from rolodex.store import lookups
 from rolodex.store.db import Database
+from rolodex.store.people import contact_groups, contacts
 
 
 def group_tag(name: str) -> str:

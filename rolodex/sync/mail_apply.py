@@ -14,9 +14,10 @@ from rolodex.dates import now
 from rolodex.errors import NotFound
 from rolodex.formats.mailmsg import Message
 from rolodex.models import Email
-from rolodex.store import contacts, history
+from rolodex.store.activity import history
 from rolodex.store.db import Database
 from rolodex.store.lookups import contacts_by_email
+from rolodex.store.people import contacts
 from rolodex.store.settings import get
 
 

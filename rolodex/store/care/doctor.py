@@ -19,9 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rolodex.store import journal
-from rolodex.store.backups import bulk_write
-from rolodex.store.db import Database
-from rolodex.store.doctor_rows import (
+from rolodex.store.care.backups import bulk_write
+from rolodex.store.care.doctor_rows import (
     check_contact_dates,
     check_last_contacted,
     check_lonely_history,
@@ -33,7 +32,8 @@ from rolodex.store.doctor_rows import (
     fix_settings,
     fix_unused_tags,
 )
-from rolodex.store.findings import FIXED, INFO, OK, PROBLEM, finding, listed
+from rolodex.store.care.findings import FIXED, INFO, OK, PROBLEM, finding, listed
+from rolodex.store.db import Database
 
 # Journal tables are rewritten directly: journalling a change to the journal itself
 # would only add more rows about rows nobody can undo.
@@ -152,7 +152,7 @@ def _index_state(db: Database, damaged: bool) -> _IndexState:
     One pass over each side, holding only a hash per stored row: at 100,000 contacts
     this takes seconds, where reindexing everyone would take minutes.
     """
-    from rolodex.store.fulltext import INDEX_COLUMNS, index_rows
+    from rolodex.store.search.fulltext import INDEX_COLUMNS, index_rows
 
     stored = {rowid: hash(tuple(values)) for rowid, *values in db.execute(
         f"SELECT rowid, {', '.join(INDEX_COLUMNS)} FROM contacts_fts")}
@@ -195,7 +195,7 @@ def check_search_index(db: Database, *, damaged: bool = False) -> list[dict]:
 
 def fix_search_index(db: Database) -> list[dict]:
     """Rebuild a damaged index, rewrite missing and stale rows, drop rows of nobody."""
-    from rolodex.store.fulltext import reindex_contacts
+    from rolodex.store.search.fulltext import reindex_contacts
 
     state = _index_state(db, _fts_damaged(db))
     if not state.count:
@@ -213,8 +213,8 @@ def fix_search_index(db: Database) -> list[dict]:
 def check_backup_copies(db: Database) -> list[dict]:
     """Copies a killed backup left behind hold everyone's data and are listed nowhere
     else; the next backup removes them, ``--fix`` now."""
-    from rolodex.store.backup_temps import copies
-    from rolodex.store.backups import stale_copies
+    from rolodex.store.care.backup_temps import copies
+    from rolodex.store.care.backups import stale_copies
 
     paths = stale_copies(db.path)
     if not paths:
@@ -226,8 +226,8 @@ def check_backup_copies(db: Database) -> list[dict]:
 
 
 def fix_backup_copies(db: Database) -> list[dict]:
-    from rolodex.store.backup_temps import remove
-    from rolodex.store.backups import stale_copies
+    from rolodex.store.care.backup_temps import remove
+    from rolodex.store.care.backups import stale_copies
 
     removed = remove(stale_copies(db.path))
     return [finding("backup_copies", FIXED, removed,

@@ -156,7 +156,7 @@ def _affected(table: str, row_id: int, before: dict | None, after: dict | None,
 
 
 def _reindex(db: Database, contacts: set[int], companies: set[int]) -> None:
-    from rolodex.store.fulltext import reindex_company_people, reindex_contacts
+    from rolodex.store.search.fulltext import reindex_company_people, reindex_contacts
 
     reindex_contacts(db, sorted(contacts))
     for company_id in sorted(companies):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from rolodex.store.contact_queries import ADDRESS_COLUMNS, relationships_of, use_bulk
 from rolodex.store.db import Database
+from rolodex.store.people.contact_queries import ADDRESS_COLUMNS, relationships_of, use_bulk
 from rolodex.store.records import chunks, tuples
 
 # The record's own columns, in three objects because the lists come between them in the

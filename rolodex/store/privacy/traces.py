@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rolodex.store.db import Database
-from rolodex.store.identity import Identity, Words, mentioning
+from rolodex.store.people.identity import Identity, Words, mentioning
 
 FREE_TEXT = (("interactions", ("text", "outcome", "message_id")),
              ("tasks", ("title", "notes", "imported")),

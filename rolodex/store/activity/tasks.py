@@ -10,7 +10,8 @@ from typing import Any
 
 from rolodex.dates import from_utc_iso, now, to_utc_iso
 from rolodex.errors import InvalidInput, NotFound
-from rolodex.store import history, journal, records, when
+from rolodex.store import journal, records, when
+from rolodex.store.activity import history
 from rolodex.store.db import Database
 
 PRIORITIES = ("low", "normal", "high")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rolodex.store.db import Database
-from rolodex.store.search import search_contacts
+from rolodex.store.search.query import search_contacts
 
 _CHUNK = 900  # as records.chunks; not imported from there, mutt-query stays light
 

@@ -11,7 +11,7 @@ from typing import Any
 from rolodex.errors import InvalidInput, NotFound, RolodexError
 from rolodex.store import journal, records
 from rolodex.store.db import Database
-from rolodex.store.search import HINT, NAME, members, search_contacts
+from rolodex.store.search.query import HINT, NAME, members, search_contacts
 
 MAX_NAME = 64
 KEYS = ("name", "query", "members", "error", "created", "updated")

@@ -87,7 +87,7 @@ def restore_contact(db: Database, contact: dict[str, Any]) -> dict[str, Any]:
             except sqlite3.IntegrityError:
                 skipped += 1  # its task, event, deal or tag was deleted since
         contact_id = new_ids[("contacts", old_id)]
-        from rolodex.store.fulltext import reindex_contacts
+        from rolodex.store.search.fulltext import reindex_contacts
 
         reindex_contacts(db, [contact_id])
     return {"id": contact_id, "name": contact["name"], "rows": restored, "skipped": skipped}

@@ -13,12 +13,12 @@ from rolodex.dates import PartialDate
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.models import INVERSE_KINDS, join_name, split_name
 from rolodex.normalize import fold
-from rolodex.store import details as detail_rows
 from rolodex.store import journal, records, settings
 from rolodex.store.db import Database
-from rolodex.store.details import Detail
-from rolodex.store.fulltext import reindex_contacts
+from rolodex.store.people import details as detail_rows
+from rolodex.store.people.details import Detail
 from rolodex.store.refs import company_for_contact, company_named
+from rolodex.store.search.fulltext import reindex_contacts
 
 NAME_PARTS = ("prefix", "first_name", "middle_name", "last_name", "suffix")
 SCALARS = (

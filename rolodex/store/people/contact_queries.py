@@ -13,9 +13,9 @@ from typing import Any
 from rolodex.errors import InvalidInput
 from rolodex.memory import gc_paused
 from rolodex.models import INVERSE_KINDS
+from rolodex.store.activity.history import last_contacted
 from rolodex.store.db import Database
-from rolodex.store.history import last_contacted
-from rolodex.store.labelled_dates import dates_of
+from rolodex.store.people.labelled_dates import dates_of
 from rolodex.store.records import chunks, fields_of, rows_for, tags_of
 
 SORTS = {

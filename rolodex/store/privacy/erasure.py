@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rolodex.store.db import Database
-from rolodex.store.identity import ERASED, Identity, Words, identity, mentioning
-from rolodex.store.privacy_traces import traces
+from rolodex.store.people.identity import ERASED, Identity, Words, identity, mentioning
+from rolodex.store.privacy.traces import traces
 from rolodex.store.records import chunks
 
 # Tables whose rows hang on a contact through a ``contact_id`` column: the journal's

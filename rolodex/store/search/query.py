@@ -12,9 +12,9 @@ import re
 
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.normalize import words
-from rolodex.store import contact_filters
 from rolodex.store.db import Database
-from rolodex.store.fulltext import text_matches
+from rolodex.store.search import filters as contact_filters
+from rolodex.store.search.fulltext import text_matches
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 HINT = "'rolodex search saved' lists them"

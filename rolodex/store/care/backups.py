@@ -21,12 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from rolodex.errors import FileError
-from rolodex.store.backup_temps import (
-    private_temp,
-    remove,
-    stale_temporaries,
-    with_companions,
-)
+from rolodex.store.care.backup_temps import private_temp, remove, stale_temporaries, with_companions
 from rolodex.store.db import Database, translate
 from rolodex.store.paths import make_private_folder
 

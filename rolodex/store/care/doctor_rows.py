@@ -7,8 +7,8 @@ import json
 import sqlite3
 
 from rolodex.store import journal, records
+from rolodex.store.care.findings import FIXED, INFO, OK, PROBLEM, finding, listed
 from rolodex.store.db import Database
-from rolodex.store.findings import FIXED, INFO, OK, PROBLEM, finding, listed
 
 # --- derived rows: what triggers keep ---------------------------------------------------
 

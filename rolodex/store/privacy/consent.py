@@ -14,8 +14,8 @@ from typing import Any
 from rolodex.dates import now, to_utc_iso
 from rolodex.errors import InvalidInput
 from rolodex.store import journal, records
-from rolodex.store.contacts import get_row
 from rolodex.store.db import Database, current_user
+from rolodex.store.people.contacts import get_row
 
 STATUSES = ("granted", "withdrawn")
 MAX_PURPOSE = 64

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rolodex.errors import DatabaseBusy, FileError
-from rolodex.store.backups import (
+from rolodex.store.care.backups import (
     SQLITE_MAGIC,
     abort_when_busy,
     auto_backup,

@@ -12,8 +12,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from rolodex.store.backups import list_backups, open_copy
-from rolodex.store.identity import Identity
+from rolodex.store.care.backups import list_backups, open_copy
+from rolodex.store.people.identity import Identity
 
 # Each asks whether a copy knows the person by a UID, an email address or a name, in its
 # tables or in its journal (a contact deleted the ordinary way is still there); a table the

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from rolodex.errors import Aborted
 from rolodex.normalize import fold
-from rolodex.store import companies, journal, records
-from rolodex.store.backups import bulk_write
+from rolodex.store import journal, records
+from rolodex.store.care.backups import bulk_write
 from rolodex.store.db import Database
-from rolodex.store.merge_plan import (
+from rolodex.store.dedupe.merge_plan import (
     Plan,
     Sides,
     Step,
@@ -23,6 +23,7 @@ from rolodex.store.merge_plan import (
     plan_notes,
     plan_tags,
 )
+from rolodex.store.people import companies
 
 SCALARS = ("name", "domain", "industry", "kind", "phone", "email", "address", "website")
 # Records that name a company: (table, plan line); each of B's moves to A.
@@ -62,7 +63,7 @@ def plan_company_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a")
 def apply_company_merge(db: Database, plan: Plan) -> None:
     """Carry out ``plan`` in one journalled operation, after an automatic backup; nothing
     is written if either company changed since the plan was made."""
-    from rolodex.store.fulltext import reindex_contacts
+    from rolodex.store.search.fulltext import reindex_contacts
 
     with bulk_write(db, f"merge company #{plan.b_id} {plan.b_name} into #{plan.a_id} "
                     f"{plan.a_name}", "merge"):

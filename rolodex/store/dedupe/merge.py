@@ -22,12 +22,11 @@ from rolodex.errors import Aborted
 from rolodex.models import INVERSE_KINDS, Address, Email, Phone, Url
 from rolodex.nicknames import same_person_name
 from rolodex.normalize import fold
-from rolodex.store import cards, contacts, journal, labelled_dates
-from rolodex.store.backups import bulk_write
+from rolodex.store import journal
+from rolodex.store.care.backups import bulk_write
 from rolodex.store.db import Database
-from rolodex.store.details import TABLES, detail_key
-from rolodex.store.dupes import phones_match
-from rolodex.store.merge_plan import (
+from rolodex.store.dedupe.dupes import phones_match
+from rolodex.store.dedupe.merge_plan import (
     Plan,
     Sides,
     Step,
@@ -38,6 +37,8 @@ from rolodex.store.merge_plan import (
     plan_tags,
     rows_of,
 )
+from rolodex.store.people import cards, contacts, labelled_dates
+from rolodex.store.people.details import TABLES, detail_key
 
 CardMerger = Callable[[dict | None, dict], dict | None]
 NAME = ("display_name", "prefix", "first_name", "middle_name", "last_name", "suffix")

@@ -8,10 +8,10 @@ from __future__ import annotations
 from rolodex.errors import NotFound
 from rolodex.normalize import fold
 from rolodex.store.db import Database
-from rolodex.store.fulltext import fts_query
 from rolodex.store.lookups import contact_by_uid
 from rolodex.store.refs import one_record, rows_with_id, typed_id
-from rolodex.store.search import members, ref_name
+from rolodex.store.search.fulltext import fts_query
+from rolodex.store.search.query import members, ref_name
 
 
 def resolve_contact(db: Database, ref: str) -> int:

@@ -9,7 +9,7 @@ from rolodex.models import COMPANY_KINDS, parse_email
 from rolodex.normalize import fold
 from rolodex.store import journal, records
 from rolodex.store.db import Database
-from rolodex.store.fulltext import reindex_company_people
+from rolodex.store.search.fulltext import reindex_company_people
 
 FIELDS = ("name", "domain", "industry", "kind", "phone", "email", "address", "website", "notes")
 SORTS = {"name": "name_key, id", "created": "created, id", "updated": "updated, id", "id": "id"}
@@ -92,7 +92,7 @@ def delete_company(db: Database, company_id: int) -> int:
         for contact_id in people:  # their card's ORG changes: updated, for sync
             journal.update(db, "contacts", contact_id, {"company_id": None, "updated": stamp})
         journal.delete(db, "companies", company_id)  # and what its foreign keys reach
-        from rolodex.store.fulltext import reindex_contacts
+        from rolodex.store.search.fulltext import reindex_contacts
 
         reindex_contacts(db, people)
     return len(people)
