@@ -86,3 +86,27 @@ class UsageError(RolodexError):
     exit 2, as for an unknown option, with the known names in the hint."""
 
     exit_code = 2
+
+
+class AuthFailed(RolodexError):
+    """A sync server refused the credentials (401/403), or none could be had."""
+
+    exit_code = 12
+
+
+class TLSFailed(RolodexError):
+    """A sync server's certificate could not be verified, or HTTPS was required."""
+
+    exit_code = 13
+
+
+class Unreachable(RolodexError):
+    """A sync server could not be reached: no such host, refused, timed out, cut off."""
+
+    exit_code = 14
+
+
+class ServerError(RolodexError):
+    """A sync server answered with an error (5xx) or with what the protocol does not allow."""
+
+    exit_code = 15

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rolodex.errors import DatabaseError
 from rolodex.store.db import Database
 from rolodex.store.opening import open_db
 from rolodex.store.paths import resolve_db_path
@@ -34,6 +35,14 @@ class Session:
             self._db = open_db(self.db_path())
             self._db.command = self.command
         return self._db
+
+    def existing_db(self) -> Database:
+        """The database, which must already exist: copying or checking a file that is not
+        there should say so, not create an empty one."""
+        path = self.db_path()
+        if self._db is None and not path.exists():
+            raise DatabaseError(f"no database at {path}", hint="add a contact to create it")
+        return self.db()
 
     def zone(self):
         """The user's time zone: the ``timezone`` setting, else the system's."""

@@ -103,3 +103,16 @@ def test_commands_hold_no_sql_and_open_no_transaction():
             if re.search(r"\.execute(many)?\(|db\.write\(|\.query\(", line):
                 found.append(f"{path.name}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_a_command_is_found_by_its_module_name_or_docstring():
+    """A newcomer looking for ``rolodex doctor`` opens cli/doctor.py; a module holding
+    several commands names each in the first paragraph of its docstring."""
+    from rolodex.cli.app import COMMANDS, GROUPS
+
+    for name, (module, _) in {**GROUPS, **COMMANDS}.items():
+        if module == name.replace("-", "_"):
+            continue
+        doc = ast.get_docstring(ast.parse((PACKAGE / "cli" / f"{module}.py").read_text()))
+        first = (doc or "").split("\n\n")[0]
+        assert f"``{name}" in first or f"``rolodex {name}" in first, (name, module)

@@ -86,7 +86,7 @@ def test_a_command_loads_its_own_module_only(args, module, rolodex, isolated):
     commands = {name for name in probe.stderr.split()
                 if name.startswith("rolodex.cli.") and not name.startswith("rolodex.cli._")}
     assert module in commands
-    assert not commands & {"rolodex.cli.transfer", "rolodex.cli.deal", "rolodex.cli.privacy",
+    assert not commands & {"rolodex.cli.import_export", "rolodex.cli.deal", "rolodex.cli.privacy",
                            "rolodex.cli.mail", "rolodex.cli.backups"}, commands
 
 def test_console_script_end_to_end(isolated):

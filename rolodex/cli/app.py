@@ -20,21 +20,21 @@ from rolodex.cli._help import HelpGroup
 # name: (module of rolodex.cli, attribute), in the order --help lists them.
 GROUPS = {
     "contact": ("contact", "app"), "company": ("company", "app"), "task": ("task", "app"),
-    "deal": ("deal", "app"), "event": ("event", "app"), "cadence": ("planner", "cadence_app"),
-    "report": ("report", "app"), "config": ("config", "app"), "db": ("dbcmd", "app"),
+    "deal": ("deal", "app"), "event": ("event", "app"), "cadence": ("cadence", "app"),
+    "report": ("report", "app"), "config": ("config", "app"), "db": ("db", "app"),
     "privacy": ("privacy", "app"),
 }
 COMMANDS = {
     "add": ("contact", "add"), "search": ("search", "search"), "log": ("history", "log"),
-    "history": ("history", "history_"), "followups": ("planner", "followups"),
-    "agenda": ("planner", "agenda"), "calendar": ("planner", "calendar"),
-    "import": ("transfer", "import_"), "export": ("transfer", "export"),
+    "history": ("history", "history_"), "followups": ("followups", "followups"),
+    "agenda": ("agenda", "agenda"), "calendar": ("agenda", "calendar"),
+    "import": ("import_export", "import_"), "export": ("import_export", "export"),
     "mutt-query": ("mail", "mutt_query"), "add-from-mail": ("mail", "add_from_mail"),
-    "log-mail": ("mail", "log_mail"), "merge-letter": ("letters", "merge_letter"),
-    "demo": ("demo", "demo"), "dashboard": ("sales", "dashboard"),
+    "log-mail": ("mail", "log_mail"), "merge-letter": ("merge_letter", "merge_letter"),
+    "demo": ("demo", "demo"), "dashboard": ("dashboard", "dashboard"),
     "undo": ("journal", "undo"), "redo": ("journal", "redo"),
     "changes": ("journal", "changes"), "backup": ("backups", "backup"),
-    "restore": ("backups", "restore"), "doctor": ("backups", "doctor"),
+    "restore": ("backups", "restore"), "doctor": ("doctor", "doctor"),
     "dupes": ("dupes", "dupes"), "merge": ("dupes", "merge"),
 }
 # Root options that take a value: the word after them is not the command.

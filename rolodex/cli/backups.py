@@ -1,4 +1,4 @@
-"""``rolodex backup``, ``restore`` and ``doctor``: copies of the file and its health."""
+"""``rolodex backup`` and ``rolodex restore``: copies of the database file, and back."""
 
 from __future__ import annotations
 
@@ -9,23 +9,9 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import confirm, say, state
-from rolodex.cli._options import YesOption
+from rolodex.cli._options import RowsFormatOption, YesOption
 from rolodex.cli._output import Column, Format, emit
-from rolodex.errors import DatabaseError, InvalidInput, Unhealthy
-from rolodex.store.db import Database
-
-ListFormatOption = Annotated[Format, typer.Option(
-    "--format", "-f", help="Output format: table on a terminal, or json, jsonl, csv, tsv.",
-    case_sensitive=False)]
-
-
-def _existing_db() -> Database:
-    """The database, which must already exist: copying or checking a file that is not
-    there should say so, not create an empty one."""
-    path = state.db_path()
-    if not path.exists():
-        raise DatabaseError(f"no database at {path}", hint="add a contact to create it")
-    return state.db()
+from rolodex.errors import InvalidInput
 
 
 def _size(n: int) -> str:
@@ -54,7 +40,7 @@ def backup(
     list_: Annotated[bool, typer.Option(
         "--list", "-l", help="List the copies in the backup folder instead, oldest first.")]
     = False,
-    format: ListFormatOption = Format.table,
+    format: RowsFormatOption = Format.table,
 ) -> None:
     """Copy the database safely, even while another rolodex is writing to it.
 
@@ -80,7 +66,7 @@ def backup(
         emit(backups.list_backups(state.db_path()), format, BACKUP_COLUMNS, keys=BACKUP_KEYS,
              empty=f"no copies in {backups.backup_dir(state.db_path())}")
         return
-    db = _existing_db()
+    db = state.existing_db()
     if file == "-":
         if sys.stdout.isatty():
             raise InvalidInput("refusing to write a binary database to the terminal",
@@ -130,62 +116,3 @@ def restore(
     else:
         say("no copy of the previous database was kept ("
             + ("it was empty)" if current == 0 else "backup.keep is 0)"))
-
-
-DOCTOR_COLUMNS = (
-    Column("check", "Check", style="bold", no_wrap=True),
-    Column("status", "Status", no_wrap=True),
-    Column("count", "Count", no_wrap=True),
-    Column("detail", "Detail"),
-)
-
-
-def doctor(
-    fix: Annotated[bool, typer.Option(
-        "--fix", help="Repair what is safe to repair, in one operation, after an automatic "
-        "backup.")] = False,
-    format: ListFormatOption = Format.table,
-) -> None:
-    """Check the database for damage and inconsistencies; --fix repairs what is safe.
-
-    Checks SQLite's integrity, rows whose links point to deleted records, the
-    full-text search index against the contacts, settings that cannot be read,
-    history entries about nobody and tags nobody uses. One row per finding: ok,
-    problem, info (housekeeping, not a failure) or fixed. Exits 11 while a
-    problem remains.
-
-    --fix deletes or unlinks orphaned rows, rebuilds stale index rows, resets
-    unreadable settings to their defaults and deletes unused tags and empty
-    history, in one operation that 'rolodex changes' lists, after an automatic
-    backup. Damage found by the integrity check is never repaired in place:
-    restore a backup.
-
-    \b
-    Example: rolodex doctor --fix
-    """
-    from rolodex.store.care import doctor as checks
-    from rolodex.store.care.findings import KEYS
-
-    db = _existing_db()
-    findings = checks.repair(db) if fix else checks.examine(db)
-    emit(findings, format, DOCTOR_COLUMNS, keys=KEYS)
-    if checks.healthy(findings):
-        counts = checks.summary(findings)
-        if fix and counts["fixed"]:
-            say(f"repaired {counts['fixed']} finding(s); a backup was taken first")
-        elif counts["info"]:
-            say("healthy; 'rolodex doctor --fix' tidies the info rows")
-        else:
-            say("healthy")
-        return
-    problems = [f for f in findings if f["status"] == checks.PROBLEM]
-    damaged = any(f["check"] == "integrity" for f in problems)
-    if damaged:
-        hint = ("restore a backup: 'rolodex backup --list', then 'rolodex restore FILE'"
-                + ("; nothing was repaired" if fix else ""))
-    elif fix or not any(f["fixable"] for f in problems):
-        hint = "these cannot be repaired automatically; restore a backup if they matter"
-    else:
-        which = "them" if all(f["fixable"] for f in problems) else "the fixable ones"
-        hint = f"'rolodex doctor --fix' repairs {which} (a backup is taken first)"
-    raise Unhealthy(f"{sum(f['count'] for f in problems)} problem(s) in {db.path}", hint=hint)

@@ -1,4 +1,4 @@
-"""``rolodex contact ...``: add, list, show, edit, rm, tag, untag, link."""
+"""``rolodex add`` and ``rolodex contact ...``: add, list, show, edit, rm, tag, untag, link."""
 
 from typing import Annotated
 

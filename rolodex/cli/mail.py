@@ -1,4 +1,5 @@
-"""Mail-client integration: ``rolodex mutt-query`` for mutt, neomutt, aerc and alot."""
+"""``rolodex mutt-query``, ``add-from-mail`` and ``log-mail``: mail clients (mutt, neomutt,
+aerc, alot) look people up, add senders and log messages."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import typer
 
 from rolodex.cli._context import state
 from rolodex.cli._help import HelpGroup
-from rolodex.cli._options import MineOption, TagOption, owner_filter
+from rolodex.cli._options import MineOption, TagOption, owner_filter, parse_currency_option
 from rolodex.cli._report import (
     FromOption,
     OutputOption,
@@ -240,8 +240,59 @@ def company_sheet(
     render_report(report, format, section=section, output=output)
 
 
-# Sales reports, in the module of the sales commands.
-from rolodex.cli.sales import pipeline, sources  # noqa: E402
+CurrencyOption = Annotated[str | None, typer.Option(
+    "--currency", metavar="CODE", help="Sum amounts in this currency (default: the only one "
+    "in use, else config pipeline.currency).")]
 
-app.command("pipeline")(pipeline)
-app.command("sources")(sources)
+
+def _period(start: str | None, end: str | None):
+    from rolodex.reports.pipeline import Period, quarter
+
+    return Period.of(*period(start, end, quarter(state.today())), state.zone())
+
+
+@app.command("pipeline")
+def pipeline(
+    start: FromOption = None, end: ToOption = None, currency: CurrencyOption = None,
+    owner: OwnerOption = None, mine: MineOption = False,
+    format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
+    output: OutputOption = "-",
+) -> None:
+    """Deals by stage, the funnel, a weighted forecast by month, win rate and days to close.
+
+    Sections: stages (open deals per stage; won and lost in the period), funnel (deals
+    created in the period and how far they got), forecast (open deals by expected close
+    month, amount x probability), results (won, lost, win rate, average days to close).
+    The period defaults to this calendar quarter.
+
+    \b
+    Example: rolodex report pipeline --from 2026-07-01 --to 2026-09-30 --format csv > q3.csv
+    """
+    from rolodex.reports.pipeline import pipeline as build
+
+    report = build(state.db(), _period(start, end),
+                   currency=parse_currency_option(currency), owner=owner_filter(owner, mine))
+    render_report(report, format, section=section, output=output)
+
+
+@app.command("sources")
+def sources(
+    start: FromOption = None, end: ToOption = None, currency: CurrencyOption = None,
+    owner: OwnerOption = None, mine: MineOption = False,
+    format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
+    output: OutputOption = "-",
+) -> None:
+    """Leads per source, and how many became customers or won deals.
+
+    Leads are contacts added in the period (default: this calendar quarter) by their
+    source; customers are those of them whose status is customer; deals are those created
+    in the period by source (a deal takes its first contact's source unless given one).
+
+    \b
+    Example: rolodex report sources --from "2026-01-01" --format md
+    """
+    from rolodex.reports.pipeline import sources as build
+
+    report = build(state.db(), _period(start, end),
+                   currency=parse_currency_option(currency), owner=owner_filter(owner, mine))
+    render_report(report, format, section=section, output=output)

@@ -1,5 +1,5 @@
-"""Who and what needs attention: people past their stay-in-touch cadence (``store/activity/cadence``)
-and tasks due, most urgent first."""
+"""Who and what needs attention, most urgent first: people past their stay-in-touch
+cadence (``store/activity/cadence``) and tasks due."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""``rolodex agenda``, ``followups``, ``calendar`` and ``cadence``: what is coming up."""
+"""``rolodex agenda`` and ``rolodex calendar``: what is coming up, as a list or a grid."""
+
+from __future__ import annotations
 
 import calendar as calendar_module
 from datetime import timedelta
@@ -6,12 +8,11 @@ from typing import Annotated
 
 import typer
 
-from rolodex.cli._context import say, state
-from rolodex.cli._help import HelpGroup
+from rolodex.cli._context import state
 from rolodex.cli._options import FormatOption
 from rolodex.cli._output import Column, Format, emit
+from rolodex.cli.followups import late
 from rolodex.errors import InvalidInput
-from rolodex.store import settings
 
 TYPE_MARK = {"event": "◆", "task": "☐", "followup": "☎", "birthday": "✱", "anniversary": "♥"}
 
@@ -24,28 +25,11 @@ AGENDA_COLUMNS = (
     Column("note", "", show=lambda i: _note(i), style="red"),
 )
 
-FOLLOWUP_COLUMNS = (
-    Column("type", "Kind"),
-    Column("id", "ID", style="dim"),
-    Column("title", "Who / what", style="bold"),
-    Column("due", "Due", no_wrap=True),
-    Column("days_overdue", "Late", show=lambda i: _late(i["days_overdue"])),
-    Column("last_contacted", "Last contact", show=lambda i: (i["last_contacted"] or "")[:10]),
-    Column("contacts", "With", show=lambda i: ", ".join([c["name"] for c in i["contacts"]])),
-)
-
-
-def _late(days: int) -> str:
-    if days > 0:
-        return f"{days} d overdue"
-    return "today" if days == 0 else f"in {-days} d"
-
-
 def _note(item: dict) -> str:
     if item["type"] == "task" and item["overdue"]:
         return "overdue"
     if item["type"] == "followup" and item["days_overdue"]:
-        return _late(item["days_overdue"])
+        return late(item["days_overdue"])
     return ""
 
 
@@ -68,71 +52,6 @@ def agenda(
         items = build(state.db(), today, today + timedelta(days=days), state.zone(), today)
         emit(items, format, AGENDA_COLUMNS, keys=KEYS, empty="nothing on the agenda")
         del items
-
-
-def followups(
-    due: Annotated[str, typer.Option("--due", help="today (and overdue) or week.")] = "today",
-    format: FormatOption = Format.table,
-) -> None:
-    """People past their stay-in-touch cadence and tasks due, most urgent first.
-
-    \b
-    Example: rolodex followups --due today --format json | mail -s "Follow-ups" me@example.org
-    """
-    from rolodex.reports.followups import KEYS
-    from rolodex.reports.followups import followups as build
-
-    if due not in ("today", "week"):
-        raise InvalidInput(f"--due is today or week, not '{due}'")
-    from rolodex.memory import gc_paused
-
-    today = state.today()
-    horizon = today if due == "today" else today + timedelta(days=6)
-    with gc_paused():  # tens of thousands of items at 100,000 contacts, none in a cycle
-        emit(build(state.db(), horizon, state.zone()), format, FOLLOWUP_COLUMNS, keys=KEYS,
-             empty="nothing to follow up")
-
-
-cadence_app = typer.Typer(help="Stay-in-touch cadences per tag.", no_args_is_help=True,
-                  cls=HelpGroup)
-
-
-@cadence_app.command("set")
-def cadence_set(tag: Annotated[str, typer.Argument(help="Tag name.")],
-                every: Annotated[str, typer.Argument(metavar="EVERY", help="90d, 2w, 3m...")]
-                ) -> None:
-    """Keep in touch with everyone tagged TAG at least this often.
-
-    \b
-    Example: rolodex cadence set vip 30d
-    """
-    days = settings.set_value(state.db(), settings.CADENCE_PREFIX + tag.lower(), every)
-    say(f"contacts tagged {tag}: every {days} days")
-
-
-@cadence_app.command("rm")
-def cadence_rm(tag: Annotated[str, typer.Argument(help="Tag name.")]) -> None:
-    """Stop the cadence of a tag.
-
-    \b
-    Example: rolodex cadence rm vip
-    """
-    settings.set_value(state.db(), settings.CADENCE_PREFIX + tag.lower(), "")
-    say(f"no cadence for {tag}")
-
-
-@cadence_app.command("list")
-def cadence_list(format: FormatOption = Format.table) -> None:
-    """List the cadence of every tag that has one.
-
-    \b
-    Example: rolodex cadence list --format json
-    """
-    from rolodex.store.activity.cadence import tag_cadences
-
-    rows = [{"tag": t, "days": d} for t, d in sorted(tag_cadences(state.db()).items())]
-    emit(rows, format, (Column("tag", "Tag"), Column("days", "Every (days)")),
-         empty="no cadences")
 
 
 def calendar(
@@ -203,5 +122,3 @@ def mark_overlaps(items: list[dict]) -> None:
         latest = max(latest, item["end"]) if len(run) > 1 else item["end"]
         if len(run) > 1:
             run[0]["overlaps"] = item["overlaps"] = True
-
-

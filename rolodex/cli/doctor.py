@@ -1,0 +1,70 @@
+"""``rolodex doctor``: the database's health, and repairs of what is safe to repair."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rolodex.cli._context import say, state
+from rolodex.cli._options import RowsFormatOption
+from rolodex.cli._output import Column, Format, emit
+from rolodex.errors import Unhealthy
+
+DOCTOR_COLUMNS = (
+    Column("check", "Check", style="bold", no_wrap=True),
+    Column("status", "Status", no_wrap=True),
+    Column("count", "Count", no_wrap=True),
+    Column("detail", "Detail"),
+)
+
+
+def doctor(
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Repair what is safe to repair, in one operation, after an automatic "
+        "backup.")] = False,
+    format: RowsFormatOption = Format.table,
+) -> None:
+    """Check the database for damage and inconsistencies; --fix repairs what is safe.
+
+    Checks SQLite's integrity, rows whose links point to deleted records, the
+    full-text search index against the contacts, settings that cannot be read,
+    history entries about nobody and tags nobody uses. One row per finding: ok,
+    problem, info (housekeeping, not a failure) or fixed. Exits 11 while a
+    problem remains.
+
+    --fix deletes or unlinks orphaned rows, rebuilds stale index rows, resets
+    unreadable settings to their defaults and deletes unused tags and empty
+    history, in one operation that 'rolodex changes' lists, after an automatic
+    backup. Damage found by the integrity check is never repaired in place:
+    restore a backup.
+
+    \b
+    Example: rolodex doctor --fix
+    """
+    from rolodex.store.care import doctor as checks
+    from rolodex.store.care.findings import KEYS
+
+    db = state.existing_db()
+    findings = checks.repair(db) if fix else checks.examine(db)
+    emit(findings, format, DOCTOR_COLUMNS, keys=KEYS)
+    if checks.healthy(findings):
+        counts = checks.summary(findings)
+        if fix and counts["fixed"]:
+            say(f"repaired {counts['fixed']} finding(s); a backup was taken first")
+        elif counts["info"]:
+            say("healthy; 'rolodex doctor --fix' tidies the info rows")
+        else:
+            say("healthy")
+        return
+    problems = [f for f in findings if f["status"] == checks.PROBLEM]
+    damaged = any(f["check"] == "integrity" for f in problems)
+    if damaged:
+        hint = ("restore a backup: 'rolodex backup --list', then 'rolodex restore FILE'"
+                + ("; nothing was repaired" if fix else ""))
+    elif fix or not any(f["fixable"] for f in problems):
+        hint = "these cannot be repaired automatically; restore a backup if they matter"
+    else:
+        which = "them" if all(f["fixable"] for f in problems) else "the fixable ones"
+        hint = f"'rolodex doctor --fix' repairs {which} (a backup is taken first)"
+    raise Unhealthy(f"{sum(f['count'] for f in problems)} problem(s) in {db.path}", hint=hint)
