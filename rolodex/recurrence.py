@@ -23,19 +23,11 @@ from rolodex.dates import as_instant
 from rolodex.recurrence_rules import (
     STEP,
     TIME_PARTS,
-    NeverHappens,
     Rule,
     dateutil_rule,
-    describe_rule,
-    parse_rule,
     read_rule,
-    until_as_rfc,
     until_value,
 )
-
-# What callers have always imported from here; the rules themselves live beside.
-__all__ = ["MAX_OCCURRENCES", "NeverHappens", "Occurrence", "describe_rule", "next_after",
-           "occurrences", "parse_rule", "until_as_rfc"]
 
 # A series shows at most this many occurrences in one window (an agenda, an export
 # check): a SECONDLY rule has 86,400 a day, and nothing a file says may hang a listing.

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from rolodex.dates import as_instant
-from rolodex.recurrence import next_after, parse_rule
+from rolodex.recurrence import next_after
+from rolodex.recurrence_rules import parse_rule
 
 _SHORTEST = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30,
              12: 31}  # February of a common year

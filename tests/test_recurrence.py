@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolodex.errors import InvalidInput
-from rolodex.recurrence import Occurrence, describe_rule, next_after, occurrences, parse_rule
+from rolodex.recurrence import Occurrence, next_after, occurrences
+from rolodex.recurrence_rules import describe_rule, parse_rule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

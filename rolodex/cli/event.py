@@ -61,7 +61,7 @@ EVENT_COLUMNS = (
 def _describe(rule: str | None) -> str:
     if not rule:
         return ""
-    from rolodex.recurrence import describe_rule
+    from rolodex.recurrence_rules import describe_rule
 
     return describe_rule(rule)
 
@@ -124,7 +124,7 @@ def add(
     \b
     Example: rolodex event add "Team sync" --at "mon 16:15" --for 30m --repeat weekly --with jane
     """
-    from rolodex.recurrence import parse_rule
+    from rolodex.recurrence_rules import parse_rule
 
     db = state.db()
     zone = _zone(tz)
@@ -204,7 +204,7 @@ def edit(
     \b
     Example: rolodex event edit 3 --at "2026-12-02 10:00" --for 90m
     """
-    from rolodex.recurrence import parse_rule
+    from rolodex.recurrence_rules import parse_rule
 
     db = state.db()
     row = events.get_row(db, event_id)

@@ -73,7 +73,7 @@ def _people(refs: list[str] | None) -> list[int]:
 def _rule(text: str | None) -> str | None:
     if not text:
         return None
-    from rolodex.recurrence import parse_rule
+    from rolodex.recurrence_rules import parse_rule
 
     return parse_rule(text)
 

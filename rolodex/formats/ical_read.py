@@ -241,7 +241,7 @@ def categories_of(item: Item) -> list[str]:
 def rrule_of(item: Item) -> str | None:
     """The RRULE, validated so the store only holds rules it can expand. One written
     twice counts once; two different ones cannot be represented."""
-    from rolodex.recurrence import parse_rule
+    from rolodex.recurrence_rules import parse_rule
 
     texts = {p.to_ical().decode() if isinstance(p, dict) else str(p) for p in item.all("RRULE")}
     if any("RSCALE" in t.upper() for t in texts):

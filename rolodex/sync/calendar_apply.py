@@ -317,7 +317,8 @@ def _split(uid: str, master: dict[str, Any], rid: date | datetime, values: dict[
     exact whatever its rule said); a new series ``new_uid`` (``<UID>-<RECURRENCE-ID>``)
     starts at the override with the master's rule, and the exceptions after ``rid`` move
     to it, shifted as the override is. Without a rule the override is the event itself."""
-    from rolodex.recurrence import occurrences, parse_rule
+    from rolodex.recurrence import occurrences
+    from rolodex.recurrence_rules import parse_rule
 
     if not master["rrule"]:
         return [(uid, {**values, "exceptions": master["exceptions"]})]

@@ -102,7 +102,7 @@ def _recur(text: str, start: date | datetime, zone: tzinfo | None) -> Any:
     for all-day series, UTC for zoned ones (dateutil and khal reject anything else)."""
     import icalendar
 
-    from rolodex.recurrence import until_as_rfc
+    from rolodex.recurrence_rules import until_as_rfc
 
     return icalendar.vRecur.from_ical(until_as_rfc(text, start, zone))
 

@@ -28,7 +28,7 @@ def _zone(item: Item, start: date | datetime, tz: str | None) -> tzinfo:
 
 def stored_rule(item: Item, start: date | datetime | None, tz: str | None) -> str | None:
     """The item's RRULE with UNTIL as the export writes it."""
-    from rolodex.recurrence import until_as_rfc
+    from rolodex.recurrence_rules import until_as_rfc
 
     rule = rrule_of(item)
     if rule is None or start is None:
@@ -41,9 +41,8 @@ def event_rule(item: Item, start: date | datetime | None, tz: str | None,
     """(the rule to store, a warning for the import report). A rule that never happens
     is stored as none (the RRULE line then stays in the item's raw lines). Tasks too:
     ``start`` is then when the task is due."""
-    from rolodex.recurrence import NeverHappens, until_as_rfc
     from rolodex.recurrence_gaps import ends_before_start, never_happens
-    from rolodex.recurrence_rules import BOTH_ENDS
+    from rolodex.recurrence_rules import BOTH_ENDS, NeverHappens, until_as_rfc
 
     note = None
     try:
@@ -73,7 +72,8 @@ def event_rule(item: Item, start: date | datetime | None, tz: str | None,
 def _first_end(text: str, start: date | datetime) -> str:
     """Of a rule's COUNT and UNTIL, the one that ends the series first, as a valid rule:
     UNTIL when no more than COUNT occurrences come before it (a bounded count)."""
-    from rolodex.recurrence import MAX_OCCURRENCES, occurrences, parse_rule
+    from rolodex.recurrence import MAX_OCCURRENCES, occurrences
+    from rolodex.recurrence_rules import parse_rule
 
     parts = [p for p in text.split(";") if p.strip()]
     by_count = parse_rule(";".join(p for p in parts if not p.upper().startswith("UNTIL=")))
