@@ -130,3 +130,20 @@ def test_log_mail_knows_a_message_saved_again_by_another_program(book):
     assert again.exit_code == 0 and f"already logged as history #{entry}" in again.stderr
     [logged] = book("history -f json").json()
     assert logged["text"] == "Pricing for Q1 \u2013 draft"
+
+
+def test_mutt_query_never_prints_a_control_character(rolodex, isolated):
+    """A name stored before imports cleaned them (an old database) holds an escape
+    sequence: the terminal mutt-query prints to gets a space instead."""
+    import sqlite3
+
+    rolodex(["add", "Jane Doe", "-e", "jane@acme.example"])
+    conn = sqlite3.connect(isolated)
+    conn.execute("UPDATE contacts SET display_name = ?", ("Jane\x1b]0;owned\x07 Doe\u202e",))
+    conn.commit()
+    conn.close()
+    result = rolodex(["mutt-query", "jane@acme"])
+    assert result.exit_code == 0
+    line = result.stdout.splitlines()[1]
+    assert line.split("\t")[:2] == ["jane@acme.example", "Jane ]0;owned Doe"]
+    assert not any(ord(c) < 32 and c not in "\t\n" for c in result.stdout)
