@@ -182,3 +182,24 @@ def test_a_server_without_sync_collection_lists_everything(server, session):
     full = book.changes("whatever")
     assert full.complete is True and full.token is None
     assert full.changed == [(href, etag)] and full.removed == []
+
+
+def test_a_multiget_past_the_cap_is_asked_again_in_halves(server, session, monkeypatch):
+    from rolodex.sync.dav import http as dav_http
+
+    book = DavCollection(session, make_collection(server, "addressbook"), "addressbook")
+    note = "NOTE:" + "x" * 70 + "\r\n"
+    big = [card(f"big-{n}").replace(b"END:VCARD", (note * 5000).encode() + b"END:VCARD")
+           for n in range(4)]  # about 380 KiB each
+    hrefs = [book.upload(f"big{n}.vcf", data)[0] for n, data in enumerate(big)]
+    monkeypatch.setattr(dav_http, "MAX_MULTISTATUS", 1024 * 1024)
+    reports = []
+    send = session.request
+
+    def counting(method, *args, **kwargs):
+        reports.append(method)
+        return send(method, *args, **kwargs)
+
+    monkeypatch.setattr(session, "request", counting)
+    assert sorted(i.href for i in book.get_many(hrefs)) == sorted(hrefs)
+    assert reports == ["REPORT"] * 3  # all four too large together, two by two fine

@@ -124,8 +124,8 @@ def _collection(answer: xml.Answer, base: str) -> Collection | None:
     components: frozenset[str] = frozenset()
     if kind == "calendar":
         element = answer.props.get(COMPONENT_SET)
-        named = frozenset(c.get("name", "").upper() for c in element or ()
-                          ) & ALL_COMPONENTS if element is not None else ALL_COMPONENTS
+        named = frozenset() if element is None else frozenset(
+            c.get("name", "").upper() for c in element) & ALL_COMPONENTS
         components = named or ALL_COMPONENTS
     url = urljoin(base, answer.href)
     token = answer.text(xml.SYNC_TOKEN) or None

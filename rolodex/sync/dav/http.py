@@ -172,14 +172,13 @@ class DavSession:
                                            timeout=self.timeout, stream=True,
                                            allow_redirects=False)
             try:
-                deadline = time.monotonic() + self.timeout * ANSWER_BUDGET
-                data = _read_capped(raw, limit, shown, deadline)
+                data = _read_capped(raw, limit, shown, self.timeout * ANSWER_BUDGET)
             finally:
                 raw.close()
         except requests.exceptions.SSLError as exc:
             raise TLSFailed(f"{shown}: TLS failed: {_reason(exc)}",
                             hint="check the server's certificate (or its CA bundle)") from None
-        except (requests.exceptions.Timeout, TimeoutError):
+        except requests.exceptions.Timeout:
             raise Unreachable(f"{shown}: no answer within {self.timeout:g} s") from None
         except (requests.exceptions.ConnectionError,
                 requests.exceptions.ChunkedEncodingError) as exc:
@@ -189,12 +188,9 @@ class DavSession:
         return Response(raw.status_code, url, {k.lower(): v for k, v in raw.headers.items()},
                         data)
 
-    def password_in(self, text: str) -> bool:
-        """Whether ``text`` holds the password (for tests and a paranoid error boundary)."""
-        return bool(self._password) and self._password in text
 
-
-def _read_capped(raw: Any, limit: int, shown: str, deadline: float) -> bytes:
+def _read_capped(raw: Any, limit: int, shown: str, budget: float) -> bytes:
+    deadline = time.monotonic() + budget
     declared = raw.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise TooLarge(f"{shown}: the answer is larger than {limit // MIB} MiB")
@@ -204,7 +200,7 @@ def _read_capped(raw: Any, limit: int, shown: str, deadline: float) -> bytes:
         if size > limit:
             raise TooLarge(f"{shown}: the answer is larger than {limit // MIB} MiB")
         if time.monotonic() > deadline:
-            raise TimeoutError
+            raise Unreachable(f"{shown}: the answer took more than {budget:g} s")
         chunks.append(chunk)
     return b"".join(chunks)
 
