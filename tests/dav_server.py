@@ -1,0 +1,151 @@
+"""A real Radicale for the DAV tests: started on 127.0.0.1 at a free port with a temporary
+folder and an htpasswd file (user ``jane``, password ``secret-pw``), stopped by PID.
+
+Also ``make_addressbook`` / ``make_calendar`` for a fresh collection per test (extended
+MKCOL, RFC 5689, which Radicale takes for both kinds), so tests sharing one server stay
+independent; and ``hostile_server``, a tiny HTTP server on a thread whose answers a test
+chooses, for what no honest server sends.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+USER, PASSWORD = "jane", "secret-pw"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Radicale:
+    url: str  # the server's root, ending in /
+    folder: Path
+    pid: int
+
+    @property
+    def home(self) -> str:
+        return f"{self.url}{USER}/"
+
+    def auth(self) -> tuple[str, str]:
+        return USER, PASSWORD
+
+
+@contextmanager
+def radicale(folder: Path) -> Iterator[Radicale]:
+    """Radicale running until the block ends (also on failure), then stopped by PID."""
+    port = free_port()
+    (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
+    (folder / "collections").mkdir()
+    config = folder / "config"
+    config.write_text(
+        f"[server]\nhosts = 127.0.0.1:{port}\n"
+        f"[storage]\nfilesystem_folder = {folder / 'collections'}\n"
+        f"[auth]\ntype = htpasswd\nhtpasswd_filename = {folder / 'users'}\n"
+        "htpasswd_encryption = plain\ndelay = 0\n"
+        "[rights]\ntype = owner_only\n"
+        "[logging]\nlevel = warning\n")
+    log = (folder / "radicale.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(config)],
+                               stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_until_it_answers(url, process, folder / "radicale.log")
+        yield Radicale(url, folder, process.pid)
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def _wait_until_it_answers(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"radicale exited: {log.read_text()[-2000:]}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise RuntimeError("radicale did not answer within 30 s")
+
+
+def make_collection(server: Radicale, kind: str, name: str | None = None,
+                    components: tuple[str, ...] = ("VEVENT", "VTODO")) -> str:
+    """A new, empty address book or calendar in jane's home; its URL."""
+    name = name or f"{kind}-{uuid.uuid4().hex[:8]}"
+    if kind == "addressbook":
+        marks = '<C:addressbook/>'
+        namespace = "urn:ietf:params:xml:ns:carddav"
+        extra = ""
+    else:
+        marks = '<C:calendar/>'
+        namespace = "urn:ietf:params:xml:ns:caldav"
+        extra = ("<C:supported-calendar-component-set>" + "".join(
+            f'<C:comp name="{c}"/>' for c in components) + "</C:supported-calendar-component-set>")
+    body = (f'<?xml version="1.0" encoding="utf-8"?><D:mkcol xmlns:D="DAV:" xmlns:C="{namespace}">'
+            f"<D:set><D:prop><D:resourcetype><D:collection/>{marks}</D:resourcetype>"
+            f"<D:displayname>{name} shown</D:displayname>{extra}</D:prop></D:set></D:mkcol>")
+    url = f"{server.home}{name}/"
+    answer = requests.request("MKCOL", url, data=body.encode(), auth=server.auth(),
+                              headers={"Content-Type": "application/xml"}, timeout=10)
+    assert answer.status_code == 201, (answer.status_code, answer.text)
+    return url
+
+
+# -- a server that misbehaves on purpose ------------------------------------------------
+
+Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
+
+
+@contextmanager
+def hostile_server(answer: Handler) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 answering every request with ``answer(handler)``; its
+    URL. Stopped (and its thread joined) when the block ends."""
+
+    class Handle(http.server.BaseHTTPRequestHandler):
+        def _any(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            with suppress(BrokenPipeError, ConnectionResetError):
+                answer(self)
+
+        do_GET = do_PUT = do_DELETE = do_PROPFIND = do_REPORT = do_OPTIONS = _any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handle)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
