@@ -116,8 +116,10 @@ def add(
         "--vdir", metavar="PATH", help="A vdir folder: one .vcf file per contact (created "
         "if missing).", show_default=False)],
 ) -> None:
-    """Add a sync account: a vdir folder that khard, vdirsyncer or a teammate's rolodex
-    also reads and writes. Nothing is synced until 'rolodex sync'.
+    """Add a sync account: a vdir folder of one .vcf file per contact.
+
+    The folder is created if missing. khard, vdirsyncer or a teammate's rolodex may
+    read and write it too. Nothing is synced until 'rolodex sync'.
 
     \b
     Example: rolodex sync add team --vdir ~/.contacts/team
@@ -149,8 +151,9 @@ def list_(format: RowsFormatOption = Format.table) -> None:
 
 @app.command("rm")
 def rm(name: NameArg) -> None:
-    """Remove a sync account and what rolodex knew of its items; nothing is deleted
-    on either side ('rolodex undo' brings the account back).
+    """Remove a sync account and what rolodex knew of its items.
+
+    Nothing is deleted on either side; 'rolodex undo' brings the account back.
 
     \b
     Example: rolodex sync rm team
@@ -170,8 +173,10 @@ STATUS_KEYS = ("account", "kind", "location", "last_sync", "items", "pending", "
 
 @app.command("status")
 def status(format: RowsFormatOption = Format.table) -> None:
-    """Show each synced collection: its last sync, how many contacts changed here since
-    (the next sync sends them) and its open conflicts.
+    """Show each synced collection: its last sync, changes here and open conflicts.
+
+    "Changed here" counts the contacts added, edited or deleted here since the
+    last sync: the next sync sends them.
 
     \b
     Example: rolodex sync status
@@ -198,8 +203,9 @@ def conflicts(
         show_default=False)] = None,
     format: RowsFormatOption = Format.table,
 ) -> None:
-    """List the fields a sync found changed differently on both sides, or settle them
-    with --prefer. Until then your value is kept (and was sent to the other side).
+    """List the fields changed differently on both sides, or settle them (--prefer).
+
+    Until settled your value is kept, and was sent to the other side.
 
     \b
     Example: rolodex sync conflicts --prefer remote
