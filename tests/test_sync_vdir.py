@@ -307,3 +307,34 @@ def test_a_sync_killed_midway_converges_on_the_next_one(team, tmp_path):
     assert len(list(book.glob("*.vcf"))) == len(names)
     assert not [p for p in os.listdir(book) if p.startswith(".")]
     same_people(a, b)
+
+
+def test_a_sync_writes_out_only_the_contacts_changed_since_the_last(team, tmp_path,
+                                                                     monkeypatch):
+    """Local changes are found in the journal: 30 unchanged contacts are not exported."""
+    from rolodex.store import sync_state
+    from rolodex.store.opening import open_db
+    from rolodex.sync import engine
+    from rolodex.sync.vdir_storage import VdirStorage
+
+    a, _, book = team
+    for n in range(30):
+        a("add", f"Person {n}")
+    a("sync")
+    a("contact", "edit", "Person 7", "--title", "CEO")
+    exported: list[int] = []
+    real = engine.contact_cards
+
+    def counting(db, ids):
+        exported.extend(ids)
+        return real(db, ids)
+
+    monkeypatch.setattr(engine, "contact_cards", counting)
+    db = open_db(tmp_path / "a.db")
+    try:
+        collection = sync_state.collections(db)[0]
+        report = engine.ContactSync(db, VdirStorage(book), collection).run()
+    finally:
+        db.close()
+    assert report.counts()["updated_there"] == 1
+    assert len(exported) == 1

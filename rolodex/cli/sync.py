@@ -61,12 +61,10 @@ def _run(name: str | None, dry_run: bool, force: bool, fmt: Format) -> None:
     from rolodex.sync import accounts
 
     reports = accounts.run(state.db(), name, dry_run=dry_run, force=force)
-    rows = [r.summary() for r in reports]
-    if fmt is Format.table:
-        for report in reports:
-            _say(report)
-        return
-    emit(rows, fmt, RUN_COLUMNS)
+    for report in reports:
+        _say(report)
+    if fmt is not Format.table:
+        emit([r.summary() for r in reports], fmt, RUN_COLUMNS)
 
 
 def _say(report) -> None:

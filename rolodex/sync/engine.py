@@ -372,6 +372,10 @@ class ContactSync:
         found = report.contacts
         for problem in found.failed:
             self.report.skipped.append({"href": problem.source, "reason": problem.reason})
+        for entry in found.skipped:
+            if entry.get("conflict"):  # a UID that names someone else here
+                self.report.skipped.append({"href": entry["source"],
+                                            "reason": entry["conflict"]})
         return {e["source"]: e for e in found.new + found.updated + found.unchanged
                 + found.skipped}
 
