@@ -107,8 +107,12 @@ def mark_synced(db: Database, collection_id: int, *, operation: int, at: str,
                " sync_token = ? WHERE id = ?", (operation, at, token, collection_id))
 
 
-def newest_operation(db: Database) -> int:
-    return db.execute("SELECT coalesce(max(id), 0) FROM operations").fetchone()[0]
+def mark_past(db: Database, collection_id: int, operation: int) -> None:
+    """Move the collection's mark past ``operation`` (a sync's own), if it was kept."""
+    with db.transaction():
+        db.execute("UPDATE sync_collections SET synced_operation = ? WHERE id = ? AND"
+                   " EXISTS (SELECT 1 FROM operations WHERE id = ?)",
+                   (operation, collection_id, operation))
 
 
 def contacts_changed_since(db: Database, operation: int) -> set[int]:

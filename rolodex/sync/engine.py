@@ -183,12 +183,20 @@ class ContactSync:
         with db.write(f"sync {self.report.account}"):
             synced = db.operation_id - 1
             self._execute(status, fetched, remote_gone, local_changed, local_gone, fresh)
+            flush = getattr(self.storage, "flush", None)
+            if flush is not None:  # the far side's writes durable before the status says so
+                flush()
             from rolodex.dates import now, to_utc_iso
 
             sync_state.mark_synced(db, self.cid, operation=synced, at=to_utc_iso(now()))
             counts = ", ".join(f"{n} {a.replace('_', ' ')}"
                                for a, n in self.report.counts().items() if n)
             journal.describe(db, f"sync {self.report.account}: {counts or 'nothing'}")
+            operation = db.operation_id
+        # What this sync wrote here, its status rows already say: the next sync need not
+        # look at it again (an operation that changed nothing here is gone by now, and its
+        # id may be handed out again: then the mark stays before it).
+        sync_state.mark_past(db, self.cid, operation)
         return self.report
 
     def _guard(self, status, fetched, remote_gone, local_changed, local_gone) -> None:
