@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+FIXTURES = Path(__file__).parent / "fixtures" / "sync"
+
 
 def ok(result):
     assert result.exit_code == 0, result.stderr
@@ -261,17 +263,17 @@ def test_khard_editing_adding_and_removing_between_syncs_is_picked_up(team, tmp_
     assert "CEO" in k("show", "Carol")
 
 
-# A sync killed (SIGKILL) after its second write to the folder, before its transaction
+# A sync killed (SIGKILL) after its Nth write to the folder, before its transaction
 # commits: the folder has some of the sync's writes, the database none of them.
 KILLED_SYNC = """
 import os, signal, sys
 from rolodex.sync import vdir_storage
-calls = []
+calls, limit = [], int(sys.argv[2])
 def killing(method):
     def wrapped(*args, **kwargs):
         result = method(*args, **kwargs)
         calls.append(1)
-        if len(calls) == 2:
+        if len(calls) == limit:
             os.kill(os.getpid(), signal.SIGKILL)
         return result
     return wrapped
@@ -284,7 +286,8 @@ main()
 
 
 @pytest.mark.slow
-def test_a_sync_killed_midway_converges_on_the_next_one(team, tmp_path):
+@pytest.mark.parametrize("writes", [1, 2, 4])
+def test_a_sync_killed_midway_converges_on_the_next_one(team, tmp_path, writes):
     a, b, book = team
     for name in ("Jane Doe", "Bob Roe", "Carol Poe"):
         a("add", name)
@@ -295,7 +298,8 @@ def test_a_sync_killed_midway_converges_on_the_next_one(team, tmp_path):
     a("contact", "rm", "Carol Poe", "--yes")
     b("add", "Fay Other")
     b("sync")
-    killed = subprocess.run([sys.executable, "-c", KILLED_SYNC, str(tmp_path / "a.db")],
+    killed = subprocess.run([sys.executable, "-c", KILLED_SYNC, str(tmp_path / "a.db"),
+                             str(writes)],
                             capture_output=True, text=True, timeout=120)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     a("sync")
@@ -338,3 +342,40 @@ def test_a_sync_writes_out_only_the_contacts_changed_since_the_last(team, tmp_pa
         db.close()
     assert report.counts()["updated_there"] == 1
     assert len(exported) == 1
+
+
+def test_accounts_are_listed_and_removed(team, tmp_path):
+    a, _, book = team
+    listed = a("sync", "list", "-f", "json").json()
+    assert [(r["name"], r["kind"], r["location"], r["collections"]) for r in listed] == [
+        ("team", "vdir", str(book.resolve()), ["contacts"])]
+    assert a("sync", "add", "team", "--vdir", str(tmp_path / "x"), code=5)
+    status = a("sync", "status", "-f", "json").json()
+    assert status == [{"account": "team", "kind": "contacts", "location": str(book.resolve()),
+                       "last_sync": None, "items": 0, "pending": 0, "conflicts": 0}]
+    a("add", "Jane Doe")
+    assert a("sync", "status", "-f", "json").json()[0]["pending"] == 1
+    a("sync", "rm", "team")
+    assert a("sync", "list", "-f", "json").json() == []
+    assert "no sync account named 'team'" in a("sync", "run", "team", code=3).stderr
+    a("undo")
+    assert [r["name"] for r in a("sync", "list", "-f", "json").json()] == ["team"]
+
+
+def test_foreign_files_are_followed_or_skipped_and_keep_their_names(team):
+    a, _, book = team
+    a("add", "Jane Doe", "-e", "jane@acme.example")
+    shutil.copy(FIXTURES / "no-uid.vcf", book / "no-uid.vcf")
+    shutil.copy(FIXTURES / "jane-elsewhere.vcf", book / "Jane From Phone.vcf")
+    shutil.copy(FIXTURES / "company.vcf", book / "acme.vcf")
+    out = a("sync", "-f", "json")
+    summary = out.json()[0]
+    assert [s["href"] for s in summary["skipped"]] == ["no-uid.vcf"]
+    assert "merged into #1" in out.stderr  # found by her email: merged, and followed
+    jane = people(a)["Jane Doe"]
+    assert jane["title"] == "Engineer" and len(people(a)) == 1
+    assert sorted(p.name for p in book.iterdir()) == sorted(
+        ["no-uid.vcf", "Jane From Phone.vcf", "acme.vcf", f"{jane['uid']}.vcf"])
+    before = files(book)
+    assert "nothing to do" in a("sync").stderr
+    assert files(book) == before
