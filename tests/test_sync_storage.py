@@ -24,7 +24,7 @@ def card(uid: str, **lines: str) -> bytes:
 
 def test_the_folder_lists_only_its_own_regular_vcf_files(tmp_path):
     book = tmp_path / "book"
-    store = VdirStorage(book)
+    store = VdirStorage(book, create=True)
     (book / "a.vcf").write_bytes(card("a", FN="A"))
     (book / ".hidden.vcf").write_bytes(card("h", FN="H"))
     (book / "notes.txt").write_text("x")
@@ -39,7 +39,7 @@ def test_the_folder_lists_only_its_own_regular_vcf_files(tmp_path):
 
 
 def test_writes_are_conditional_and_keep_foreign_names(tmp_path):
-    store = VdirStorage(tmp_path / "book")
+    store = VdirStorage(tmp_path / "book", create=True)
     href, etag = store.upload("khard-named-file.vcf", card("k", FN="K"))
     assert href == "khard-named-file.vcf"
     with pytest.raises(PreconditionFailed):
@@ -56,7 +56,7 @@ def test_writes_are_conditional_and_keep_foreign_names(tmp_path):
 
 
 def test_a_symlink_at_an_href_is_replaced_not_followed(tmp_path):
-    store = VdirStorage(tmp_path / "book")
+    store = VdirStorage(tmp_path / "book", create=True)
     outside = tmp_path / "outside.vcf"
     outside.write_bytes(b"keep me")
     (tmp_path / "book" / "x.vcf").symlink_to(outside)

@@ -379,3 +379,17 @@ def test_foreign_files_are_followed_or_skipped_and_keep_their_names(team):
     before = files(book)
     assert "nothing to do" in a("sync").stderr
     assert files(book) == before
+
+
+def test_an_emptied_or_missing_folder_deletes_nothing(team):
+    a, _, book = team
+    a("add", "Jane Doe"), a("add", "Bob Roe")
+    a("sync")
+    for path in book.glob("*.vcf"):
+        path.unlink()
+    assert "is empty now" in a("sync", code=9).stderr
+    book.rmdir()
+    assert "is missing" in a("sync", code=8).stderr
+    assert set(people(a)) == {"Jane Doe", "Bob Roe"}
+    book.mkdir()
+    assert "2 deleted here" in a("sync", "--force").stderr

@@ -140,6 +140,10 @@ def contacts_without_status(db: Database, collection_id: int) -> dict[str, int]:
         " WHERE s.collection_id = ? AND s.uid = c.uid)", (collection_id,))}
 
 
+def count_contacts(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM contacts").fetchone()[0]
+
+
 def contacts_by_uid(db: Database, uids: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for start in range(0, len(uids), 900):

@@ -21,7 +21,7 @@ def add_vdir(db: Database, name: str, path: str) -> dict[str, Any]:
 
     if not name.strip() or name.startswith("-"):
         raise InvalidInput(f"'{name}' cannot name a sync account")
-    folder = VdirStorage(Path(path)).root  # made now: a typo shows at once, not at sync
+    folder = VdirStorage(Path(path), create=True).root  # made now, not at the first sync
     sync_state.add_account(db, name, "vdir", str(folder),
                            collections=[("contacts", str(folder))])
     return account_row(db, sync_state.account(db, name))

@@ -121,6 +121,7 @@ class ContactSync:
     def _read_far_side(self, status: dict[str, dict]) -> tuple[dict[str, _Remote], set[str]]:
         """(items new or changed there by UID, UIDs gone from there)."""
         listed = dict(self.storage.list())
+        self._listed = len(listed)
         by_href = {row["href"]: uid for uid, row in status.items()}
         wanted = [h for h, etag in listed.items()
                   if h not in by_href or status[by_href[h]]["etag"] != etag]
@@ -176,6 +177,11 @@ class ContactSync:
         fetched, remote_gone = self._read_far_side(status)
         local_changed, local_gone = self._local_changes(status)
         fresh = sync_state.contacts_without_status(db, self.cid)
+        self._emptied = None  # as vdirsyncer: one side with nothing left is a mistake, or forced
+        if status and not self._listed:
+            self._emptied = self.collection["location"]
+        elif status and not fresh and not sync_state.count_contacts(db):
+            self._emptied = "this rolodex"
         self._guard(status, fetched, remote_gone, local_changed, local_gone)
         if self.dry_run:
             self._describe_plan(status, fetched, remote_gone, local_changed, local_gone, fresh)
@@ -206,7 +212,13 @@ class ContactSync:
         there = [u for u in local_gone if u not in fetched and u not in remote_gone]
         total = len(status)
         worst = max(len(here), len(there))
-        if total > MASS_DELETION_MIN and worst * 2 > total and not self.force:
+        if self.force or not total:
+            return
+        if self._emptied is not None:
+            raise Aborted(f"{self._emptied} is empty now: this sync would delete all "
+                          f"{total} contacts on the other side",
+                          hint="check the folder or server; --force syncs anyway")
+        if total > MASS_DELETION_MIN and worst * 2 > total:
             side = "here" if len(here) >= len(there) else f"in {self.collection['location']}"
             raise Aborted(f"this sync would delete {worst} of {total} contacts {side}",
                           hint="check the folder or server; --force syncs anyway")

@@ -31,15 +31,19 @@ def _etag(info: os.stat_result) -> str:
 class VdirStorage:
     """The items of one folder with one suffix (``.vcf`` for an address book)."""
 
-    def __init__(self, folder: Path, suffix: str = ".vcf", *, readonly: bool = False) -> None:
-        """``readonly`` (a dry run): the folder is only read, not created or tidied."""
+    def __init__(self, folder: Path, suffix: str = ".vcf", *, create: bool = False,
+                 readonly: bool = False) -> None:
+        """``create``: make the folder if it is missing (``sync add``); a sync never does,
+        since a missing folder (a disk not mounted) must not look like one emptied.
+        ``readonly`` (a dry run): the folder is only read, not tidied."""
         self.folder = Path(folder).expanduser()
         self.suffix = suffix
         try:
-            if not readonly:
+            if create:
                 make_private_folder(self.folder)
             elif not self.folder.is_dir():
-                raise FileError(f"{self.folder} is not a folder")
+                raise FileError(f"sync folder {self.folder} is missing",
+                                hint="is its disk mounted? rolodex sync rm NAME forgets it")
             self.root = self.folder.resolve()
             if not readonly:
                 remove_stale(self.root)  # what a killed sync left: hidden temporary copies
