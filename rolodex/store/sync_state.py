@@ -70,11 +70,18 @@ def collections(db: Database, account_id: int | None = None) -> list[dict[str, A
 
 def status_rows(db: Database, collection_id: int) -> dict[str, dict[str, Any]]:
     """Status rows by UID, each with ``contact_id``: the contact that has the UID now
-    (None: none has)."""
+    (None: none has); without their base (``base_of``), which a sync needs for few."""
     return {r["uid"]: dict(r) for r in db.execute(
-        "SELECT s.uid, s.local_id, s.href, s.etag, s.local_hash, s.base, c.id AS contact_id"
+        "SELECT s.uid, s.local_id, s.href, s.etag, s.local_hash, c.id AS contact_id"
         " FROM sync_status s LEFT JOIN contacts c ON c.uid = s.uid"
         " WHERE s.collection_id = ?", (collection_id,))}
+
+
+def base_of(db: Database, collection_id: int, uid: str) -> str | None:
+    """The item as last synced."""
+    row = db.execute("SELECT base FROM sync_status WHERE collection_id = ? AND uid = ?",
+                     (collection_id, uid)).fetchone()
+    return row[0] if row else None
 
 
 def count_status(db: Database, collection_id: int) -> int:

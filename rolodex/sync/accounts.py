@@ -44,13 +44,12 @@ def remove(db: Database, name: str) -> None:
     sync_state.remove_account(db, name)
 
 
-def open_storage(account: dict[str, Any], collection: dict[str, Any], *,
-                 readonly: bool = False) -> Storage:
+def open_storage(account: dict[str, Any], collection: dict[str, Any]) -> Storage:
     """The far side of one collection."""
     if account["kind"] == "vdir":
         from rolodex.sync.vdir_storage import VdirStorage
 
-        return VdirStorage(Path(collection["location"]), readonly=readonly)
+        return VdirStorage(Path(collection["location"]))
     raise InvalidInput(f"sync account '{account['name']}' is {account['kind']}: not "
                        "supported yet", hint="vdir folders sync today (sync add --vdir)")
 
@@ -73,7 +72,7 @@ def run(db: Database, name: str | None = None, *, dry_run: bool = False,
         for collection in sync_state.collections(db, account["id"]):
             if collection["kind"] != "contacts":
                 continue  # events, tasks and journals: not yet
-            storage = open_storage(account, collection, readonly=dry_run)
+            storage = open_storage(account, collection)
             reports.append(ContactSync(db, storage, collection, dry_run=dry_run,
                                        force=force).run())
     return reports

@@ -273,7 +273,7 @@ class ContactSync:
                     self._delete_there(uid, row, both)
             elif uid in local_changed:
                 if remote is not None:
-                    both.append((uid, remote, row["base"]))
+                    both.append((uid, remote, self._base(uid)))
                 elif uid in remote_gone:
                     self._upload(uid, row["contact_id"], local_changed[uid], "kept",
                                  "deleted there, changed here: sent again")
@@ -302,12 +302,13 @@ class ContactSync:
         except PreconditionFailed:  # changed there meanwhile: fetch again and merge
             again = self._fetch_again(row["href"])
             if again is not None:
-                both.append((uid, again, row["base"]))
+                both.append((uid, again, self._base(uid)))
             return
         self._remember(uid, row["contact_id"], row["href"], etag, text)
         self.report.add("updated_there", uid, _name(text))
 
     def _delete_there(self, uid: str, row: dict, both: list) -> None:
+        name = _name(self._base(uid) or "")
         try:
             self.storage.delete(row["href"], row["etag"])
         except PreconditionFailed:
@@ -316,15 +317,19 @@ class ContactSync:
                 self._bring_in([(uid, again, "restored")], "merge")
             return
         sync_state.drop_status(self.db, self.cid, uid)
-        self.report.add("deleted_there", uid, _name(row["base"]))
+        self.report.add("deleted_there", uid, name)
 
     def _delete_here(self, uid: str, row: dict) -> None:
         from rolodex.store.people import contacts
 
+        name = _name(self._base(uid) or "")
         contacts.delete_contact(self.db, row["contact_id"])
         sync_state.drop_status(self.db, self.cid, uid)
         sync_state.drop_conflicts_of(self.db, self.cid, uid)
-        self.report.add("deleted_here", uid, _name(row["base"]))
+        self.report.add("deleted_here", uid, name)
+
+    def _base(self, uid: str) -> str | None:
+        return sync_state.base_of(self.db, self.cid, uid)
 
     def _fetch_again(self, href: str) -> _Remote | None:
         for item in self.storage.get_many([href]):

@@ -31,11 +31,9 @@ def _etag(info: os.stat_result) -> str:
 class VdirStorage:
     """The items of one folder with one suffix (``.vcf`` for an address book)."""
 
-    def __init__(self, folder: Path, suffix: str = ".vcf", *, create: bool = False,
-                 readonly: bool = False) -> None:
+    def __init__(self, folder: Path, suffix: str = ".vcf", *, create: bool = False) -> None:
         """``create``: make the folder if it is missing (``sync add``); a sync never does,
-        since a missing folder (a disk not mounted) must not look like one emptied.
-        ``readonly`` (a dry run): the folder is only read, not tidied."""
+        since a missing folder (a disk not mounted) must not look like one emptied."""
         self.folder = Path(folder).expanduser()
         self.suffix = suffix
         try:
@@ -45,8 +43,6 @@ class VdirStorage:
                 raise FileError(f"sync folder {self.folder} is missing",
                                 hint="is its disk mounted? rolodex sync rm NAME forgets it")
             self.root = self.folder.resolve()
-            if not readonly:
-                remove_stale(self.root)  # what a killed sync left: hidden temporary copies
         except OSError as exc:
             raise FileError(f"cannot use folder {self.folder}: {exc.strerror}") from exc
 
@@ -140,6 +136,7 @@ class VdirStorage:
         if hasattr(os, "sync"):
             os.sync()
         sync_folder(self.root)
+        remove_stale(self.root)  # what a killed sync left: hidden temporary copies
 
     def changes(self, token: str | None) -> Changes:
         return Changes(list(self.list()), [], None, True)
