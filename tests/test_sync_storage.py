@@ -94,3 +94,60 @@ def test_three_way_without_a_base_joins_lists_and_keeps_local_values():
     merged, conflicts = three_way(None, local, remote)
     assert sorted(e.address for e in merged.emails) == ["a@x.example", "b@x.example"]
     assert merged.title == "CEO" and [c["field"] for c in conflicts] == ["title"]
+
+
+class TokenFolder(VdirStorage):
+    """A vdir folder that answers with sync tokens, as a CardDAV server does (RFC 6578):
+    each token names the listing it was given with; an unknown one has expired."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, create=True)
+        self.seen: dict[str, dict[str, str]] = {}
+        self.asked: list[str | None] = []
+
+    def changes(self, token):
+        from rolodex.sync.storage import Changes, TokenExpired
+
+        self.asked.append(token)
+        now = dict(self.list())
+        new_token = f"t{len(self.seen)}"
+        self.seen[new_token] = now
+        if token is None:
+            return Changes(list(now.items()), [], new_token, True)
+        if token not in self.seen:
+            raise TokenExpired(token)
+        before = self.seen[token]
+        return Changes([(h, e) for h, e in now.items() if before.get(h) != e],
+                       [h for h in before if h not in now], new_token, False)
+
+
+def test_the_engine_asks_for_changes_since_its_token(tmp_path):
+    from rolodex.store import sync_state
+    from rolodex.store.opening import open_db
+    from rolodex.store.people import contacts
+    from rolodex.sync.engine import ContactSync
+
+    db = open_db(tmp_path / "r.db")
+    book = tmp_path / "book"
+    store = TokenFolder(book)
+    sync_state.add_account(db, "t", "vdir", str(book), collections=[("contacts", str(book))])
+
+    def sync():
+        collection = sync_state.collections(db)[0]
+        return ContactSync(db, store, collection).run().counts()
+
+    with db.write("add"):
+        contacts.add_contact(db, "Jane Doe")
+    (book / "bob.vcf").write_bytes(card("bob-1", FN="Bob Roe"))
+    assert sync()["downloaded"] == 1
+    (book / "carol.vcf").write_bytes(card("carol-1", FN="Carol Poe"))
+    (book / "bob.vcf").unlink()
+    counts = sync()
+    assert counts["downloaded"] == 1 and counts["deleted_here"] == 1
+    assert store.asked == [None, "t0"]
+    store.seen.clear()  # the server forgot its tokens: a full listing, the same result
+    assert sync() == {k: 0 for k in counts}
+    assert store.asked[-2:] == ["t1", None]
+    names = sorted(r["name"] for r in db.query("SELECT display_name AS name FROM contacts"))
+    assert names == ["Carol Poe", "Jane Doe"]
+    db.close()

@@ -44,7 +44,7 @@ from rolodex.store.db import Database
 from rolodex.sync.apply import Incoming, Policy, apply
 from rolodex.sync.contact_3way import three_way
 from rolodex.sync.contact_export import contact_cards
-from rolodex.sync.storage import Item, PreconditionFailed, Storage
+from rolodex.sync.storage import Item, PreconditionFailed, Storage, TokenExpired
 from rolodex.sync.vdir import CARD_KINDS, record_uids, safe_name
 
 # A sync that would delete more than half of a collection's items, on either side, stops
@@ -115,12 +115,13 @@ class ContactSync:
         self.report = SyncReport(collection.get("account") or "", collection["location"],
                                  dry_run)
         self.suffix = ".vcf"
+        self.token: str | None = None  # the far side's sync token after this sync
 
     # -- reading both sides --------------------------------------------------------------
 
     def _read_far_side(self, status: dict[str, dict]) -> tuple[dict[str, _Remote], set[str]]:
         """(items new or changed there by UID, UIDs gone from there)."""
-        listed = dict(self.storage.list())
+        listed = self._listing(status)
         self._listed = len(listed)
         by_href = {row["href"]: uid for uid, row in status.items()}
         wanted = [h for h, etag in listed.items()
@@ -140,6 +141,24 @@ class ContactSync:
             if before is not None and before != uid and before not in fetched:
                 gone.add(before)  # the file now holds another item
         return fetched, gone - fetched.keys()
+
+    def _listing(self, status: dict[str, dict]) -> dict[str, str]:
+        """href -> ETag of every item there: what changed since the collection's sync
+        token applied to what the status rows say (RFC 6578), or a full listing (a storage
+        without tokens, a first sync, an expired token)."""
+        token = self.collection.get("sync_token")
+        try:
+            changes = self.storage.changes(token)
+        except TokenExpired:
+            changes = self.storage.changes(None)
+        self.token = changes.token
+        if changes.complete:
+            return dict(changes.changed)
+        listed = {row["href"]: row["etag"] for row in status.values()}
+        for href in changes.removed:
+            listed.pop(href, None)
+        listed.update(changes.changed)
+        return listed
 
     def _readable(self, item: Item) -> tuple[str, _Remote] | None:
         uids = record_uids(item.data, CARD_KINDS)
@@ -194,7 +213,8 @@ class ContactSync:
                 flush()
             from rolodex.dates import now, to_utc_iso
 
-            sync_state.mark_synced(db, self.cid, operation=synced, at=to_utc_iso(now()))
+            sync_state.mark_synced(db, self.cid, operation=synced, at=to_utc_iso(now()),
+                                   token=self.token)
             counts = ", ".join(f"{n} {a.replace('_', ' ')}"
                                for a, n in self.report.counts().items() if n)
             journal.describe(db, f"sync {self.report.account}: {counts or 'nothing'}")
