@@ -3,6 +3,7 @@ runs every account; ``sync add``, ``list``, ``rm``, ``run``, ``status``, ``confl
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -60,11 +61,42 @@ def sync_all(
 def _run(name: str | None, dry_run: bool, force: bool, fmt: Format) -> None:
     from rolodex.sync import accounts
 
-    reports = accounts.run(state.db(), name, dry_run=dry_run, force=force)
+    bar = _Bar()
+    try:
+        reports = accounts.run(state.db(), name, dry_run=dry_run, force=force, progress=bar)
+    finally:
+        bar.close()
     for report in reports:
         _say(report)
     if fmt is not Format.table:
         emit([r.summary() for r in reports], fmt, RUN_COLUMNS)
+
+
+class _Bar:
+    """A Rich progress bar on stderr for a long sync at a terminal; otherwise nothing."""
+
+    AT = 500  # items from which a terminal gets one
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, total: int):
+        self.close()
+        if total < self.AT or not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress
+
+        from rolodex.cli._output import console
+
+        self.bar = Progress(console=console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("syncing", total=total)
+        return lambda: self.bar.advance(task)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
 def _say(report) -> None:

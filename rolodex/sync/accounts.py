@@ -64,9 +64,10 @@ def _chosen(db: Database, name: str | None) -> list[dict[str, Any]]:
 
 
 def run(db: Database, name: str | None = None, *, dry_run: bool = False,
-        force: bool = False) -> list[SyncReport]:
+        force: bool = False, progress=None) -> list[SyncReport]:
     """Sync one account (every account when ``name`` is None), each of its contact
-    collections in turn; one journalled operation per collection."""
+    collections in turn; one journalled operation per collection. ``progress``: see
+    ``ContactSync``."""
     reports = []
     for account in _chosen(db, name):
         for collection in sync_state.collections(db, account["id"]):
@@ -74,7 +75,7 @@ def run(db: Database, name: str | None = None, *, dry_run: bool = False,
                 continue  # events, tasks and journals: not yet
             storage = open_storage(account, collection)
             reports.append(ContactSync(db, storage, collection, dry_run=dry_run,
-                                       force=force).run())
+                                       force=force, progress=progress).run())
     return reports
 
 

@@ -33,6 +33,7 @@ read) are followed: their changes come in, nothing is ever sent or deleted for t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,9 +66,14 @@ class SyncReport:
     items: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    on_item: Callable[[], None] | None = None  # a progress bar's advance
 
-    def add(self, action: str, uid: str, name: str | None, note: str | None = None) -> None:
+    def add(self, action: str, uid: str, name: str | None, note: str | None = None, *,
+            advance: bool = True) -> None:
+        """``advance``: move the progress bar (not for items ``apply`` already counted)."""
         self.items.append({"action": action, "uid": uid, "name": name, "note": note})
+        if advance and self.on_item is not None:
+            self.on_item()
 
     def counts(self) -> dict[str, int]:
         return {a: sum(1 for i in self.items if i["action"] == a) for a in ACTIONS}
@@ -108,8 +114,12 @@ class ContactSync:
     """One sync of one collection; ``run`` does it. See the module docstring."""
 
     def __init__(self, db: Database, storage: Storage, collection: dict[str, Any], *,
-                 dry_run: bool = False, force: bool = False) -> None:
+                 dry_run: bool = False, force: bool = False,
+                 progress: Callable[[int], Callable[[], None] | None] | None = None) -> None:
+        """``progress(total)``, once the work is known: the advance of a progress bar
+        (called once per item acted on), or None."""
         self.db, self.storage, self.collection = db, storage, collection
+        self.progress = progress
         self.cid = collection["id"]
         self.dry_run, self.force = dry_run, force
         self.report = SyncReport(collection.get("account") or "", collection["location"],
@@ -205,6 +215,10 @@ class ContactSync:
         if self.dry_run:
             self._describe_plan(status, fetched, remote_gone, local_changed, local_gone, fresh)
             return self.report
+        if self.progress is not None:
+            self.report.on_item = self.progress(
+                len(fetched) + len(local_changed) + len(local_gone) + len(remote_gone)
+                + len(fresh.keys() - fetched.keys()))
         with db.write(f"sync {self.report.account}"):
             synced = db.operation_id - 1
             self._execute(status, fetched, remote_gone, local_changed, local_gone, fresh)
@@ -406,14 +420,14 @@ class ContactSync:
             if entry_of(entries, remote) and ids[uid] is None and action == "downloaded":
                 note = f"merged into #{entries[remote.href]['id']}" \
                     if not entries[remote.href].get("company") else "a company"
-            self.report.add(action, uid, remote.data.name, note)
+            self.report.add(action, uid, remote.data.name, note, advance=False)
 
     def _apply(self, items: list[tuple[str, ContactData, str]], on_match: str
                ) -> dict[str, dict]:
         """``apply`` them; the report's entry of each by href."""
         report = apply(self.db, Incoming(contacts=[
             Incoming_item(data, href, 1, 1) for _, data, href in items]),
-            Policy(on_match=on_match))
+            Policy(on_match=on_match), progress=self.report.on_item)
         found = report.contacts
         for problem in found.failed:
             self.report.skipped.append({"href": problem.source, "reason": problem.reason})
@@ -468,7 +482,7 @@ class ContactSync:
                     continue  # changed there again: the next sync merges it
             sync_state.put_status(self.db, self.cid, uid, local_id=ids[uid], href=remote.href,
                                   etag=etag, local_hash=digest(text), base=base)
-            self.report.add("merged", uid, remote.data.name)
+            self.report.add("merged", uid, remote.data.name, advance=False)
 
 
 def entry_of(entries: dict[str, dict], remote: _Remote) -> dict | None:
