@@ -68,6 +68,11 @@ def collections(db: Database, account_id: int | None = None) -> list[dict[str, A
         f" ON a.id = c.account_id {where} ORDER BY a.name, c.kind, c.location", params)]
 
 
+def collection(db: Database, collection_id: int) -> dict[str, Any] | None:
+    found = [c for c in collections(db) if c["id"] == collection_id]
+    return found[0] if found else None
+
+
 def status_rows(db: Database, collection_id: int) -> dict[str, dict[str, Any]]:
     """Status rows by UID, each with ``contact_id``: the contact that has the UID now
     (None: none has); without their base (``base_of``), which a sync needs for few."""

@@ -129,15 +129,31 @@ class ContactSync:
 
     # -- reading both sides --------------------------------------------------------------
 
-    def _read_far_side(self, status: dict[str, dict]) -> tuple[dict[str, _Remote], set[str]]:
-        """(items new or changed there by UID, UIDs gone from there)."""
+    @staticmethod
+    def _wanted(status: dict[str, dict], listed: dict[str, str]) -> list[str]:
+        """The hrefs whose items are new or changed there."""
+        etags = {row["href"]: row["etag"] for row in status.values()}
+        return [h for h, etag in listed.items() if etags.get(h) != etag]
+
+    def _prefetch(self, status: dict[str, dict]) -> tuple[dict[str, str], dict[str, Item]]:
+        """The far side's listing and its new and changed items, read before the sync takes
+        the database's write lock (a server may be slow; every write there is conditional,
+        so what changes there meanwhile is caught at the write)."""
         listed = self._listing(status)
+        return listed, {i.href: i for i in self.storage.get_many(self._wanted(status, listed))}
+
+    def _read_far_side(self, status: dict[str, dict], listed: dict[str, str],
+                       cache: dict[str, Item]) -> tuple[dict[str, _Remote], set[str]]:
+        """(items new or changed there by UID, UIDs gone from there), against the status
+        rows as they are inside the sync's transaction; items fetched already are used
+        while their ETag holds."""
         self._listed = len(listed)
         by_href = {row["href"]: uid for uid, row in status.items()}
-        wanted = [h for h, etag in listed.items()
-                  if h not in by_href or status[by_href[h]]["etag"] != etag]
+        wanted = self._wanted(status, listed)
+        ready = [cache[h] for h in wanted if h in cache and cache[h].etag == listed[h]]
+        more = [h for h in wanted if h not in cache or cache[h].etag != listed[h]]
         fetched: dict[str, _Remote] = {}
-        for item in self.storage.get_many(wanted):
+        for item in [*ready, *self.storage.get_many(more)]:
             found = self._readable(item)
             if found is None:
                 continue
@@ -202,25 +218,27 @@ class ContactSync:
 
     def run(self) -> SyncReport:
         db = self.db
-        status = sync_state.status_rows(db, self.cid)
-        fetched, remote_gone = self._read_far_side(status)
-        local_changed, local_gone = self._local_changes(status)
-        fresh = sync_state.contacts_without_status(db, self.cid)
-        self._emptied = None  # as vdirsyncer: one side with nothing left is a mistake, or forced
-        if status and not self._listed:
-            self._emptied = self.collection["location"]
-        elif status and not fresh and not sync_state.count_contacts(db):
-            self._emptied = "this rolodex"
-        self._guard(status, fetched, remote_gone, local_changed, local_gone)
+        before = sync_state.status_rows(db, self.cid)
+        listed, cache = self._prefetch(before)
         if self.dry_run:
-            self._describe_plan(status, fetched, remote_gone, local_changed, local_gone, fresh)
+            self._describe_plan(*self._compare(before, listed, cache))
             return self.report
-        if self.progress is not None:
-            self.report.on_item = self.progress(
-                len(fetched) + len(local_changed) + len(local_gone) + len(remote_gone)
-                + len(fresh.keys() - fetched.keys()))
         with db.write(f"sync {self.report.account}"):
+            # This side is read under the write lock: nothing changes here meanwhile, and
+            # every operation before this one is seen by this sync or the next.
             synced = db.operation_id - 1
+            now_there = sync_state.collection(db, self.cid)
+            if now_there is None:
+                return self.report  # the account was removed meanwhile
+            if now_there["last_sync"] != self.collection["last_sync"]:
+                self.collection = now_there  # another sync ran meanwhile: list again
+                listed = self._listing(sync_state.status_rows(db, self.cid))
+            status, fetched, remote_gone, local_changed, local_gone, fresh = self._compare(
+                sync_state.status_rows(db, self.cid), listed, cache)
+            if self.progress is not None:
+                self.report.on_item = self.progress(
+                    len(fetched) + len(local_changed) + len(local_gone) + len(remote_gone)
+                    + len(fresh.keys() - fetched.keys()))
             self._execute(status, fetched, remote_gone, local_changed, local_gone, fresh)
             flush = getattr(self.storage, "flush", None)
             if flush is not None:  # the far side's writes durable before the status says so
@@ -238,6 +256,22 @@ class ContactSync:
         # id may be handed out again: then the mark stays before it).
         sync_state.mark_past(db, self.cid, operation)
         return self.report
+
+    def _compare(self, status: dict[str, dict], listed: dict[str, str],
+                 cache: dict[str, Item]) -> tuple:
+        """Both sides against the status rows, checked by the deletion guards: (status,
+        fetched, remote_gone, local_changed, local_gone, fresh)."""
+        db = self.db
+        fetched, remote_gone = self._read_far_side(status, listed, cache)
+        local_changed, local_gone = self._local_changes(status)
+        fresh = sync_state.contacts_without_status(db, self.cid)
+        self._emptied = None  # as vdirsyncer: one side with nothing left is a mistake, or forced
+        if status and not self._listed:
+            self._emptied = self.collection["location"]
+        elif status and not fresh and not sync_state.count_contacts(db):
+            self._emptied = "this rolodex"
+        self._guard(status, fetched, remote_gone, local_changed, local_gone)
+        return status, fetched, remote_gone, local_changed, local_gone, fresh
 
     def _guard(self, status, fetched, remote_gone, local_changed, local_gone) -> None:
         owned = {uid for uid, row in status.items() if row["local_id"] is not None}
