@@ -393,3 +393,24 @@ def test_an_emptied_or_missing_folder_deletes_nothing(team):
     assert set(people(a)) == {"Jane Doe", "Bob Roe"}
     book.mkdir()
     assert "2 deleted here" in a("sync", "--force").stderr
+
+
+def test_an_erased_person_leaves_the_folder_even_when_edited_there(team, tmp_path):
+    import sqlite3
+
+    a, b, book = team
+    a("add", "Zebulon Quux", "-e", "zeb@quux.example"), a("add", "Jane Doe")
+    a("sync"), b("sync")
+    b("contact", "edit", "Zebulon Quux", "--title", "CEO")
+    b("sync")  # edited there
+    a("privacy", "forget", "Zebulon Quux", "--yes")
+    conn = sqlite3.connect(tmp_path / "a.db")
+    kept = [r[0] for r in conn.execute("SELECT base FROM sync_status")]
+    conn.close()
+    assert not [text for text in kept if "Zebulon" in text]
+    out = a("sync")
+    assert "1 deleted there" in out.stderr and "erased here" in out.stderr
+    assert set(people(a)) == {"Jane Doe"}
+    assert not [p for p in book.glob("*.vcf") if "Zebulon" in p.read_text()]
+    b("sync")
+    assert set(people(b)) == {"Jane Doe"}

@@ -108,6 +108,22 @@ def put_status(db: Database, collection_id: int, uid: str, *, local_id: int | No
         (collection_id, uid, local_id, href, etag, local_hash, base))
 
 
+ERASED = "erased"  # local_hash of an item whose person was erased (privacy forget)
+
+
+def forget_synced(db: Database, uids: tuple[str, ...]) -> int:
+    """For ``privacy forget``: what sync kept of a person (the card as last synced, their
+    conflicts) goes; each status row stays, marked, so the next sync deletes their item on
+    the far side even if it changed there (it must not bring them back). Returns how many
+    items were marked."""
+    count = 0
+    for uid in uids:
+        db.execute("DELETE FROM sync_conflicts WHERE uid = ?", (uid,))
+        count += db.execute("UPDATE sync_status SET base = '', local_hash = ? WHERE uid = ?"
+                            " AND local_id IS NOT NULL", (ERASED, uid)).rowcount
+    return count
+
+
 def drop_status(db: Database, collection_id: int, uid: str) -> None:
     db.execute("DELETE FROM sync_status WHERE collection_id = ? AND uid = ?",
                (collection_id, uid))

@@ -332,7 +332,10 @@ class ContactSync:
                 elif uid in remote_gone:
                     sync_state.drop_status(db, self.cid, uid)
                 continue
-            if uid in local_gone:
+            if uid in local_gone and row["local_hash"] == sync_state.ERASED:
+                self._erase_there(uid, row, listed_etag=remote.etag if remote else None,
+                                  gone=uid in remote_gone)
+            elif uid in local_gone:
                 if remote is not None:
                     merge.append((uid, remote, "restored"))
                 elif uid in remote_gone:
@@ -386,6 +389,18 @@ class ContactSync:
             return
         sync_state.drop_status(self.db, self.cid, uid)
         self.report.add("deleted_there", uid, name)
+
+    def _erase_there(self, uid: str, row: dict, *, listed_etag: str | None,
+                     gone: bool) -> None:
+        """A person erased here (``privacy forget``): their item goes there too, changed
+        there or not; nothing of it is brought back."""
+        if not gone:
+            try:
+                self.storage.delete(row["href"], listed_etag or row["etag"])
+            except PreconditionFailed:
+                return  # changed again meanwhile: the next sync tries again
+        sync_state.drop_status(self.db, self.cid, uid)
+        self.report.add("deleted_there", uid, None, "erased here (privacy forget)")
 
     def _delete_here(self, uid: str, row: dict) -> None:
         from rolodex.store.people import contacts
