@@ -151,3 +151,62 @@ def test_the_engine_asks_for_changes_since_its_token(tmp_path):
     names = sorted(r["name"] for r in db.query("SELECT display_name AS name FROM contacts"))
     assert names == ["Carol Poe", "Jane Doe"]
     db.close()
+
+
+class RacingFolder(VdirStorage):
+    """Someone (khard, a teammate) edits an item right before rolodex writes or deletes it:
+    the conditional write fails, and the sync must fetch it again and merge."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, create=True)
+        self.race = False
+
+    def _edit_first(self, href: str) -> None:
+        if self.race:
+            self.race = False
+            path = self.root / href
+            path.write_text(path.read_text().replace("END:VCARD",
+                                                     "NOTE:edited meanwhile\r\nEND:VCARD"))
+
+    def update(self, href, data, etag):
+        self._edit_first(href)
+        return super().update(href, data, etag)
+
+    def delete(self, href, etag):
+        self._edit_first(href)
+        return super().delete(href, etag)
+
+
+def test_an_item_edited_there_while_syncing_is_merged_never_overwritten(tmp_path):
+    from rolodex.store import sync_state
+    from rolodex.store.opening import open_db
+    from rolodex.store.people import contacts
+    from rolodex.sync.engine import ContactSync
+
+    db = open_db(tmp_path / "r.db")
+    book = tmp_path / "book"
+    store = RacingFolder(book)
+    sync_state.add_account(db, "t", "vdir", str(book), collections=[("contacts", str(book))])
+
+    def sync():
+        return ContactSync(db, store, sync_state.collections(db)[0]).run().counts()
+
+    with db.write("add"):
+        jane = contacts.add_contact(db, "Jane Doe")
+        bob = contacts.add_contact(db, "Bob Roe")
+    sync()
+    with db.write("edit"):
+        contacts.update_contact(db, jane, {"title": "CEO"})
+    store.race = True
+    assert sync()["merged"] == 1
+    text = next(p for p in book.glob("*.vcf") if "Jane" in p.read_text()).read_text()
+    assert "CEO" in text and "edited meanwhile" in text
+    assert db.query("SELECT notes FROM contacts WHERE id = ?", (jane,))[0][0] == \
+        "edited meanwhile"
+    contacts.delete_contact(db, bob)
+    store.race = True
+    assert sync()["restored"] == 1  # deleted here, but edited there meanwhile: back
+    assert sync() == {k: 0 for k in sync()}
+    assert db.query("SELECT notes FROM contacts WHERE display_name = 'Bob Roe'")[0][0] == \
+        "edited meanwhile"
+    db.close()
