@@ -360,6 +360,13 @@ def test_accounts_are_listed_and_removed(team, tmp_path):
     assert "no sync account named 'team'" in a("sync", "run", "team", code=3).stderr
     a("undo")
     assert [r["name"] for r in a("sync", "list", "-f", "json").json()] == ["team"]
+    a("sync")
+    a("sync", "rm", "team")
+    a("undo")  # what was known of the items is gone: the next sync finds them the same
+    before = files(book)
+    assert "nothing to do" in a("sync").stderr
+    assert files(book) == before and set(people(a)) == {"Jane Doe"}
+    assert a("sync", "status", "-f", "json").json()[0]["items"] == 1
 
 
 def test_foreign_files_are_followed_or_skipped_and_keep_their_names(team):

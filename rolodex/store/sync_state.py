@@ -54,9 +54,14 @@ def account(db: Database, name: str) -> dict[str, Any]:
 
 
 def remove_account(db: Database, name: str) -> None:
-    """The account, its collections and what was known of their items (journalled)."""
+    """The account and its collections (journalled: undo brings them back), and what was
+    known of their items (not journalled: a copy of every card would swell the journal;
+    after an undo, the next sync finds both sides holding the same items and converges)."""
     found = account(db, name)
     with db.write(f"sync rm {name}"):
+        for table in ("sync_status", "sync_conflicts"):
+            db.execute(f"DELETE FROM {table} WHERE collection_id IN (SELECT id FROM"
+                       " sync_collections WHERE account_id = ?)", (found["id"],))
         journal.delete(db, "sync_accounts", found["id"])
 
 

@@ -521,17 +521,18 @@ class ContactSync:
             text = texts.get(uid)
             if text is None:
                 continue
-            etag, base = remote.etag, remote.text
+            etag, base, pushed = remote.etag, remote.text, False
             now_here = parse_card(text.encode("utf-8"), uid)
             if now_here is None or meaning(now_here) != meaning(remote.data):
                 try:
                     etag = self.storage.update(remote.href, text.encode("utf-8"), remote.etag)
-                    base = text
+                    base, pushed = text, True
                 except PreconditionFailed:
                     continue  # changed there again: the next sync merges it
             sync_state.put_status(self.db, self.cid, uid, local_id=ids[uid], href=remote.href,
                                   etag=etag, local_hash=digest(text), base=base)
-            self.report.add("merged", uid, remote.data.name, advance=False)
+            if pushed or text != local.get(uid):  # else both sides held the same already
+                self.report.add("merged", uid, remote.data.name, advance=False)
 
 
 def entry_of(entries: dict[str, dict], remote: _Remote) -> dict | None:
