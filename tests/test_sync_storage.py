@@ -10,8 +10,8 @@ import pytest
 from rolodex.errors import FileError
 from rolodex.formats.vcard import meaning
 from rolodex.sync.contact_3way import three_way
-from rolodex.sync.engine import parse_card
 from rolodex.sync.storage import PreconditionFailed
+from rolodex.sync.sync_report import parse_card
 from rolodex.sync.vdir_storage import VdirStorage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sync"

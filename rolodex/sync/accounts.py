@@ -11,8 +11,9 @@ from typing import Any
 from rolodex.errors import InvalidInput
 from rolodex.store import sync_state
 from rolodex.store.db import Database
-from rolodex.sync.engine import ContactSync, SyncReport, digest, parse_card
+from rolodex.sync.engine import ContactSync
 from rolodex.sync.storage import Storage
+from rolodex.sync.sync_report import SyncReport, digest, parse_card
 
 
 def add_vdir(db: Database, name: str, path: str) -> dict[str, Any]:

@@ -32,9 +32,7 @@ read) are followed: their changes come in, nothing is ever sent or deleted for t
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from rolodex.errors import Aborted
@@ -45,71 +43,14 @@ from rolodex.store.db import Database
 from rolodex.sync.apply import Incoming, Policy, apply
 from rolodex.sync.contact_3way import three_way
 from rolodex.sync.contact_export import contact_cards
-from rolodex.sync.storage import Item, PreconditionFailed, Storage, TokenExpired
-from rolodex.sync.vdir import CARD_KINDS, record_uids, safe_name
+from rolodex.sync.far_side import FarSide, Remote
+from rolodex.sync.storage import PreconditionFailed, Storage
+from rolodex.sync.sync_report import SyncReport, card_name, describe_plan, digest, parse_card
+from rolodex.sync.vdir import safe_name
 
 # A sync that would delete more than half of a collection's items, on either side, stops
 # (a folder emptied by mistake, a wrong URL) unless forced; not for a handful of items.
 MASS_DELETION_MIN = 5
-ACTIONS = ("downloaded", "updated_here", "deleted_here", "uploaded", "updated_there",
-           "deleted_there", "merged", "kept", "restored")
-
-
-@dataclass
-class SyncReport:
-    """What one collection's sync did (or, dry, would do): per item its action; the
-    conflicts it left; what it could not read."""
-
-    account: str
-    collection: str
-    dry_run: bool = False
-    items: list[dict[str, Any]] = field(default_factory=list)
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[dict[str, Any]] = field(default_factory=list)
-    on_item: Callable[[], None] | None = None  # a progress bar's advance
-
-    def add(self, action: str, uid: str, name: str | None, note: str | None = None, *,
-            advance: bool = True) -> None:
-        """``advance``: move the progress bar (not for items ``apply`` already counted)."""
-        self.items.append({"action": action, "uid": uid, "name": name, "note": note})
-        if advance and self.on_item is not None:
-            self.on_item()
-
-    def counts(self) -> dict[str, int]:
-        return {a: sum(1 for i in self.items if i["action"] == a) for a in ACTIONS}
-
-    def summary(self) -> dict[str, Any]:
-        return {"account": self.account, "collection": self.collection,
-                "dry_run": self.dry_run, **self.counts(), "conflicts": self.conflicts,
-                "skipped": self.skipped, "items": self.items}
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def parse_card(data: bytes, source: str) -> ContactData | None:
-    """The one contact a vCard item holds; None when it holds none (or is unreadable)."""
-    from rolodex.errors import RolodexError
-    from rolodex.formats.contact_files import ContactFiles
-
-    try:
-        items = list(ContactFiles([(source, data)], kind="vcard"))
-    except RolodexError:
-        return None
-    return items[0].data if len(items) == 1 else None
-
-
-@dataclass
-class _Remote:
-    """An item fetched from the far side."""
-
-    href: str
-    etag: str
-    text: str
-    data: ContactData
-
-
 class ContactSync:
     """One sync of one collection; ``run`` does it. See the module docstring."""
 
@@ -125,77 +66,9 @@ class ContactSync:
         self.report = SyncReport(collection.get("account") or "", collection["location"],
                                  dry_run)
         self.suffix = ".vcf"
-        self.token: str | None = None  # the far side's sync token after this sync
+        self.far = FarSide(storage, collection, self.report)
 
     # -- reading both sides --------------------------------------------------------------
-
-    @staticmethod
-    def _wanted(status: dict[str, dict], listed: dict[str, str]) -> list[str]:
-        """The hrefs whose items are new or changed there."""
-        etags = {row["href"]: row["etag"] for row in status.values()}
-        return [h for h, etag in listed.items() if etags.get(h) != etag]
-
-    def _prefetch(self, status: dict[str, dict]) -> tuple[dict[str, str], dict[str, Item]]:
-        """The far side's listing and its new and changed items, read before the sync takes
-        the database's write lock (a server may be slow; every write there is conditional,
-        so what changes there meanwhile is caught at the write)."""
-        listed = self._listing(status)
-        return listed, {i.href: i for i in self.storage.get_many(self._wanted(status, listed))}
-
-    def _read_far_side(self, status: dict[str, dict], listed: dict[str, str],
-                       cache: dict[str, Item]) -> tuple[dict[str, _Remote], set[str]]:
-        """(items new or changed there by UID, UIDs gone from there), against the status
-        rows as they are inside the sync's transaction; items fetched already are used
-        while their ETag holds."""
-        self._listed = len(listed)
-        by_href = {row["href"]: uid for uid, row in status.items()}
-        wanted = self._wanted(status, listed)
-        ready = [cache[h] for h in wanted if h in cache and cache[h].etag == listed[h]]
-        more = [h for h in wanted if h not in cache or cache[h].etag != listed[h]]
-        fetched: dict[str, _Remote] = {}
-        for item in [*ready, *self.storage.get_many(more)]:
-            found = self._readable(item)
-            if found is None:
-                continue
-            uid, remote = found
-            if uid in fetched and fetched[uid].href == status.get(uid, {}).get("href"):
-                continue  # a second file of one UID: the one known wins
-            fetched[uid] = remote
-        gone = {uid for uid, row in status.items() if row["href"] not in listed}
-        for uid, remote in fetched.items():
-            before = by_href.get(remote.href)
-            if before is not None and before != uid and before not in fetched:
-                gone.add(before)  # the file now holds another item
-        return fetched, gone - fetched.keys()
-
-    def _listing(self, status: dict[str, dict]) -> dict[str, str]:
-        """href -> ETag of every item there: what changed since the collection's sync
-        token applied to what the status rows say (RFC 6578), or a full listing (a storage
-        without tokens, a first sync, an expired token)."""
-        token = self.collection.get("sync_token")
-        try:
-            changes = self.storage.changes(token)
-        except TokenExpired:
-            changes = self.storage.changes(None)
-        self.token = changes.token
-        if changes.complete:
-            return dict(changes.changed)
-        listed = {row["href"]: row["etag"] for row in status.values()}
-        for href in changes.removed:
-            listed.pop(href, None)
-        listed.update(changes.changed)
-        return listed
-
-    def _readable(self, item: Item) -> tuple[str, _Remote] | None:
-        uids = record_uids(item.data, CARD_KINDS)
-        data = parse_card(item.data, item.href) if len(uids) == 1 else None
-        if data is None:
-            self.report.skipped.append({"href": item.href,
-                                        "reason": "not one readable vCard with a UID"})
-            return None
-        uid = uids.pop().decode("utf-8", "replace")
-        data.uid = uid
-        return uid, _Remote(item.href, item.etag, item.data.decode("utf-8", "replace"), data)
 
     def _local_changes(self, status: dict[str, dict]) -> tuple[dict[str, str], set[str]]:
         """(card text by UID of the owned contacts changed here since the last sync, UIDs
@@ -219,9 +92,9 @@ class ContactSync:
     def run(self) -> SyncReport:
         db = self.db
         before = sync_state.status_rows(db, self.cid)
-        listed, cache = self._prefetch(before)
+        listed, cache = self.far.prefetch(before)
         if self.dry_run:
-            self._describe_plan(*self._compare(before, listed, cache))
+            describe_plan(self.report, *self._compare(before, listed, cache))
             return self.report
         with db.write(f"sync {self.report.account}"):
             # This side is read under the write lock: nothing changes here meanwhile, and
@@ -231,8 +104,8 @@ class ContactSync:
             if now_there is None:
                 return self.report  # the account was removed meanwhile
             if now_there["last_sync"] != self.collection["last_sync"]:
-                self.collection = now_there  # another sync ran meanwhile: list again
-                listed = self._listing(sync_state.status_rows(db, self.cid))
+                self.collection = self.far.collection = now_there  # another sync ran
+                listed = self.far.listing(sync_state.status_rows(db, self.cid))
             status, fetched, remote_gone, local_changed, local_gone, fresh = self._compare(
                 sync_state.status_rows(db, self.cid), listed, cache)
             if self.progress is not None:
@@ -246,7 +119,7 @@ class ContactSync:
             from rolodex.dates import now, to_utc_iso
 
             sync_state.mark_synced(db, self.cid, operation=synced, at=to_utc_iso(now()),
-                                   token=self.token)
+                                   token=self.far.token)
             counts = ", ".join(f"{n} {a.replace('_', ' ')}"
                                for a, n in self.report.counts().items() if n)
             journal.describe(db, f"sync {self.report.account}: {counts or 'nothing'}")
@@ -258,15 +131,15 @@ class ContactSync:
         return self.report
 
     def _compare(self, status: dict[str, dict], listed: dict[str, str],
-                 cache: dict[str, Item]) -> tuple:
+                 cache: dict[str, Any]) -> tuple:
         """Both sides against the status rows, checked by the deletion guards: (status,
         fetched, remote_gone, local_changed, local_gone, fresh)."""
         db = self.db
-        fetched, remote_gone = self._read_far_side(status, listed, cache)
+        fetched, remote_gone = self.far.read(status, listed, cache)
         local_changed, local_gone = self._local_changes(status)
         fresh = sync_state.contacts_without_status(db, self.cid)
         self._emptied = None  # as vdirsyncer: one side with nothing left is a mistake, or forced
-        if status and not self._listed:
+        if status and not self.far.listed:
             self._emptied = self.collection["location"]
         elif status and not fresh and not sync_state.count_contacts(db):
             self._emptied = "this rolodex"
@@ -291,39 +164,14 @@ class ContactSync:
             raise Aborted(f"this sync would delete {worst} of {total} contacts {side}",
                           hint="check the folder or server; --force syncs anyway")
 
-    def _describe_plan(self, status, fetched, remote_gone, local_changed, local_gone,
-                       fresh) -> None:
-        add = self.report.add
-        for uid, row in status.items():
-            name = row.get("name")
-            if row["local_id"] is None:
-                if uid in fetched:
-                    add("updated_here", uid, fetched[uid].data.name)
-                continue
-            r = "changed" if uid in fetched else "gone" if uid in remote_gone else "same"
-            loc = ("changed" if uid in local_changed else "gone" if uid in local_gone
-                   else "same")
-            action = {("same", "changed"): "updated_here", ("same", "gone"): "deleted_here",
-                      ("changed", "same"): "updated_there", ("changed", "changed"): "merged",
-                      ("changed", "gone"): "kept", ("gone", "same"): "deleted_there",
-                      ("gone", "changed"): "restored"}.get((loc, r))
-            if action:
-                add(action, uid, fetched[uid].data.name if uid in fetched else name)
-        for uid, remote in fetched.items():
-            if uid not in status:
-                add("merged" if uid in fresh else "downloaded", uid, remote.data.name)
-        for uid in fresh:
-            if uid not in fetched:
-                add("uploaded", uid, None)
-
     # -- doing it ------------------------------------------------------------------------
 
     def _execute(self, status, fetched, remote_gone, local_changed, local_gone,
                  fresh) -> None:
         db = self.db
-        replace: list[tuple[str, _Remote, str]] = []  # (uid, remote, action)
-        merge: list[tuple[str, _Remote, str]] = []
-        both: list[tuple[str, _Remote, str | None]] = []  # (uid, remote, base)
+        replace: list[tuple[str, Remote, str]] = []  # (uid, remote, action)
+        merge: list[tuple[str, Remote, str]] = []
+        both: list[tuple[str, Remote, str | None]] = []  # (uid, remote, base)
         for uid, row in status.items():
             remote = fetched.get(uid)
             if row["local_id"] is None:  # followed, not owned
@@ -371,19 +219,19 @@ class ContactSync:
         try:
             etag = self.storage.update(row["href"], text.encode("utf-8"), row["etag"])
         except PreconditionFailed:  # changed there meanwhile: fetch again and merge
-            again = self._fetch_again(row["href"])
+            again = self.far.fetch_again(row["href"])
             if again is not None:
                 both.append((uid, again, self._base(uid)))
             return
         self._remember(uid, row["contact_id"], row["href"], etag, text)
-        self.report.add("updated_there", uid, _name(text))
+        self.report.add("updated_there", uid, card_name(text))
 
     def _delete_there(self, uid: str, row: dict, both: list) -> None:
-        name = _name(self._base(uid) or "")
+        name = card_name(self._base(uid) or "")
         try:
             self.storage.delete(row["href"], row["etag"])
         except PreconditionFailed:
-            again = self._fetch_again(row["href"])
+            again = self.far.fetch_again(row["href"])
             if again is not None:
                 self._bring_in([(uid, again, "restored")], "merge")
             return
@@ -405,7 +253,7 @@ class ContactSync:
     def _delete_here(self, uid: str, row: dict) -> None:
         from rolodex.store.people import contacts
 
-        name = _name(self._base(uid) or "")
+        name = card_name(self._base(uid) or "")
         contacts.delete_contact(self.db, row["contact_id"])
         sync_state.drop_status(self.db, self.cid, uid)
         sync_state.drop_conflicts_of(self.db, self.cid, uid)
@@ -413,13 +261,6 @@ class ContactSync:
 
     def _base(self, uid: str) -> str | None:
         return sync_state.base_of(self.db, self.cid, uid)
-
-    def _fetch_again(self, href: str) -> _Remote | None:
-        for item in self.storage.get_many([href]):
-            found = self._readable(item)
-            if found is not None:
-                return found[1]
-        return None
 
     def _upload_new(self, uid: str, contact_id: int) -> None:
         for _, _, text in contact_cards(self.db, [contact_id]):
@@ -438,7 +279,7 @@ class ContactSync:
         else:
             raise PreconditionFailed(f"no free name for {uid} in {self.collection['location']}")
         self._remember(uid, contact_id, href, etag, text)
-        self.report.add(action, uid, _name(text), note)
+        self.report.add(action, uid, card_name(text), note)
 
     def _remember(self, uid: str, contact_id: int | None, href: str, etag: str,
                   text: str, base: str | None = None) -> None:
@@ -446,7 +287,7 @@ class ContactSync:
                               etag=etag, local_hash=digest(text) if contact_id else None,
                               base=base if base is not None else text)
 
-    def _bring_in(self, items: list[tuple[str, _Remote, str]], on_match: str) -> None:
+    def _bring_in(self, items: list[tuple[str, Remote, str]], on_match: str) -> None:
         """Remote items into the store through ``apply``; each one's status row after."""
         if not items:
             return
@@ -487,7 +328,7 @@ class ContactSync:
         return {e["source"]: e for e in found.new + found.updated + found.unchanged
                 + found.skipped}
 
-    def _merge_both(self, both: list[tuple[str, _Remote, str | None]]) -> None:
+    def _merge_both(self, both: list[tuple[str, Remote, str | None]]) -> None:
         """Changed on both sides (or new on both): merged against the base, the result
         written here and sent there."""
         if not both:
@@ -535,13 +376,5 @@ class ContactSync:
                 self.report.add("merged", uid, remote.data.name, advance=False)
 
 
-def entry_of(entries: dict[str, dict], remote: _Remote) -> dict | None:
+def entry_of(entries: dict[str, dict], remote: Remote) -> dict | None:
     return entries.get(remote.href)
-
-
-def _name(text: str) -> str | None:
-    """The FN of a card, for the report, without parsing it."""
-    for line in text.splitlines():
-        if line.upper().startswith("FN") and ":" in line:
-            return line.split(":", 1)[1].strip() or None
-    return None
