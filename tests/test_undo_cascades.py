@@ -41,12 +41,20 @@ SEED = [
     ["privacy", "consent", "jane", "newsletter", "--grant", "--source", "web form"],
     # labelled dates (Apple's X-ABDATE); last, as the card is another Jane Doe
     ["import", str(FIXTURES.parent / "vcard" / "dates-apple-anniversary-and-custom-label.vcf")],
+    # two sync accounts on one folder ({book}: beside the database): status rows, and a
+    # title changed on both sides since "mirror" last synced, one conflict
+    ["sync", "add", "team", "--vdir", "{book}"], ["sync", "add", "mirror", "--vdir", "{book}"],
+    ["sync"], ["contact", "edit", "bob", "--title", "CTO"], ["sync", "run", "team"],
+    ["contact", "edit", "bob", "--title", "CFO"], ["sync", "run", "mirror"],
 ]
 
 
 def seed(rolodex) -> None:
+    from rolodex.cli._context import state
+
+    book = str(state.db_path().parent / "book")
     for argv in SEED:
-        result = rolodex(argv)
+        result = rolodex([word.replace("{book}", book) for word in argv])
         assert result.exit_code == 0, (argv, result.stderr)
 
 

@@ -22,7 +22,7 @@ GROUPS = {
     "contact": ("contact", "app"), "company": ("company", "app"), "task": ("task", "app"),
     "deal": ("deal", "app"), "event": ("event", "app"), "cadence": ("cadence", "app"),
     "report": ("report", "app"), "config": ("config", "app"), "db": ("db", "app"),
-    "privacy": ("privacy", "app"),
+    "privacy": ("privacy", "app"), "sync": ("sync", "app"),
 }
 COMMANDS = {
     "add": ("contact", "add"), "search": ("search", "search"), "log": ("history", "log"),

@@ -601,10 +601,78 @@ def m014_url_keys(db: SqliteUtilsDatabase) -> None:
     db.conn.executemany("UPDATE contact_urls SET url_key = ? WHERE id = ?",
                         [(url_key(url), row_id) for row_id, url in rows])
     db.execute("CREATE INDEX contact_urls_key ON contact_urls(url_key)")
+
+
+M015_SCHEMA = """
+CREATE TABLE sync_accounts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('vdir', 'dav')),
+    location TEXT NOT NULL,
+    username TEXT,
+    password_command TEXT,
+    insecure INTEGER NOT NULL DEFAULT 0,
+    contacts INTEGER NOT NULL DEFAULT 1,
+    events INTEGER NOT NULL DEFAULT 1,
+    tasks INTEGER NOT NULL DEFAULT 1,
+    journal INTEGER NOT NULL DEFAULT 1,
+    created TEXT NOT NULL
+);
+CREATE TABLE sync_collections (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES sync_accounts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('contacts', 'events', 'tasks', 'journal')),
+    location TEXT NOT NULL,
+    name TEXT,
+    sync_token TEXT,
+    synced_operation INTEGER,
+    last_sync TEXT,
+    UNIQUE (account_id, kind, location)
+);
+CREATE TABLE sync_status (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES sync_collections(id) ON DELETE CASCADE,
+    uid TEXT NOT NULL,
+    local_id INTEGER,
+    href TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    local_hash TEXT,
+    base TEXT NOT NULL,
+    UNIQUE (collection_id, uid),
+    UNIQUE (collection_id, href)
+);
+CREATE TABLE sync_conflicts (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES sync_collections(id) ON DELETE CASCADE,
+    uid TEXT NOT NULL,
+    field TEXT NOT NULL,
+    local TEXT,
+    remote TEXT,
+    remote_card TEXT NOT NULL,
+    at TEXT NOT NULL,
+    UNIQUE (collection_id, uid, field)
+)
+"""
+
+
+def m015_sync(db: SqliteUtilsDatabase) -> None:
+    """Two-way sync (#15). ``sync_accounts``: a vdir folder or a CardDAV/CalDAV server
+    (``location`` its path or URL), which record kinds it carries; never a password, only
+    the command that prints one. ``sync_collections``: an address book or calendar of an
+    account, its sync token, and ``synced_operation``: the journal's newest operation
+    before the last sync, so a sync looks only at contacts changed since. ``sync_status``:
+    per item, its UID, href and ETag on the far side, the hash of what rolodex wrote for it
+    and ``base``, the item as last synced (the base of a three-way merge). ``sync_conflicts``:
+    a property changed differently on both sides, kept as rolodex has it until resolved
+    (``remote_card``: the far side's item then, to take its value from)."""
+    _run(db, M015_SCHEMA)
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
     m005_pipeline, m006_undo_and_privacy, m007_fast_reads, m008_merged_uids,
     m009_contact_groups, m010_dates_people_use, m011_import_fingerprints, m014_url_keys,
+    m015_sync,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

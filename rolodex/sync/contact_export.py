@@ -106,3 +106,15 @@ def write_csv(db: Database, ids: list[int], out: TextIO, *, fields: list[str] | 
     write_contacts_csv([record for record, _ in _records(db, ids)], out, fields=fields,
                        delimiter=delimiter)
 
+
+
+def contact_cards(db: Database, ids: list[int]) -> Iterator[tuple[int, str, str]]:
+    """(id, uid, card text) of each contact, as a vdir export writes it: what a sync
+    compares and sends."""
+    card_text = card_writer(None, settings.get(db, "vcard.version"), contact_groups.tags(db))
+    for record, kept in _records(db, ids):
+        try:
+            text = card_text(record, kept)
+        except BadDate as exc:
+            raise unreadable_date(record["id"], record["name"], exc) from None
+        yield record["id"], record["uid"], text

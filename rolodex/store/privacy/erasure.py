@@ -21,6 +21,7 @@ from rolodex.store.db import Database
 from rolodex.store.people.identity import ERASED, Identity, Words, identity, mentioning
 from rolodex.store.privacy.traces import traces
 from rolodex.store.records import chunks
+from rolodex.store.sync_state import forget_synced
 
 # Tables whose rows hang on a contact through a ``contact_id`` column: the journal's
 # ``changes.contact_id`` already names their person.
@@ -176,6 +177,7 @@ def _erase(db: Database, who: Identity, result: Erasure) -> None:
     own = who.words(_texts_of(db, doomed))
     for table, ids in doomed.items():
         result.rows[table] = _delete_ids(db, table, ids)
+    forget_synced(db, who.uids)  # the card a sync kept; their file goes at the next sync
     result.rows["contacts"] = db.execute("DELETE FROM contacts WHERE id = ?",
                                          (contact_id,)).rowcount
     result.rows["contacts_fts"] = db.execute("DELETE FROM contacts_fts WHERE rowid = ?",

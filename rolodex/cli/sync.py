@@ -1,0 +1,252 @@
+"""``rolodex sync``: two-way sync with vdir folders (CardDAV/CalDAV next): ``sync`` alone
+runs every account; ``sync add``, ``list``, ``rm``, ``run``, ``status``, ``conflicts``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from rolodex.cli._context import say, state
+from rolodex.cli._help import HelpGroup
+from rolodex.cli._options import RowsFormatOption
+from rolodex.cli._output import Column, Format, emit, one_line
+
+app = typer.Typer(help="Two-way sync of your contacts with vdir folders.",
+                  invoke_without_command=True, cls=HelpGroup)
+
+DryRun = Annotated[bool, typer.Option(
+    "--dry-run", help="Show what would be sent, brought in and deleted; write nothing on "
+    "either side.")]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Sync even when it would delete more than half of a collection.")]
+NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The account's name.",
+                                        show_default=False)]
+
+RUN_COLUMNS = (
+    Column("account", "Account"), Column("downloaded", "In"), Column("updated_here", "Upd. here"),
+    Column("deleted_here", "Del. here"), Column("uploaded", "Out"),
+    Column("updated_there", "Upd. there"), Column("deleted_there", "Del. there"),
+    Column("merged", "Merged"), Column("conflicts", "Conflicts", show=lambda r: str(
+        len(r["conflicts"]))),
+)
+
+
+@app.callback()
+def sync_all(
+    ctx: typer.Context,
+    dry_run: DryRun = False,
+    force: Force = False,
+    format: RowsFormatOption = Format.table,
+) -> None:
+    """Two-way sync of your contacts with vdir folders (the address books of khard,
+    vdirsyncer, DAVx5 and others). Without a command, every account is synced.
+
+    What changed on one side since the last sync goes to the other; a contact
+    changed on both is merged field by field, and a field changed differently on
+    both is a conflict: your value is kept and the other listed by 'sync
+    conflicts'. Deletions go both ways, except of a contact changed on the other
+    side, which is kept. A sync that would delete more than half of a collection
+    stops (exit 9) unless --force is given. Each sync is one operation: 'rolodex
+    undo' takes its changes back here, and the next sync sends that on.
+
+    \b
+    Example: rolodex sync --dry-run
+    """
+    if ctx.invoked_subcommand is None:
+        _run(None, dry_run, force, format)
+
+
+def _run(name: str | None, dry_run: bool, force: bool, fmt: Format) -> None:
+    from rolodex.sync import accounts
+
+    bar = _Bar()
+    try:
+        reports = accounts.run(state.db(), name, dry_run=dry_run, force=force, progress=bar)
+    finally:
+        bar.close()
+    for report in reports:
+        _say(report)
+    if fmt is not Format.table:
+        emit([r.summary() for r in reports], fmt, RUN_COLUMNS)
+
+
+class _Bar:
+    """A Rich progress bar on stderr for a long sync at a terminal; otherwise nothing."""
+
+    AT = 500  # items from which a terminal gets one
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, total: int):
+        self.close()
+        if total < self.AT or not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress
+
+        from rolodex.cli._output import console
+
+        self.bar = Progress(console=console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("syncing", total=total)
+        return lambda: self.bar.advance(task)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _say(report) -> None:
+    counts = report.counts()
+    done = ", ".join(f"{n} {a.replace('_', ' ')}" for a, n in counts.items() if n)
+    would = "would be " if report.dry_run else ""
+    say(f"{report.account}: {would + done if done else 'nothing to do'}"
+        + (f", {len(report.conflicts)} conflicts (rolodex sync conflicts)"
+           if report.conflicts else ""))
+    for item in report.items:
+        if item["note"]:
+            say(f"  {item['action'].replace('_', ' ')}: {item['name'] or item['uid']}: "
+                f"{item['note']}")
+    for conflict in report.conflicts:
+        say(f"  conflict: {conflict['name']}: {conflict['field']}: kept "
+            f"{one_line(str(conflict['local']))}, the other side says "
+            f"{one_line(str(conflict['remote']))}")
+    for skipped in report.skipped:
+        say(f"  skipped {skipped['href']}: {skipped['reason']}")
+
+
+@app.command("run")
+def run(
+    name: Annotated[str | None, typer.Argument(
+        metavar="[NAME]", help="The account to sync (default: every account).",
+        show_default=False)] = None,
+    dry_run: DryRun = False,
+    force: Force = False,
+    format: RowsFormatOption = Format.table,
+) -> None:
+    """Sync one account (or every account): the same as 'rolodex sync' alone.
+
+    A summary goes to stderr; with --format json (or jsonl, csv, tsv) one row per
+    collection goes to stdout: counts of what came in, went out, merged, and the
+    conflicts.
+
+    \b
+    Example: rolodex sync run team --format json
+    """
+    _run(name, dry_run, force, format)
+
+
+@app.command("add")
+def add(
+    name: NameArg,
+    vdir: Annotated[str, typer.Option(
+        "--vdir", metavar="PATH", help="A vdir folder: one .vcf file per contact (created "
+        "if missing).", show_default=False)],
+) -> None:
+    """Add a sync account: a vdir folder of one .vcf file per contact.
+
+    The folder is created if missing. khard, vdirsyncer or a teammate's rolodex may
+    read and write it too. Nothing is synced until 'rolodex sync'.
+
+    \b
+    Example: rolodex sync add team --vdir ~/.contacts/team
+    """
+    from rolodex.sync import accounts
+
+    found = accounts.add_vdir(state.db(), name, vdir)
+    say(f"added sync account {found['name']}: {found['location']}")
+
+
+LIST_COLUMNS = (Column("name", "Name"), Column("kind", "Kind"), Column("location", "Where"),
+                Column("collections", "Syncs", show=lambda r: ", ".join(r["collections"])))
+LIST_KEYS = ("name", "kind", "location", "username", "password_command", "insecure",
+             "collections", "created")
+
+
+@app.command("list")
+def list_(format: RowsFormatOption = Format.table) -> None:
+    """List the sync accounts.
+
+    \b
+    Example: rolodex sync list --format json
+    """
+    from rolodex.sync import accounts
+
+    emit(accounts.list_accounts(state.db()), format, LIST_COLUMNS, keys=LIST_KEYS,
+         empty="no sync accounts (rolodex sync add NAME --vdir PATH)")
+
+
+@app.command("rm")
+def rm(name: NameArg) -> None:
+    """Remove a sync account and what rolodex knew of its items.
+
+    Nothing is deleted on either side; 'rolodex undo' brings the account back.
+
+    \b
+    Example: rolodex sync rm team
+    """
+    from rolodex.sync import accounts
+
+    accounts.remove(state.db(), name)
+    say(f"removed sync account {name}")
+
+
+STATUS_COLUMNS = (Column("account", "Account"), Column("kind", "Kind"),
+                  Column("location", "Where"), Column("last_sync", "Last sync (UTC)"),
+                  Column("items", "Items"), Column("pending", "Changed here"),
+                  Column("conflicts", "Conflicts"))
+STATUS_KEYS = ("account", "kind", "location", "last_sync", "items", "pending", "conflicts")
+
+
+@app.command("status")
+def status(format: RowsFormatOption = Format.table) -> None:
+    """Show each synced collection: its last sync, changes here and open conflicts.
+
+    "Changed here" counts the contacts added, edited or deleted here since the
+    last sync: the next sync sends them.
+
+    \b
+    Example: rolodex sync status
+    """
+    from rolodex.sync import accounts
+
+    emit(accounts.status(state.db()), format, STATUS_COLUMNS, keys=STATUS_KEYS,
+         empty="no sync accounts (rolodex sync add NAME --vdir PATH)")
+
+
+CONFLICT_COLUMNS = (Column("id", "#"), Column("account", "Account"), Column("name", "Contact"),
+                    Column("field", "Field"), Column("local", "Kept here"),
+                    Column("remote", "The other side"), Column("at", "At (UTC)"))
+CONFLICT_KEYS = ("id", "account", "uid", "contact_id", "name", "field", "local", "remote", "at")
+
+
+@app.command("conflicts")
+def conflicts(
+    name: Annotated[str | None, typer.Argument(
+        metavar="[NAME]", help="Only this account's conflicts.", show_default=False)] = None,
+    prefer: Annotated[str | None, typer.Option(
+        "--prefer", metavar="local|remote", help="Settle them all: keep your values "
+        "(local), or take the other side's (remote; the next sync sends them on).",
+        show_default=False)] = None,
+    format: RowsFormatOption = Format.table,
+) -> None:
+    """List the fields changed differently on both sides, or settle them (--prefer).
+
+    Until settled your value is kept, and was sent to the other side.
+
+    \b
+    Example: rolodex sync conflicts --prefer remote
+    """
+    from rolodex.sync import accounts
+
+    db = state.db()
+    if prefer is None:
+        emit(accounts.conflicts(db, name), format, CONFLICT_COLUMNS, keys=CONFLICT_KEYS,
+             empty="no conflicts")
+        return
+    count = accounts.resolve(db, prefer, name)
+    sent = "; 'rolodex sync' sends the values taken" if count and prefer == "remote" else ""
+    say(f"settled {count} conflicts ({prefer}){sent}")

@@ -1,0 +1,380 @@
+"""Two-way sync of the contacts with one collection of a far side (a ``Storage``).
+
+vdirsyncer's algorithm, with rolodex as one of the two sides. A status row per item says
+what both sides held after the last sync: its UID, href and ETag there, the hash of the
+card rolodex wrote for it here, and the card itself (the base of a three-way merge). Each
+sync compares both sides with it:
+
+- the far side by ETag (a full listing; only new and changed items are fetched);
+- this side by the journal: only contacts some operation touched since the last sync are
+  written out and hashed, so a sync of 100,000 unchanged contacts exports none of them.
+
+Then, per UID (L = this side, R = the far side):
+
+================  ==================  ==================  ==================
+                  R unchanged         R changed           R gone
+================  ==================  ==================  ==================
+L unchanged       nothing             R comes in          deleted here
+L changed         sent (If-Match)     three-way merge     sent again, reported
+L gone            deleted there       R comes back        forgotten
+================  ==================  ==================  ==================
+
+New on one side only: sent there, or brought in as an import brings a card (matched by
+UID, email or phone). Whatever comes in goes through ``apply``, the one way records enter
+the store. A sync is one journalled operation (``rolodex undo`` takes its local changes
+back; the next sync then sends that); status rows are written in its transaction, so a
+sync killed half-way leaves them describing what was there before, and the next sync finds
+the far side's changes again by UID and ETag and converges.
+
+Items on the far side that are not one person (companies, groups, files rolodex cannot
+read) are followed: their changes come in, nothing is ever sent or deleted for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rolodex.errors import Aborted
+from rolodex.formats.incoming import Item as Incoming_item
+from rolodex.models import ContactData
+from rolodex.store import journal, sync_state
+from rolodex.store.db import Database
+from rolodex.sync.apply import Incoming, Policy, apply
+from rolodex.sync.contact_3way import three_way
+from rolodex.sync.contact_export import contact_cards
+from rolodex.sync.far_side import FarSide, Remote
+from rolodex.sync.storage import PreconditionFailed, Storage
+from rolodex.sync.sync_report import SyncReport, card_name, describe_plan, digest, parse_card
+from rolodex.sync.vdir import safe_name
+
+# A sync that would delete more than half of a collection's items, on either side, stops
+# (a folder emptied by mistake, a wrong URL) unless forced; not for a handful of items.
+MASS_DELETION_MIN = 5
+class ContactSync:
+    """One sync of one collection; ``run`` does it. See the module docstring."""
+
+    def __init__(self, db: Database, storage: Storage, collection: dict[str, Any], *,
+                 dry_run: bool = False, force: bool = False,
+                 progress: Callable[[int], Callable[[], None] | None] | None = None) -> None:
+        """``progress(total)``, once the work is known: the advance of a progress bar
+        (called once per item acted on), or None."""
+        self.db, self.storage, self.collection = db, storage, collection
+        self.progress = progress
+        self.cid = collection["id"]
+        self.dry_run, self.force = dry_run, force
+        self.report = SyncReport(collection.get("account") or "", collection["location"],
+                                 dry_run)
+        self.suffix = ".vcf"
+        self.far = FarSide(storage, collection, self.report)
+
+    # -- reading both sides --------------------------------------------------------------
+
+    def _local_changes(self, status: dict[str, dict]) -> tuple[dict[str, str], set[str]]:
+        """(card text by UID of the owned contacts changed here since the last sync, UIDs
+        of owned contacts gone from here)."""
+        since = self.collection["synced_operation"]
+        touched = (sync_state.contacts_changed_since(self.db, since)
+                   if since is not None else None)
+        owned = {uid: row for uid, row in status.items() if row["local_id"] is not None}
+        gone = {uid for uid, row in owned.items() if row["contact_id"] is None}
+        candidates = [row["contact_id"] for row in owned.values()
+                      if row["contact_id"] is not None
+                      and (touched is None or row["contact_id"] in touched)]
+        changed = {}
+        for _, uid, text in contact_cards(self.db, candidates):
+            if digest(text) != owned[uid]["local_hash"]:
+                changed[uid] = text
+        return changed, gone
+
+    # -- the plan ------------------------------------------------------------------------
+
+    def run(self) -> SyncReport:
+        db = self.db
+        before = sync_state.status_rows(db, self.cid)
+        listed, cache = self.far.prefetch(before)
+        if self.dry_run:
+            describe_plan(self.report, *self._compare(before, listed, cache))
+            return self.report
+        with db.write(f"sync {self.report.account}"):
+            # This side is read under the write lock: nothing changes here meanwhile, and
+            # every operation before this one is seen by this sync or the next.
+            synced = db.operation_id - 1
+            now_there = sync_state.collection(db, self.cid)
+            if now_there is None:
+                return self.report  # the account was removed meanwhile
+            if now_there["last_sync"] != self.collection["last_sync"]:
+                self.collection = self.far.collection = now_there  # another sync ran
+                listed = self.far.listing(sync_state.status_rows(db, self.cid))
+            status, fetched, remote_gone, local_changed, local_gone, fresh = self._compare(
+                sync_state.status_rows(db, self.cid), listed, cache)
+            if self.progress is not None:
+                self.report.on_item = self.progress(
+                    len(fetched) + len(local_changed) + len(local_gone) + len(remote_gone)
+                    + len(fresh.keys() - fetched.keys()))
+            self._execute(status, fetched, remote_gone, local_changed, local_gone, fresh)
+            flush = getattr(self.storage, "flush", None)
+            if flush is not None:  # the far side's writes durable before the status says so
+                flush()
+            from rolodex.dates import now, to_utc_iso
+
+            sync_state.mark_synced(db, self.cid, operation=synced, at=to_utc_iso(now()),
+                                   token=self.far.token)
+            counts = ", ".join(f"{n} {a.replace('_', ' ')}"
+                               for a, n in self.report.counts().items() if n)
+            journal.describe(db, f"sync {self.report.account}: {counts or 'nothing'}")
+            operation = db.operation_id
+        # What this sync wrote here, its status rows already say: the next sync need not
+        # look at it again (an operation that changed nothing here is gone by now, and its
+        # id may be handed out again: then the mark stays before it).
+        sync_state.mark_past(db, self.cid, operation)
+        return self.report
+
+    def _compare(self, status: dict[str, dict], listed: dict[str, str],
+                 cache: dict[str, Any]) -> tuple:
+        """Both sides against the status rows, checked by the deletion guards: (status,
+        fetched, remote_gone, local_changed, local_gone, fresh)."""
+        db = self.db
+        fetched, remote_gone = self.far.read(status, listed, cache)
+        local_changed, local_gone = self._local_changes(status)
+        fresh = sync_state.contacts_without_status(db, self.cid)
+        self._emptied = None  # as vdirsyncer: one side with nothing left is a mistake, or forced
+        if status and not self.far.listed:
+            self._emptied = self.collection["location"]
+        elif status and not fresh and not sync_state.count_contacts(db):
+            self._emptied = "this rolodex"
+        self._guard(status, fetched, remote_gone, local_changed, local_gone)
+        return status, fetched, remote_gone, local_changed, local_gone, fresh
+
+    def _guard(self, status, fetched, remote_gone, local_changed, local_gone) -> None:
+        owned = {uid for uid, row in status.items() if row["local_id"] is not None}
+        here = [u for u in remote_gone if u in owned and u not in local_changed
+                and u not in local_gone]
+        there = [u for u in local_gone if u not in fetched and u not in remote_gone]
+        total = len(status)
+        worst = max(len(here), len(there))
+        if self.force or not total:
+            return
+        if self._emptied is not None:
+            raise Aborted(f"{self._emptied} is empty now: this sync would delete all "
+                          f"{total} contacts on the other side",
+                          hint="check the folder or server; --force syncs anyway")
+        if total > MASS_DELETION_MIN and worst * 2 > total:
+            side = "here" if len(here) >= len(there) else f"in {self.collection['location']}"
+            raise Aborted(f"this sync would delete {worst} of {total} contacts {side}",
+                          hint="check the folder or server; --force syncs anyway")
+
+    # -- doing it ------------------------------------------------------------------------
+
+    def _execute(self, status, fetched, remote_gone, local_changed, local_gone,
+                 fresh) -> None:
+        db = self.db
+        replace: list[tuple[str, Remote, str]] = []  # (uid, remote, action)
+        merge: list[tuple[str, Remote, str]] = []
+        both: list[tuple[str, Remote, str | None]] = []  # (uid, remote, base)
+        for uid, row in status.items():
+            remote = fetched.get(uid)
+            if row["local_id"] is None:  # followed, not owned
+                if remote is not None:
+                    merge.append((uid, remote, "updated_here"))
+                elif uid in remote_gone:
+                    sync_state.drop_status(db, self.cid, uid)
+                continue
+            if uid in local_gone and row["local_hash"] == sync_state.ERASED:
+                self._erase_there(uid, row, listed_etag=remote.etag if remote else None,
+                                  gone=uid in remote_gone)
+            elif uid in local_gone:
+                if remote is not None:
+                    merge.append((uid, remote, "restored"))
+                elif uid in remote_gone:
+                    sync_state.drop_status(db, self.cid, uid)
+                else:
+                    self._delete_there(uid, row, both)
+            elif uid in local_changed:
+                if remote is not None:
+                    both.append((uid, remote, self._base(uid)))
+                elif uid in remote_gone:
+                    self._upload(uid, row["contact_id"], local_changed[uid], "kept",
+                                 "deleted there, changed here: sent again")
+                else:
+                    self._update_there(uid, row, local_changed[uid], both)
+            elif remote is not None:
+                replace.append((uid, remote, "updated_here"))
+            elif uid in remote_gone:
+                self._delete_here(uid, row)
+        for uid, remote in fetched.items():
+            if uid not in status:
+                if uid in fresh:
+                    both.append((uid, remote, None))
+                else:
+                    merge.append((uid, remote, "downloaded"))
+        for uid, contact_id in fresh.items():
+            if uid not in fetched:
+                self._upload_new(uid, contact_id)
+        self._bring_in(merge, "merge")
+        self._bring_in(replace, "replace")
+        self._merge_both(both)
+
+    def _update_there(self, uid: str, row: dict, text: str, both: list) -> None:
+        try:
+            etag = self.storage.update(row["href"], text.encode("utf-8"), row["etag"])
+        except PreconditionFailed:  # changed there meanwhile: fetch again and merge
+            again = self.far.fetch_again(row["href"])
+            if again is not None:
+                both.append((uid, again, self._base(uid)))
+            return
+        self._remember(uid, row["contact_id"], row["href"], etag, text)
+        self.report.add("updated_there", uid, card_name(text))
+
+    def _delete_there(self, uid: str, row: dict, both: list) -> None:
+        name = card_name(self._base(uid) or "")
+        try:
+            self.storage.delete(row["href"], row["etag"])
+        except PreconditionFailed:
+            again = self.far.fetch_again(row["href"])
+            if again is not None:
+                self._bring_in([(uid, again, "restored")], "merge")
+            return
+        sync_state.drop_status(self.db, self.cid, uid)
+        self.report.add("deleted_there", uid, name)
+
+    def _erase_there(self, uid: str, row: dict, *, listed_etag: str | None,
+                     gone: bool) -> None:
+        """A person erased here (``privacy forget``): their item goes there too, changed
+        there or not; nothing of it is brought back."""
+        if not gone:
+            try:
+                self.storage.delete(row["href"], listed_etag or row["etag"])
+            except PreconditionFailed:
+                return  # changed again meanwhile: the next sync tries again
+        sync_state.drop_status(self.db, self.cid, uid)
+        self.report.add("deleted_there", uid, None, "erased here (privacy forget)")
+
+    def _delete_here(self, uid: str, row: dict) -> None:
+        from rolodex.store.people import contacts
+
+        name = card_name(self._base(uid) or "")
+        contacts.delete_contact(self.db, row["contact_id"])
+        sync_state.drop_status(self.db, self.cid, uid)
+        sync_state.drop_conflicts_of(self.db, self.cid, uid)
+        self.report.add("deleted_here", uid, name)
+
+    def _base(self, uid: str) -> str | None:
+        return sync_state.base_of(self.db, self.cid, uid)
+
+    def _upload_new(self, uid: str, contact_id: int) -> None:
+        for _, _, text in contact_cards(self.db, [contact_id]):
+            self._upload(uid, contact_id, text, "uploaded")
+
+    def _upload(self, uid: str, contact_id: int, text: str, action: str,
+                note: str | None = None) -> None:
+        stem = safe_name(uid)
+        for number in range(1, 100):
+            name = f"{stem}{'' if number == 1 else f'-{number}'}{self.suffix}"
+            try:
+                href, etag = self.storage.upload(name, text.encode("utf-8"))
+                break
+            except PreconditionFailed:
+                continue  # the name is another file's
+        else:
+            raise PreconditionFailed(f"no free name for {uid} in {self.collection['location']}")
+        self._remember(uid, contact_id, href, etag, text)
+        self.report.add(action, uid, card_name(text), note)
+
+    def _remember(self, uid: str, contact_id: int | None, href: str, etag: str,
+                  text: str, base: str | None = None) -> None:
+        sync_state.put_status(self.db, self.cid, uid, local_id=contact_id, href=href,
+                              etag=etag, local_hash=digest(text) if contact_id else None,
+                              base=base if base is not None else text)
+
+    def _bring_in(self, items: list[tuple[str, Remote, str]], on_match: str) -> None:
+        """Remote items into the store through ``apply``; each one's status row after."""
+        if not items:
+            return
+        entries = self._apply([(uid, r.data, r.href) for uid, r, _ in items], on_match)
+        ids = {}
+        for uid, remote, _ in items:
+            entry = entries.get(remote.href)
+            owned = (entry is not None and not entry.get("company") and not entry.get("group")
+                     and sync_state.uid_of(self.db, entry["id"]) == uid)
+            ids[uid] = entry["id"] if owned else None
+        texts = {uid: text for _, uid, text in contact_cards(
+            self.db, [i for i in ids.values() if i is not None])}
+        for uid, remote, action in items:
+            text = texts.get(uid)
+            sync_state.put_status(self.db, self.cid, uid, local_id=ids[uid],
+                                  href=remote.href, etag=remote.etag,
+                                  local_hash=digest(text) if text is not None else None,
+                                  base=remote.text)
+            note = None
+            if entry_of(entries, remote) and ids[uid] is None and action == "downloaded":
+                note = f"merged into #{entries[remote.href]['id']}" \
+                    if not entries[remote.href].get("company") else "a company"
+            self.report.add(action, uid, remote.data.name, note, advance=False)
+
+    def _apply(self, items: list[tuple[str, ContactData, str]], on_match: str
+               ) -> dict[str, dict]:
+        """``apply`` them; the report's entry of each by href."""
+        report = apply(self.db, Incoming(contacts=[
+            Incoming_item(data, href, 1, 1) for _, data, href in items]),
+            Policy(on_match=on_match), progress=self.report.on_item)
+        found = report.contacts
+        for problem in found.failed:
+            self.report.skipped.append({"href": problem.source, "reason": problem.reason})
+        for entry in found.skipped:
+            if entry.get("conflict"):  # a UID that names someone else here
+                self.report.skipped.append({"href": entry["source"],
+                                            "reason": entry["conflict"]})
+        return {e["source"]: e for e in found.new + found.updated + found.unchanged
+                + found.skipped}
+
+    def _merge_both(self, both: list[tuple[str, Remote, str | None]]) -> None:
+        """Changed on both sides (or new on both): merged against the base, the result
+        written here and sent there."""
+        if not both:
+            return
+        from rolodex.dates import now, to_utc_iso
+
+        uids = [uid for uid, _, _ in both]
+        ids = sync_state.contacts_by_uid(self.db, uids)
+        local = {uid: text for _, uid, text in contact_cards(self.db, list(ids.values()))}
+        merged_items = []
+        at = to_utc_iso(now())
+        for uid, remote, base in both:
+            mine = parse_card(local[uid].encode("utf-8"), uid) if uid in local else None
+            if mine is None:
+                merged_items.append((uid, remote.data, remote.href))
+                continue
+            was = parse_card(base.encode("utf-8"), uid) if base else None
+            merged, clashes = three_way(was, mine, remote.data)
+            merged.uid = uid
+            for clash in clashes:
+                sync_state.add_conflict(self.db, self.cid, uid, clash["field"], clash["local"],
+                                        clash["remote"], remote.text, at)
+                self.report.conflicts.append({"uid": uid, "name": mine.name, **clash})
+            merged_items.append((uid, merged, remote.href))
+        self._apply(merged_items, "replace")
+        ids = sync_state.contacts_by_uid(self.db, uids)
+        texts = {uid: text for _, uid, text in contact_cards(self.db, list(ids.values()))}
+        from rolodex.formats.vcard import meaning
+
+        for uid, remote, _ in both:
+            text = texts.get(uid)
+            if text is None:
+                continue
+            etag, base, pushed = remote.etag, remote.text, False
+            now_here = parse_card(text.encode("utf-8"), uid)
+            if now_here is None or meaning(now_here) != meaning(remote.data):
+                try:
+                    etag = self.storage.update(remote.href, text.encode("utf-8"), remote.etag)
+                    base, pushed = text, True
+                except PreconditionFailed:
+                    continue  # changed there again: the next sync merges it
+            sync_state.put_status(self.db, self.cid, uid, local_id=ids[uid], href=remote.href,
+                                  etag=etag, local_hash=digest(text), base=base)
+            if pushed or text != local.get(uid):  # else both sides held the same already
+                self.report.add("merged", uid, remote.data.name, advance=False)
+
+
+def entry_of(entries: dict[str, dict], remote: Remote) -> dict | None:
+    return entries.get(remote.href)
