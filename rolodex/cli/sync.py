@@ -12,6 +12,7 @@ from rolodex.cli._context import say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import RowsFormatOption
 from rolodex.cli._output import Column, Format, emit, one_line
+from rolodex.errors import InvalidInput
 
 app = typer.Typer(help="Two-way sync of your contacts with vdir folders.",
                   invoke_without_command=True, cls=HelpGroup)
@@ -142,21 +143,52 @@ def run(
 @app.command("add")
 def add(
     name: NameArg,
-    vdir: Annotated[str, typer.Option(
+    vdir: Annotated[str | None, typer.Option(
         "--vdir", metavar="PATH", help="A vdir folder: one .vcf file per contact (created "
-        "if missing).", show_default=False)],
+        "if missing).", show_default=False)] = None,
+    url: Annotated[str | None, typer.Option(
+        "--url", metavar="URL", help="A CardDAV server: its address, your principal's or "
+        "the address book's.", show_default=False)] = None,
+    user: Annotated[str | None, typer.Option(
+        "--user", metavar="USER", help="The server's user name.", show_default=False)]
+    = None,
+    password_command: Annotated[str | None, typer.Option(
+        "--password-command", metavar="CMD", help="A command printing the password on its "
+        "first line (e.g. 'pass show dav'); else $ROLODEX_SYNC_PASSWORD_NAME, "
+        "$ROLODEX_SYNC_PASSWORD or a prompt. Never stored.", show_default=False)] = None,
+    insecure: Annotated[bool, typer.Option(
+        "--insecure", help="Allow plain HTTP to a server other than this machine.")]
+    = False,
+    collection: Annotated[str | None, typer.Option(
+        "--collection", metavar="NAME", help="The address book to sync when the server "
+        "has several (its name or URL).", show_default=False)] = None,
 ) -> None:
-    """Add a sync account: a vdir folder of one .vcf file per contact.
+    """Add a sync account: a vdir folder, or an address book on a CardDAV server.
 
-    The folder is created if missing. khard, vdirsyncer or a teammate's rolodex may
-    read and write it too. Nothing is synced until 'rolodex sync'.
+    A vdir folder (one .vcf file per contact) is created if missing; khard,
+    vdirsyncer or a teammate's rolodex may read and write it too. For a server, the
+    address book is found from the URL (RFC 6764 discovery: Radicale, Nextcloud,
+    Baikal, Fastmail...); HTTPS is required except to this machine. The password is
+    asked for on every sync, from --password-command, the environment or a prompt,
+    and never stored. Nothing is synced until 'rolodex sync'.
 
     \b
     Example: rolodex sync add team --vdir ~/.contacts/team
+    Example: rolodex sync add office --url https://dav.example.org --user jane
     """
     from rolodex.sync import accounts
 
-    found = accounts.add_vdir(state.db(), name, vdir)
+    if (vdir is None) == (url is None):
+        raise InvalidInput("give one of --vdir PATH or --url URL")
+    if vdir is not None:
+        if user or password_command or insecure or collection:
+            raise InvalidInput("--user, --password-command, --insecure and --collection go "
+                               "with --url")
+        found = accounts.add_vdir(state.db(), name, vdir)
+    else:
+        found = accounts.add_dav(state.db(), name, url, user=user,
+                                 password_command=password_command, insecure=insecure,
+                                 collection=collection)
     say(f"added sync account {found['name']}: {found['location']}")
 
 

@@ -1,14 +1,17 @@
 """The sync use cases behind ``rolodex sync``: accounts, running them, their status and
 conflicts. Each is one call from the command line; the algorithm is ``engine``'s, the far
-side a ``Storage`` made here from the account (a vdir folder now; CardDAV/CalDAV next).
+side a ``Storage`` made here from the account: a vdir folder, or a CardDAV address book
+found on the server at ``sync add`` time (RFC 6764 discovery). A password is asked for
+when a server needs it (``credentials``) and never stored.
 """
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from rolodex.errors import InvalidInput
+from rolodex.errors import InvalidInput, NotFound
 from rolodex.store import sync_state
 from rolodex.store.db import Database
 from rolodex.sync.engine import ContactSync
@@ -16,16 +19,64 @@ from rolodex.sync.storage import Storage
 from rolodex.sync.sync_report import SyncReport, digest, parse_card
 
 
+def _check_name(name: str) -> None:
+    if not name.strip() or name.startswith("-"):
+        raise InvalidInput(f"'{name}' cannot name a sync account")
+
+
 def add_vdir(db: Database, name: str, path: str) -> dict[str, Any]:
     """A vdir account: one address book, the folder (created if missing)."""
     from rolodex.sync.vdir_storage import VdirStorage
 
-    if not name.strip() or name.startswith("-"):
-        raise InvalidInput(f"'{name}' cannot name a sync account")
+    _check_name(name)
     folder = VdirStorage(Path(path), create=True).root  # made now, not at the first sync
     sync_state.add_account(db, name, "vdir", str(folder),
                            collections=[("contacts", str(folder))])
     return account_row(db, sync_state.account(db, name))
+
+
+def add_dav(db: Database, name: str, url: str, *, user: str | None = None,
+            password_command: str | None = None, insecure: bool = False,
+            collection: str | None = None) -> dict[str, Any]:
+    """A CardDAV account: the server's address books are discovered from ``url`` (the
+    server, a principal or the address book itself); the one named ``collection`` (its
+    name or URL), or the only one, is synced with the contacts."""
+    from rolodex.sync.credentials import password
+    from rolodex.sync.dav.discovery import discover
+    from rolodex.sync.dav.http import DavSession, redact, require_https
+
+    _check_name(name)
+    if db.execute("SELECT 1 FROM sync_accounts WHERE name = ?", (name,)).fetchone():
+        raise InvalidInput(f"there is already a sync account named '{name}'",
+                           hint="rolodex sync list shows them; sync rm NAME removes one")
+    require_https(url, insecure)
+    secret = password(name, password_command) if user else None
+    with DavSession(url, user, secret, insecure=insecure) as session:
+        books = discover(session, kinds=("addressbook",))
+    book = _choose(books, collection, redact(url))
+    sync_state.add_account(db, name, "dav", url, username=user,
+                           password_command=password_command, insecure=insecure,
+                           collections=[("contacts", book.url)])
+    return account_row(db, sync_state.account(db, name))
+
+
+def _choose(books: list, wanted: str | None, where: str):
+    """The address book ``wanted`` names (display name or URL), or the only one."""
+    if not books:
+        raise NotFound(f"no address book at {where}",
+                       hint="give the URL of the server, of your principal or of the book")
+    if wanted is None:
+        if len(books) == 1:
+            return books[0]
+        names = ", ".join(b.name or b.url for b in books)
+        raise InvalidInput(f"{where} has {len(books)} address books: {names}",
+                           hint="choose one with --collection NAME")
+    for book in books:
+        if wanted in (book.name, book.url) or book.url.rstrip("/").endswith(
+                "/" + wanted.strip("/")):
+            return book
+    raise NotFound(f"no address book '{wanted}' at {where}",
+                   hint="found: " + ", ".join(b.name or b.url for b in books))
 
 
 def account_row(db: Database, account: dict[str, Any]) -> dict[str, Any]:
@@ -45,14 +96,22 @@ def remove(db: Database, name: str) -> None:
     sync_state.remove_account(db, name)
 
 
-def open_storage(account: dict[str, Any], collection: dict[str, Any]) -> Storage:
-    """The far side of one collection."""
+def open_storage(account: dict[str, Any], collection: dict[str, Any],
+                 closing: ExitStack) -> Storage:
+    """The far side of one collection; a server's connection is closed with ``closing``."""
     if account["kind"] == "vdir":
         from rolodex.sync.vdir_storage import VdirStorage
 
         return VdirStorage(Path(collection["location"]))
-    raise InvalidInput(f"sync account '{account['name']}' is {account['kind']}: not "
-                       "supported yet", hint="vdir folders sync today (sync add --vdir)")
+    from rolodex.sync.credentials import password
+    from rolodex.sync.dav.collection import DavCollection
+    from rolodex.sync.dav.http import DavSession
+
+    user = account["username"]
+    secret = password(account["name"], account["password_command"]) if user else None
+    session = closing.enter_context(DavSession(collection["location"], user, secret,
+                                               insecure=bool(account["insecure"])))
+    return DavCollection(session, collection["location"], "addressbook")
 
 
 def _chosen(db: Database, name: str | None) -> list[dict[str, Any]]:
@@ -74,9 +133,10 @@ def run(db: Database, name: str | None = None, *, dry_run: bool = False,
         for collection in sync_state.collections(db, account["id"]):
             if collection["kind"] != "contacts":
                 continue  # events, tasks and journals: not yet
-            storage = open_storage(account, collection)
-            reports.append(ContactSync(db, storage, collection, dry_run=dry_run,
-                                       force=force, progress=progress).run())
+            with ExitStack() as closing:
+                storage = open_storage(account, collection, closing)
+                reports.append(ContactSync(db, storage, collection, dry_run=dry_run,
+                                           force=force, progress=progress).run())
     return reports
 
 

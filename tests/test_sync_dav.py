@@ -1,0 +1,175 @@
+"""Two teammates syncing their contacts through one CardDAV address book on a real Radicale
+(#15): the real CLI, real SQLite files, a real server changed by a third-party client
+between syncs."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from dav_server import PASSWORD, USER, make_collection, radicale
+
+from rolodex.sync.dav.collection import DavCollection
+from rolodex.sync.dav.http import DavSession
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with radicale(tmp_path_factory.mktemp("radicale")) as running:
+        yield running
+
+
+@pytest.fixture
+def book(server) -> str:
+    return make_collection(server, "addressbook")
+
+
+@pytest.fixture
+def team(rolodex, tmp_path, book, monkeypatch):
+    """``a`` and ``b`` run the CLI on two databases, each with account 'team' on ``book``;
+    the password comes from the environment, as a cron job's would."""
+    monkeypatch.setenv("ROLODEX_SYNC_PASSWORD_TEAM", PASSWORD)
+
+    def runner(db: Path):
+        def run(*args: str, code: int = 0):
+            result = rolodex(["--db", str(db), *args])
+            assert result.exit_code == code, (args, result.stdout, result.stderr)
+            return result
+        return run
+
+    a, b = runner(tmp_path / "a.db"), runner(tmp_path / "b.db")
+    for run in (a, b):
+        run("sync", "add", "team", "--url", book, "--user", USER)
+    return a, b
+
+
+def people(run) -> dict[str, dict]:
+    return {c["name"]: c for c in run("contact", "list", "-f", "json").json()}
+
+
+def etags(book: str) -> dict[str, str]:
+    with DavSession(book, USER, PASSWORD) as session:
+        return dict(DavCollection(session, book, "addressbook").list())
+
+
+def test_teammates_converge_through_the_server(team, book):
+    a, b = team
+    a("add", "Jane Doe", "-e", "jane@acme.example", "-t", "vip")
+    b("add", "Bob Roe", "-e", "bob@acme.example")
+    a("sync")
+    out = b("sync")
+    assert "1 downloaded" in out.stderr and "1 uploaded" in out.stderr
+    a("sync")
+    assert set(people(a)) == set(people(b)) == {"Jane Doe", "Bob Roe"}
+    assert people(b)["Jane Doe"]["tags"] == ["vip"]
+    assert len(etags(book)) == 2
+    assert "nothing to do" in a("sync").stderr
+
+
+def test_one_edited_contact_changes_one_item_on_the_server(team, book):
+    a, _ = team
+    for name in ("Jane Doe", "Bob Roe", "Ann Poe"):
+        a("add", name)
+    a("sync")
+    before = etags(book)
+    a("contact", "edit", "Bob Roe", "--title", "CFO")
+    a("sync")
+    after = etags(book)
+    assert before.keys() == after.keys()
+    assert sum(before[h] != after[h] for h in before) == 1  # one PUT, the others untouched
+
+
+def test_edits_on_both_sides_merge_and_a_clash_is_one_conflict(team):
+    a, b = team
+    a("add", "Jane Doe", "-e", "jane@acme.example")
+    a("sync"), b("sync")
+    a("contact", "edit", "Jane Doe", "--title", "CTO", "--note", "from a")
+    b("contact", "edit", "Jane Doe", "--title", "CFO", "--phone", "+1 555 0199")
+    a("sync")
+    b("sync")
+    listed = b("sync", "conflicts", "-f", "json").json()
+    assert [(c["field"], c["local"], c["remote"]) for c in listed] == [("title", "CFO", "CTO")]
+    jane = people(b)["Jane Doe"]
+    assert jane["notes"] == "from a" and [p["number"] for p in jane["phones"]] == ["+1 555 0199"]
+    b("sync", "conflicts", "--prefer", "remote")
+    b("sync"), a("sync")
+    assert people(a)["Jane Doe"]["title"] == people(b)["Jane Doe"]["title"] == "CTO"
+    assert [p["number"] for p in people(a)["Jane Doe"]["phones"]] == ["+1 555 0199"]
+
+
+def test_a_deletion_reaches_the_teammate(team, book):
+    a, b = team
+    a("add", "Jane Doe"), a("add", "Bob Roe"), a("add", "Ann Poe")
+    a("sync"), b("sync")
+    b("contact", "rm", "Bob Roe", "--yes")
+    b("sync")
+    assert len(etags(book)) == 2
+    a("sync")
+    assert set(people(a)) == {"Jane Doe", "Ann Poe"}
+
+
+def test_a_third_party_client_s_changes_are_picked_up(team, book):
+    a, _ = team
+    a("add", "Jane Doe")
+    a("sync")
+    uid = str(uuid.uuid4())
+    card = (f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Carol Roe\r\nN:Roe;Carol;;;\r\n"
+            "EMAIL:carol@acme.example\r\nEND:VCARD\r\n")
+    made = requests.put(f"{book}{uid}.vcf", data=card.encode(), auth=(USER, PASSWORD),
+                        headers={"Content-Type": "text/vcard", "If-None-Match": "*"},
+                        timeout=10)
+    assert made.status_code == 201
+    a("sync")
+    assert people(a)["Carol Roe"]["emails"][0]["address"] == "carol@acme.example"
+    jane = next(h for h in etags(book) if uid not in h)
+    gone = requests.delete(f"{book.rstrip('/')}/{jane.rsplit('/', 1)[-1]}",
+                           auth=(USER, PASSWORD), timeout=10)
+    assert gone.status_code in (200, 204)
+    a("sync")
+    assert set(people(a)) == {"Carol Roe"}
+
+
+def test_the_address_book_is_found_from_the_server_root(rolodex, server, book, monkeypatch):
+    monkeypatch.setenv("ROLODEX_SYNC_PASSWORD", PASSWORD)
+    make_collection(server, "addressbook")  # a second book: the user must choose
+    several = rolodex(["sync", "add", "office", "--url", server.url, "--user", USER])
+    assert several.exit_code == 5 and "--collection" in several.stderr
+    name = book.rstrip("/").rsplit("/", 1)[-1]
+    added = rolodex(["sync", "add", "office", "--url", server.url, "--user", USER,
+                     "--collection", name])
+    assert added.exit_code == 0, added.stderr
+    listed = rolodex(["sync", "status", "-f", "json"]).json()
+    assert [row["location"] for row in listed] == [book]
+
+
+def test_a_wrong_password_is_exit_12_and_never_shown_or_stored(rolodex, book, isolated,
+                                                               monkeypatch):
+    monkeypatch.setenv("ROLODEX_SYNC_PASSWORD", "not-the-password")
+    refused = rolodex(["sync", "add", "team", "--url", book, "--user", USER])
+    assert refused.exit_code == 12
+    assert "not-the-password" not in refused.stderr and len(refused.stderr.splitlines()) <= 2
+    monkeypatch.setenv("ROLODEX_SYNC_PASSWORD", PASSWORD)
+    assert rolodex(["sync", "add", "team", "--url", book, "--user", USER]).exit_code == 0
+    rolodex(["add", "Jane Doe"])
+    assert rolodex(["sync"]).exit_code == 0
+    stored = b"".join(p.read_bytes() for p in Path(isolated).parent.glob("rolodex.db*"))
+    assert PASSWORD.encode() not in stored
+
+
+def test_plain_http_to_another_host_needs_insecure(rolodex):
+    refused = rolodex(["sync", "add", "far", "--url", "http://dav.example.org/",
+                       "--user", USER])
+    assert refused.exit_code == 13 and "--insecure" in refused.stderr
+
+
+def test_an_unreachable_server_is_exit_14(rolodex, monkeypatch):
+    from dav_server import free_port
+
+    monkeypatch.setenv("ROLODEX_SYNC_PASSWORD", PASSWORD)
+    gone = rolodex(["sync", "add", "gone", "--url", f"http://127.0.0.1:{free_port()}/",
+                    "--user", USER])
+    assert gone.exit_code == 14, gone.stderr
