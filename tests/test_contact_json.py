@@ -46,8 +46,8 @@ def records_by_both_paths(db, ids):
     "dates": st.lists(st.tuples(MAYBE, st.sampled_from(["2020-01-02", "--03-04"]),
                                 st.integers(0, 2)), max_size=3),
 }), min_size=1, max_size=6), bulk=st.booleans())
-def test_lines_are_the_records(tmp_path_factory, monkeypatch, people, bulk):
-    db = open_db(tmp_path_factory.mktemp("j") / "rolodex.db")
+def test_lines_are_the_records(tmp_path_factory, template_copy, monkeypatch, people, bulk):
+    db = open_db(template_copy(tmp_path_factory.mktemp("j") / "rolodex.db"))
     conn = db.conn
     try:
         for n, person in enumerate(people, start=1):

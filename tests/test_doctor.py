@@ -71,6 +71,7 @@ def test_every_format_has_a_row_per_finding(rolodex, people, fmt):
         assert sum(name in result.stdout for name in doctor.CHECKS) == len(doctor.CHECKS)
 
 
+@pytest.mark.fresh_db
 def test_no_database_is_not_created(rolodex, isolated):
     result = rolodex("doctor")
     assert result.exit_code == 6

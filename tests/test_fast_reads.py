@@ -171,6 +171,7 @@ def test_contact_last_under_random_writes(tmp_path):
     db.close()
 
 
+@pytest.mark.fresh_db
 def test_m007_fills_contact_last_from_the_history(tmp_path):
     path = tmp_path / "rolodex.db"
     conn = sqlite3.connect(path, isolation_level=None)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from conftest import JANE, seeded_once
 
 from rolodex.store import events, tasks
 from rolodex.store.db import open_db
@@ -29,8 +30,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 ALL = set(WHAT)
 
 
-@pytest.fixture
-def data(rolodex, jane, isolated):
+@seeded_once
+def data(rolodex, isolated):
     """A small diary: a weekly meeting with a skip and a move, an all-day conference, a
     New York call, tasks (one done, one repeating), birthdays (one on 29 February), an
     anniversary and a follow-up cadence. Returns ids by name."""
@@ -39,7 +40,7 @@ def data(rolodex, jane, isolated):
         assert result.exit_code == 0, result.stderr
         return result.stdout.strip()
 
-    ids = {"jane": jane}
+    ids = {"jane": int(ok(*JANE))}
     ids["bob"] = int(ok("add", "Bob Leap", "-e", "bob@leap.example", "--birthday", "--02-29"))
     ok("contact", "edit", "jane", "--anniversary", "2015-06-12")
     ok("cadence", "set", "vip", "30d")

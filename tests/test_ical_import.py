@@ -24,8 +24,8 @@ BERLIN = ZoneInfo("Europe/Berlin")  # conftest sets ROLODEX_TZ to it
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_db(tmp_path / "r.db")
+def db(tmp_path, template_copy):
+    database = open_db(template_copy(tmp_path / "r.db"))
     yield database
     database.close()
 

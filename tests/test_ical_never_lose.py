@@ -149,9 +149,10 @@ def test_a_repeating_task_keeps_its_own_dtstart_on_export(rolodex, tmp_path):
 
 @pytest.mark.skipif(not VALID, reason="the shared corpus is not beside this checkout")
 @pytest.mark.parametrize("row", VALID, ids=[r["file"] for r in VALID])
-def test_a_real_calendar_exported_and_read_back_is_unchanged(row, tmp_path, monkeypatch):
+def test_a_real_calendar_exported_and_read_back_is_unchanged(row, tmp_path, monkeypatch,
+                                                             template_copy):
     monkeypatch.setenv("ROLODEX_TZ", "Europe/Berlin")
-    db = open_db(tmp_path / "r.db")
+    db = open_db(template_copy(tmp_path / "r.db"))
     try:
         import_calendar(db, [(row["file"], (CORPUS / row["file"]).read_bytes())])
         write_calendar(db, f"{tmp_path / 'out'}/", what={"events", "tasks"}, first=None,

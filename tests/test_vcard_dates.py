@@ -194,6 +194,7 @@ def test_deleting_a_contact_keeps_its_dates_in_the_journal(rolodex, isolated):
     assert dump(isolated) == before
 
 
+@pytest.mark.fresh_db
 def test_contacts_from_before_the_migration_are_alive_without_dates(tmp_path):
     from test_migrate import _old_database
 
