@@ -30,6 +30,7 @@ def records_by_both_paths(db, ids):
     return contact_queries.fetch(db, ids), [json.loads(line) for line in lines]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=st.lists(st.fixed_dictionaries({

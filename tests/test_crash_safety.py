@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real processes, killed, racing and blocked
+
 ROLODEX = shutil.which("rolodex") or str(Path(sys.executable).parent / "rolodex")
 BUSY_TIMEOUT_MS = 400  # ROLODEX_BUSY_TIMEOUT: fail fast instead of the 5 s default
 

@@ -121,6 +121,7 @@ def test_the_command_word_is_found_after_the_root_options(argv, word):
     assert command_word(argv) == word
 
 
+@pytest.mark.slow
 def test_the_command_reference_is_current():
     """docs/commands.md is every command's --help as the program prints it."""
     import subprocess

@@ -292,6 +292,7 @@ def test_unfixed_problems_hint_at_fix(rolodex, people, isolated):
     assert "search_index" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_index_check_is_fast_at_scale(tmp_path):
     """100,000 contacts, checked in a few seconds (the index comparison is one pass)."""
     path = tmp_path / "big.db"

@@ -284,6 +284,7 @@ def _script() -> list[str]:
     return [found] if found else [sys.executable, "-m", "rolodex"]
 
 
+@pytest.mark.slow
 def test_no_traceback_subprocess(tmp_path):
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(GARBAGE)

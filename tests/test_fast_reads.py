@@ -48,6 +48,7 @@ PIECES = ["a", "Bob", "Zoë", " ", "  ", "\n", "佐藤", "e\u0301", "😀", "\u0
 CELL = st.lists(st.sampled_from(PIECES), max_size=5).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(data=st.data())
 def test_plain_tables_are_what_rich_draws(data):
@@ -227,6 +228,7 @@ def test_reading_whole_tables_gives_the_same_records(rolodex, isolated, monkeypa
         db.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["followups"], ["agenda"], ["report", "activity"],
                                   ["search", "jane"], ["history", "jane"]])
 def test_plain_output_does_not_load_rich(args, rolodex, isolated):

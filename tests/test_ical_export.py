@@ -403,6 +403,7 @@ def _tool(name: str, module: str) -> str:
     return path
 
 
+@pytest.mark.slow
 def test_khal_lists_the_exported_events(data, db, tmp_path):
     khal = _tool("khal", "khal")
     folder = tmp_path / "vdir"
@@ -433,6 +434,7 @@ def test_khal_lists_the_exported_events(data, db, tmp_path):
     assert "Bob Leap's birthday 2027-02-28" in birthdays.stdout.splitlines()
 
 
+@pytest.mark.slow
 def test_todoman_lists_the_exported_tasks(data, db, tmp_path):
     todo = _tool("todo", "todoman")
     folder = tmp_path / "tasks"

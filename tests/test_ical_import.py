@@ -560,6 +560,7 @@ def corpus_bytes(row: dict) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @needs_corpus
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
 def test_corpus_file_imports_or_fails_cleanly_in_time(db, row):
@@ -575,6 +576,7 @@ def test_corpus_file_imports_or_fails_cleanly_in_time(db, row):
         assert report.failed == [], report.failed
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_corpus_reimport_changes_nothing(db):
     """The whole valid corpus at once, twice: the second time, everything is unchanged."""

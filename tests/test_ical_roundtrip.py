@@ -16,6 +16,8 @@ from rolodex.store.db import open_db
 from rolodex.sync.calendar_apply import import_calendar
 from rolodex.sync.calendar_export import write_calendar
 
+pytestmark = pytest.mark.slow  # the shared corpus
+
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 HAVE_CORPUS = (CORPUS / "MANIFEST.tsv").exists()
 ROWS = []

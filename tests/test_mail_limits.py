@@ -55,6 +55,7 @@ def encoded_words_from(tmp_path: Path, count: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_from_of_20000_encoded_words_is_refused_by_its_size(tmp_path):
     code, stderr, peak = run_with_message(encoded_words_from(tmp_path, 20_000))
     assert code == 8, stderr[-500:]
@@ -63,6 +64,7 @@ def test_a_from_of_20000_encoded_words_is_refused_by_its_size(tmp_path):
     assert peak < 150 * 1024
 
 
+@pytest.mark.slow
 def test_encoded_words_just_under_the_limit_are_decoded_in_little_memory(rolodex, tmp_path):
     """3,800 encoded-words (64 KiB): the standard parser needed about 300 MB for them."""
     code, stderr, peak = run_with_message(encoded_words_from(tmp_path, 3_800))
@@ -90,6 +92,7 @@ def test_a_header_section_over_its_limit_is_refused(rolodex):
                              "1 MiB\n")
 
 
+@pytest.mark.slow
 def test_a_50_mb_body_is_counted_not_kept(rolodex, tmp_path):
     """A 50 MB body cost 571 MB: only the header section is kept, the body is drained."""
     path = tmp_path / "big-body.eml"
@@ -102,6 +105,7 @@ def test_a_50_mb_body_is_counted_not_kept(rolodex, tmp_path):
     assert [p["name"] for p in rolodex("contact list -f json").json()] == ["Jane Doe"]
 
 
+@pytest.mark.slow
 def test_a_message_over_64_mib_is_refused_without_reading_on(tmp_path):
     path = tmp_path / "too-big.eml"
     with path.open("wb") as out:  # a sparse file: 65 MiB that cost no disk

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the installed script, run as a process
+
 ROOT = Path(__file__).resolve().parent.parent
 SHELLS = ("bash", "zsh", "fish")
 
