@@ -6,6 +6,7 @@ The clock is frozen at Friday 2026-11-20 09:00 UTC (10:00 in Berlin) unless a te
 from __future__ import annotations
 
 import pytest
+from conftest import JANE, seeded_once
 
 FOLLOWUP_KEYS = {"type", "id", "title", "due", "days_overdue", "last_contacted",
                  "cadence_days", "priority", "contacts"}
@@ -87,7 +88,7 @@ def test_cadence_set_bad_value_is_invalid(rolodex):
 # --- followups -----------------------------------------------------------------------------
 
 
-@pytest.fixture
+@seeded_once
 def crowd(rolodex, monkeypatch) -> dict[str, int]:
     """People added on 1 August with various cadences, plus tasks."""
     people = {
@@ -240,11 +241,11 @@ def test_followups_empty(rolodex):
 # --- agenda --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def week(rolodex, monkeypatch, jane) -> dict[str, int]:
+@seeded_once
+def week(rolodex, monkeypatch) -> dict[str, int]:
     """An agenda for Fri 2026-11-20 .. Fri 2026-11-27."""
     made = {
-        "jane": jane,
+        "jane": int(ok(rolodex(JANE)).stdout),
         "yara": add(rolodex, "Yara Yearless", "--birthday=--11-22"),
         "olga": add(rolodex, "Olga Old", "--birthday", "1950-11-24"),
         "wed": add(rolodex, "Will Wed", "--anniversary", "2010-11-26"),
@@ -413,7 +414,7 @@ def test_leap_day_birthday_not_on_28_february_in_a_leap_year(rolodex, leap, monk
 # --- calendar --------------------------------------------------------------------------------
 
 
-@pytest.fixture
+@seeded_once
 def busy(rolodex) -> dict[str, int]:
     return {
         "review": add_event(rolodex, "Review", "--at", "2026-11-24 10:00", "--for", "1h"),

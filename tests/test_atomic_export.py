@@ -73,6 +73,7 @@ def _small_files_only() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["vcard", "csv"])
 def test_a_write_that_fails_half_way_leaves_the_old_file_whole(rolodex, isolated, tmp_path,
                                                                fmt):
@@ -124,6 +125,7 @@ FULL_DISK = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FULL_DISK))
 def test_a_full_disk_is_a_clean_error_for_every_output(rolodex, isolated, tmp_path, name):
     """ENOSPC (here EFBIG, the same path: a write that the system refuses) is exit 8 and
@@ -158,6 +160,7 @@ def _without_root_powers() -> list[str]:
     return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(set(FULL_DISK) - {"editor"}))
 def test_a_folder_you_cannot_write_is_a_clean_error_for_every_output(rolodex, isolated,
                                                                      tmp_path, name):
@@ -204,6 +207,7 @@ def _many_cards(rolodex, count: int) -> None:
     assert rolodex(["import", "-"], input=cards).exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_killed_folder_export_leaves_no_empty_card_and_the_next_one_cleans_up(
         rolodex, isolated, tmp_path):
     _many_cards(rolodex, 3000)
@@ -218,6 +222,7 @@ def test_a_killed_folder_export_leaves_no_empty_card_and_the_next_one_cleans_up(
     assert len(names) == 3000 and all(n.endswith(".vcf") and n[0] != "." for n in names)
 
 
+@pytest.mark.slow
 def test_a_killed_file_export_is_cleaned_up_by_the_next_one(rolodex, isolated, tmp_path):
     _many_cards(rolodex, 3000)
     target = tmp_path / "book.vcf"
@@ -238,6 +243,7 @@ STDOUT = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(STDOUT))
 def test_stdout_on_a_full_disk_is_a_clean_error(rolodex, isolated, tmp_path, name):
     """``rolodex export > file`` on a full disk: one line and exit 8, never exit 70, and

@@ -139,6 +139,7 @@ def test_backup_refuses_to_overwrite_the_database_itself(rolodex, isolated):
     assert names(isolated) == ["Jane Doe"]
 
 
+@pytest.mark.fresh_db
 def test_backup_without_a_database_creates_nothing(rolodex, isolated):
     result = rolodex("backup")
     assert result.exit_code == 6
@@ -249,6 +250,7 @@ def test_backup_keep_must_be_a_count(rolodex):
 # --- rolodex restore -------------------------------------------------------------------------
 
 
+@pytest.mark.fresh_db
 def test_restore_brings_a_copy_back_and_keeps_the_current_one(rolodex, isolated):
     add(rolodex, "Jane Doe")
     copy = Path(rolodex("backup").stdout.strip())

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
+pytestmark = pytest.mark.slow  # benchmarks, and an install of this checkout
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 ROLODEX = shutil.which("rolodex") or str(Path(sys.executable).with_name("rolodex"))
 

@@ -30,6 +30,7 @@ def records_by_both_paths(db, ids):
     return contact_queries.fetch(db, ids), [json.loads(line) for line in lines]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=st.lists(st.fixed_dictionaries({
@@ -46,8 +47,8 @@ def records_by_both_paths(db, ids):
     "dates": st.lists(st.tuples(MAYBE, st.sampled_from(["2020-01-02", "--03-04"]),
                                 st.integers(0, 2)), max_size=3),
 }), min_size=1, max_size=6), bulk=st.booleans())
-def test_lines_are_the_records(tmp_path_factory, monkeypatch, people, bulk):
-    db = open_db(tmp_path_factory.mktemp("j") / "rolodex.db")
+def test_lines_are_the_records(tmp_path_factory, template_copy, monkeypatch, people, bulk):
+    db = open_db(template_copy(tmp_path_factory.mktemp("j") / "rolodex.db"))
     conn = db.conn
     try:
         for n, person in enumerate(people, start=1):

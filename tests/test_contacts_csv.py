@@ -516,6 +516,7 @@ def corpus_bytes(name: str, sha256: str) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @needs_corpus
 @pytest.mark.parametrize(("name", "sha256"), CORPUS_FILES or [("none", "")])
 def test_corpus_file_reads_or_fails_cleanly(name, sha256):
@@ -527,6 +528,7 @@ def test_corpus_file_reads_or_fails_cleanly(name, sha256):
     assert contacts or errors
 
 
+@pytest.mark.slow
 @needs_corpus
 @pytest.mark.parametrize("short", sorted(EXPECTED))
 def test_corpus_thunderbird_files_yield_the_expected_contacts(short):
@@ -536,6 +538,7 @@ def test_corpus_thunderbird_files_yield_the_expected_contacts(short):
     assert [(c.name, [e.address for e in c.emails]) for c in contacts] == EXPECTED[short]
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_corpus_details_survive_quotes_newlines_and_encodings():
     files = dict(CORPUS_FILES)

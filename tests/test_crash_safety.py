@@ -17,6 +17,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # real processes, killed, racing and blocked
+
 ROLODEX = shutil.which("rolodex") or str(Path(sys.executable).parent / "rolodex")
 BUSY_TIMEOUT_MS = 400  # ROLODEX_BUSY_TIMEOUT: fail fast instead of the 5 s default
 
@@ -203,6 +207,7 @@ def test_a_long_reader_does_not_block_a_writer(isolated):
     assert elapsed < 4, "the writer did not wait for the reader"
 
 
+@pytest.mark.fresh_db
 def test_two_processes_creating_the_database_at_once(isolated):
     """The second waits for the first's migrations and finds nothing left to do."""
     for attempt in range(6):

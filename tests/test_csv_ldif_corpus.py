@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from corpus import path_of, require, rows
 
+pytestmark = pytest.mark.slow  # the shared corpus
+
 ROWS = rows(suffixes=(".csv", ".ldif"))
 VALID = [r for r in ROWS if r["expected_valid"] == "yes"]
 # The people of each valid file, as (name, emails); what a file needs said to be read.

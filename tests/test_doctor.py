@@ -71,6 +71,7 @@ def test_every_format_has_a_row_per_finding(rolodex, people, fmt):
         assert sum(name in result.stdout for name in doctor.CHECKS) == len(doctor.CHECKS)
 
 
+@pytest.mark.fresh_db
 def test_no_database_is_not_created(rolodex, isolated):
     result = rolodex("doctor")
     assert result.exit_code == 6
@@ -291,6 +292,7 @@ def test_unfixed_problems_hint_at_fix(rolodex, people, isolated):
     assert "search_index" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_index_check_is_fast_at_scale(tmp_path):
     """100,000 contacts, checked in a few seconds (the index comparison is one pass)."""
     path = tmp_path / "big.db"

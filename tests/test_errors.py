@@ -200,6 +200,7 @@ def test_db_from_environment_under_a_file(rolodex, tmp_path, monkeypatch):
     assert_one_error_line(result.stderr)
 
 
+@pytest.mark.fresh_db
 def test_db_created_private(rolodex, jane, isolated):
     assert isolated.exists()
     assert isolated.stat().st_mode & 0o077 == 0
@@ -283,6 +284,7 @@ def _script() -> list[str]:
     return [found] if found else [sys.executable, "-m", "rolodex"]
 
 
+@pytest.mark.slow
 def test_no_traceback_subprocess(tmp_path):
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(GARBAGE)

@@ -49,6 +49,7 @@ PIECES = ["a", "Bob", "Zoë", " ", "  ", "\n", "佐藤", "e\u0301", "😀", "\u0
 CELL = st.lists(st.sampled_from(PIECES), max_size=5).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(data=st.data())
 def test_plain_tables_are_what_rich_draws(data):
@@ -172,6 +173,7 @@ def test_contact_last_under_random_writes(tmp_path):
     db.close()
 
 
+@pytest.mark.fresh_db
 def test_m007_fills_contact_last_from_the_history(tmp_path):
     path = tmp_path / "rolodex.db"
     conn = sqlite3.connect(path, isolation_level=None)
@@ -227,6 +229,7 @@ def test_reading_whole_tables_gives_the_same_records(rolodex, isolated, monkeypa
         db.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["followups"], ["agenda"], ["report", "activity"],
                                   ["search", "jane"], ["history", "jane"]])
 def test_plain_output_does_not_load_rich(args, rolodex, isolated):

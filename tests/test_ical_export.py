@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from conftest import JANE, seeded_once
 
 from rolodex.store.activity import events, tasks
 from rolodex.store.opening import open_db
@@ -29,8 +30,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 ALL = set(WHAT)
 
 
-@pytest.fixture
-def data(rolodex, jane, isolated):
+@seeded_once
+def data(rolodex, isolated):
     """A small diary: a weekly meeting with a skip and a move, an all-day conference, a
     New York call, tasks (one done, one repeating), birthdays (one on 29 February), an
     anniversary and a follow-up cadence. Returns ids by name."""
@@ -39,7 +40,7 @@ def data(rolodex, jane, isolated):
         assert result.exit_code == 0, result.stderr
         return result.stdout.strip()
 
-    ids = {"jane": jane}
+    ids = {"jane": int(ok(*JANE))}
     ids["bob"] = int(ok("add", "Bob Leap", "-e", "bob@leap.example", "--birthday", "--02-29"))
     ok("contact", "edit", "jane", "--anniversary", "2015-06-12")
     ok("cadence", "set", "vip", "30d")
@@ -402,6 +403,7 @@ def _tool(name: str, module: str) -> str:
     return path
 
 
+@pytest.mark.slow
 def test_khal_lists_the_exported_events(data, db, tmp_path):
     khal = _tool("khal", "khal")
     folder = tmp_path / "vdir"
@@ -432,6 +434,7 @@ def test_khal_lists_the_exported_events(data, db, tmp_path):
     assert "Bob Leap's birthday 2027-02-28" in birthdays.stdout.splitlines()
 
 
+@pytest.mark.slow
 def test_todoman_lists_the_exported_tasks(data, db, tmp_path):
     todo = _tool("todo", "todoman")
     folder = tmp_path / "tasks"

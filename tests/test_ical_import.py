@@ -26,8 +26,8 @@ BERLIN = ZoneInfo("Europe/Berlin")  # conftest sets ROLODEX_TZ to it
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_db(tmp_path / "r.db")
+def db(tmp_path, template_copy):
+    database = open_db(template_copy(tmp_path / "r.db"))
     yield database
     database.close()
 
@@ -562,6 +562,7 @@ def corpus_bytes(row: dict) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @needs_corpus
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
 def test_corpus_file_imports_or_fails_cleanly_in_time(db, row):
@@ -577,6 +578,7 @@ def test_corpus_file_imports_or_fails_cleanly_in_time(db, row):
         assert report.failed == [], report.failed
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_corpus_reimport_changes_nothing(db):
     """The whole valid corpus at once, twice: the second time, everything is unchanged."""

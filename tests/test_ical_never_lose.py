@@ -147,11 +147,13 @@ def test_a_repeating_task_keeps_its_own_dtstart_on_export(rolodex, tmp_path):
     assert "DTSTART:20260415T133000Z" in todo and todo.count("DTSTART") == 1
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not VALID, reason="the shared corpus is not beside this checkout")
 @pytest.mark.parametrize("row", VALID, ids=[r["file"] for r in VALID])
-def test_a_real_calendar_exported_and_read_back_is_unchanged(row, tmp_path, monkeypatch):
+def test_a_real_calendar_exported_and_read_back_is_unchanged(row, tmp_path, monkeypatch,
+                                                             template_copy):
     monkeypatch.setenv("ROLODEX_TZ", "Europe/Berlin")
-    db = open_db(tmp_path / "r.db")
+    db = open_db(template_copy(tmp_path / "r.db"))
     try:
         import_calendar(db, [(row["file"], (CORPUS / row["file"]).read_bytes())])
         write_calendar(db, f"{tmp_path / 'out'}/", what={"events", "tasks"}, first=None,
@@ -190,6 +192,7 @@ def test_a_minutely_rule_with_hours_and_days(rolodex):
     assert day_of(rolodex, "2026-11-26", "Office hours slot") == []  # a Thursday
 
 
+@pytest.mark.slow
 def test_a_secondly_rule_from_1601_stays_bounded_everywhere(rolodex, tmp_path):
     """Every second since 1601 (and a COUNT of a million, and minutes that happen on a
     Monday 29 February only): every command that expands a series answers quickly, and

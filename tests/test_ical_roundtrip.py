@@ -16,6 +16,8 @@ from rolodex.store.opening import open_db
 from rolodex.sync.calendar_apply import import_calendar
 from rolodex.sync.calendar_export import write_calendar
 
+pytestmark = pytest.mark.slow  # the shared corpus
+
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 HAVE_CORPUS = (CORPUS / "MANIFEST.tsv").exists()
 ROWS = []
@@ -36,10 +38,10 @@ def occurrences(db, first: date) -> list[tuple]:
 
 @pytest.mark.skipif(not HAVE_CORPUS, reason="the shared corpus is not beside this checkout")
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
-def test_export_and_reimport_keep_every_occurrence(row, tmp_path):
+def test_export_and_reimport_keep_every_occurrence(row, tmp_path, template_copy):
     data = (CORPUS / row["file"]).read_bytes()
     assert hashlib.sha256(data).hexdigest() == row["sha256"]
-    first_db = open_db(tmp_path / "first.db")
+    first_db = open_db(template_copy(tmp_path / "first.db"))
     import_calendar(first_db, [(row["file"], data)])
     starts = [e["start"] for e in events.fetch(first_db, [r["id"] for r in
                                                           events.series(first_db)])]
@@ -52,7 +54,7 @@ def test_export_and_reimport_keep_every_occurrence(row, tmp_path):
     write_calendar(first_db, str(out), what={"events", "tasks"}, first=None, last=None,
                    tz=ZONE)
     first_db.close()
-    second_db = open_db(tmp_path / "second.db")
+    second_db = open_db(template_copy(tmp_path / "second.db"))
     report = import_calendar(second_db, [("out.ics", out.read_bytes())])
     assert report.failed == []
     assert occurrences(second_db, first) == before

@@ -61,6 +61,7 @@ def _readable() -> list[tuple[str, bytes]]:
     return out
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_remembered_heads_read_every_corpus_card_as_parsing_each_head_does(monkeypatch):
     def read(data: bytes, name: str):
@@ -185,6 +186,7 @@ def test_batched_writes_equal_card_by_card_writes(tmp_path, monkeypatch, on_matc
     assert "Di Dash" not in repr(fast[1]["contacts"])
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_the_corpus_imports_the_same_fast_or_plain(tmp_path, monkeypatch):
     sources = _readable()

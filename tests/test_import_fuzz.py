@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 from hostile import DOCUMENTED_EXITS, FIXTURES, run_bounded, time_bound
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+
+pytestmark = pytest.mark.slow  # fuzzing, each example an import
 
 SETTINGS = settings(max_examples=int(os.environ.get("ROLODEX_FUZZ_EXAMPLES", "25")),
                     deadline=None, derandomize=bool(os.environ.get("CI")),

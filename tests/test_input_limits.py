@@ -58,6 +58,7 @@ def test_a_folded_name_counts_unfolded(rolodex, isolated, tmp_path):
     assert "FN is longer than 1 MiB" in _failed(result)[0]
 
 
+@pytest.mark.slow
 def test_a_photo_of_several_megabytes_still_imports(rolodex, isolated, tmp_path):
     photo = base64.b64encode(os.urandom(6 * 1024 * 1024)).decode()
     path = tmp_path / "big-photo.vcf"
@@ -68,6 +69,7 @@ def test_a_photo_of_several_megabytes_still_imports(rolodex, isolated, tmp_path)
     assert _names(isolated) == ["Jane Doe"]
 
 
+@pytest.mark.slow
 def test_a_card_longer_than_a_card_may_be_fails(rolodex, isolated, tmp_path):
     note = "NOTE:" + "n" * (MAX_LINE_CHARS - 10) + "\r\n"
     path = tmp_path / "huge-card.vcf"
@@ -80,6 +82,7 @@ def test_a_card_longer_than_a_card_may_be_fails(rolodex, isolated, tmp_path):
         "the card is longer than 32 MiB, the limit for one card")
 
 
+@pytest.mark.slow
 def test_a_50_megabyte_name_is_refused_in_little_memory(tmp_path):
     path = tmp_path / "fn-50mb.vcf"
     path.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + b"J" * (50 * 1024 * 1024)
@@ -138,6 +141,7 @@ def test_a_file_past_the_file_limit_is_refused_unread(rolodex, isolated, tmp_pat
     assert words in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_csv_cell_row_or_width_past_the_limits_fails_that_row(rolodex, isolated, tmp_path):
     path = tmp_path / "limits.csv"
     path.write_text("Name,Email\r\nJane Doe,jane@acme.example\r\n"
@@ -153,6 +157,7 @@ def test_a_csv_cell_row_or_width_past_the_limits_fails_that_row(rolodex, isolate
         "1,500 cells, more than 1,000, the limit for one row"]
 
 
+@pytest.mark.slow
 def test_an_ldif_record_past_the_limit_fails(rolodex, isolated, tmp_path):
     path = tmp_path / "huge-record.ldif"
     line = f"description: {'d' * (MAX_LINE_CHARS - 20)}\n"
@@ -165,6 +170,7 @@ def test_an_ldif_record_past_the_limit_fails(rolodex, isolated, tmp_path):
         "the record is longer than 32 MiB, the limit for one record"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGALRM")
 def test_many_exdates_import_in_linear_time(rolodex, isolated, tmp_path):
     from datetime import date, timedelta

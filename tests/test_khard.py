@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # khard, run as a process
+
 
 def khard() -> str:
     found = shutil.which("khard") or str(Path(sys.executable).parent / "khard")

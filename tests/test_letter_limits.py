@@ -14,11 +14,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from rolodex.formats.letter import MAX_TEMPLATE_BYTES
 
 ROLODEX = shutil.which("rolodex") or str(Path(sys.executable).with_name("rolodex"))
 
 
+@pytest.mark.slow
 def test_a_template_of_150000_blanks_on_one_line_renders_in_linear_time(rolodex, tmp_path):
     rolodex("add 'Jane Doe'")
     template = tmp_path / "blanks.txt"
@@ -63,6 +66,7 @@ def _limit_memory():
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
 
+@pytest.mark.slow
 def test_dev_zero_as_a_template_stops_at_the_limit(rolodex, isolated):
     rolodex("add 'Jane Doe'")
     done = subprocess.run([ROLODEX, "--db", str(isolated), "merge-letter", "/dev/zero", "jane"],

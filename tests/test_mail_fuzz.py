@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rolodex.errors import FileError
 from rolodex.formats.mailmsg import read_message
+
+pytestmark = pytest.mark.slow  # fuzzing
 
 FIELDS = ["From", "To", "Cc", "Subject", "Date", "Message-ID", "X-Other", "From "]
 # the characters mail headers fight over: delimiters, quotes, escapes, comments, folding

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import seeded_once
 
 from rolodex.store import journal
 from rolodex.store.opening import open_db
@@ -48,8 +49,8 @@ def add_consent(db_path: Path, contact_id: int, purpose: str) -> None:
         db.close()
 
 
-@pytest.fixture
-def pair(rolodex, isolated):
+@seeded_once
+def duplicates(rolodex, isolated) -> None:
     """Jane Doe (#1) and her duplicate Doe Jane (#2), each with a life of their own;
     John Roe (#3) and Mary Major (#4) around them."""
     for argv in (
@@ -77,6 +78,11 @@ def pair(rolodex, isolated):
     ):
         ok(rolodex, argv)
     add_consent(isolated, 2, "newsletter")
+
+
+@pytest.fixture
+def pair(duplicates, isolated) -> Path:
+    """The test's database, holding ``duplicates``."""
     return isolated
 
 

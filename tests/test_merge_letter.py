@@ -232,6 +232,7 @@ def test_log_works_when_letter_is_not_a_configured_kind(rolodex, book):
 # --- the installed program -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_installed_script(tmp_path):
     found = shutil.which("rolodex") or str(Path(sys.executable).parent / "rolodex")
     assert Path(found).exists(), "the rolodex console script is not installed"

@@ -35,6 +35,7 @@ def test_there_is_a_history_to_migrate_through():
     assert MIGRATION_COUNT == len(MIGRATIONS) >= 2
 
 
+@pytest.mark.fresh_db
 @pytest.mark.parametrize("upto", range(1, MIGRATION_COUNT))
 def test_migrates_forward_keeping_rows_and_a_backup(tmp_path, upto):
     path = tmp_path / "rolodex.db"
@@ -58,6 +59,7 @@ def test_migrates_forward_keeping_rows_and_a_backup(tmp_path, upto):
     old.close()
 
 
+@pytest.mark.fresh_db
 def test_no_backup_for_a_new_database(tmp_path):
     open_db(tmp_path / "rolodex.db").close()
     assert not (tmp_path / "rolodex-backups").exists()

@@ -92,6 +92,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", CASES, ids=" ".join)
 def test_lean_and_typer_paths_answer_the_same(args, book):
     args = [a.replace("{home}", book["_HOME"]) for a in args]
@@ -101,6 +102,7 @@ def test_lean_and_typer_paths_answer_the_same(args, book):
     assert lean.returncode == typer_.returncode
 
 
+@pytest.mark.slow
 def test_the_cases_exercise_what_they_claim(book):
     lean, _ = _both(["mutt-query", "doe"], book)
     assert lean.returncode == 0
@@ -134,6 +136,7 @@ def test_completion_never_takes_the_lean_path(monkeypatch):
     assert lean_command(["mutt-query", "jane"]) is None
 
 
+@pytest.mark.slow
 def test_lean_path_imports_neither_typer_nor_rich(book):
     probe = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "rolodex", "mutt-query", "jane"],

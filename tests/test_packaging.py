@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the installed script, run as a process
+
 ROOT = Path(__file__).resolve().parent.parent
 SHELLS = ("bash", "zsh", "fish")
 
@@ -49,6 +51,7 @@ def test_contact_names_complete_from_the_database(rolodex, isolated):
     assert '"Jane Doe":"jane@acme.example"' in zsh.stdout
 
 
+@pytest.mark.fresh_db
 def test_completion_without_a_database_creates_nothing(isolated):
     result = run([], isolated, _ROLODEX_COMPLETE="complete_bash",
                  COMP_WORDS="rolodex contact show Ja", COMP_CWORD="3")
@@ -108,6 +111,7 @@ def test_version(isolated):
     assert result.stdout.strip() == f"rolodex {__version__}"
 
 
+@pytest.mark.fresh_db
 def test_demo_writes_its_own_file_and_never_the_users(isolated, tmp_path):
     target = tmp_path / "sample" / "demo.db"
     result = run(["demo", "--db", str(target)], isolated)
@@ -121,6 +125,7 @@ def test_demo_writes_its_own_file_and_never_the_users(isolated, tmp_path):
     assert again.returncode == 5 and "already exists" in again.stderr
 
 
+@pytest.mark.fresh_db
 def test_demo_without_db_uses_a_temporary_file(isolated):
     result = run(["demo"], isolated)
     assert result.returncode == 0, result.stderr

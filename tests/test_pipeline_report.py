@@ -8,9 +8,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from conftest import seeded_once
 
 
-@pytest.fixture
+@seeded_once
 def seeded(rolodex, monkeypatch):
     """Six deals over two quarters and two currencies; 'now' ends at 2026-11-20 09:00 UTC."""
     def at(when: str, args: str):

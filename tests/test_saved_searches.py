@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from conftest import seeded_once
 
 
 def ok(result):
@@ -22,7 +23,7 @@ def found(rolodex, *words: str) -> list[int]:
     return [row["id"] for row in result.json()]
 
 
-@pytest.fixture
+@seeded_once
 def book(rolodex) -> dict[str, int]:
     return {
         "zoe": add(rolodex, "Zoë Müller", "-t", "vip", "-c", "Globex GmbH", "--status",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import seeded_once
 
 
 def add(rolodex, *args: str) -> int:
@@ -19,7 +20,7 @@ def found(rolodex, query: str, *args: str) -> list[int]:
     return [row["id"] for row in rows]
 
 
-@pytest.fixture
+@seeded_once
 def people(rolodex) -> dict[str, int]:
     return {
         "zoe": add(rolodex, "Zoë Müller", "-e", "zoe@globex.example", "-c", "Globex GmbH",

@@ -20,6 +20,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.mark.fresh_db
 def test_every_file_rolodex_writes_is_readable_by_its_owner_only(rolodex, isolated, tmp_path):
     out = tmp_path / "out"
     out.mkdir()

@@ -79,3 +79,34 @@ def test_failed_operation_leaves_nothing(tmp_path):
     assert db.execute("SELECT count(*) FROM operations").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM contacts_fts").fetchone()[0] == 0
     db.close()
+
+
+def test_the_copy_every_test_starts_from_is_a_new_database(isolated, tmp_path):
+    """conftest's template, copied to ROLODEX_DB, is what a first open_db makes: the same
+    identity, schema, migrations, settings and mode, and no -wal or -shm beside it."""
+    def described(path):
+        conn = sqlite3.connect(path)
+        try:
+            return {
+                "pragmas": [conn.execute(f"PRAGMA {p}").fetchone()[0] for p in (
+                    "application_id", "user_version", "journal_mode", "page_size",
+                    "encoding", "auto_vacuum", "freelist_count")],
+                "schema": conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
+                                       " ORDER BY type, name").fetchall(),
+                "migrations": conn.execute("SELECT migration_set, name FROM"
+                                           " _sqlite_migrations ORDER BY id").fetchall(),
+                "settings": conn.execute("SELECT * FROM settings ORDER BY id").fetchall(),
+                "rows": sum(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+                            for (t,) in conn.execute(
+                                "SELECT name FROM sqlite_master WHERE type = 'table' AND"
+                                " name NOT LIKE 'sqlite_%' AND name NOT LIKE 'contacts_fts%'"
+                                " AND name != '_sqlite_migrations'")),
+                "mode": stat.S_IMODE(path.stat().st_mode),
+            }
+        finally:
+            conn.close()
+
+    assert sorted(p.name for p in isolated.parent.glob(f"{isolated.name}*")) == [isolated.name]
+    fresh = tmp_path / "fresh" / "rolodex.db"
+    open_db(fresh).close()
+    assert described(isolated) == described(fresh)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import seeded_once
 
 from rolodex.store.opening import open_db
 
@@ -73,8 +74,8 @@ def dump(path: Path) -> dict[str, list[tuple]]:
     return out
 
 
-@pytest.fixture
-def seeded(rolodex, isolated, tmp_path):
+@seeded_once
+def jane_and_bob(rolodex) -> None:
     """Jane at Acme with a call, a task, a deal and an event; Bob at Initech."""
     for argv in (
         ["add", "Jane Doe", "-e", "jane@acme.example", "-p", "+1 555 0100", "-c", "Acme Ltd",
@@ -90,6 +91,11 @@ def seeded(rolodex, isolated, tmp_path):
     ):
         result = rolodex(argv)
         assert result.exit_code == 0, (argv, result.stderr)
+
+
+@pytest.fixture
+def seeded(jane_and_bob, isolated, tmp_path):
+    """The seeded database, and the files some writes read."""
     (tmp_path / "cards.vcf").write_text(CARDS)
     (tmp_path / "cal.ics").write_text(ICS)
     (tmp_path / "letter.txt").write_text("Dear {{ first_name }},\n")

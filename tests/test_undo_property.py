@@ -21,6 +21,8 @@ from test_undo import dump
 
 from rolodex.store.opening import open_db
 
+pytestmark = pytest.mark.slow  # a property over random command sequences
+
 FIXTURES = Path(__file__).parent / "fixtures" / "undo"
 
 SEED = [

@@ -134,6 +134,7 @@ def test_one_property_in_the_other_version(prop, source, target, line):
     assert format_prop(convert(prop, source, target)) == line
 
 
+@pytest.mark.slow
 def test_a_3_0_export_is_read_by_khard(rolodex, tmp_path):
     import subprocess
 

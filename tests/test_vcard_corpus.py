@@ -11,6 +11,8 @@ from corpus import path_of, require, rows
 
 from rolodex.cli import _context
 
+pytestmark = pytest.mark.slow  # the shared corpus
+
 require()
 ROWS = rows("vcard/", (".vcf",))
 VALID = [r for r in ROWS if r["expected_valid"] == "yes"]

@@ -100,6 +100,7 @@ def test_android_contact_events(rolodex):
     assert jane["dates"] == [{"label": "Hired", "date": "2020-11-24"}]
 
 
+@pytest.mark.slow
 def test_corpus_gmail_dates(rolodex):
     path = CORPUS / "vcard" / "ez-vcard__gmail-single2.vcf"
     if not path.exists():
@@ -165,6 +166,7 @@ def test_text_birthday_is_shown_never_reminded_and_written_back(rolodex):
     assert "BDAY;VALUE=TEXT:circa 1800" in lines(rolodex("export").stdout)
 
 
+@pytest.mark.slow
 def test_corpus_khard_text_birthday(rolodex):
     path = CORPUS / "vcard" / "khard__text-bday.vcf"
     if not path.exists():
@@ -194,6 +196,7 @@ def test_deleting_a_contact_keeps_its_dates_in_the_journal(rolodex, isolated):
     assert dump(isolated) == before
 
 
+@pytest.mark.fresh_db
 def test_contacts_from_before_the_migration_are_alive_without_dates(tmp_path):
     from test_migrate import _old_database
 

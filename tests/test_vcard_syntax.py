@@ -416,6 +416,7 @@ def time_limit(seconds: float):
 ROWS = _manifest()
 
 
+@pytest.mark.slow
 @needs_corpus
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
 def test_corpus_file(row: dict[str, str]) -> None:
@@ -441,6 +442,7 @@ def test_corpus_file(row: dict[str, str]) -> None:
         assert all(c.props for c in cards)
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_corpus_rows_found() -> None:
     assert len(ROWS) >= 100

@@ -15,6 +15,8 @@ import pytest
 
 from rolodex.sync.vdir import CALENDAR_KINDS, CARD_KINDS, record_uids
 
+pytestmark = pytest.mark.slow  # the shared corpus
+
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 if not (CORPUS / "MANIFEST.tsv").exists():
     pytest.skip("the shared corpus is not beside this checkout", allow_module_level=True)

@@ -1,0 +1,112 @@
+"""Time ``rolodex sync`` against a real Radicale on this machine (#15's budgets).
+
+    python benchmarks/sync_dav.py [--contacts 10000] [--keep DIR]
+
+Generates the contacts, imports them into a fresh database, starts Radicale (a test
+dependency: ``pip install -e '.[test]'``) on 127.0.0.1 with a temporary folder, and times
+whole ``rolodex`` processes: the first sync (every contact uploaded), a sync with nothing
+to do, and a sync after one contact was edited (one PUT). Radicale is stopped by PID at the
+end, whatever happens. A script, not a test: figures go to docs/sync.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+USER, PASSWORD = "jane", "bench-pw"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def write_cards(path: Path, count: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for n in range(count):
+            out.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uuid.uuid4()}\r\n"
+                      f"FN:Person {n} Example\r\nN:Example;Person {n};;;\r\n"
+                      f"EMAIL:person{n}@example.org\r\nTEL:+1 555 {n:07d}\r\n"
+                      f"NOTE:generated contact number {n}\r\nEND:VCARD\r\n")
+
+
+def start_radicale(folder: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
+    config = folder / "config"
+    config.write_text(
+        f"[server]\nhosts = 127.0.0.1:{port}\n"
+        f"[storage]\nfilesystem_folder = {folder / 'collections'}\n"
+        f"[auth]\ntype = htpasswd\nhtpasswd_filename = {folder / 'users'}\n"
+        "htpasswd_encryption = plain\ndelay = 0\n[rights]\ntype = owner_only\n"
+        "[logging]\nlevel = warning\n")
+    process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(config)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    import requests
+
+    for _ in range(600):
+        try:
+            requests.get(url, timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    book = f"{url}{USER}/contacts/"
+    body = ('<?xml version="1.0" encoding="utf-8"?><D:mkcol xmlns:D="DAV:" '
+            'xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop><D:resourcetype>'
+            "<D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>")
+    made = requests.request("MKCOL", book, data=body.encode(), auth=(USER, PASSWORD),
+                            timeout=10)
+    assert made.status_code == 201, made.status_code
+    return process, book
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "rolodex", *argv], env=env,
+                          capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"rolodex {' '.join(argv)} failed: {done.stderr.strip()}")
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="rolodex-sync-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "radicale").mkdir(exist_ok=True)
+    env = {**os.environ, "ROLODEX_DB": str(work / "rolodex.db"),
+           "ROLODEX_SYNC_PASSWORD": PASSWORD, "NO_COLOR": "1"}
+    write_cards(work / "cards.vcf", args.contacts)
+    timed(["import", str(work / "cards.vcf")], env)
+    process, book = start_radicale(work / "radicale")
+    try:
+        timed(["sync", "add", "bench", "--url", book, "--user", USER], env)
+        rows = [("first sync (all uploaded)", timed(["sync"], env)),
+                ("sync with nothing to do", timed(["sync"], env))]
+        timed(["contact", "edit", "Person 7 Example", "--title", "CFO"], env)
+        rows.append(("sync after one edit (one PUT)", timed(["sync"], env)))
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    print(f"{args.contacts:,} contacts, Radicale on 127.0.0.1")
+    for name, seconds in rows:
+        print(f"  {name:32} {seconds:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()
