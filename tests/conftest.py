@@ -50,7 +50,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The bytes of a database as the first command leaves it: created and migrated by
     ``open_db`` under the tests' environment, then closed, which checkpoints the WAL into
     the file and removes the -wal and -shm files, so the file alone is the database."""
-    from rolodex.store.db import open_db
+    from rolodex.store.opening import open_db
 
     folder = tmp_path_factory.mktemp("template")
     with pytest.MonkeyPatch.context() as monkeypatch:
