@@ -45,6 +45,15 @@ def _test_environment(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
     return db_path
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under CI the corpus is always beside the checkout: its absence ends the run at once,
+    loudly, rather than leaving the corpus tests skipped or parametrized over nothing."""
+    from corpus import CORPUS, PRESENT
+
+    if os.environ.get("CI") and not PRESENT:
+        pytest.exit(f"the shared corpus is missing at {CORPUS} (CI must have it)", returncode=4)
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The bytes of a database as the first command leaves it: created and migrated by

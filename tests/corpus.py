@@ -17,6 +17,11 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 PRESENT = (CORPUS / "MANIFEST.tsv").is_file()
 
 
+# Skips the test where the corpus is absent, except under CI, where the test runs and fails.
+needs_corpus = pytest.mark.skipif(not PRESENT and not os.environ.get("CI"),
+                                  reason=f"the shared corpus is not at {CORPUS}")
+
+
 def require(module_level: bool = True) -> None:
     """Skip (or, under CI, fail) when the corpus is not beside this checkout."""
     if PRESENT:

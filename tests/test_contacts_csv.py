@@ -9,6 +9,7 @@ import hashlib
 import io
 from pathlib import Path
 
+import corpus
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -497,7 +498,7 @@ def _corpus_files() -> list[tuple[str, str]]:
 
 
 CORPUS_FILES = _corpus_files()
-needs_corpus = pytest.mark.skipif(not CORPUS_FILES, reason=f"no corpus at {CORPUS}")
+needs_corpus = corpus.needs_corpus
 EXPECTED = {
     "thunderbird__basic_csv_addressbook.csv": [("John Doe", ["john@doe.invalid"]),
                                                ("Jane Doe", ["jane@doe.invalid"])],

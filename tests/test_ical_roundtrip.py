@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import corpus
 import pytest
 
 from rolodex.store.activity import events
@@ -36,7 +37,7 @@ def occurrences(db, first: date) -> list[tuple]:
                   for o in rows)
 
 
-@pytest.mark.skipif(not HAVE_CORPUS, reason="the shared corpus is not beside this checkout")
+@corpus.needs_corpus
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
 def test_export_and_reimport_keep_every_occurrence(row, tmp_path, template_copy):
     data = (CORPUS / row["file"]).read_bytes()

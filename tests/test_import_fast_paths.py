@@ -15,6 +15,7 @@ import itertools
 import sqlite3
 from pathlib import Path
 
+import corpus
 import pytest
 
 from rolodex.errors import FileError
@@ -31,7 +32,7 @@ from rolodex.sync.contact_writer import Writer
 
 CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 FILES = sorted((CORPUS / "vcard").glob("*.vcf")) if CORPUS.is_dir() else []
-needs_corpus = pytest.mark.skipif(not FILES, reason="../shared/corpus is not present")
+needs_corpus = corpus.needs_corpus
 
 
 class _Forgetful(dict):

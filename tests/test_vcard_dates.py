@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import corpus
 import pytest
 from test_undo import dump
 
@@ -103,8 +104,7 @@ def test_android_contact_events(rolodex):
 @pytest.mark.slow
 def test_corpus_gmail_dates(rolodex):
     path = CORPUS / "vcard" / "ez-vcard__gmail-single2.vcf"
-    if not path.exists():
-        pytest.skip("the shared corpus is not here")
+    corpus.require(module_level=False)
     assert rolodex(["import", str(path)]).exit_code == 0
     [contact] = rolodex("contact list -f json").json()
     assert contact["anniversary"] == "1930-03-20"
@@ -169,8 +169,7 @@ def test_text_birthday_is_shown_never_reminded_and_written_back(rolodex):
 @pytest.mark.slow
 def test_corpus_khard_text_birthday(rolodex):
     path = CORPUS / "vcard" / "khard__text-bday.vcf"
-    if not path.exists():
-        pytest.skip("the shared corpus is not here")
+    corpus.require(module_level=False)
     assert rolodex(["import", str(path)]).exit_code == 0
     [contact] = rolodex("contact list -f json").json()
     assert (contact["birthday"], contact["birthday_text"]) == (None, "circa 1800")

@@ -11,6 +11,7 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import corpus
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,7 +32,7 @@ from rolodex.formats.vcard_props import Card, Prop, param
 
 CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus"
 HAVE_CORPUS = (CORPUS / "MANIFEST.tsv").is_file()
-needs_corpus = pytest.mark.skipif(not HAVE_CORPUS, reason="../shared/corpus is not present")
+needs_corpus = corpus.needs_corpus
 
 
 def vcf(*lines: str, end: str = "\r\n") -> bytes:

@@ -11,6 +11,7 @@ import hashlib
 import warnings
 from pathlib import Path
 
+import corpus
 import pytest
 
 from rolodex.sync.vdir import CALENDAR_KINDS, CARD_KINDS, record_uids
@@ -18,8 +19,7 @@ from rolodex.sync.vdir import CALENDAR_KINDS, CARD_KINDS, record_uids
 pytestmark = pytest.mark.slow  # the shared corpus
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-if not (CORPUS / "MANIFEST.tsv").exists():
-    pytest.skip("the shared corpus is not beside this checkout", allow_module_level=True)
+corpus.require()
 
 with (CORPUS / "MANIFEST.tsv").open(encoding="utf-8", newline="") as handle:
     ROWS = list(csv.DictReader(handle, delimiter="\t"))
