@@ -421,3 +421,17 @@ def test_an_erased_person_leaves_the_folder_even_when_edited_there(team, tmp_pat
     assert not [p for p in book.glob("*.vcf") if "Zebulon" in p.read_text()]
     b("sync")
     assert set(people(b)) == {"Jane Doe"}
+
+
+def test_one_failing_account_does_not_keep_the_others_from_syncing(rolodex, tmp_path):
+    gone, kept = tmp_path / "gone", tmp_path / "kept"
+    assert rolodex(["sync", "add", "aaa-gone", "--vdir", str(gone)]).exit_code == 0
+    assert rolodex(["sync", "add", "zzz-kept", "--vdir", str(kept)]).exit_code == 0
+    shutil.rmtree(gone)  # a disk not mounted
+    rolodex(["add", "Jane Doe"])
+    result = rolodex(["sync"])
+    assert result.exit_code == 8, result.stderr
+    assert "rolodex: aaa-gone: " in result.stderr
+    assert len(list(kept.glob("*.vcf"))) == 1  # the account after it still synced
+    assert not gone.exists()
+    assert rolodex(["sync", "run", "aaa-gone"]).exit_code == 8

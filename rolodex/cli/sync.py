@@ -1,5 +1,6 @@
-"""``rolodex sync``: two-way sync with vdir folders (CardDAV/CalDAV next): ``sync`` alone
-runs every account; ``sync add``, ``list``, ``rm``, ``run``, ``status``, ``conflicts``."""
+"""``rolodex sync``: two-way sync of contacts with CardDAV address books and vdir folders:
+``sync`` alone runs every account; ``sync add``, ``list``, ``rm``, ``run``, ``status``,
+``conflicts``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rolodex.cli._options import RowsFormatOption
 from rolodex.cli._output import Column, Format, emit, one_line
 from rolodex.errors import InvalidInput
 
-app = typer.Typer(help="Two-way sync of your contacts with vdir folders.",
+app = typer.Typer(help="Two-way sync of your contacts with CardDAV servers and vdir folders.",
                   invoke_without_command=True, cls=HelpGroup)
 
 DryRun = Annotated[bool, typer.Option(
@@ -41,8 +42,11 @@ def sync_all(
     force: Force = False,
     format: RowsFormatOption = Format.table,
 ) -> None:
-    """Two-way sync of your contacts with vdir folders (the address books of khard,
-    vdirsyncer, DAVx5 and others). Without a command, every account is synced.
+    """Two-way sync of your contacts with CardDAV servers and vdir folders.
+
+    An account is an address book on a server (Radicale, Nextcloud, Fastmail...) or a
+    vdir folder (khard, vdirsyncer, DAVx5). Without a command, every account is
+    synced; one that fails (a server down) is said and the others still sync.
 
     What changed on one side since the last sync goes to the other; a contact
     changed on both is merged field by field, and a field changed differently on
@@ -64,13 +68,20 @@ def _run(name: str | None, dry_run: bool, force: bool, fmt: Format) -> None:
 
     bar = _Bar()
     try:
-        reports = accounts.run(state.db(), name, dry_run=dry_run, force=force, progress=bar)
+        reports, failed = accounts.run(state.db(), name, dry_run=dry_run, force=force,
+                                       progress=bar)
     finally:
         bar.close()
     for report in reports:
         _say(report)
     if fmt is not Format.table:
         emit([r.summary() for r in reports], fmt, RUN_COLUMNS)
+    for account, error in failed[1:]:
+        say(f"{account}: failed: {one_line(error.message)}")
+    if failed:  # the first failure sets the exit code, the others were said above
+        account, error = failed[0]
+        error.message = f"{account}: {error.message}"
+        raise error
 
 
 class _Bar:

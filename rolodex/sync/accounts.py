@@ -11,7 +11,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from rolodex.errors import InvalidInput, NotFound
+from rolodex.errors import InvalidInput, NotFound, RolodexError
 from rolodex.store import sync_state
 from rolodex.store.db import Database
 from rolodex.sync.engine import ContactSync
@@ -124,20 +124,28 @@ def _chosen(db: Database, name: str | None) -> list[dict[str, Any]]:
 
 
 def run(db: Database, name: str | None = None, *, dry_run: bool = False,
-        force: bool = False, progress=None) -> list[SyncReport]:
+        force: bool = False, progress=None
+        ) -> tuple[list[SyncReport], list[tuple[str, RolodexError]]]:
     """Sync one account (every account when ``name`` is None), each of its contact
     collections in turn; one journalled operation per collection. ``progress``: see
-    ``ContactSync``."""
-    reports = []
+    ``ContactSync``. Returns the reports and the accounts that failed, with why: one
+    server down (or one folder unmounted) does not keep the others from syncing."""
+    reports: list[SyncReport] = []
+    failed: list[tuple[str, RolodexError]] = []
     for account in _chosen(db, name):
-        for collection in sync_state.collections(db, account["id"]):
-            if collection["kind"] != "contacts":
-                continue  # events, tasks and journals: not yet
-            with ExitStack() as closing:
-                storage = open_storage(account, collection, closing)
-                reports.append(ContactSync(db, storage, collection, dry_run=dry_run,
-                                           force=force, progress=progress).run())
-    return reports
+        try:
+            for collection in sync_state.collections(db, account["id"]):
+                if collection["kind"] != "contacts":
+                    continue  # events, tasks and journals: not yet
+                with ExitStack() as closing:
+                    storage = open_storage(account, collection, closing)
+                    reports.append(ContactSync(db, storage, collection, dry_run=dry_run,
+                                               force=force, progress=progress).run())
+        except RolodexError as exc:
+            if name is not None:
+                raise
+            failed.append((account["name"], exc))
+    return reports, failed
 
 
 def status(db: Database) -> list[dict[str, Any]]:
