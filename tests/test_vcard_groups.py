@@ -166,3 +166,12 @@ def test_a_renamed_group_moves_its_members_to_the_new_tag(rolodex, tmp_path):
     assert names(rolodex("contact list --tag Friends -f json")) == []
     group = export(rolodex)["7A2B9C3D-2222-4E5F-8A6B-00000000C10B"]
     assert "FN:Pals" in group and f"X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:{JOHN}" in group
+
+
+def test_the_summary_counts_a_group_card_as_a_group_not_a_contact(rolodex):
+    result = rolodex(["import", str(APPLE)])
+    assert result.stderr.splitlines()[-1].startswith(
+        "imported 4 card(s) (3 contacts, 1 group): 4 new,")
+    again = rolodex(["import", str(APPLE), "--format", "json"]).json()
+    assert again["cards"] == {"contacts": 3, "companies": 0, "groups": 1}
+    assert again["unchanged"] == 4

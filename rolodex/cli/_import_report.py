@@ -42,8 +42,8 @@ def _show_contacts(report: ContactReport) -> None:
                 f"{entry['reason']}")
     duplicates, conflicts = len(summary["duplicates"]), len(summary["conflicts"])
     invalid = len(summary["invalid"])
-    message(("would import" if report.dry_run else "imported") + f" {report.items} "
-            f"contact(s): {summary['new']} new, {summary['updated']} updated, "
+    message(("would import" if report.dry_run else "imported") + f" {_what(report)}: "
+            f"{summary['new']} new, {summary['updated']} updated, "
             f"{summary['unchanged']} unchanged, {summary['skipped']} skipped, "
             f"{summary['failed']} failed"
             + (f", {conflicts} conflict(s) kept as they were" if conflicts else "")
@@ -53,6 +53,19 @@ def _show_contacts(report: ContactReport) -> None:
     if conflicts:
         message("  conflicts keep rolodex's value; to take the cards' values instead: "
                 "import again with --on-match replace")
+
+
+def _what(report) -> str:
+    """"3 contact(s)", or "5 card(s) (3 contacts, 1 company, 1 group)" when company or
+    group cards came in too, which are no contacts."""
+    kinds = report.kinds()
+    if not kinds["companies"] and not kinds["groups"]:
+        return f"{report.items} contact(s)"
+    parts = [f"{n} {word if n == 1 else plural}" for n, word, plural in (
+        (kinds["contacts"], "contact", "contacts"), (kinds["companies"], "company",
+                                                     "companies"),
+        (kinds["groups"], "group", "groups")) if n]
+    return f"{report.items} card(s) ({', '.join(parts)})"
 
 
 def _item(source: str) -> str:

@@ -56,6 +56,15 @@ class ContactReport:
                  "company": bool(e.get("company")), "changes": e["changes"]}
                 for e in self.updated if e.get("changes")]
 
+    def kinds(self) -> dict[str, int]:
+        """How many of the cards read were people, companies (KIND:org) and groups
+        (KIND:group); a card that failed counts as a person (its kind was not read)."""
+        done = self.new + self.updated + self.unchanged + self.skipped
+        companies = sum(1 for e in done if e.get("company"))
+        groups = sum(1 for e in done if e.get("group"))
+        return {"contacts": self.items - companies - groups, "companies": companies,
+                "groups": groups}
+
     def summary(self) -> dict[str, Any]:
         return {"new": len(self.new), "updated": len(self.updated),
                 "unchanged": len(self.unchanged), "skipped": len(self.skipped),
@@ -66,7 +75,7 @@ class ContactReport:
                             if s.get("matched_by")],
                 "duplicates": self.duplicates, "invalid": self.invalid,
                 "conflicts": self.conflicts(),
-                "changes": self.changes()}
+                "changes": self.changes(), "cards": self.kinds()}
 
 
 @dataclass
