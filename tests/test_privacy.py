@@ -538,3 +538,24 @@ def test_forget_says_when_another_program_keeps_old_pages(rolodex, jane, isolate
     assert "another program is using the database" in result.stderr
     assert "wal_checkpoint(TRUNCATE)" in result.stderr
     assert query(isolated, "SELECT count(*) FROM contacts") == [(0,)]
+
+
+def test_forget_takes_the_person_out_of_group_cards_and_their_journal(rolodex, isolated):
+    """A group card named its members by UID: after erasing Jane, neither the group's row,
+    its journal images nor the exported group card hold her UID; the others stay."""
+    jane = "5F1E0C2A-1111-4C3B-9D7E-0000000000A1"
+    fixture = Path(__file__).parent / "fixtures" / "vcard" / "group-apple-members-after.vcf"
+    assert rolodex(["import", str(fixture)]).exit_code == 0
+    done = rolodex(["privacy", "forget", "Jane Doe", "--yes", "--format", "json"])
+    assert done.exit_code == 0, done.stderr
+    assert done.json()["groups"] >= 1
+    conn = sqlite3.connect(isolated)
+    rows = conn.execute("SELECT members, missing, pending, props FROM contact_groups").fetchall()
+    images = conn.execute("SELECT before, after FROM changes"
+                          " WHERE table_name = 'contact_groups'").fetchall()
+    conn.close()
+    assert rows and images
+    assert not any(jane in (text or "") for row in rows + images for text in row)
+    assert any("0000000000B2" in (text or "") for row in rows for text in row)
+    exported = rolodex(["export"]).stdout
+    assert jane not in exported and "0000000000B2" in exported

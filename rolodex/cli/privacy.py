@@ -228,7 +228,8 @@ def forget(
     removed = sum(done.rows.values())
     say(f"erased contact #{contact_id}: {removed} rows, {done.journal_changes} journal "
         f"changes, {done.operations_rewritten} command lines, {done.calendar_lines} calendar "
-        f"lines; audit record: operation #{done.operation_id}")
+        f"lines{f', {done.groups} group entries' if done.groups else ''}; audit record: "
+        f"operation #{done.operation_id}")
     for name in done.saved_searches:
         say(f"deleted saved search @{name}")
     _warn(done, backups, copies_removed)
@@ -262,7 +263,8 @@ def _report(done: Erasure, backups: list[dict], copies_removed: int) -> dict:
     return {"contact_id": done.contact_id, "operation": done.operation_id, "rows": done.rows,
             "journal_changes": done.journal_changes,
             "operations_rewritten": done.operations_rewritten,
-            "calendar_lines": done.calendar_lines, "saved_searches": done.saved_searches,
+            "calendar_lines": done.calendar_lines, "groups": done.groups,
+            "saved_searches": done.saved_searches,
             "mentions": done.mentions, "vacuumed": done.vacuumed,
             "wal_emptied": done.wal_emptied, "backups": backups,
             "backup_copies_removed": copies_removed, "exports_tracked": False}

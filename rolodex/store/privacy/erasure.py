@@ -19,6 +19,7 @@ from typing import Any
 
 from rolodex.store.db import Database
 from rolodex.store.people.identity import ERASED, Identity, Words, identity, mentioning
+from rolodex.store.privacy.group_members import scrub_groups
 from rolodex.store.privacy.traces import traces
 from rolodex.store.records import chunks
 from rolodex.store.sync_state import forget_synced
@@ -128,6 +129,7 @@ class Erasure:
     journal_changes: int = 0
     operations_rewritten: int = 0
     calendar_lines: int = 0
+    groups: int = 0  # group rows and journal images the person was taken out of
     saved_searches: list[str] = field(default_factory=list)
     mentions: list[dict[str, Any]] = field(default_factory=list)
     vacuumed: bool = False
@@ -192,6 +194,7 @@ def _erase(db: Database, who: Identity, result: Erasure) -> None:
     changes.update(_changes_about(db, who, {"tags": unused}))
     result.saved_searches = [s["name"] for s in searches]
     result.calendar_lines = _scrub_calendar(db, who)
+    result.groups = scrub_groups(db, who)
     result.journal_changes = _delete_ids(db, "changes", list(changes))
     result.operations_rewritten = _rewrite_operations(
         db, who, own, set(changes.values()), result.operation_id, result.saved_searches)
