@@ -173,3 +173,58 @@ def test_an_unreachable_server_is_exit_14(rolodex, monkeypatch):
     gone = rolodex(["sync", "add", "gone", "--url", f"http://127.0.0.1:{free_port()}/",
                     "--user", USER])
     assert gone.exit_code == 14, gone.stderr
+
+
+class _LockWatch:
+    """The far side as it is (a real DavCollection), noting for each upload whether
+    another process could have written to the database at that moment."""
+
+    def __init__(self, storage, db_path: Path) -> None:
+        self.storage, self.db_path, self.free = storage, db_path, []
+
+    def __getattr__(self, name):
+        return getattr(self.storage, name)
+
+    def upload(self, name, data):
+        import sqlite3
+
+        probe = sqlite3.connect(self.db_path, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            self.free.append(True)
+        except sqlite3.OperationalError:
+            self.free.append(False)
+        finally:
+            probe.close()
+        return self.storage.upload(name, data)
+
+
+def test_a_first_sync_sends_its_contacts_without_holding_the_write_lock(rolodex, book,
+                                                                         isolated, monkeypatch):
+    """Other rolodex commands (a cron job, the user's shell) can write while a first sync
+    sends hundreds of contacts; the result is the same as a sync that held the lock."""
+    from rolodex.store import sync_state
+    from rolodex.store.opening import open_db
+    from rolodex.sync.engine import SEND_FIRST_MIN, ContactSync
+
+    monkeypatch.setenv("ROLODEX_SYNC_PASSWORD", PASSWORD)
+    count = SEND_FIRST_MIN + 10
+    for n in range(count):
+        assert rolodex(["add", f"Person {n} Example", "-e", f"p{n}@acme.example"]).exit_code == 0
+    assert rolodex(["sync", "add", "team", "--url", book, "--user", USER]).exit_code == 0
+    db = open_db(isolated)
+    try:
+        [collection] = sync_state.collections(db)
+        with DavSession(book, USER, PASSWORD) as session:
+            watch = _LockWatch(DavCollection(session, book, "addressbook"), isolated)
+            report = ContactSync(db, watch, collection).run()
+    finally:
+        db.close()
+    assert watch.free == [True] * count
+    assert report.counts()["uploaded"] == count and report.counts()["merged"] == 0
+    assert len(etags(book)) == count
+    again = rolodex(["sync"])
+    assert "nothing to do" in again.stderr, again.stderr
+    status = rolodex(["sync", "status", "-f", "json"]).json()[0]
+    assert status["items"] == count and status["pending"] == 0

@@ -435,3 +435,31 @@ def test_one_failing_account_does_not_keep_the_others_from_syncing(rolodex, tmp_
     assert len(list(kept.glob("*.vcf"))) == 1  # the account after it still synced
     assert not gone.exists()
     assert rolodex(["sync", "run", "aaa-gone"]).exit_code == 8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("writes", [5, 45])
+def test_a_first_sync_killed_while_it_sends_converges(team, tmp_path, writes):
+    """A first sync sends its new contacts before taking the write lock, remembering them
+    20 at a time here: killed after 5 (none remembered) or 45 (40 remembered), the next
+    sync sends the rest once, and the folder holds each contact once."""
+    from rolodex.sync.engine import SEND_FIRST_MIN
+
+    a, b, book = team
+    count = SEND_FIRST_MIN + 10
+    for n in range(count):
+        a("add", f"Person {n} Example")
+    script = KILLED_SYNC.replace(
+        "from rolodex.cli import main",
+        "from rolodex.sync import engine\nengine.SEND_FIRST_BATCH = 20\n"
+        "from rolodex.cli import main")
+    killed = subprocess.run([sys.executable, "-c", script, str(tmp_path / "a.db"),
+                             str(writes)], capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert len(list(book.glob("*.vcf"))) == writes
+    a("sync")
+    assert "nothing to do" in a("sync").stderr
+    assert len(list(book.glob("*.vcf"))) == count
+    b("sync")
+    assert len(people(b)) == count
+    same_people(a, b)

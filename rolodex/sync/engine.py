@@ -51,6 +51,12 @@ from rolodex.sync.vdir import safe_name
 # A sync that would delete more than half of a collection's items, on either side, stops
 # (a folder emptied by mistake, a wrong URL) unless forced; not for a handful of items.
 MASS_DELETION_MIN = 5
+# From this many contacts new here, they are sent before the write lock is taken (see
+# ``_send_new_first``); fewer go out in the locked pass, which is short anyway.
+SEND_FIRST_MIN = 50
+SEND_FIRST_BATCH = 200  # contacts sent between two short transactions remembering them
+
+
 class ContactSync:
     """One sync of one collection; ``run`` does it. See the module docstring."""
 
@@ -89,8 +95,49 @@ class ContactSync:
 
     # -- the plan ------------------------------------------------------------------------
 
+    def _send_new_first(self) -> None:
+        """Contacts new here go out before the write lock is taken: a first sync sends
+        thousands, one request each, and every other rolodex command (a cron job, the
+        user's shell) would wait on the lock meanwhile and give up after the busy timeout.
+        Each batch sent is remembered in a short transaction of its own (status rows only;
+        nothing here changes), so the locked pass finds them synced. A contact edited or
+        deleted meanwhile is then a change here like any other; a name taken there is left
+        to the locked pass; a sync killed between sending and remembering is settled by
+        the next one by UID, as any item both sides hold without a status row."""
+        fresh = sync_state.contacts_without_status(self.db, self.cid)
+        if len(fresh) < SEND_FIRST_MIN:
+            return
+        if self.progress is not None:
+            self.report.on_item = self.progress(len(fresh))
+        sent: list[tuple[str, int, str, str, str]] = []
+        for contact_id, uid, text in contact_cards(self.db, list(fresh.values())):
+            try:
+                href, etag = self.storage.upload(f"{safe_name(uid)}{self.suffix}",
+                                                 text.encode("utf-8"))
+            except PreconditionFailed:
+                continue  # the name is taken there: the locked pass finds another
+            sent.append((uid, contact_id, href, etag, text))
+            self.report.add("uploaded", uid, card_name(text))
+            if len(sent) >= SEND_FIRST_BATCH:
+                self._remember_sent(sent)
+        self._remember_sent(sent)
+        self.report.on_item = None
+
+    def _remember_sent(self, sent: list[tuple[str, int, str, str, str]]) -> None:
+        if not sent:
+            return
+        flush = getattr(self.storage, "flush", None)
+        if flush is not None:  # the far side's writes durable before the status says so
+            flush()
+        with self.db.transaction():
+            for uid, contact_id, href, etag, text in sent:
+                self._remember(uid, contact_id, href, etag, text)
+        sent.clear()
+
     def run(self) -> SyncReport:
         db = self.db
+        if not self.dry_run:
+            self._send_new_first()
         before = sync_state.status_rows(db, self.cid)
         listed, cache = self.far.prefetch(before)
         if self.dry_run:
