@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from rolodex.errors import InvalidInput
+from rolodex.normalize import CONTROL, LINE_BREAKS
 
 # ContactData fields that describe the record in a database, not the person: a stable UID
 # is made without them (``sync.contact_apply.stable_uid``).
@@ -29,9 +30,6 @@ _LOOSE_PHONE = re.compile(r"^[\dA-Za-z \u00a0+().\-/,;*#=~]+$")
 _PHONE_MAX = 64
 _LOOSE_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@(?P<domain>[A-Za-z0-9-]+)$")
 _SPECIAL_DOMAINS = {"invalid", "localhost", "test", "example"}
-_LINE_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]+")
-# C0/C1 controls, and the invisible marks that reorder or hide text (bidi overrides).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _LABELLED = re.compile(r"^(?P<value>.*?)\s*\((?P<meta>[^()]*)\)\s*$")
 _PREFERRED_WORDS = {"pref", "preferred", "primary"}
 _NAME_PREFIXES = {"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "rev", "hon"}
@@ -92,7 +90,7 @@ def clean_tag(name: str) -> str:
     space, anything else is dropped, so no tag can move a terminal's cursor. Empty when
     nothing printable is left."""
     if not name.isprintable():
-        name = _CONTROL.sub("", _LINE_BREAKS.sub(" ", name))
+        name = CONTROL.sub("", LINE_BREAKS.sub(" ", name))
     return name.strip()
 
 

@@ -9,6 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Line breaks of every kind, and C0/C1 controls with the invisible marks that reorder or
+# hide text (bidi overrides): what no name, title or tag may carry to a terminal. Shared by
+# the models, the import's cleaning and mutt-query's output.
+LINE_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]+")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
 # Letters that Unicode does not decompose into a base letter plus a mark.
 _EXTRA_FOLDS = str.maketrans({
     "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae",

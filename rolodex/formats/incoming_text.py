@@ -13,10 +13,8 @@ from __future__ import annotations
 import re
 
 from rolodex.models import Address, ContactData
+from rolodex.normalize import CONTROL, LINE_BREAKS
 
-_LINE_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]+")
-# C0/C1 controls, and the invisible marks that reorder or hide text (bidi overrides).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CONTROL_BUT_LINES = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _ONE_LINE = ("name", "prefix", "first_name", "middle_name", "last_name", "suffix", "nickname",
@@ -25,14 +23,14 @@ WHY = "has a control character"
 
 
 def has_control(text: str) -> bool:
-    return _CONTROL.search(text) is not None
+    return CONTROL.search(text) is not None
 
 
 def clean_line(text: str | None) -> str | None:
     """One line of text fit to store: line breaks and tabs a space, other controls gone."""
     if text is None or text.isprintable():
         return text
-    return " ".join(_CONTROL.sub("", _LINE_BREAKS.sub(" ", text)).split(" ")).strip()
+    return " ".join(CONTROL.sub("", LINE_BREAKS.sub(" ", text)).split(" ")).strip()
 
 
 def clean_text(text: str | None) -> str | None:

@@ -6,17 +6,13 @@ clients hit on every keystroke) write their output here, so the two cannot drift
 
 from __future__ import annotations
 
-import re
-
-# C0/C1 controls and the invisible marks that reorder text: a name stored before imports
-# cleaned them must not reach the terminal mutt-query runs in (or aerc's) raw.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+from rolodex.normalize import CONTROL
 
 
 def _clean(text: str) -> str:
-    """Tabs and newlines would break the line format, and controls the terminal: mail
-    clients get spaces."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    """Tabs and newlines would break the line format, and controls the terminal (a name
+    stored before imports cleaned them): mail clients get spaces."""
+    return " ".join(CONTROL.sub(" ", text).split())
 
 
 def query_output(query: str, found: list[tuple[str, str, str]], *, plain: bool) -> str:

@@ -20,6 +20,13 @@ from rolodex.store.db import Database
 KINDS = ("contacts", "events", "tasks", "journal")
 
 
+def check_name_free(db: Database, name: str) -> None:
+    """InvalidInput when an account has that name already."""
+    if db.execute("SELECT 1 FROM sync_accounts WHERE name = ?", (name,)).fetchone():
+        raise InvalidInput(f"there is already a sync account named '{name}'",
+                           hint="rolodex sync list shows them; sync rm NAME removes one")
+
+
 def add_account(db: Database, name: str, kind: str, location: str, *,
                 username: str | None = None, password_command: str | None = None,
                 insecure: bool = False, collections: list[tuple[str, str]] = ()) -> int:
@@ -27,9 +34,7 @@ def add_account(db: Database, name: str, kind: str, location: str, *,
     is taken."""
     from rolodex.dates import now, to_utc_iso
 
-    if db.execute("SELECT 1 FROM sync_accounts WHERE name = ?", (name,)).fetchone():
-        raise InvalidInput(f"there is already a sync account named '{name}'",
-                           hint="rolodex sync list shows them; sync rm NAME removes one")
+    check_name_free(db, name)
     with db.write(f"sync add {name}"):
         account_id = journal.insert(db, "sync_accounts", {
             "name": name, "kind": kind, "location": location, "username": username,

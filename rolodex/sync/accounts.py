@@ -46,9 +46,7 @@ def add_dav(db: Database, name: str, url: str, *, user: str | None = None,
     from rolodex.sync.dav.http import DavSession, redact, require_https
 
     _check_name(name)
-    if db.execute("SELECT 1 FROM sync_accounts WHERE name = ?", (name,)).fetchone():
-        raise InvalidInput(f"there is already a sync account named '{name}'",
-                           hint="rolodex sync list shows them; sync rm NAME removes one")
+    sync_state.check_name_free(db, name)  # before asking the server anything
     require_https(url, insecure)
     secret = password(name, password_command) if user else None
     with DavSession(url, user, secret, insecure=insecure) as session:

@@ -36,11 +36,9 @@ from collections.abc import Callable
 from typing import Any
 
 from rolodex.errors import Aborted
-from rolodex.formats.incoming import Item as Incoming_item
-from rolodex.models import ContactData
 from rolodex.store import journal, sync_state
 from rolodex.store.db import Database
-from rolodex.sync.apply import Incoming, Policy, apply
+from rolodex.sync.bring_in import apply_remote, bring_in
 from rolodex.sync.contact_3way import three_way
 from rolodex.sync.contact_export import contact_cards
 from rolodex.sync.far_side import FarSide, Remote
@@ -126,13 +124,18 @@ class ContactSync:
     def _remember_sent(self, sent: list[tuple[str, int, str, str, str]]) -> None:
         if not sent:
             return
-        flush = getattr(self.storage, "flush", None)
-        if flush is not None:  # the far side's writes durable before the status says so
-            flush()
+        self._flush()
         with self.db.transaction():
             for uid, contact_id, href, etag, text in sent:
                 self._remember(uid, contact_id, href, etag, text)
         sent.clear()
+
+    def _flush(self) -> None:
+        """The far side's writes made durable before a status row says they were made (a
+        vdir flushes its new files; a server needs nothing)."""
+        flush = getattr(self.storage, "flush", None)
+        if flush is not None:
+            flush()
 
     def run(self) -> SyncReport:
         db = self.db
@@ -160,9 +163,7 @@ class ContactSync:
                     len(fetched) + len(local_changed) + len(local_gone) + len(remote_gone)
                     + len(fresh.keys() - fetched.keys()))
             self._execute(status, fetched, remote_gone, local_changed, local_gone, fresh)
-            flush = getattr(self.storage, "flush", None)
-            if flush is not None:  # the far side's writes durable before the status says so
-                flush()
+            self._flush()
             from rolodex.dates import now, to_utc_iso
 
             sync_state.mark_synced(db, self.cid, operation=synced, at=to_utc_iso(now()),
@@ -258,8 +259,8 @@ class ContactSync:
         for uid, contact_id in fresh.items():
             if uid not in fetched:
                 self._upload_new(uid, contact_id)
-        self._bring_in(merge, "merge")
-        self._bring_in(replace, "replace")
+        bring_in(self.db, self.cid, self.report, merge, "merge")
+        bring_in(self.db, self.cid, self.report, replace, "replace")
         self._merge_both(both)
 
     def _update_there(self, uid: str, row: dict, text: str, both: list) -> None:
@@ -280,7 +281,7 @@ class ContactSync:
         except PreconditionFailed:
             again = self.far.fetch_again(row["href"])
             if again is not None:
-                self._bring_in([(uid, again, "restored")], "merge")
+                bring_in(self.db, self.cid, self.report, [(uid, again, "restored")], "merge")
             return
         sync_state.drop_status(self.db, self.cid, uid)
         self.report.add("deleted_there", uid, name)
@@ -334,47 +335,6 @@ class ContactSync:
                               etag=etag, local_hash=digest(text) if contact_id else None,
                               base=base if base is not None else text)
 
-    def _bring_in(self, items: list[tuple[str, Remote, str]], on_match: str) -> None:
-        """Remote items into the store through ``apply``; each one's status row after."""
-        if not items:
-            return
-        entries = self._apply([(uid, r.data, r.href) for uid, r, _ in items], on_match)
-        ids = {}
-        for uid, remote, _ in items:
-            entry = entries.get(remote.href)
-            owned = (entry is not None and not entry.get("company") and not entry.get("group")
-                     and sync_state.uid_of(self.db, entry["id"]) == uid)
-            ids[uid] = entry["id"] if owned else None
-        texts = {uid: text for _, uid, text in contact_cards(
-            self.db, [i for i in ids.values() if i is not None])}
-        for uid, remote, action in items:
-            text = texts.get(uid)
-            sync_state.put_status(self.db, self.cid, uid, local_id=ids[uid],
-                                  href=remote.href, etag=remote.etag,
-                                  local_hash=digest(text) if text is not None else None,
-                                  base=remote.text)
-            note = None
-            if entry_of(entries, remote) and ids[uid] is None and action == "downloaded":
-                note = f"merged into #{entries[remote.href]['id']}" \
-                    if not entries[remote.href].get("company") else "a company"
-            self.report.add(action, uid, remote.data.name, note, advance=False)
-
-    def _apply(self, items: list[tuple[str, ContactData, str]], on_match: str
-               ) -> dict[str, dict]:
-        """``apply`` them; the report's entry of each by href."""
-        report = apply(self.db, Incoming(contacts=[
-            Incoming_item(data, href, 1, 1) for _, data, href in items]),
-            Policy(on_match=on_match), progress=self.report.on_item)
-        found = report.contacts
-        for problem in found.failed:
-            self.report.skipped.append({"href": problem.source, "reason": problem.reason})
-        for entry in found.skipped:
-            if entry.get("conflict"):  # a UID that names someone else here
-                self.report.skipped.append({"href": entry["source"],
-                                            "reason": entry["conflict"]})
-        return {e["source"]: e for e in found.new + found.updated + found.unchanged
-                + found.skipped}
-
     def _merge_both(self, both: list[tuple[str, Remote, str | None]]) -> None:
         """Changed on both sides (or new on both): merged against the base, the result
         written here and sent there."""
@@ -400,7 +360,7 @@ class ContactSync:
                                         clash["remote"], remote.text, at)
                 self.report.conflicts.append({"uid": uid, "name": mine.name, **clash})
             merged_items.append((uid, merged, remote.href))
-        self._apply(merged_items, "replace")
+        apply_remote(self.db, self.report, merged_items, "replace")
         ids = sync_state.contacts_by_uid(self.db, uids)
         texts = {uid: text for _, uid, text in contact_cards(self.db, list(ids.values()))}
         from rolodex.formats.vcard import meaning
@@ -421,7 +381,3 @@ class ContactSync:
                                   etag=etag, local_hash=digest(text), base=base)
             if pushed or text != local.get(uid):  # else both sides held the same already
                 self.report.add("merged", uid, remote.data.name, advance=False)
-
-
-def entry_of(entries: dict[str, dict], remote: Remote) -> dict | None:
-    return entries.get(remote.href)
