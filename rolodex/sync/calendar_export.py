@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from rolodex.atomic_write import replacing
 from rolodex.store.db import Database
-from rolodex.sync.calendar_components import Item, components_by_uid, put
+from rolodex.sync.calendar_components import Item, components_by_uid
+from rolodex.sync.ical_build import put
 from rolodex.sync.vdir import CALENDAR_KINDS, write_items
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 PRODID = "-//rolodex//rolodex//EN"
 
 
-def _calendar(components: Iterable[Any]) -> icalendar.Calendar:
+def calendar_of(components: Iterable[Any]) -> icalendar.Calendar:
     """A VCALENDAR holding components, with a VTIMEZONE for every TZID they use."""
     import icalendar
 
@@ -106,7 +107,7 @@ def calendar_items(db: Database, *, what: set[str], first: date | None, last: da
                    ) -> Iterator[tuple[str, icalendar.Calendar]]:
     """(UID, a calendar of that one item) pairs, made as they are asked for: a vdir keeps
     one item per file, and a moved occurrence must share the file of its series."""
-    return ((uid, _calendar(parts))
+    return ((uid, calendar_of(parts))
             for uid, parts in components_by_uid(db, what, first, last, tz, left_out))
 
 
