@@ -35,3 +35,17 @@ class HelpGroup(TyperGroup):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+class DefaultCommandGroup(HelpGroup):
+    """A group whose first word may be its default command's argument: ``rolodex sync
+    office`` is ``rolodex sync run office``. A word that names no command (and is no
+    option) goes to ``DEFAULT``; click's ``Group.resolve_command`` is the documented hook
+    for choosing the command, and the rest of the parsing is click's own."""
+
+    DEFAULT = "run"
+
+    def resolve_command(self, ctx: Context, args: list[str]):  # type: ignore[override]
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = [self.DEFAULT, *args]
+        return super().resolve_command(ctx, args)

@@ -1,6 +1,6 @@
 """``rolodex sync``: two-way sync of contacts with CardDAV address books and vdir folders:
-``sync`` alone runs every account; ``sync add``, ``list``, ``rm``, ``run``, ``status``,
-``conflicts``."""
+``sync`` alone runs every account, ``sync NAME`` one; ``sync add``, ``list``, ``rm``,
+``run``, ``status``, ``conflicts``."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import say, state
-from rolodex.cli._help import HelpGroup
+from rolodex.cli._help import DefaultCommandGroup
 from rolodex.cli._options import RowsFormatOption
 from rolodex.cli._output import Column, Format, emit, one_line
 from rolodex.errors import InvalidInput
 
 app = typer.Typer(help="Two-way sync of your contacts with CardDAV servers and vdir folders.",
-                  invoke_without_command=True, cls=HelpGroup)
+                  invoke_without_command=True, cls=DefaultCommandGroup,
+                  subcommand_metavar="[NAME | COMMAND [ARGS]...]")
 
 DryRun = Annotated[bool, typer.Option(
     "--dry-run", help="Show what would be sent, brought in and deleted; write nothing on "
@@ -56,11 +57,16 @@ def sync_all(
     stops (exit 9) unless --force is given. Each sync is one operation: 'rolodex
     undo' takes its changes back here, and the next sync sends that on.
 
+    'rolodex sync NAME' syncs one account (as 'rolodex sync run NAME').
+
     \b
     Example: rolodex sync --dry-run
     """
     if ctx.invoked_subcommand is None:
         _run(None, dry_run, force, format)
+    # 'rolodex sync --dry-run office' gives the options here and the name to 'run',
+    # which must not drop them (a dry run that writes would be the worst surprise).
+    ctx.meta["sync.options"] = (dry_run, force, format)
 
 
 def _run(name: str | None, dry_run: bool, force: bool, fmt: Format) -> None:
@@ -132,6 +138,7 @@ def _say(report) -> None:
 
 @app.command("run")
 def run(
+    ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(
         metavar="[NAME]", help="The account to sync (default: every account).",
         show_default=False)] = None,
@@ -148,7 +155,10 @@ def run(
     \b
     Example: rolodex sync run team --format json
     """
-    _run(name, dry_run, force, format)
+    above_dry_run, above_force, above_format = ctx.meta.get(
+        "sync.options", (False, False, Format.table))
+    _run(name, dry_run or above_dry_run, force or above_force,
+         format if format is not Format.table else above_format)
 
 
 @app.command("add")
