@@ -1,12 +1,14 @@
 """Time ``rolodex sync`` against a real Radicale on this machine (#15's budgets).
 
-    python benchmarks/sync_dav.py [--contacts 10000] [--keep DIR]
+    python benchmarks/sync_dav.py [--contacts 10000] [--keep DIR] [--server-only]
 
 Generates the contacts, imports them into a fresh database, starts Radicale (a test
 dependency: ``pip install -e '.[test]'``) on 127.0.0.1 with a temporary folder, and times
 whole ``rolodex`` processes: the first sync (every contact uploaded), a sync with nothing
 to do, and a sync after one contact was edited (one PUT). Radicale is stopped by PID at the
-end, whatever happens. A script, not a test: figures go to docs/sync.md by hand.
+end, whatever happens. ``--server-only`` times bare PUTs of new cards without rolodex:
+what the server alone costs per card as the book grows. A script, not a test: figures go
+to docs/sync.md by hand.
 """
 
 from __future__ import annotations
@@ -81,11 +83,46 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return took
 
 
+def bare_puts(book: str, count: int, batch: int = 500) -> list[tuple[int, float]]:
+    """The server alone: ``count`` new cards PUT one by one with requests (no rolodex),
+    as (cards in the book before the batch, milliseconds per PUT in the batch). Shows how
+    a server's cost per new card grows with the book's size."""
+    import requests
+
+    rows = []
+    with requests.Session() as http:
+        http.auth = (USER, PASSWORD)
+        for first in range(0, count, batch):
+            start = time.perf_counter()
+            for n in range(first, min(count, first + batch)):
+                uid = uuid.uuid4()
+                card = (f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Person {n}\r\n"
+                        f"N:;Person {n};;;\r\nEND:VCARD\r\n")
+                answer = http.put(f"{book}{uid}.vcf", data=card.encode(), timeout=60, headers={
+                    "If-None-Match": "*", "Content-Type": "text/vcard; charset=utf-8"})
+                assert answer.status_code == 201, answer.status_code
+            took = time.perf_counter() - start
+            rows.append((first, 1000 * took / (min(count, first + batch) - first)))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--contacts", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--server-only", action="store_true",
+                        help="time bare PUTs of new cards (no rolodex): the server's cost")
     args = parser.parse_args()
+    if args.server_only:
+        folder = Path(tempfile.mkdtemp(prefix="rolodex-sync-bench-"))
+        process, book = start_radicale(folder)
+        try:
+            for before, ms in bare_puts(book, args.contacts):
+                print(f"  {before:>7,} cards in the book: {ms:6.1f} ms per new card")
+        finally:
+            os.kill(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+        return
     work = args.keep or Path(tempfile.mkdtemp(prefix="rolodex-sync-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     (work / "radicale").mkdir(exist_ok=True)

@@ -38,8 +38,8 @@ SectionOption = Annotated[str | None, typer.Option(
     "--section", metavar="NAME", help="Only this section (jsonl, csv and tsv always give one "
     "section's rows: the first unless named).")]
 OwnerOption = Annotated[str | None, typer.Option(
-    "--owner", metavar="USER", help="Only this user's (the report's help says what that "
-    "means).")]
+    "--owner", metavar="USER", help="Only the contacts, deals and tasks this team member "
+    "is in charge of.")]
 OutputOption = Annotated[str, typer.Option(
     "--output", "-o", metavar="FILE|-", help="Write to FILE (readable by you only).")]
 

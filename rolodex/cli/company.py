@@ -36,7 +36,16 @@ app = typer.Typer(help="Add, find, show, change and merge companies (accounts)."
 CompanyRef = Annotated[str, typer.Argument(
     metavar="REF", help="Id, UID, domain, or a unique (prefix of a) name.",
     autocompletion=complete_company)]
-Opt = Annotated[str | None, typer.Option(show_default=False)]
+def _opt(description: str) -> object:
+    return typer.Option(show_default=False, help=description)
+
+
+Domain = Annotated[str | None, _opt("Web domain: acme.example.")]
+Industry = Annotated[str | None, _opt("Industry, e.g. Manufacturing.")]
+Phone = Annotated[str | None, _opt("Main phone number.")]
+Email = Annotated[str | None, _opt("Main email address.")]
+Address = Annotated[str | None, _opt("Postal address, on one line.")]
+Website = Annotated[str | None, _opt("Website URL.")]
 KindOpt = Annotated[str | None, typer.Option(
     "--kind", help="client, partner, vendor, competitor, prospect or other.")]
 
@@ -49,8 +58,9 @@ def _values(**values: str | None) -> dict[str, str | None]:
 def add(
     name: Annotated[str, typer.Argument(help="Company name, e.g. 'Acme Ltd'.",
                                         callback=one_line_text)],
-    domain: Opt = None, industry: Opt = None, kind: KindOpt = None, phone: Opt = None,
-    email: Opt = None, address: Opt = None, website: Opt = None,
+    domain: Domain = None, industry: Industry = None, kind: KindOpt = None,
+    phone: Phone = None, email: Email = None, address: Address = None,
+    website: Website = None,
     note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
     tag: TagOption = None, field: FieldOption = None,
 ) -> None:
@@ -103,10 +113,11 @@ def show(ref: CompanyRef, format: ShowFormatOption = Format.table) -> None:
 @app.command("edit")
 def edit(
     ref: CompanyRef,
-    name: Annotated[str | None, typer.Option(show_default=False, callback=one_line_text)]
-    = None,
-    domain: Opt = None, industry: Opt = None, kind: KindOpt = None,
-    phone: Opt = None, email: Opt = None, address: Opt = None, website: Opt = None,
+    name: Annotated[str | None, typer.Option(show_default=False, help="New name.",
+                                             callback=one_line_text)] = None,
+    domain: Domain = None, industry: Industry = None, kind: KindOpt = None,
+    phone: Phone = None, email: Email = None, address: Address = None,
+    website: Website = None,
     note: Annotated[str | None, typer.Option("--note", help="Replace the notes.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag.")] = None,
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,

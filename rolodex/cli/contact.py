@@ -53,8 +53,10 @@ def add(
     url: UrlOpt = None, company: CompanyOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="Job title.",
                                               callback=one_line_text)] = None,
-    department: Annotated[str | None, typer.Option("--department")] = None,
-    nickname: Annotated[str | None, typer.Option("--nickname")] = None,
+    department: Annotated[str | None, typer.Option(
+        "--department", help="Department, e.g. Sales.")] = None,
+    nickname: Annotated[str | None, typer.Option(
+        "--nickname", help="What people call them.")] = None,
     tag: TagOption = None, birthday: BirthdayOpt = None, anniversary: AnniversaryOpt = None,
     note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
     status: Annotated[str | None, typer.Option(
@@ -98,8 +100,10 @@ def list_(
     tag: TagOption = None,
     company: Annotated[str | None, typer.Option("--company", "-c", help="Company id or name.",
                                                 autocompletion=complete_company)] = None,
-    status: Annotated[str | None, typer.Option("--status")] = None,
-    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="Only lead, prospect, customer, partner or inactive ones.")] = None,
+    owner: Annotated[str | None, typer.Option(
+        "--owner", help="Only those this team member is in charge of.")] = None,
     mine: MineOption = False,
     updated_since: Annotated[str | None, typer.Option(
         "--updated-since", metavar="WHEN", help="2026-11-01, yesterday, 2 weeks ago...")] = None,

@@ -38,26 +38,37 @@ def edit(
     refs: RefsArg,
     name: Annotated[str | None, typer.Option("--name", help="Full name (re-splits the parts).",
                                              callback=one_line_text)] = None,
-    first: Annotated[str | None, typer.Option("--first", callback=one_line_text)] = None,
-    middle: Annotated[str | None, typer.Option("--middle", callback=one_line_text)] = None,
-    last: Annotated[str | None, typer.Option("--last", callback=one_line_text)] = None,
-    prefix: Annotated[str | None, typer.Option("--prefix", callback=one_line_text)] = None,
-    suffix: Annotated[str | None, typer.Option("--suffix", callback=one_line_text)] = None,
-    nickname: Annotated[str | None, typer.Option("--nickname", callback=one_line_text)] = None,
-    title: Annotated[str | None, typer.Option("--title", callback=one_line_text)] = None,
-    department: Annotated[str | None, typer.Option("--department")] = None,
+    first: Annotated[str | None, typer.Option(
+        "--first", help="First (given) name.", callback=one_line_text)] = None,
+    middle: Annotated[str | None, typer.Option(
+        "--middle", help="Middle name.", callback=one_line_text)] = None,
+    last: Annotated[str | None, typer.Option(
+        "--last", help="Last (family) name.", callback=one_line_text)] = None,
+    prefix: Annotated[str | None, typer.Option(
+        "--prefix", help="Before the name: Dr., Ms.", callback=one_line_text)] = None,
+    suffix: Annotated[str | None, typer.Option(
+        "--suffix", help="After the name: Jr., PhD.", callback=one_line_text)] = None,
+    nickname: Annotated[str | None, typer.Option(
+        "--nickname", help="What people call them.", callback=one_line_text)] = None,
+    title: Annotated[str | None, typer.Option(
+        "--title", help="Job title.", callback=one_line_text)] = None,
+    department: Annotated[str | None, typer.Option("--department", help="Department.")] = None,
     company: CompanyOpt = None, birthday: BirthdayOpt = None, anniversary: AnniversaryOpt = None,
     note: Annotated[str | None, typer.Option("--note", help="Replace the notes.")] = None,
-    status: Annotated[str | None, typer.Option("--status")] = None,
-    source: Annotated[str | None, typer.Option("--source")] = None,
-    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="lead, prospect, customer, partner or inactive.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Lead source.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Team member in charge.")] = None,
     every: EveryOpt = None,
     email: EmailOpt = None, phone: PhoneOpt = None, address: AddressOpt = None,
     url: UrlOpt = None,
-    rm_email: Annotated[list[str] | None, typer.Option("--rm-email")] = None,
-    rm_phone: Annotated[list[str] | None, typer.Option("--rm-phone")] = None,
-    rm_address: Annotated[list[str] | None, typer.Option("--rm-address")] = None,
-    rm_url: Annotated[list[str] | None, typer.Option("--rm-url")] = None,
+    rm_email: Annotated[list[str] | None, typer.Option(
+        "--rm-email", help="Remove this email.")] = None,
+    rm_phone: Annotated[list[str] | None, typer.Option(
+        "--rm-phone", help="Remove this phone number.")] = None,
+    rm_address: Annotated[list[str] | None, typer.Option(
+        "--rm-address", help="Remove the address containing this text.")] = None,
+    rm_url: Annotated[list[str] | None, typer.Option("--rm-url", help="Remove this URL.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag.")] = None,
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
     field: FieldOption = None,

@@ -91,7 +91,9 @@ def add(
     stage: Annotated[str | None, typer.Option("--stage", help="Stage (default: the first).")]
     = None,
     probability: ProbabilityOpt = None, close: CloseOpt = None, source: SourceOpt = None,
-    owner: OwnerOpt = None, note: Annotated[str | None, typer.Option("--note")] = None,
+    owner: OwnerOpt = None,
+    note: Annotated[str | None, typer.Option(
+        "--note", help="Notes.")] = None,
 ) -> None:
     """Add a deal to the pipeline; prints its id.
 
@@ -121,10 +123,12 @@ def list_(
     all_: Annotated[bool, typer.Option("--all", help="Open, won and lost.")] = False,
     company: CompanyOpt = None,
     contact: Annotated[str | None, typer.Option("--contact", metavar="REF",
+                                                help="Only deals with this contact.",
                                                 autocompletion=complete_contact)] = None,
     owner: OwnerOpt = None,
     mine: MineOption = False,
-    source: Annotated[str | None, typer.Option("--source")] = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Only deals from this lead source.")] = None,
     sort: Annotated[str, typer.Option(
         "--sort", help="close, amount, created, updated, title or id; -FIELD descends.")]
     = "close",
@@ -164,7 +168,8 @@ def show(deal_id: IdArg, format: ShowFormatOption = Format.table) -> None:
 @app.command("edit")
 def edit(
     deal_id: IdArg,
-    title: Annotated[str | None, typer.Option("--title", callback=one_line_text)] = None,
+    title: Annotated[str | None, typer.Option("--title", help="New title.",
+                                                   callback=one_line_text)] = None,
     company: CompanyOpt = None, contact: ContactOpt = None,
     not_contact: Annotated[list[str] | None, typer.Option(
         "--not-contact", metavar="REF", help="Remove a contact from the deal.",
@@ -173,7 +178,7 @@ def edit(
     probability: Annotated[str | None, typer.Option(
         "--probability", metavar="P", help="Percent; '' goes back to the stage's.")] = None,
     close: CloseOpt = None, source: SourceOpt = None, owner: OwnerOpt = None,
-    note: Annotated[str | None, typer.Option("--note")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
 ) -> None:
     """Change a deal's fields ('' clears); the stage changes with 'deal move'.
 

@@ -116,7 +116,7 @@ def add(
         "'monthly on the last friday', or an RRULE.")] = None,
     tz: Annotated[str | None, typer.Option("--tz", metavar="ZONE",
                                            help="Time zone of the event (IANA name).")] = None,
-    note: Annotated[str | None, typer.Option("--note")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
     remind: RemindOpt = None, category: CategoryOpt = None,
 ) -> None:
     """Add an event; a date without a time makes an all-day event. Prints its id.
@@ -148,6 +148,7 @@ def list_(
                                            help=f"Last day (default: {LIST_DAYS} days on).")]
     = None,
     with_: Annotated[str | None, typer.Option("--with", metavar="REF",
+                                              help="Only events with this contact.",
                                               autocompletion=complete_contact)] = None,
     format: FormatOption = Format.table,
 ) -> None:
@@ -182,18 +183,24 @@ def show(event_id: IdArg, format: ShowFormatOption = Format.table) -> None:
 @app.command("edit")
 def edit(
     event_id: IdArg,
-    title: Annotated[str | None, typer.Option("--title", callback=one_line_text)] = None,
-    at: Annotated[str | None, typer.Option("--at", metavar="WHEN")] = None,
-    for_: Annotated[str | None, typer.Option("--for", metavar="DURATION")] = None,
-    until: Annotated[str | None, typer.Option("--until", metavar="WHEN")] = None,
-    all_day: Annotated[bool, typer.Option("--all-day")] = False,
-    where: Annotated[str | None, typer.Option("--where")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="New title.",
+                                                   callback=one_line_text)] = None,
+    at: Annotated[str | None, typer.Option("--at", metavar="WHEN",
+                                                help="New start.")] = None,
+    for_: Annotated[str | None, typer.Option(
+        "--for", metavar="DURATION", help="New length: 30m, 1h30m...")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", metavar="WHEN", help="New end.")] = None,
+    all_day: Annotated[bool, typer.Option("--all-day", help="Make it all-day.")] = False,
+    where: Annotated[str | None, typer.Option("--where", help="New place.")] = None,
     repeat: Annotated[str | None, typer.Option("--repeat", metavar="RULE",
                                                help="'' stops repeating.")] = None,
-    note: Annotated[str | None, typer.Option("--note")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
     with_: Annotated[list[str] | None, typer.Option("--with", metavar="REF",
+                                                    help="Add this person.",
                                                     autocompletion=complete_contact)] = None,
     without: Annotated[list[str] | None, typer.Option("--without", metavar="REF",
+                                                      help="Remove this person.",
                                                       autocompletion=complete_contact)] = None,
     remind: RemindOpt = None, category: CategoryOpt = None,
     no_reminders: Annotated[bool, typer.Option("--no-reminders",

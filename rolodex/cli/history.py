@@ -14,6 +14,7 @@ from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.store import settings
 from rolodex.store.activity import history, tasks
+from rolodex.store.people import companies
 from rolodex.store.people.contact_refs import resolve_contact
 from rolodex.store.refs import resolve_company
 
@@ -28,10 +29,12 @@ HISTORY_COLUMNS = (
 )
 
 
-def _split(words: list[str], kinds: list[str]) -> tuple[list[str], str, str | None]:
-    """``REF... KIND [TEXT]``: the kind is the first word that names one."""
+def _split(words: list[str], kinds: list[str], company: bool = False
+           ) -> tuple[list[str], str, str | None]:
+    """``REF... KIND [TEXT]``: the kind is the first word that names one. With a company
+    (``--company``) the people may be left out: an interaction with the company alone."""
     for index, word in enumerate(words):
-        if word.lower() in kinds and index > 0:
+        if word.lower() in kinds and (index > 0 or company):
             rest = words[index + 1:]
             if len(rest) > 1:
                 raise InvalidInput("put the text in quotes: rolodex log jane call "
@@ -43,29 +46,32 @@ def _split(words: list[str], kinds: list[str]) -> tuple[list[str], str, str | No
 
 def log(
     words: Annotated[list[str], typer.Argument(
-        metavar="REF... KIND [TEXT]", help="Who (ids, names, emails; - reads stdin), the kind "
-        "(call, email, meeting, message, note, letter) and what happened (- reads stdin).",
+        metavar="REF... KIND [TEXT]", help="Who (ids, names, emails; - reads stdin; none "
+        "with --company), the kind (one of the history.kinds setting, which 'rolodex config "
+        "get history.kinds' lists) and what happened (- reads stdin).",
         autocompletion=complete_contact)],
     at: Annotated[str | None, typer.Option("--at", metavar="WHEN",
                                            help="When it happened (default: now).")] = None,
     duration: Annotated[str | None, typer.Option("--duration", help="45m, 1h30m...")] = None,
     direction: Annotated[str | None, typer.Option("--direction", help="in or out.")] = None,
     outcome: Annotated[str | None, typer.Option("--outcome", help="What came of it.")] = None,
-    company: Annotated[str | None, typer.Option("--company", "-c",
-                                                autocompletion=complete_company)] = None,
+    company: Annotated[str | None, typer.Option(
+        "--company", "-c", help="The company it was with (id or name); with no person, "
+        "an interaction with the company alone.", autocompletion=complete_company)] = None,
     next_: Annotated[str | None, typer.Option(
         "--next", metavar="WHEN", help="Schedule a follow-up task for the same people.")]
     = None,
     editor: Annotated[bool, typer.Option("--editor", help="Write the text in $EDITOR.")]
     = False,
 ) -> None:
-    """Record a call, email, meeting, message, note or letter with one or more contacts.
+    """Record an interaction (a call, an email, a meeting...) with contacts or a company.
 
     \b
     Example: rolodex log jane call "talked pricing" --next "in 2 weeks"
     """
     db = state.db()
-    refs, kind, text = _split(words, [k.lower() for k in settings.get(db, "history.kinds")])
+    refs, kind, text = _split(words, [k.lower() for k in settings.get(db, "history.kinds")],
+                              company is not None)
     if text == "-":
         text = sys.stdin.read()
     if editor:
@@ -74,7 +80,8 @@ def log(
         text = "\n".join(line for line in run_editor(
             f"# {kind} with {', '.join(refs)}: write what happened; # lines are ignored\n"
         ).splitlines() if not line.startswith("#")).strip()
-    people = list(dict.fromkeys(resolve_contact(db, r) for r in expand_refs(refs)))
+    people = list(dict.fromkeys(resolve_contact(db, r) for r in expand_refs(refs))) \
+        if refs or company is None else []
     minutes = None
     if duration:
         from rolodex.date_input import parse_duration
@@ -87,7 +94,9 @@ def log(
         db, people, kind, follow_up=follow_up, at=moment, text=text, duration_minutes=minutes,
         direction=direction, outcome=outcome, company_id=company_id)
     print(entry)
-    say(f"logged {kind} #{entry} with {len(people)} contact(s)"
+    with_ = f"{len(people)} contact(s)" if people else \
+        companies.get_row(db, company_id)["name"] if company_id else ""
+    say(f"logged {kind} #{entry} with {with_}"
         + (f"; follow-up task #{task_id} due {follow_up}" if task_id else ""))
 
 
@@ -109,8 +118,10 @@ def history_(
         autocompletion=complete_contact)] = None,
     company: Annotated[str | None, typer.Option("--company", "-c", help="A company's history.",
                                                 autocompletion=complete_company)] = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k")] = None,
-    from_: Annotated[str | None, typer.Option("--from", metavar="WHEN")] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", "-k", help="Only this kind: call, email, meeting...")] = None,
+    from_: Annotated[str | None, typer.Option(
+        "--from", metavar="WHEN", help="From the start of this day or time.")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="WHEN",
                                            help="Up to the end of this day or time.")] = None,
     limit: LimitOption = None, format: FormatOption = Format.table,

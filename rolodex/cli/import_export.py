@@ -124,10 +124,13 @@ def export(
     output: Annotated[str, typer.Option(
         "--output", "-o", metavar="FILE|DIR|-", help="A file, a folder (one .vcf per "
         "contact, named from its UID), or - for stdout.")] = "-",
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t")] = None,
-    company: Annotated[str | None, typer.Option("--company", "-c",
-                                                autocompletion=complete_company)] = None,
-    status: Annotated[str | None, typer.Option("--status")] = None,
+    tag: Annotated[list[str] | None, typer.Option(
+        "--tag", "-t", help="Only contacts with this tag (repeatable).")] = None,
+    company: Annotated[str | None, typer.Option(
+        "--company", "-c", help="Only people of this company.",
+        autocompletion=complete_company)] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="Only contacts with this status.")] = None,
     search: Annotated[str | None, typer.Option("--search", help="Only contacts matching "
                                                "this search.")] = None,
     what: Annotated[str, typer.Option(

@@ -83,7 +83,7 @@ def add(
     title: Annotated[str, typer.Argument(help="What to do.", callback=one_line_text)],
     for_: ForOpt = None, due: DueOpt = None, priority: PriorityOpt = None,
     kind: KindOpt = None, repeat: RepeatOpt = None,
-    note: Annotated[str | None, typer.Option("--note")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="Team member in charge.")] = None,
 ) -> None:
     """Add a task, optionally for contacts, due at a time, repeating; prints its id.
@@ -111,8 +111,10 @@ def list_(
     week: Annotated[bool, typer.Option("--week", help="Due today or in the next 6 days.")]
     = False,
     for_: Annotated[str | None, typer.Option("--for", metavar="REF",
+                                             help="Only tasks for this contact.",
                                              autocompletion=complete_contact)] = None,
-    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    owner: Annotated[str | None, typer.Option(
+        "--owner", help="Only this team member's tasks.")] = None,
     mine: MineOption = False,
     limit: LimitOption = None, format: FormatOption = Format.table,
 ) -> None:
@@ -203,12 +205,13 @@ def snooze(task_id: IdArg, when: Annotated[str, typer.Argument(metavar="WHEN")])
 @app.command("edit")
 def edit(
     task_id: IdArg,
-    title: Annotated[str | None, typer.Option("--title", callback=one_line_text)] = None,
+    title: Annotated[str | None, typer.Option("--title", help="New title.",
+                                                   callback=one_line_text)] = None,
     due: DueOpt = None, priority: PriorityOpt = None, kind: KindOpt = None,
     repeat: Annotated[str | None, typer.Option(
         "--repeat", metavar="RULE", help="New repeat rule; '' stops repeating.")] = None,
-    note: Annotated[str | None, typer.Option("--note")] = None,
-    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Team member in charge.")] = None,
     for_: ForOpt = None,
     not_for: Annotated[list[str] | None, typer.Option(
         "--not-for", metavar="REF", help="Remove a contact from the task.",

@@ -1,0 +1,52 @@
+"""What ``--help`` and confirmations say (#16): every option is described, help names
+settings rather than their defaults, and commands do what their help says."""
+
+from __future__ import annotations
+
+import typer
+
+from rolodex.cli.app import app
+
+WHOLE = typer.main.get_command(app)
+
+
+def _options(command=WHOLE, path=()):
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _options(sub, (*path, name))
+    if not getattr(command, "commands", None):
+        for param in command.params:
+            if param.param_type_name == "option":
+                yield " ".join(path), "/".join(param.opts), param.help
+
+
+def test_every_option_has_a_one_line_description():
+    missing = [f"{path} {opts}" for path, opts, text in _options() if not (text or "").strip()]
+    assert missing == []
+
+
+def test_no_option_sends_the_reader_elsewhere_for_its_meaning():
+    vague = [f"{path} {opts}" for path, opts, text in _options()
+             if "help says what" in (text or "")]
+    assert vague == []
+
+
+def test_log_help_does_not_list_kinds_the_user_removed(rolodex):
+    assert rolodex(["config", "set", "history.kinds", "call, visit"]).exit_code == 0
+    result = rolodex(["log", "--help"])
+    assert result.exit_code == 0
+    assert "letter" not in result.stdout and "history.kinds" in result.stdout
+
+
+def test_log_with_a_company_alone(rolodex):
+    assert rolodex(["company", "add", "Acme Ltd"]).exit_code == 0
+    result = rolodex(["log", "--company", "acme", "email", "sent the brochure"])
+    assert result.exit_code == 0, result.stderr
+    assert "with Acme Ltd" in result.stderr
+    [entry] = rolodex(["history", "-c", "acme", "--format", "json"]).json()
+    assert (entry["kind"], entry["company"], entry["contacts"]) == ("email", "Acme Ltd", [])
+
+
+def test_log_without_anyone_is_still_refused(rolodex):
+    result = rolodex(["log", "email", "sent the brochure"])
+    assert result.exit_code == 5  # invalid input (docs/output.md)
+    assert "expected REF... KIND [TEXT]" in result.stderr
