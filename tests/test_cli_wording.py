@@ -50,3 +50,29 @@ def test_log_without_anyone_is_still_refused(rolodex):
     result = rolodex(["log", "email", "sent the brochure"])
     assert result.exit_code == 5  # invalid input (docs/output.md)
     assert "expected REF... KIND [TEXT]" in result.stderr
+
+
+def test_a_query_may_exclude_with_a_dash_wherever_options_are(rolodex):
+    """The README's example: words after NAME are the query, dashes included."""
+    for args in (["add", "Jane Doe", "-t", "customer", "-t", "active"],
+                 ["add", "Bob Roe", "-t", "customer"]):
+        assert rolodex(args).exit_code == 0
+    saved = rolodex(["search", "save", "lapsed", "tag:customer", "-tag:active"])
+    assert saved.exit_code == 0, saved.stderr
+    assert "1 contact(s) match now" in saved.stderr
+    for args in (["search", "@lapsed", "-f", "json"],
+                 ["search", "-tag:active", "-f", "json", "tag:customer"],
+                 ["search", "tag:customer", "-tag:x", "-f", "json", "-tag:active"],
+                 ["search", "tag:customer", "--format", "json", "--", "-tag:active"]):
+        result = rolodex(args)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert [c["name"] for c in result.json()] == ["Bob Roe"], args
+
+
+def test_a_saved_search_can_be_excluded(rolodex):
+    for args in (["add", "Jane Doe", "-t", "customer"], ["add", "Bob Roe", "-t", "customer"],
+                 ["search", "save", "bobs", "bob"]):
+        assert rolodex(args).exit_code == 0
+    result = rolodex(["search", "tag:customer", "-@bobs", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert [c["name"] for c in result.json()] == ["Jane Doe"]

@@ -37,6 +37,8 @@ COMMANDS = {
     "restore": ("backups", "restore"), "doctor": ("doctor", "doctor"),
     "dupes": ("dupes", "dupes"), "merge": ("dupes", "merge"),
 }
+# Commands parsed by a click class of their own, named in their module.
+CLASSES = {"search": "QueryCommand"}
 # Root options that take a value: the word after them is not the command.
 _VALUED = {"--db"}
 
@@ -88,7 +90,9 @@ def build(argv: list[str] | None = None) -> typer.Typer:
     for name, (module, attr) in COMMANDS.items():
         if everything or word == name:
             function = _load(module, attr)
-            app.command(name, help=function.__doc__ if name == "add" else None)(function)
+            cls = _load(module, CLASSES[name]) if name in CLASSES else None
+            app.command(name, help=function.__doc__ if name == "add" else None,
+                        cls=cls)(function)
     return app
 
 

@@ -4,9 +4,11 @@
 a positional QUERY would take the name of a subcommand for a query (as ``calendar feed``).
 """
 
+import re
 from typing import Annotated
 
 import typer
+from typer.core import TyperCommand
 
 from rolodex.cli._context import say, state
 from rolodex.cli._options import FormatOption, LimitOption
@@ -20,6 +22,27 @@ SAVED_COLUMNS = (
     Column("members", "Members", show=lambda r: r["error"] if r["error"] else
            str(r["members"]), no_wrap=True),
 )
+
+
+_EXCLUDE = re.compile(r"^-(?:[A-Za-z][\w.-]*:|@)")  # -tag:active, -@lapsed: excluding
+
+
+class QueryCommand(TyperCommand):
+    """``search``'s command: a word like ``-tag:active`` is part of the query, where click
+    would read it as the options -t -a -g... Such words are moved after a ``--`` (after
+    which click takes every word as the query's), so options and the query mix freely;
+    the query's order does not matter past ``save NAME``, which no such word can be."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:  # type: ignore[override]
+        if "--" in args:
+            end = args.index("--")
+            head, tail = args[:end], args[end:]
+        else:
+            head, tail = args, ["--"]
+        excluding = [a for a in head if _EXCLUDE.match(a)]
+        if excluding:
+            args = [a for a in head if not _EXCLUDE.match(a)] + tail + excluding
+        return super().parse_args(ctx, args)
 
 
 def search(
