@@ -76,3 +76,14 @@ def test_a_saved_search_can_be_excluded(rolodex):
     result = rolodex(["search", "tag:customer", "-@bobs", "-f", "json"])
     assert result.exit_code == 0, result.stderr
     assert [c["name"] for c in result.json()] == ["Jane Doe"]
+
+
+def test_cadence_rm_says_what_it_stopped_and_refuses_a_tag_without_one(rolodex):
+    assert rolodex(["cadence", "set", "customer", "30d"]).exit_code == 0
+    stopped = rolodex(["cadence", "rm", "customer"])
+    assert stopped.exit_code == 0
+    assert stopped.stderr.strip() == "stopped the cadence of customer (was every 30 days)"
+    assert rolodex(["cadence", "list", "-f", "json"]).json() == []
+    again = rolodex(["cadence", "rm", "customer"])
+    assert again.exit_code == 3
+    assert again.stderr.startswith("rolodex: tag customer has no cadence")

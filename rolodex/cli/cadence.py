@@ -36,8 +36,15 @@ def cadence_rm(tag: Annotated[str, typer.Argument(help="Tag name.")]) -> None:
     \b
     Example: rolodex cadence rm vip
     """
-    settings.set_value(state.db(), settings.CADENCE_PREFIX + tag.lower(), "")
-    say(f"no cadence for {tag}")
+    from rolodex.errors import NotFound
+    from rolodex.store.activity.cadence import tag_cadences
+
+    db = state.db()
+    days = tag_cadences(db).get(tag.lower())
+    if days is None:
+        raise NotFound(f"tag {tag} has no cadence", hint="rolodex cadence list shows them")
+    settings.set_value(db, settings.CADENCE_PREFIX + tag.lower(), "")
+    say(f"stopped the cadence of {tag} (was every {days} days)")
 
 
 @app.command("list")
