@@ -25,8 +25,8 @@ from rolodex.dates import (
 from rolodex.dates import now as _now  # parse_when's ``now`` parameter shadows the function
 from rolodex.errors import BadDate
 
-_WHEN_FORMS = ("try 2026-11-20, 2026-11-20 09:30, today, tomorrow 9am, fri 3pm, next monday,"
-               " in 2 weeks, 3 days ago, end of month")
+_WHEN_FORMS = ("try 2026-11-20, 2026-11-20 09:30, today, tomorrow at 9, fri 3pm, next monday,"
+               " next month, in 2 weeks, 3 days ago, eom (end of month), 2027-02")
 _PARTIAL_FORMS = "try 1985-04-15, --04-15, April 15, 15 Apr 1985 or 15.04.1985"
 _DURATION_FORMS = "try 45m, 1h30m, 1:30, 1.5h, 30 min or 2 hours"
 _DAYS_FORMS = "try 30, 30d, 2w, 3m (months of 30 days), 1y or 90 days"
@@ -34,6 +34,8 @@ _AMBIGUOUS = r"(?<![\d/-])(?:\d\d?/\d\d?(?:/\d{2,4})?|\d\d?-\d\d?-\d{2,4})(?![\d
 _AMBIGUOUS_HINT = "dates like 04/05/2026 are ambiguous; write year-month-day: 2026-04-05"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NAMED_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+_SHORT_EDGES = {"eow": "end of week", "eom": "end of month", "eoy": "end of year",
+                "sow": "start of week", "som": "start of month", "soy": "start of year"}
 # "m" is deliberately absent: minutes in a duration, but months in a cadence.
 _UNIT = {alias: unit for unit, aliases in {
     "seconds": "s sec secs second seconds", "minutes": "min mins minute minutes",
@@ -116,20 +118,37 @@ def _read_when(s: str, current: datetime, tz: tzinfo) -> date | datetime | None:
 
 
 def _read_day_and_time(s: str, today: date, tz: tzinfo) -> datetime | None:
-    """A day, then a time of one or two words: 'fri 3pm', 'tomorrow at 9 am'."""
+    """A day, then a time of one or two words: 'fri 3pm', 'tomorrow at 9 am'; after
+    'at' a bare hour is one too ('tomorrow at 9' is 09:00)."""
     words = [word for word in s.split(" ") if word != "at"]
+    at = " at " in f" {s} "
     for size in (1, 2):
-        clock = _read_time(" ".join(words[-size:]))
+        text = " ".join(words[-size:])
+        clock = _read_time(text) or (_bare_hour(text) if at else None)
         day = _read_day(" ".join(words[:-size]), today) if len(words) > size else None
         if clock is not None and day is not None:
             return local(day, clock, tz)
     return None
 
 
+def _bare_hour(s: str) -> time | None:
+    return time(int(s)) if re.fullmatch(r"\d\d?", s, re.ASCII) and int(s) < 24 else None
+
+
 def _read_day(s: str, today: date) -> date | None:
     """A day-only expression relative to today, or None."""
     if s in _NAMED_DAYS:
         return today + timedelta(_NAMED_DAYS[s])
+    s = _SHORT_EDGES.get(s, s)
+    month = re.fullmatch(r"(\d{4})-(\d\d)", s, re.ASCII)
+    if month:  # a month: its first day (calendar --month 2027-02)
+        return date(int(month[1]), int(month[2]), 1)
+    step = re.fullmatch(r"(next|last) (week|month|year)", s)
+    if step:  # a week, month or year from today, forward or back
+        sign = 1 if step[1] == "next" else -1
+        if step[2] == "week":
+            return today + timedelta(weeks=sign)
+        return _add_months(today, sign * (12 if step[2] == "year" else 1))
     shift = _read_shift(s)
     if shift is None:
         return _read_weekday(s, today) or _read_edge(s, today) or _read_month_day(s, today)

@@ -34,10 +34,8 @@ from rolodex.errors import BadDate
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=BERLIN)  # a Friday
-WHEN_HELP = (
-    "try 2026-11-20, 2026-11-20 09:30, today, tomorrow 9am, fri 3pm, next monday,"
-    " in 2 weeks, 3 days ago, end of month"
-)
+WHEN_HELP = ("try 2026-11-20, 2026-11-20 09:30, today, tomorrow at 9, fri 3pm, next monday,"
+             " next month, in 2 weeks, 3 days ago, eom (end of month), 2027-02")
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -526,7 +524,7 @@ def test_start_of_day_in_a_midnight_gap():
 
 @pytest.mark.parametrize("text", [
     "", "   ", "banana", "next", "last", "in days", "in 3", "3 ago", "32 days", "fri 3",
-    "25:00", "13pm", "0am", "tomorrow 25:00", "in 3 fortnights", "in 3m", "next week",
+    "25:00", "13pm", "0am", "tomorrow 25:00", "in 3 fortnights", "in 3m", "next weak",
     "2026-11-20 09:30 +25", "in 99999999999 days", "9999-12-31 + 1 day", "in 9000 years",
     "now 3pm", "in 2 hours 9am", "tomorrow tomorrow", "april", "mon 15",
 ])
@@ -680,3 +678,41 @@ def test_parsers_return_a_value_or_raise_bad_date(text: str):
             assert "\n" not in error.message
         else:
             assert result is not None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tomorrow at 9", berlin(2026, 11, 21, 9, 0)),
+    ("fri at 15", berlin(2026, 11, 20, 15, 0)),
+    ("next week", date(2026, 11, 27)),
+    ("next month", date(2026, 12, 20)),
+    ("last month", date(2026, 10, 20)),
+    ("next year", date(2027, 11, 20)),
+    ("in 1 week", date(2026, 11, 27)),
+    ("eom", date(2026, 11, 30)),
+    ("eow", date(2026, 11, 22)),
+    ("soy", date(2026, 1, 1)),
+    ("2027-02", date(2027, 2, 1)),
+    ("friday", date(2026, 11, 20)),  # on a Friday: today
+    ("next friday", date(2026, 11, 27)),
+])
+def test_dates_people_say(text, expected):
+    assert when(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2027-13", "tomorrow at 25", "next fortnight", "eo"])
+def test_what_is_not_a_date_is_refused(text):
+    with pytest.raises(BadDate):
+        when(text)
+
+
+def test_a_birthday_in_the_future_is_refused(rolodex):
+    result = rolodex(["add", "Jane Doe", "--birthday", "2999-04-15"])
+    assert result.exit_code == 5
+    assert "birthday 2999-04-15 is in the future" in result.stderr
+    assert "--04-15" in result.stderr  # the way to give it without a year
+    assert rolodex(["add", "Jane Doe", "--birthday", "--04-15"]).exit_code == 0
+
+
+def test_calendar_takes_a_month(rolodex):
+    result = rolodex(["calendar", "--month", "2027-02", "--format", "json"])
+    assert result.exit_code == 0, result.stderr

@@ -92,13 +92,22 @@ def parse_fields(items: list[str] | None) -> dict[str, str | None]:
     return out
 
 
-def parse_partial(text: str | None):
-    """A birthday or anniversary; an empty string clears it (returns None)."""
+def parse_partial(text: str | None, what: str = "birthday"):
+    """A birthday or anniversary; an empty string clears it (returns None). One with a
+    year after today is refused: it has not happened (a typo for the year, or a date to
+    put on a task)."""
+    from rolodex.cli._context import state
     from rolodex.date_input import parse_partial_date
+    from rolodex.errors import BadDate
 
     if text is None or not text.strip():
         return None
-    return parse_partial_date(text)
+    found = parse_partial_date(text)
+    if found.year is not None and found.occurrence_in(found.year) > state.today():
+        raise BadDate(f"{what} {found.occurrence_in(found.year)} is in the future",
+                      hint=f"give the {what} without its year: --{found.month:02}-"
+                           f"{found.day:02}")
+    return found
 
 
 def parse_details(email: list[str] | None, phone: list[str] | None,

@@ -76,7 +76,8 @@ def add(
     db = state.db()
     items = parse_details(email, phone, address, url)
     values = {"title": title, "department": department, "nickname": nickname,
-              "birthday": parse_partial(birthday), "anniversary": parse_partial(anniversary),
+              "birthday": parse_partial(birthday),
+              "anniversary": parse_partial(anniversary, "anniversary"),
               "notes": note, "status": status, "source": source, "owner": owner,
               "cadence_days": parse_cadence(every)}
     contact_id, company_id, created = contacts.add_at_company(

@@ -90,7 +90,7 @@ def edit(
     if birthday is not None:
         values["birthday"] = parse_partial(birthday)
     if anniversary is not None:
-        values["anniversary"] = parse_partial(anniversary)
+        values["anniversary"] = parse_partial(anniversary, "anniversary")
     if every is not None:
         values["cadence_days"] = parse_cadence(every)
     adds = parse_details(email, phone, address, url)
