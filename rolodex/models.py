@@ -211,10 +211,17 @@ def split_name(full: str) -> PersonName:
     Particles (van, de, ...) stay with the last name; a comma means "last, first".
     """
     full = " ".join(full.split())
+    head, comma, tail = full.rpartition(",")
+    if comma and tail.strip().rstrip(".").lower() in _NAME_SUFFIXES:  # Sammy Davis, Jr.
+        inner = split_name(head)
+        return PersonName(inner.prefix, inner.first, inner.middle, inner.last,
+                          tail.strip())
     if "," in full:
         last, _, rest = full.partition(",")
         inner = split_name(rest) if rest.strip() else PersonName()
-        return PersonName(inner.prefix, inner.first, inner.middle, last.strip() or None,
+        # After the comma come the given names: 'Doe, Jane Mary' is Jane Mary Doe.
+        middle = " ".join(p for p in (inner.middle, inner.last) if p) or None
+        return PersonName(inner.prefix, inner.first, middle, last.strip() or None,
                           inner.suffix)
     tokens = full.split(" ")
     name = PersonName()
@@ -240,6 +247,17 @@ def join_name(prefix: str | None, first: str | None, middle: str | None, last: s
               suffix: str | None) -> str:
     """A display name from its parts."""
     return " ".join(p for p in (prefix, first, middle, last, suffix) if p)
+
+
+def display_name(typed: str) -> str:
+    """The name to show for a name as typed: 'Müller, Hans' (a directory's order) reads
+    'Hans Müller', as the rest of a list does; any other form is kept as typed."""
+    if "," not in typed:
+        return typed
+    parts = split_name(typed)
+    if not (parts.first and parts.last) or typed.rpartition(",")[2].strip() == parts.suffix:
+        return typed
+    return join_name(parts.prefix, parts.first, parts.middle, parts.last, parts.suffix)
 
 
 @dataclass

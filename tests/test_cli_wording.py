@@ -87,3 +87,16 @@ def test_cadence_rm_says_what_it_stopped_and_refuses_a_tag_without_one(rolodex):
     again = rolodex(["cadence", "rm", "customer"])
     assert again.exit_code == 3
     assert again.stderr.startswith("rolodex: tag customer has no cadence")
+
+
+def test_a_name_typed_last_first_reads_first_last(rolodex):
+    for name in ("Müller, Hans", "Doe, Jane Mary", "Sammy Davis, Jr."):
+        assert rolodex(["add", name]).exit_code == 0
+    names = {c["name"]: c for c in rolodex(["contact", "list", "-f", "json"]).json()}
+    assert set(names) == {"Hans Müller", "Jane Mary Doe", "Sammy Davis, Jr."}
+    assert (names["Hans Müller"]["first_name"], names["Hans Müller"]["last_name"]) \
+        == ("Hans", "Müller")
+    assert names["Jane Mary Doe"]["middle_name"] == "Mary"
+    assert names["Sammy Davis, Jr."]["suffix"] == "Jr."
+    assert rolodex(["contact", "edit", "hans", "--name", "Muster, Max"]).exit_code == 0
+    assert rolodex(["contact", "show", "max", "-f", "json"]).json()["name"] == "Max Muster"

@@ -109,7 +109,7 @@ def test_a_freelancer_week(week):
 
     stderr = w.fails(5, "task", "add", "Prepare invoice", "--due", "tomorow")
     assert "cannot read date 'tomorow'" in stderr
-    assert "tomorrow 9am" in stderr  # the accepted forms
+    assert "tomorrow at 9" in stderr  # the accepted forms
     assert len(w.json("task", "list", "--all")) == 3
 
     review = w.new("event", "add", "Scope review", "--at", "thu 15:00", "--for", "1h",

@@ -210,7 +210,7 @@ def test_bad_at_is_invalid_and_writes_nothing(rolodex, jane):
     result = rolodex(["log", "jane", "call", "x", "--at", "the day after never"])
     assert result.exit_code == 5
     assert result.stderr.startswith("rolodex: cannot read date 'the day after never'")
-    assert "2026-11-20 09:30" in result.stderr and "tomorrow 9am" in result.stderr
+    assert "2026-11-20 09:30" in result.stderr and "tomorrow at 9" in result.stderr
     assert "Traceback" not in result.stderr
     assert history(rolodex) == []
     assert contact(rolodex, jane)["last_contacted"] is None
