@@ -100,3 +100,13 @@ def test_a_name_typed_last_first_reads_first_last(rolodex):
     assert names["Sammy Davis, Jr."]["suffix"] == "Jr."
     assert rolodex(["contact", "edit", "hans", "--name", "Muster, Max"]).exit_code == 0
     assert rolodex(["contact", "show", "max", "-f", "json"]).json()["name"] == "Max Muster"
+
+
+def test_deal_move_keeps_its_reason(rolodex):
+    assert rolodex(["deal", "add", "Website"]).exit_code == 0
+    moved = rolodex(["deal", "move", "1", "proposal", "--reason", "asked for a quote"])
+    assert moved.exit_code == 0, moved.stderr
+    record = rolodex(["deal", "show", "1", "-f", "json"]).json()
+    assert [(s["stage"], s["reason"]) for s in record["stages"]] == [
+        ("lead", None), ("proposal", "asked for a quote")]
+    assert "proposal (0 d): asked for a quote" in rolodex(["deal", "show", "1"]).stdout

@@ -138,7 +138,8 @@ def money(deal: dict) -> str:
 
 def deal_card(d: dict) -> None:
     """The card of ``deal show``: its numbers, then the stages it went through."""
-    path = [f"{_day(s['at'])} {s['stage']} ({s['days']} d)" for s in d["stages"]]
+    path = [f"{_day(s['at'])} {s['stage']} ({s['days']} d)"
+            + (f": {s['reason']}" if s.get("reason") else "") for s in d["stages"]]
     rows = [
         ("Company", d["company"]), ("With", ", ".join(c["name"] for c in d["contacts"])),
         ("Amount", money(d)), ("Stage", f"{d['stage']} · {d['probability']}%"),

@@ -50,6 +50,8 @@ SourceOpt = Annotated[str | None, typer.Option(
     "--source", help="Lead source (default: the first contact's).")]
 OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Team member in charge.")]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why it was won or lost.")]
+MoveReasonOpt = Annotated[str | None, typer.Option(
+    "--reason", help="Why it moved (kept with the stage; won or lost: the deal's reason).")]
 
 
 def _amount(text: str | None):
@@ -220,7 +222,7 @@ def _probability(text: str) -> int | None:
 
 @app.command("move")
 def move(deal_id: IdArg, stage: Annotated[str, typer.Argument(help="The stage it is now in.")],
-         reason: ReasonOpt = None) -> None:
+         reason: MoveReasonOpt = None) -> None:
     """Move a deal to another stage; the date is kept for time-in-stage.
 
     \b

@@ -677,11 +677,17 @@ def m018_history_in_calendars(db: SqliteUtilsDatabase) -> None:
     db.execute("ALTER TABLE interactions ADD COLUMN imported TEXT")
 
 
+def m019_stage_reasons(db: SqliteUtilsDatabase) -> None:
+    """``deal_stages.reason``: why a deal moved to a stage ('deal move 3 proposal --reason
+    "asked for a quote"'), kept with the move for every stage, not only won or lost."""
+    db.execute("ALTER TABLE deal_stages ADD COLUMN reason TEXT")
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
     m005_pipeline, m006_undo_and_privacy, m007_fast_reads, m008_merged_uids,
     m009_contact_groups, m010_dates_people_use, m011_import_fingerprints, m014_url_keys,
-    m015_sync, m018_history_in_calendars,
+    m015_sync, m018_history_in_calendars, m019_stage_reasons,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

@@ -140,7 +140,8 @@ def move(db: Database, deal_id: int, stage: str, *, reason: str | None = None) -
             "closed": stamp if target.closed else None,
             "reason": records.clean(reason) if target.closed else None})
         journal.insert(db, "deal_stages", {"deal_id": deal_id, "stage": target.name,
-                                           "at": stamp, "user": db.user})
+                                           "at": stamp, "user": db.user,
+                                           "reason": records.clean(reason)})
     return target
 
 
@@ -233,16 +234,18 @@ def _shape(row: Any, people: list[dict], probability: dict[str, int], since: str
 
 
 def stage_history(db: Database, deal_id: int) -> list[dict[str, Any]]:
-    """Every stage the deal entered, with when, who, and how many days it stayed."""
-    rows = db.query("SELECT stage, at, user FROM deal_stages WHERE deal_id = ? ORDER BY at, id",
-                    (deal_id,))
+    """Every stage the deal entered, with when, who, how many days it stayed and why it
+    moved there (``--reason``)."""
+    rows = db.query("SELECT stage, at, user, reason FROM deal_stages WHERE deal_id = ?"
+                    " ORDER BY at, id", (deal_id,))
     row = get_row(db, deal_id)
     end = from_utc_iso(row["closed"]) if row["closed"] else now()
     out = []
     for i, r in enumerate(rows):
         left = from_utc_iso(rows[i + 1]["at"]) if i + 1 < len(rows) else end
         out.append({"stage": r["stage"], "at": r["at"], "user": r["user"],
-                    "days": max(0, (left - from_utc_iso(r["at"])).days)})
+                    "days": max(0, (left - from_utc_iso(r["at"])).days),
+                    "reason": r["reason"]})
     return out
 
 
