@@ -110,3 +110,15 @@ def test_deal_move_keeps_its_reason(rolodex):
     assert [(s["stage"], s["reason"]) for s in record["stages"]] == [
         ("lead", None), ("proposal", "asked for a quote")]
     assert "proposal (0 d): asked for a quote" in rolodex(["deal", "show", "1"]).stdout
+
+
+def test_stages_that_open_deals_are_in_cannot_be_removed(rolodex):
+    for args in (["deal", "add", "Website"], ["deal", "move", "1", "proposal"]):
+        assert rolodex(args).exit_code == 0
+    refused = rolodex(["config", "set", "pipeline.stages", "lead:10, won, lost"])
+    assert refused.exit_code == 5
+    assert "1 deal(s) are in stages this list leaves out: #1 Website (proposal)" \
+        in refused.stderr
+    assert rolodex(["config", "get", "pipeline.stages"]).stdout.count("proposal") == 1
+    assert rolodex(["deal", "move", "1", "lead"]).exit_code == 0
+    assert rolodex(["config", "set", "pipeline.stages", "lead:10, won, lost"]).exit_code == 0

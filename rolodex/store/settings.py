@@ -141,6 +141,8 @@ def set_value(db: Database, key: str, text: str) -> Any:
     """Parse, validate and store ``text``; an empty text restores the default."""
     setting = _setting(key)
     value = setting.parse(text) if text.strip() else None
+    if key == "pipeline.stages":
+        _check_stages_in_use(db, value if value is not None else setting.default)
     row = db.execute("SELECT id FROM settings WHERE key = ?", (key,)).fetchone()
     with db.write(f"config set {key}"):
         if value is None:
@@ -153,6 +155,22 @@ def set_value(db: Database, key: str, text: str) -> Any:
         else:
             journal.insert(db, "settings", {"key": key, "value": encoded})
     return value
+
+
+def _check_stages_in_use(db: Database, stages: list[str]) -> None:
+    """Deals in a stage the new list leaves out would be in no stage at all (no
+    probability, nowhere in the pipeline report): refused, naming them."""
+    names = [s.partition(":")[0] for s in stages]
+    marks = ", ".join("?" * len(names))
+    stranded = db.execute(f"SELECT id, title, stage FROM deals WHERE stage NOT IN ({marks})"
+                          " ORDER BY id", names).fetchall()
+    if stranded:
+        shown = ", ".join(f"#{r['id']} {r['title']} ({r['stage']})" for r in stranded[:5])
+        more = f" and {len(stranded) - 5} more" if len(stranded) > 5 else ""
+        raise InvalidInput(f"{len(stranded)} deal(s) are in stages this list leaves out: "
+                           f"{shown}{more}",
+                           hint="move them first (rolodex deal move ID STAGE), or keep "
+                                "those stages")
 
 
 def list_all(db: Database) -> list[dict[str, Any]]:
