@@ -122,3 +122,15 @@ def test_stages_that_open_deals_are_in_cannot_be_removed(rolodex):
     assert rolodex(["config", "get", "pipeline.stages"]).stdout.count("proposal") == 1
     assert rolodex(["deal", "move", "1", "lead"]).exit_code == 0
     assert rolodex(["config", "set", "pipeline.stages", "lead:10, won, lost"]).exit_code == 0
+
+
+def test_privacy_forget_summarises_many_backups(rolodex):
+    assert rolodex(["add", "Jane Doe", "-e", "jane@acme.example"]).exit_code == 0
+    for _ in range(4):
+        assert rolodex(["backup"]).exit_code == 0
+    result = rolodex(["privacy", "forget", "Jane Doe", "--yes"])
+    assert result.exit_code == 0, result.stderr
+    [line] = [x for x in result.stderr.splitlines() if "still hold this person" in x]
+    assert line.startswith("4 backup(s) still hold this person; delete or re-create them (4 in ")
+    assert line.endswith("; --format json lists them)")
+    assert ".db\n" not in result.stderr and "  /" not in result.stderr  # no path per line

@@ -298,15 +298,29 @@ def _warn(done: Erasure, backups: list[dict], copies_removed: int) -> None:
     held = [b for b in backups if b["holds"]]
     unread = [b for b in backups if b["holds"] is None]
     if held:
-        message(f"{len(held)} backup(s) still hold this person; delete or re-create them:")
-        for backup in held:
-            message(f"  {backup['path']}")
+        _summarise(held, "still hold this person; delete or re-create them")
     if unread:
-        message(f"{len(unread)} backup(s) could not be read to tell whether they hold them:")
-        for backup in unread:
-            message(f"  {backup['path']}")
+        _summarise(unread, "could not be read to tell whether they hold them")
     message("note: files rolodex exported earlier (vCards, CSV, calendars, reports, "
             "'privacy export' documents) are not tracked: erase them from any you keep")
+
+
+def _summarise(backups: list[dict], what: str) -> None:
+    """A few backups by path; more as a count per folder (each erasure would otherwise
+    print every backup there is). ``--format json`` lists every path."""
+    from pathlib import Path
+
+    if len(backups) <= 3:
+        message(f"{len(backups)} backup(s) {what}:")
+        for backup in backups:
+            message(f"  {backup['path']}")
+        return
+    folders: dict[str, int] = {}
+    for backup in backups:
+        folder = str(Path(backup["path"]).parent)
+        folders[folder] = folders.get(folder, 0) + 1
+    where = ", ".join(f"{n} in {folder}" for folder, n in folders.items())
+    message(f"{len(backups)} backup(s) {what} ({where}; --format json lists them)")
 
 
 @app.command("stale")
