@@ -95,6 +95,11 @@ def render_report(report: Report, fmt: ReportFormat, *, section: str | None = No
     """Write ``report`` to ``output`` (``-`` is stdout) in ``fmt``."""
     if section is not None:
         report = replace(report, sections=[pick_section(report, section)])
+    if fmt in (ReportFormat.md, ReportFormat.html, ReportFormat.table):
+        from rolodex.cli._context import state
+        from rolodex.formats.report_cells import with_local_times
+
+        report = with_local_times(report, state.zone())
     with opened_output(output) as out, redirect_stdout(out):
         if fmt is ReportFormat.json:
             json.dump(report.as_json(generated_at()), sys.stdout, ensure_ascii=False, indent=2)

@@ -51,6 +51,22 @@ def local_time(instant: str) -> str:
     return from_utc_iso(instant).astimezone(state.zone()).strftime("%Y-%m-%d %H:%M")
 
 
+def when_text(value) -> str:
+    """A due date or time as people read it: a day as it is, an instant (an aware time,
+    or stored UTC text) as the local date and minute."""
+    from datetime import date, datetime
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        from rolodex.cli._context import state
+
+        return value.astimezone(state.zone()).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return local_time(value) if "T" in value else value
+
+
 def _labelled(items: list[dict], key: str) -> list[str]:
     return [join_labelled(i[key], i["label"], i["preferred"]) for i in items]
 
@@ -105,11 +121,11 @@ def contact_card(c: dict, recent: list[dict] = (), open_tasks: list[dict] = ()) 
         ("Tags", ", ".join(c["tags"])), ("Relationships", rels),
         *((f"{k}", v) for k, v in c["custom"].items()),
         ("Notes", c["notes"]),
-        ("Record", f"#{c['id']} · uid {c['uid']} · created {c['created']} · "
-                   f"updated {c['updated']}"),
+        ("Record", f"#{c['id']} · uid {c['uid']} · created {local_time(c['created'])} · "
+                   f"updated {local_time(c['updated'])}"),
     ]
     history = [f"{_day(h['at'])} {h['kind']}: {h['text'] or ''}".rstrip(": ") for h in recent]
-    todo = [f"#{t['id']} {t['due'] or 'no date'}: {t['title']}"
+    todo = [f"#{t['id']} {when_text(t['due']) or 'no date'}: {t['title']}"
             + (" (overdue)" if t["overdue"] else "") for t in open_tasks]
     rows += [("Recent history", history), ("Open tasks", todo)]
     _card(c["name"], None, rows)
@@ -125,8 +141,8 @@ def company_card(co: dict, people: list[dict]) -> None:
         ("Address", co["address"]), ("Tags", ", ".join(co["tags"])),
         *((f"{k}", v) for k, v in co["custom"].items()),
         ("People", staff), ("Notes", co["notes"]),
-        ("Record", f"#{co['id']} · uid {co['uid']} · created {co['created']} · "
-                   f"updated {co['updated']}"),
+        ("Record", f"#{co['id']} · uid {co['uid']} · created {local_time(co['created'])} · "
+                   f"updated {local_time(co['updated'])}"),
     ]
     _card(co["name"], None, rows)
 
@@ -146,6 +162,6 @@ def deal_card(d: dict) -> None:
         ("Weighted", f"{d['weighted']} {d['currency']}" if d["weighted"] else None),
         ("Expected close", d["close"]), ("Closed", _day(d["closed"])), ("Reason", d["reason"]),
         ("Source", d["source"]), ("Owner", d["owner"]), ("Stages", path), ("Notes", d["notes"]),
-        ("Record", f"#{d['id']} · uid {d['uid']} · created {d['created']}"),
+        ("Record", f"#{d['id']} · uid {d['uid']} · created {local_time(d['created'])}"),
     ]
     _card(d["title"], None, rows)

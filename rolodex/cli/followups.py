@@ -10,13 +10,14 @@ import typer
 from rolodex.cli._context import state
 from rolodex.cli._options import FormatOption
 from rolodex.cli._output import Column, Format, emit
+from rolodex.cli._views import when_text
 from rolodex.errors import InvalidInput
 
 FOLLOWUP_COLUMNS = (
     Column("type", "Kind"),
     Column("id", "ID", style="dim"),
     Column("title", "Who / what", style="bold"),
-    Column("due", "Due", no_wrap=True),
+    Column("due", "Due", show=lambda i: when_text(i["due"]), no_wrap=True),
     Column("days_overdue", "Late", show=lambda i: late(i["days_overdue"])),
     Column("last_contacted", "Last contact", show=lambda i: (i["last_contacted"] or "")[:10]),
     Column("contacts", "With", show=lambda i: ", ".join([c["name"] for c in i["contacts"]])),

@@ -9,7 +9,7 @@ import typer
 from rolodex.cli._context import expand_refs, say, state
 from rolodex.cli._options import FormatOption, LimitOption
 from rolodex.cli._output import Column, Format, emit_records, query_limit
-from rolodex.cli._views import local_time
+from rolodex.cli._views import local_time, when_text
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.errors import InvalidInput, NotFound
 from rolodex.store import settings
@@ -97,7 +97,7 @@ def log(
     with_ = f"{len(people)} contact(s)" if people else \
         companies.get_row(db, company_id)["name"] if company_id else ""
     say(f"logged {kind} #{entry} with {with_}"
-        + (f"; follow-up task #{task_id} due {follow_up}" if task_id else ""))
+        + (f"; follow-up task #{task_id} due {when_text(follow_up)}" if task_id else ""))
 
 
 def _instant(text: str | None) -> datetime:

@@ -19,6 +19,7 @@ from rolodex.cli._options import (
 )
 from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli._repeat import warn_short_months
+from rolodex.cli._views import when_text
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
 from rolodex.store.activity import tasks
@@ -199,7 +200,7 @@ def snooze(task_id: IdArg, when: Annotated[str, typer.Argument(metavar="WHEN")])
     db = state.db()
     due = state.when(when)
     tasks.update_task(db, task_id, {"due": due})
-    say(f"task #{task_id} now due {due}")
+    say(f"task #{task_id} now due {when_text(due)}")
 
 
 @app.command("edit")

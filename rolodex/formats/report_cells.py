@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +17,31 @@ from rolodex.report_model import Report, Section
 
 # An amount ("12500.00", "-3") or a percent ("33.3"): what the reports put in number cells.
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+# A stored instant: what the JSON carries (UTC), and what a person reads in their zone.
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z")
+
+
+def with_local_times(report: Report, tz: tzinfo) -> Report:
+    """The report with every UTC instant in its rows and totals written as the local
+    date and minute in ``tz`` ('2026-12-09T08:00:00Z' is '2026-12-09 09:00' in Berlin):
+    what the human formats show. JSON, CSV and TSV keep the instants as stored."""
+    def local(row: dict[str, Any] | None) -> dict[str, Any] | None:
+        if row is None:
+            return None
+        return {key: _local(value, tz) for key, value in row.items()}
+
+    sections = [replace(s, rows=[local(r) for r in s.rows], totals=local(s.totals))
+                for s in report.sections]
+    return replace(report, sections=sections)
+
+
+def _local(value: Any, tz: tzinfo) -> Any:
+    if not isinstance(value, str) or not _INSTANT.fullmatch(value):
+        return value
+    instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return instant.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def cell_text(value: Any) -> str:
