@@ -64,6 +64,8 @@ def when_text(value) -> str:
         return value.astimezone(state.zone()).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if len(value) == 19 and value[10] == "T":  # floating: the same wall time anywhere
+        return value.replace("T", " ")[:16] + " (floating)"
     return local_time(value) if "T" in value else value
 
 
@@ -165,3 +167,48 @@ def deal_card(d: dict) -> None:
         ("Record", f"#{d['id']} · uid {d['uid']} · created {local_time(d['created'])}"),
     ]
     _card(d["title"], None, rows)
+
+
+def task_card(t: dict) -> None:
+    """The card of ``task show``: everything a task holds, not one list row."""
+    from rolodex.recurrence_rules import describe_rule
+
+    rows = [
+        ("Due", (when_text(t["due"]) or "no date") + (" (overdue)" if t["overdue"] else "")),
+        ("Status", t["status"] + (f" {when_text(t['completed'])}" if t["completed"] else "")),
+        ("Priority", t["priority"]), ("Kind", t["kind"]),
+        ("Repeats", describe_rule(t["rrule"]) if t["rrule"] else None),
+        ("For", ", ".join(c["name"] for c in t["contacts"])), ("Owner", t["owner"]),
+        ("Categories", ", ".join(t["categories"])), ("Notes", t["notes"]),
+        ("Follows", f"task #{t['previous_id']}" if t["previous_id"] else None),
+        ("Record", f"#{t['id']} · uid {t['uid']} · created {local_time(t['created'])} · "
+                   f"updated {local_time(t['updated'])}"),
+    ]
+    _card(t["title"], None, rows)
+
+
+def event_card(e: dict) -> None:
+    """The card of ``event show``: when, where, who, the rule with its skipped and moved
+    occurrences, reminders, categories and notes."""
+    from rolodex.recurrence_rules import describe_rule
+
+    span = f"{when_text(e['start'])} to {when_text(e['end'])}"
+    if e["all_day"]:
+        span += " (all day)"
+    changed = []
+    for x in e["exceptions"]:
+        what = "skipped" if x["cancelled"] else f"moved to {when_text(x['start'])}"
+        extra = ", ".join(p for p in (x["title"], x["location"]) if p)
+        changed.append(f"{when_text(x['original'])} {what}" + (f" ({extra})" if extra else ""))
+    rows = [
+        ("When", span), ("Zone", e["tz"]), ("Where", e["location"]),
+        ("With", ", ".join(c["name"] for c in e["contacts"])),
+        ("Repeats", describe_rule(e["rrule"]) if e["rrule"] else None),
+        ("Extra dates", [when_text(d) for d in e["rdates"]]),
+        ("Changed", changed), ("Status", e["status"]),
+        ("Reminders", ", ".join(f"{m} min before" for m in e["alarms"])),
+        ("Categories", ", ".join(e["categories"])), ("Notes", e["notes"]),
+        ("Record", f"#{e['id']} · uid {e['uid']} · created {local_time(e['created'])} · "
+                   f"updated {local_time(e['updated'])}"),
+    ]
+    _card(e["title"], None, rows)

@@ -169,15 +169,17 @@ def list_(
 
 @app.command("show")
 def show(event_id: IdArg, format: ShowFormatOption = Format.table) -> None:
-    """Show one event with its repeat rule and changed occurrences.
+    """Show one event: when, where, who, its repeat rule and changed occurrences.
 
     \b
     Example: rolodex event show 3 --format json
     """
+    from rolodex.cli._views import event_card
+
     db = state.db()
     events.get_row(db, event_id)
     record = events.fetch(db, [event_id])[0]
-    emit_one(record, format, lambda e: emit([e], Format.table, EVENT_COLUMNS))
+    emit_one(record, format, event_card)
 
 
 @app.command("edit")
@@ -296,4 +298,6 @@ def move(event_id: IdArg,
     anchor = datetime.combine(state.day(day), datetime.min.time().replace(hour=12), zone)
     new_start = parse_when(when, tz=zone, now=anchor)
     events.move(db, event_id, state.day(day), new_start, state.zone())
-    say(f"moved event #{event_id} from {state.day(day)} to {new_start}")
+    from rolodex.cli._views import when_text
+
+    say(f"moved event #{event_id} from {state.day(day)} to {when_text(new_start)}")

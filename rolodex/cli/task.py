@@ -148,15 +148,17 @@ def list_(
 
 @app.command("show")
 def show(task_id: IdArg, format: ShowFormatOption = Format.table) -> None:
-    """Show one task.
+    """Show one task: due, status, repeat rule, people, owner, notes, categories.
 
     \b
     Example: rolodex task show 12 --format json
     """
+    from rolodex.cli._views import task_card
+
     db = state.db()
     tasks.get_row(db, task_id)
     record = tasks.fetch(db, [task_id], tz=state.zone())[0]
-    emit_one(record, format, lambda t: emit([t], Format.table, TASK_COLUMNS))
+    emit_one(record, format, task_card)
 
 
 @app.command("done")

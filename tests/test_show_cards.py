@@ -1,0 +1,50 @@
+"""``task show`` and ``event show`` are cards of everything the record holds (#16), not
+one list row: what was only in their JSON reads on the terminal too."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def week(rolodex, monkeypatch):
+    monkeypatch.setenv("ROLODEX_NOW", "2026-12-07T07:00:00Z")  # a Monday
+    for args in (["config", "set", "timezone", "Europe/Berlin"],
+                 ["add", "Jane Doe", "-e", "jane@acme.example"],
+                 ["task", "add", "Send the report", "--for", "jane", "--due",
+                  "2026-12-11 16:00", "--repeat", "weekly", "--note", "the Q4 one",
+                  "--owner", "sam", "--priority", "high"],
+                 ["event", "add", "Weekly sync", "--at", "2026-12-07 10:00", "--repeat",
+                  "weekly", "--with", "jane", "--where", "Room 1", "--remind", "15m",
+                  "--category", "work", "--note", "agenda in the doc"],
+                 ["event", "skip", "1", "2026-12-21"],
+                 ["event", "move", "1", "2026-12-14", "2026-12-15 11:00"]):
+        result = rolodex(args)
+        assert result.exit_code == 0, (args, result.stderr)
+    return rolodex
+
+
+def test_task_show_is_a_card_of_the_whole_task(week):
+    card = week(["task", "show", "1"]).stdout
+    for text in ("Send the report", "2026-12-11 16:00", "high", "weekly", "Jane Doe",
+                 "sam", "the Q4 one"):
+        assert text in card, text
+
+
+def test_event_show_is_a_card_with_its_changed_occurrences(week):
+    card = week(["event", "show", "1"]).stdout
+    for text in ("Weekly sync", "2026-12-07 10:00 to 2026-12-07 11:00", "Room 1",
+                 "Jane Doe", "weekly", "2026-12-14 10:00 moved to 2026-12-15 11:00",
+                 "2026-12-21 10:00 skipped", "15 min before", "work", "agenda in the doc"):
+        assert text in card, text
+
+
+def test_show_json_is_unchanged(week):
+    record = week(["event", "show", "1", "--format", "json"]).json()
+    assert record["alarms"] == [15] and len(record["exceptions"]) == 2
+    assert week(["task", "show", "1", "--format", "json"]).json()["notes"] == "the Q4 one"
+
+
+def test_moving_an_occurrence_confirms_in_local_time(week):
+    result = week(["event", "move", "1", "2026-12-28", "2026-12-29 09:30"])
+    assert result.stderr.strip() == "moved event #1 from 2026-12-28 to 2026-12-29 09:30"
