@@ -48,3 +48,19 @@ def test_show_json_is_unchanged(week):
 def test_moving_an_occurrence_confirms_in_local_time(week):
     result = week(["event", "move", "1", "2026-12-28", "2026-12-29 09:30"])
     assert result.stderr.strip() == "moved event #1 from 2026-12-28 to 2026-12-29 09:30"
+
+
+def test_the_contact_card_is_the_crm_view_of_a_person(week):
+    for args in (["cadence", "set", "customer", "45d"],
+                 ["contact", "edit", "jane", "-t", "customer"],
+                 ["deal", "add", "Support plan", "--contact", "jane", "--amount", "1200"]):
+        assert week(args).exit_code == 0, args
+    card = week(["contact", "show", "jane"]).stdout
+    assert "every 45 days (tag customer)" in card  # the cadence a tag gives
+    assert "#1 Support plan · lead · 1200.00" in card
+    assert "2026-12-07 10:00 Weekly sync" in card and "2026-12-15 11:00 Weekly sync" in card
+    assert "2026-12-21" not in card  # the skipped occurrence
+    assert week(["contact", "edit", "jane", "--every", "2w"]).exit_code == 0
+    [line] = [x for x in week(["contact", "show", "jane"]).stdout.splitlines()
+              if "Stay in touch" in x]
+    assert "every 14 days" in line and "tag" not in line  # their own wins

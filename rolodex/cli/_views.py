@@ -99,9 +99,12 @@ def _card(title: str, subtitle: str | None, rows: list[tuple[str, str | list[str
                           title_align="left", subtitle_align="left", expand=False))
 
 
-def contact_card(c: dict, recent: list[dict] = (), open_tasks: list[dict] = ()) -> None:
-    """The Rich card of ``contact show``: every field that has a value, then the latest
-    history and the open tasks, as an ACT! contact screen shows them."""
+def contact_card(c: dict, around: dict | None = None) -> None:
+    """The Rich card of ``contact show``: every field that has a value, then what goes on
+    with them (``around``: recent history, open tasks and deals, upcoming events, the
+    cadence in effect), as an ACT! contact screen shows them."""
+    around = around or {}
+    every, from_tag = around.get("cadence", (c["cadence_days"], None))
     job = " · ".join(p for p in (c["title"], c["department"], c["company"]) if p)
     rels = [f"{r['kind']}: {r['name']}" + (f" (#{r['contact_id']})" if r["contact_id"] else "")
             for r in c["relationships"]]
@@ -118,7 +121,8 @@ def contact_card(c: dict, recent: list[dict] = (), open_tasks: list[dict] = ()) 
         ("Dates", [f"{d['label'] or 'date'}: {d['date']}" for d in c["dates"]]),
         ("Deceased", c["deathdate"]), ("Status", c["status"]), ("Source", c["source"]),
         ("Owner", c["owner"]),
-        ("Stay in touch", f"every {c['cadence_days']} days" if c["cadence_days"] else None),
+        ("Stay in touch", (f"every {every} days" + (f" (tag {from_tag})" if from_tag else ""))
+         if every else None),
         ("Last contact", _day(c["last_contacted"])),
         ("Tags", ", ".join(c["tags"])), ("Relationships", rels),
         *((f"{k}", v) for k, v in c["custom"].items()),
@@ -126,10 +130,15 @@ def contact_card(c: dict, recent: list[dict] = (), open_tasks: list[dict] = ()) 
         ("Record", f"#{c['id']} · uid {c['uid']} · created {local_time(c['created'])} · "
                    f"updated {local_time(c['updated'])}"),
     ]
-    history = [f"{_day(h['at'])} {h['kind']}: {h['text'] or ''}".rstrip(": ") for h in recent]
+    history = [f"{_day(h['at'])} {h['kind']}: {h['text'] or ''}".rstrip(": ")
+               for h in around.get("recent", [])]
     todo = [f"#{t['id']} {when_text(t['due']) or 'no date'}: {t['title']}"
-            + (" (overdue)" if t["overdue"] else "") for t in open_tasks]
-    rows += [("Recent history", history), ("Open tasks", todo)]
+            + (" (overdue)" if t["overdue"] else "") for t in around.get("open_tasks", [])]
+    deals = [f"#{d['id']} {d['title']} · {d['stage']}" + (f" · {money(d)}" if money(d) else "")
+             for d in around.get("deals", [])]
+    coming = [f"{when_text(e['start'])} {e['title']}" for e in around.get("events", [])]
+    rows += [("Recent history", history), ("Open tasks", todo), ("Open deals", deals),
+             ("Coming up", coming)]
     _card(c["name"], None, rows)
 
 

@@ -44,7 +44,8 @@ from rolodex.store.refs import resolve_company
 
 app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=True,
                   cls=HelpGroup)
-CARD_HISTORY = 5  # history entries on a contact card
+CARD_HISTORY = 5  # history entries (and upcoming events) on a contact card
+CARD_EVENT_DAYS = 30  # how far ahead a contact card looks for events with them
 
 def add(
     name: Annotated[str, typer.Argument(metavar="NAME", callback=one_line_text,
@@ -147,18 +148,30 @@ def show(ref: RefArg, format: ShowFormatOption = Format.table) -> None:
         raise InvalidInput(f"show takes one contact; that names {len(refs)}",
                            hint="use 'contact list' or 'search' for several")
     record = contact_queries.fetch(db, [resolve_contact(db, refs[0])])[0]
-    emit_one(record, format, lambda c: contact_card(c, *_activity(c["id"])))
+    emit_one(record, format, lambda c: contact_card(c, _activity(c)))
 
 
-def _activity(contact_id: int) -> tuple[list[dict], list[dict]]:
-    """The card's recent history and open tasks (only drawn, never in the JSON)."""
-    from rolodex.store.activity import history, tasks
+def _activity(contact: dict) -> dict:
+    """What the card shows beside the record (only drawn, never in the JSON): recent
+    history, open tasks and deals, the next weeks' events, and the stay-in-touch cadence
+    in effect (the contact's own, else its tags')."""
+    from datetime import timedelta
 
-    db = state.db()
-    recent = history.list_entries(db, contact_ids=[contact_id], limit=CARD_HISTORY)
-    open_tasks = tasks.fetch(db, tasks.list_ids(db, contact_id=contact_id, tz=state.zone()),
-                             tz=state.zone())
-    return recent, open_tasks
+    from rolodex.store.activity import cadence, deals, events, history, tasks
+
+    db, zone, today = state.db(), state.zone(), state.today()
+    contact_id = contact["id"]
+    upcoming = events.occurrences(db, today, today + timedelta(days=CARD_EVENT_DAYS), zone,
+                                  contact_id=contact_id)
+    return {
+        "recent": history.list_entries(db, contact_ids=[contact_id], limit=CARD_HISTORY),
+        "open_tasks": tasks.fetch(db, tasks.list_ids(db, contact_id=contact_id, tz=zone),
+                                  tz=zone),
+        "deals": deals.fetch(db, deals.list_ids(db, contact_id=contact_id)),
+        "events": upcoming[:CARD_HISTORY],
+        "cadence": cadence.effective(contact["cadence_days"], contact["tags"],
+                                     cadence.tag_cadences(db)),
+    }
 
 
 @app.command("rm")

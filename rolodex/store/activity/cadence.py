@@ -27,6 +27,16 @@ def tag_cadences(db: Database) -> dict[str, int]:
     return {r["key"][len(CADENCE_PREFIX):].lower(): json.loads(r["value"]) for r in rows}
 
 
+def effective(own_days: int | None, tags: list[str],
+              by_tag: dict[str, int]) -> tuple[int | None, str | None]:
+    """A contact's cadence and where it comes from: its own (source None), else the
+    shortest of its tags' (source: that tag), as ``cadence_sql`` computes it in SQL."""
+    if own_days is not None:
+        return own_days, None
+    found = [(by_tag[t.lower()], t) for t in tags if t.lower() in by_tag]
+    return min(found) if found else (None, None)
+
+
 def cadence_sql(db: Database, alias: str = "c") -> tuple[str, list[Any]]:
     """An SQL expression for the cadence of ``contacts AS alias`` (null: none): its own,
     else the shortest of its tags' -- the one place that rule is written."""
