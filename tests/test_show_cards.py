@@ -64,3 +64,19 @@ def test_the_contact_card_is_the_crm_view_of_a_person(week):
     [line] = [x for x in week(["contact", "show", "jane"]).stdout.splitlines()
               if "Stay in touch" in x]
     assert "every 14 days" in line and "tag" not in line  # their own wins
+
+
+def test_a_moved_occurrence_shows_its_own_title_and_place(rolodex, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("ROLODEX_NOW", "2026-12-07T07:00:00Z")
+    rolodex(["config", "set", "timezone", "Europe/Berlin"])
+    fixture = Path(__file__).parent / "fixtures" / "ical" / "override-with-own-summary.ics"
+    assert rolodex(["import", str(fixture)]).exit_code == 0
+    rows = rolodex(["event", "list", "--from", "2026-12-07", "--to", "2026-12-31",
+                    "--format", "json"]).json()
+    assert [(r["title"], r["location"]) for r in rows] == [
+        ("Team stand-up", "Room 1"), ("Stand-up and quarterly review", "Main hall"),
+        ("Team stand-up", "Room 1"), ("Team stand-up", "Room 1")]
+    assert "Stand-up and quarterly review" in rolodex(
+        ["event", "list", "--from", "2026-12-14", "--to", "2026-12-14"]).stdout

@@ -229,18 +229,23 @@ def occurrences(db: Database, first: date, last: date, tz: tzinfo,
         start, end = when.decode(row["start"], zone), when.decode(row["end"], zone)
         exdates = [when.decode(e["original"], zone) for e in exceptions.get(row["id"], [])
                    if e["start"] is None]
-        moved = {when.decode(e["original"], zone): (when.decode(e["start"], zone),
-                                                     when.decode(e["end"], zone))
-                 for e in exceptions.get(row["id"], []) if e["start"] is not None}
+        changed = {when.decode(e["original"], zone): e
+                   for e in exceptions.get(row["id"], []) if e["start"] is not None}
+        moved = {original: (when.decode(e["start"], zone), when.decode(e["end"], zone))
+                 for original, e in changed.items()}
         if isinstance(start, datetime):
             lo, hi = timed_window
         else:
             lo, hi = window_start, window_end
         for occ in expand(row["rrule"], start, lo, hi, tz=zone,
                           exdates=exdates, moved=moved, duration=end - start):
+            # A changed occurrence may carry its own title and place (an imported
+            # RECURRENCE-ID with its own SUMMARY): it shows them, not the series'.
+            own = changed.get(occ.original) if occ.moved else None
             out.append({**_base(row, people[row["id"]]), "start": when.encode(occ.start),
                         "end": when.encode(occ.end), "original": when.encode(occ.original),
-                        "moved": occ.moved, "_sort": _sort_key(occ.start, tz)})
+                        "moved": occ.moved, "_sort": _sort_key(occ.start, tz),
+                        **{k: own[k] for k in ("title", "location") if own and own[k]}})
     out.sort(key=lambda o: (o.pop("_sort"), o["id"]))
     return out
 
