@@ -134,3 +134,23 @@ def test_privacy_forget_summarises_many_backups(rolodex):
     assert line.startswith("4 backup(s) still hold this person; delete or re-create them (4 in ")
     assert line.endswith("; --format json lists them)")
     assert ".db\n" not in result.stderr and "  /" not in result.stderr  # no path per line
+
+
+def test_changes_reads_as_field_level_lines(rolodex):
+    for args in (["add", "Jane Doe", "--title", "CTO", "-t", "active"],
+                 ["contact", "edit", "jane", "--title", "CEO", "-p", "+44 20 7946 0000",
+                  "-t", "vip", "--untag", "active"],
+                 ["deal", "add", "Website", "--contact", "jane"],
+                 ["deal", "move", "1", "proposal", "--reason", "asked for a quote"]):
+        assert rolodex(args).exit_code == 0, args
+    table = rolodex(["changes", "jane"]).stdout
+    for line in ("title: CTO → CEO", "phone added +44 20 7946 0000", "tag added vip",
+                 "tag removed active", "linked to deal #1", "contact added"):
+        assert line in table, line
+    assert "digits_rev" not in table and "contact_phones" not in table
+    assert "stage → proposal (asked for a quote)" in rolodex(["changes", "--deal", "1"]).stdout
+    rows = rolodex(["changes", "jane", "--format", "json"]).json()
+    phone = next(r for r in rows if r["table"] == "contact_phones" and r["action"] == "insert")
+    assert phone["fields"]["digits_rev"][1]  # the raw rows stay in JSON
+    tag = next(r for r in rows if r["table"] == "contact_tags" and r["action"] == "delete")
+    assert tag["fields"]["tag"] == ["active", None]

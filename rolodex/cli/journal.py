@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from rolodex.cli._change_text import describe
 from rolodex.cli._context import say, state
 from rolodex.cli._options import FormatOption, LimitOption
 from rolodex.cli._output import Column, Format, emit
@@ -35,8 +36,7 @@ CHANGE_COLUMNS = (
     Column("at", "When", show=lambda r: local_time(r["at"]), no_wrap=True),
     Column("user", "User"),
     Column("summary", "Operation"),
-    Column("action", "Change", show=lambda r: f"{r['action']} {r['table']} #{r['row_id']}"),
-    Column("fields", "Fields", show=lambda r: _fields(r["fields"])),
+    Column("fields", "Change", show=lambda r: "\n".join(describe(r))),
     Column("state", "State", style="cyan", show=lambda r: _state(r)),
 )
 CHANGE_KEYS = ("operation", "at", "user", "command", "summary", "state", "reverted_by", "table",
@@ -45,13 +45,6 @@ CHANGE_KEYS = ("operation", "at", "user", "command", "summary", "state", "revert
 
 def _state(row: dict) -> str:
     return f"undone by #{row['reverted_by']}" if row["reverted_by"] else row["state"]
-
-
-def _fields(fields: dict) -> str:
-    def show(value) -> str:
-        return "-" if value is None else str(value)
-
-    return "\n".join(f"{k}: {show(b)} -> {show(a)}" for k, (b, a) in fields.items())
 
 
 def _report(verb: str, ops: list) -> None:
@@ -115,6 +108,8 @@ def changes(
         emit(rows, fmt, OPERATION_COLUMNS, keys=OPERATION_KEYS, empty="no changes recorded")
     else:
         rows = audit.record_changes(db, *target, since=start, limit=limit)
+        if fmt is Format.table:  # people read what changed; machines get every row
+            rows = [r for r in rows if describe(r)]
         emit(rows, fmt, CHANGE_COLUMNS, keys=CHANGE_KEYS, empty="no changes recorded")
 
 

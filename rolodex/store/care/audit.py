@@ -60,7 +60,25 @@ def record_changes(db: Database, table: str, record_id: int, *, since: str | Non
         f" FROM changes c JOIN operations o ON o.id = c.operation_id WHERE ({where})"
         " AND o.at >= ? ORDER BY c.id DESC LIMIT ?",
         (*params, since or "", -1 if limit is None else limit))
-    return [_change(r) for r in rows]
+    changes = [_change(r) for r in rows]
+    _name_tags(db, changes)
+    return changes
+
+
+def _name_tags(db: Database, changes: list[dict[str, Any]]) -> None:
+    """A tag link holds the tag's id: give it the tag's name too (``tag``), while the tag
+    exists, so the trail reads 'tag added vip'."""
+    links = [c for c in changes if c["table"] in ("contact_tags", "company_tags")]
+    ids = {ids[1] or ids[0] for c in links if (ids := c["fields"].get("tag_id"))}
+    if not ids:
+        return
+    marks = ", ".join("?" * len(ids))
+    names = dict(db.execute(f"SELECT id, name FROM tags WHERE id IN ({marks})", list(ids)))
+    for change in links:
+        before, after = change["fields"].get("tag_id", [None, None])
+        name = names.get(after if after is not None else before)
+        if name is not None:
+            change["fields"]["tag"] = [None, name] if after is not None else [name, None]
 
 
 def _change(row: Any) -> dict[str, Any]:
