@@ -154,3 +154,29 @@ def test_changes_reads_as_field_level_lines(rolodex):
     assert phone["fields"]["digits_rev"][1]  # the raw rows stay in JSON
     tag = next(r for r in rows if r["table"] == "contact_tags" and r["action"] == "delete")
     assert tag["fields"]["tag"] == ["active", None]
+
+
+def test_dashboard_mine_narrows_every_section(rolodex, monkeypatch):
+    monkeypatch.setenv("ROLODEX_USER", "sam")
+    for args in (["add", "Jane Doe", "--owner", "sam", "--every", "1d"],
+                 ["add", "Bob Roe", "--owner", "kim", "--every", "1d"],
+                 ["task", "add", "Sam's call", "--due", "today", "--owner", "sam"],
+                 ["task", "add", "Kim's call", "--due", "today", "--owner", "kim"],
+                 ["event", "add", "Lunch with Bob", "--at", "tomorrow 12:00", "--with", "bob"],
+                 ["event", "add", "Lunch with Jane", "--at", "tomorrow 13:00", "--with",
+                  "jane"],
+                 ["log", "jane", "call", "by sam"]):
+        assert rolodex(args).exit_code == 0, args
+    monkeypatch.setenv("ROLODEX_USER", "kim")
+    assert rolodex(["log", "bob", "call", "by kim"]).exit_code == 0
+    monkeypatch.setenv("ROLODEX_USER", "sam")
+    report = rolodex(["dashboard", "--mine", "--format", "json"]).json()["sections"]
+    titles = [r["title"] for r in report["agenda"]["rows"]]
+    assert "Lunch with Jane" in titles and "Lunch with Bob" not in titles
+    assert "Sam's call" in titles or "Sam's call" in [
+        r["title"] for r in report["followups"]["rows"]]
+    every = [r["title"] for s in ("agenda", "followups") for r in report[s]["rows"]]
+    assert "Kim's call" not in every and "Bob Roe" not in every
+    assert [r["text"] for r in report["recent"]["rows"]] == ["by sam"]
+    everyone = rolodex(["dashboard", "--format", "json"]).json()["sections"]
+    assert len(everyone["recent"]["rows"]) == 2

@@ -20,18 +20,44 @@ def _names(people: list[dict]) -> str:
     return ", ".join(p["name"] for p in people)
 
 
+class _Mine:
+    """Which agenda and follow-up items are ``owner``'s (all of them without one)."""
+
+    def __init__(self, db: Database, owner: str | None) -> None:
+        self.owner = owner
+        if owner is not None:
+            self.tasks = {r[0] for r in db.execute("SELECT id FROM tasks WHERE owner = ?",
+                                                   (owner,))}
+            self.people = {r[0] for r in db.execute(
+                "SELECT id FROM contacts WHERE owner = ?", (owner,))}
+
+    def has(self, item: dict) -> bool:
+        if self.owner is None:
+            return True
+        if item["type"] == "task":
+            return item["id"] in self.tasks
+        if item["type"] == "followup":
+            return item["id"] in self.people
+        return any(c["id"] in self.people for c in item["contacts"])
+
+
 def dashboard(db: Database, today: date, tz: tzinfo, *, days: int = 7,
               owner: str | None = None) -> Report:
-    """The dashboard for ``today`` looking ``days`` ahead."""
+    """The dashboard for ``today`` looking ``days`` ahead; with ``owner``, every section
+    is that team member's, as each report narrows by owner: tasks they own, people they
+    are in charge of (and the events and birthdays with them), deals they own, history
+    they logged."""
+    mine = _Mine(db, owner)
     upcoming = [
         {"date": i["date"], "time": i["time"], "type": i["type"], "title": i["title"],
          "with": _names(i["contacts"])}
         for i in agenda(db, today, today + timedelta(days=days), tz, today)
-        if i["type"] != "followup" and not (i["type"] == "task" and i["overdue"])]
+        if i["type"] != "followup" and not (i["type"] == "task" and i["overdue"])
+        and mine.has(i)]
     due = [
         {"type": i["type"], "id": i["id"], "title": i["title"], "due": i["due"],
          "days_overdue": i["days_overdue"], "with": _names(i["contacts"])}
-        for i in followups(db, today, tz)]
+        for i in followups(db, today, tz) if mine.has(i)]
     money = pipeline(db, Period.of(*quarter(today), tz), owner=owner)
     stages = money.section("stages")
     open_rows = [r for r in stages.rows if r["stage"] not in ("won", "lost")]
@@ -39,7 +65,7 @@ def dashboard(db: Database, today: date, tz: tzinfo, *, days: int = 7,
         {"at": from_utc_iso(h["at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M"),
          "kind": h["kind"], "with": _names(h["contacts"]) or (h["company"] or ""),
          "text": h["text"]}
-        for h in list_entries(db, limit=RECENT)]
+        for h in list_entries(db, limit=RECENT, user=owner)]
     return Report("dashboard", f"rolodex dashboard for {today.isoformat()}", [
         Section("agenda", f"Next {days} days", [
             ("date", "Date"), ("time", "Time"), ("type", "Type"), ("title", "What"),

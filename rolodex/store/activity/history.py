@@ -113,20 +113,23 @@ KEYS = ("id", "uid", "kind", "at", "text", "outcome", "direction", "duration_min
 def list_entries(db: Database, *, contact_ids: Sequence[int] | None = None,
                  company_id: int | None = None, kind: str | None = None,
                  since: datetime | None = None, until: datetime | None = None,
-                 limit: int | None = None, newest_first: bool = True) -> list[dict[str, Any]]:
+                 limit: int | None = None, newest_first: bool = True,
+                 user: str | None = None) -> list[dict[str, Any]]:
     """History entries matching the filters: the documented history JSON shape.
 
-    ``company_id`` selects entries logged against the company or with any of its people.
+    ``company_id`` selects entries logged against the company or with any of its people;
+    ``user``, those that team member logged.
     """
     return list(fetch_entries(db, entry_ids(
         db, contact_ids=contact_ids, company_id=company_id, kind=kind, since=since,
-        until=until, limit=limit, newest_first=newest_first)))
+        until=until, limit=limit, newest_first=newest_first, user=user)))
 
 
 def entry_ids(db: Database, *, contact_ids: Sequence[int] | None = None,
               company_id: int | None = None, kind: str | None = None,
               since: datetime | None = None, until: datetime | None = None,
-              limit: int | None = None, newest_first: bool = True) -> list[int]:
+              limit: int | None = None, newest_first: bool = True,
+              user: str | None = None) -> list[int]:
     """The ids of ``list_entries``, in its order: a million of them are a small list,
     where a million records are gigabytes (``fetch_entries`` reads them a chunk at a time)."""
     where, params = ["1"], []
@@ -145,6 +148,9 @@ def entry_ids(db: Database, *, contact_ids: Sequence[int] | None = None,
     if kind:
         where.append("i.kind = ?")
         params.append(kind.strip().lower())
+    if user is not None:
+        where.append("i.user = ?")
+        params.append(user)
     if since is not None:
         where.append("i.at >= ?")
         params.append(to_utc_iso(since))
