@@ -28,6 +28,7 @@ COMMANDS = {
     "add": ("contact", "add"), "search": ("search", "search"), "log": ("history", "log"),
     "history": ("history", "history_"), "followups": ("followups", "followups"),
     "agenda": ("agenda", "agenda"), "calendar": ("agenda", "calendar"),
+    "reminders": ("reminders", "reminders"),
     "import": ("import_export", "import_"), "export": ("import_export", "export"),
     "mutt-query": ("mail", "mutt_query"), "add-from-mail": ("mail", "add_from_mail"),
     "log-mail": ("mail", "log_mail"), "merge-letter": ("merge_letter", "merge_letter"),
