@@ -250,8 +250,9 @@ def join_name(prefix: str | None, first: str | None, middle: str | None, last: s
 
 
 def display_name(typed: str) -> str:
-    """The name to show for a name as typed: 'Müller, Hans' (a directory's order) reads
-    'Hans Müller', as the rest of a list does; any other form is kept as typed."""
+    """The name to show for a name a person typed: 'Müller, Hans' (a directory's order)
+    reads 'Hans Müller', as the rest of a list does; any other form is kept as typed.
+    Imports keep a card's FN as written: this is for the command line."""
     if "," not in typed:
         return typed
     parts = split_name(typed)

@@ -37,6 +37,7 @@ from rolodex.cli._views import CONTACT_COLUMNS, contact_card
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.cli.contact_edit import edit
 from rolodex.errors import InvalidInput
+from rolodex.models import display_name
 from rolodex.store.people import contact_json, contact_queries, contacts
 from rolodex.store.people.contact_refs import resolve_contact
 from rolodex.store.records import delete_each
@@ -82,7 +83,7 @@ def add(
               "notes": note, "status": status, "source": source, "owner": owner,
               "cadence_days": parse_cadence(every)}
     contact_id, company_id, created = contacts.add_at_company(
-        db, name, company, details=items, tags=typed_tags(tag),
+        db, display_name(name), company, details=items, tags=typed_tags(tag),
         fields={k: v for k, v in parse_fields(field).items() if v},
         **{k: v for k, v in values.items() if v is not None})
     print(contact_id)

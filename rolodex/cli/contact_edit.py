@@ -30,6 +30,7 @@ from rolodex.cli._options import (
     typed_tags,
 )
 from rolodex.errors import Aborted, FileError, InvalidInput
+from rolodex.models import display_name
 from rolodex.store.people import contact_queries, contacts
 from rolodex.store.people.contact_refs import resolve_contact
 
@@ -82,7 +83,8 @@ def edit(
     """
     db = state.db()
     ids = list(dict.fromkeys(resolve_contact(db, r) for r in expand_refs(refs)))
-    texts = {"name": name, "first_name": first, "middle_name": middle, "last_name": last,
+    texts = {"name": display_name(name) if name else name, "first_name": first,
+             "middle_name": middle, "last_name": last,
              "prefix": prefix, "suffix": suffix, "nickname": nickname, "title": title,
              "department": department, "notes": note, "status": status, "source": source,
              "owner": owner}

@@ -11,7 +11,7 @@ from typing import Any
 
 from rolodex.dates import PartialDate
 from rolodex.errors import InvalidInput, NotFound
-from rolodex.models import INVERSE_KINDS, display_name, join_name, split_name
+from rolodex.models import INVERSE_KINDS, join_name, split_name
 from rolodex.normalize import fold
 from rolodex.store import journal, records, settings
 from rolodex.store.db import Database
@@ -66,7 +66,7 @@ def add_contact(db: Database, name: str, *, details: Sequence[Detail] = (), tags
     Details typed twice are merged, unless ``keep_duplicates`` (an import keeps a card's
     three TEL lines with one number as three, so the card can be written back as it was).
     """
-    display = display_name(records.clean(name) or "")
+    display = records.clean(name)
     if not display:
         raise InvalidInput("a contact needs a name")
     parsed = split_name(display)
@@ -128,7 +128,7 @@ def update_contact(db: Database, contact_id: int, values: dict[str, Any]) -> boo
     old = get_row(db, contact_id)
     values = dict(values)
     if "name" in values:
-        display = display_name(records.clean(values.pop("name")) or "")
+        display = records.clean(values.pop("name"))
         if not display:
             raise InvalidInput("a contact needs a name")
         parsed = split_name(display)
