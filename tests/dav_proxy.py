@@ -11,7 +11,10 @@
   client cannot know the write was made.
 
 A fault is scripted by method (or any method) and by count: ``proxy.fail("PUT", "500",
-nth=3)`` fails the third PUT from now, ``times=2`` it and the next one. ``proxy.log`` holds
+nth=3)`` fails the third PUT from now, ``times=2`` it and the next one. A callable instead
+of a fault's name is called when that request arrives, which then goes on (a test kills a
+process at a known point so). A server that does not answer (killed) closes the client's
+connection, as a dead server's would. ``proxy.log`` holds
 ``(method, path, fault)`` for every request seen, so a test can check that a fault fired.
 """
 
@@ -20,7 +23,7 @@ from __future__ import annotations
 import http.client
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -33,7 +36,7 @@ _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connectio
 
 @dataclass
 class _Rule:
-    fault: str
+    fault: str | Callable[[], None]
     method: str | None
     skip: int  # matching requests still to let through before the first fault
     left: int  # faults still to inject
@@ -50,10 +53,11 @@ class FaultProxy:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
-    def fail(self, method: str | None, fault: str, *, nth: int = 1, times: int = 1) -> None:
+    def fail(self, method: str | None, fault: str | Callable[[], None], *, nth: int = 1,
+             times: int = 1) -> None:
         """Inject ``fault`` into the ``nth`` request from now with ``method`` (None: any),
         and into the ``times - 1`` such requests after it."""
-        if fault not in FAULTS:
+        if not callable(fault) and fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}")
         with self._lock:
             self._rules.append(_Rule(fault, method and method.upper(), nth - 1, times))
@@ -64,7 +68,7 @@ class FaultProxy:
             self._rules.clear()
 
     def faults(self) -> list[tuple[str, str, str]]:
-        """The requests a fault was injected into."""
+        """The requests a fault was injected into (or a call made at)."""
         return [entry for entry in self.log if entry[2] != "pass"]
 
     def locate(self, url: str) -> str:
@@ -81,6 +85,10 @@ class FaultProxy:
                     rule.skip -= 1
                     continue
                 rule.left -= 1
+                if callable(rule.fault):
+                    self.log.append((method, path, "called"))
+                    rule.fault()
+                    return "pass"
                 fault = rule.fault
                 break
             self.log.append((method, path, fault))
@@ -102,7 +110,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.proxy._stopping.wait(HANG_LIMIT)
                 self.close_connection = True
             else:
-                status, headers, answer = self._forward(body)
+                try:
+                    status, headers, answer = self._forward(body)
+                except OSError:  # the server is down: so is the client's connection
+                    self.close_connection = True
+                    return
                 if fault == "pass":
                     self._answer(status, headers, answer)
                 elif fault == "cut":

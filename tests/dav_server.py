@@ -51,33 +51,66 @@ class Radicale:
 @contextmanager
 def radicale(folder: Path) -> Iterator[Radicale]:
     """Radicale running until the block ends (also on failure), then stopped by PID."""
+    with restartable_radicale(folder) as running:
+        yield running
+
+
+@dataclass
+class RestartableRadicale(Radicale):
+    """A Radicale a test may kill (SIGKILL, as a crash or the OOM killer would) and start
+    again on the same folder and port."""
+
+    process: subprocess.Popen | None = None
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def start(self) -> None:
+        self.kill()
+        self.process = _start(self.folder)
+        self.pid = self.process.pid
+        _wait_until_it_answers(self.url, self.process, self.folder / "radicale.log")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.kill(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+@contextmanager
+def restartable_radicale(folder: Path) -> Iterator[RestartableRadicale]:
+    """Radicale until the block ends, stopped by PID then; ``kill()`` and ``start()`` in
+    between."""
     port = free_port()
     (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
     (folder / "collections").mkdir()
-    config = folder / "config"
-    config.write_text(
+    (folder / "config").write_text(
         f"[server]\nhosts = 127.0.0.1:{port}\n"
         f"[storage]\nfilesystem_folder = {folder / 'collections'}\n"
         f"[auth]\ntype = htpasswd\nhtpasswd_filename = {folder / 'users'}\n"
         "htpasswd_encryption = plain\ndelay = 0\n"
         "[rights]\ntype = owner_only\n"
         "[logging]\nlevel = warning\n")
-    log = (folder / "radicale.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(config)],
-                               stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    running = RestartableRadicale(f"http://127.0.0.1:{port}/", folder, 0)
     try:
-        url = f"http://127.0.0.1:{port}/"
-        _wait_until_it_answers(url, process, folder / "radicale.log")
-        yield Radicale(url, folder, process.pid)
+        running.start()
+        yield running
     finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
+        running.stop()
+
+
+def _start(folder: Path) -> subprocess.Popen:
+    with (folder / "radicale.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "radicale", "--config", str(folder / "config")],
+            stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
 
 def _wait_until_it_answers(url: str, process: subprocess.Popen, log: Path) -> None:

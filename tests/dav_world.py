@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import requests
-from dav_server import PASSWORD, USER
+from dav_server import PASSWORD, USER, Radicale, make_collection
 
 from rolodex.sync.dav.collection import DavCollection
 from rolodex.sync.dav.http import DavSession
@@ -97,3 +97,33 @@ def raw_state(db: Path) -> dict[str, list]:
                 for name in tables if "_fts" not in name}
     finally:
         conn.close()
+
+
+class World:
+    """One database with account ``team`` on a fresh address book of ``server``, reached
+    at ``via`` (a proxy's ``locate``; the book's own URL by default)."""
+
+    def __init__(self, server: Radicale, db: Path, via=None) -> None:
+        from conftest import run_cli
+
+        self.book, self.db, self._run = make_collection(server, "addressbook"), db, run_cli
+        self.url = via(self.book) if via is not None else self.book
+        self.run("sync", "add", "team", "--url", self.url, "--user", USER)
+
+    def run(self, *args: str, code: int | None = 0):
+        result = self._run(["--db", str(self.db), *args])
+        if code is not None:
+            assert result.exit_code == code, (args, result.stdout, result.stderr)
+        return result
+
+    def state(self) -> tuple:
+        """(the server's cards by UID, the contacts by UID, the open conflicts)."""
+        conflicts = [(c["uid"], c["field"], c["local"], c["remote"])
+                     for c in self.run("sync", "conflicts", "-f", "json").json()]
+        return meaning_of_cards(server_cards(self.book)), contacts_in(self.db), conflicts
+
+
+def book_folder(server: Radicale, book: str) -> Path:
+    """Where Radicale keeps ``book``'s items on disk (one file each)."""
+    return server.folder / "collections" / "collection-root" / USER / book.rstrip("/").rsplit(
+        "/", 1)[-1]

@@ -11,15 +11,13 @@ from pathlib import Path
 
 import pytest
 from dav_proxy import fault_proxy
-from dav_server import PASSWORD, USER, make_collection, radicale
+from dav_server import PASSWORD, USER, radicale
 from dav_world import (
+    World,
     card,
-    contacts_in,
     delete_card,
-    meaning_of_cards,
     put_card,
     raw_state,
-    server_cards,
 )
 
 pytestmark = pytest.mark.slow
@@ -53,27 +51,6 @@ def proxy(server, monkeypatch):
         yield running
 
 
-class World:
-    """One database with an account on a fresh address book, reached through the proxy."""
-
-    def __init__(self, server, proxy, db: Path) -> None:
-        from conftest import run_cli
-
-        self.book, self.db, self._run = make_collection(server, "addressbook"), db, run_cli
-        self.run("sync", "add", "team", "--url", proxy.locate(self.book), "--user", USER)
-
-    def run(self, *args: str, code: int | None = 0):
-        result = self._run(["--db", str(self.db), *args])
-        if code is not None:
-            assert result.exit_code == code, (args, result.stdout, result.stderr)
-        return result
-
-    def state(self) -> tuple:
-        conflicts = [(c["uid"], c["field"], c["local"], c["remote"])
-                     for c in self.run("sync", "conflicts", "-f", "json").json()]
-        return meaning_of_cards(server_cards(self.book)), contacts_in(self.db), conflicts
-
-
 def prepare(world: World, phase: str, tmp_path: Path) -> None:
     """Both sides as they are before the sync a fault is injected into."""
     vcf = tmp_path / f"local-{world.db.stem}.vcf"
@@ -103,7 +80,7 @@ _REFERENCE: dict[str, tuple] = {}
 def reference(server, proxy, phase: str, tmp_path: Path) -> tuple:
     """Both sides after the same sync, never failed (made once per phase)."""
     if phase not in _REFERENCE:
-        world = World(server, proxy, tmp_path / f"reference-{phase}.db")
+        world = World(server, tmp_path / f"reference-{phase}.db", proxy.locate)
         prepare(world, phase, tmp_path)
         world.run("sync")
         _REFERENCE[phase] = world.state()
@@ -128,7 +105,7 @@ def test_a_sync_that_fails_changes_nothing_here_and_the_next_one_converges(
 def fail_then_converge(server, proxy, tmp_path: Path, phase: str, fault: str,
                        side: str) -> None:
     expected = reference(server, proxy, phase, tmp_path)
-    world = World(server, proxy, tmp_path / "a.db")
+    world = World(server, tmp_path / "a.db", proxy.locate)
     prepare(world, phase, tmp_path)
     before = raw_state(world.db)
     method, nth = TARGET[phase, side]
