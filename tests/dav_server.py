@@ -1,5 +1,7 @@
 """A real Radicale for the DAV tests: started on 127.0.0.1 at a free port with a temporary
-folder and an htpasswd file (user ``jane``, password ``secret-pw``), stopped by PID.
+folder and an htpasswd file (user ``jane``, password ``secret-pw``), stopped by PID; and
+its twin ``xandikos(folder)``, a second server (no authentication: Xandikos leaves that to
+a reverse proxy, and its own Basic auth wants HTTPS), for tests run against both.
 
 Also ``make_addressbook`` / ``make_calendar`` for a fresh collection per test (extended
 MKCOL, RFC 5689, which Radicale takes for both kinds), so tests sharing one server stay
@@ -40,11 +42,18 @@ class Radicale:
     folder: Path
     pid: int
 
+    name = "radicale"
+    user = USER  # the user rolodex gives (None: the server wants none)
+
     @property
     def home(self) -> str:
         return f"{self.url}{USER}/"
 
-    def auth(self) -> tuple[str, str]:
+    def home_of(self, kind: str) -> str:
+        """Where new collections of ``kind`` (addressbook, calendar) go."""
+        return self.home
+
+    def auth(self) -> tuple[str, str] | None:
         return USER, PASSWORD
 
 
@@ -113,22 +122,68 @@ def _start(folder: Path) -> subprocess.Popen:
             env={**os.environ, "PYTHONWARNINGS": "ignore"})
 
 
+@dataclass
+class Xandikos(Radicale):
+    """A running Xandikos: one principal, ``/user/``, its books under ``/user/contacts/``."""
+
+    name = "xandikos"
+    user = None
+
+    @property
+    def home(self) -> str:
+        return f"{self.url}user/"
+
+    def home_of(self, kind: str) -> str:
+        return f"{self.home}{'contacts' if kind == 'addressbook' else 'calendars'}/"
+
+    def auth(self) -> None:
+        return None
+
+
+@contextmanager
+def xandikos(folder: Path) -> Iterator[Xandikos]:
+    """Xandikos serving ``folder`` until the block ends (also on failure), stopped by PID;
+    ``--defaults`` makes the principal and its homes (with a first address book and
+    calendar the tests do not use)."""
+    port = free_port()
+    with (folder / "xandikos.log").open("wb") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("xandikos")), "serve", "-d",
+             str(folder / "data"), "-l", "127.0.0.1", "-p", str(port), "--defaults",
+             "--no-detect-systemd"],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    running = Xandikos(f"http://127.0.0.1:{port}/", folder, process.pid)
+    try:
+        _wait_until_it_answers(running.url, process, folder / "xandikos.log")
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+SERVERS = {"radicale": radicale, "xandikos": xandikos}
+
+
 def _wait_until_it_answers(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"radicale exited: {log.read_text()[-2000:]}")
+            raise RuntimeError(f"the server exited: {log.read_text()[-2000:]}")
         try:
             requests.get(url, timeout=1)
             return
         except requests.ConnectionError:
             time.sleep(0.05)
-    raise RuntimeError("radicale did not answer within 30 s")
+    raise RuntimeError(f"the server did not answer within 30 s: {log.read_text()[-2000:]}")
 
 
 def make_collection(server: Radicale, kind: str, name: str | None = None,
                     components: tuple[str, ...] = ("VEVENT", "VTODO")) -> str:
-    """A new, empty address book or calendar in jane's home; its URL."""
+    """A new, empty address book or calendar in the user's home; its URL."""
     name = name or f"{kind}-{uuid.uuid4().hex[:8]}"
     if kind == "addressbook":
         marks = '<C:addressbook/>'
@@ -142,7 +197,7 @@ def make_collection(server: Radicale, kind: str, name: str | None = None,
     body = (f'<?xml version="1.0" encoding="utf-8"?><D:mkcol xmlns:D="DAV:" xmlns:C="{namespace}">'
             f"<D:set><D:prop><D:resourcetype><D:collection/>{marks}</D:resourcetype>"
             f"<D:displayname>{name} shown</D:displayname>{extra}</D:prop></D:set></D:mkcol>")
-    url = f"{server.home}{name}/"
+    url = f"{server.home_of(kind)}{name}/"
     answer = requests.request("MKCOL", url, data=body.encode(), auth=server.auth(),
                               headers={"Content-Type": "application/xml"}, timeout=10)
     assert answer.status_code == 201, (answer.status_code, answer.text)

@@ -33,6 +33,9 @@ _COLLECTION = xml.tag(xml.DAV, "collection")
 # a REPORT refused as unknown or not allowed here (403 also means a missing privilege:
 # the GET that follows then fails with AuthFailed, as it should)
 _REFUSED = frozenset({400, 403, 404, 405, 409, 415, 422, 501})
+# a sync-collection REPORT's token refused: RFC 6578's DAV:valid-sync-token precondition
+# comes with 403 or 409 from most servers, with 412 from Xandikos
+_TOKEN_REFUSED = _REFUSED | {412}
 
 
 class DavCollection:
@@ -126,14 +129,18 @@ class DavCollection:
         return Item(href, etag or "", response.body)
 
     def changes(self, token: str | None) -> Changes:
+        """What changed since ``token``; without one, RFC 6578's initial report, which
+        lists every member (complete: what it leaves out is gone, though a server such as
+        Xandikos names no removed item in it)."""
         if not self._sync:
             return self._full_listing()
+        initial = token is None
         changed: dict[str, tuple[str, str]] = {}  # by href_key: (href, etag)
         removed: dict[str, str] = {}
         for _ in range(MAX_SYNC_ROUNDS):
             response = self.session.request("REPORT", self.url, xml.sync_collection(token),
-                                            _XML, "0", allow=_REFUSED | {507})
-            if response.status in _REFUSED:
+                                            _XML, "0", allow=_TOKEN_REFUSED | {507})
+            if response.status in _TOKEN_REFUSED:
                 if xml.tag(xml.DAV, "valid-sync-token") in xml.error_conditions(
                         response.body):
                     raise TokenExpired(f"{self.url}: the server no longer knows the token")
@@ -165,7 +172,7 @@ class DavCollection:
             token = status.sync_token
             if not truncated:
                 break
-        return Changes(list(changed.values()), list(removed.values()), token, complete=False)
+        return Changes(list(changed.values()), list(removed.values()), token, complete=initial)
 
     def _full_listing(self) -> Changes:
         return Changes(list(self.list()), [], None, complete=True)
