@@ -293,3 +293,16 @@ def test_later_syncs_ask_for_the_changes_since_the_sync_token(team, book, tmp_pa
     assert set(people(b)) == {"Jane Doe", "Ann Poe"}
     assert stored_token(tmp_path / "b.db") not in (None, first, second)
     assert "nothing to do" in b("sync").stderr
+
+
+def test_a_card_the_server_refuses_is_a_server_error_not_a_changed_item(server, book):
+    """Xandikos refuses a card it cannot read with 412 (valid-address-data), Radicale with
+    400: either is a server error (exit 15), never 'changed there meanwhile', which would
+    have the sync try 99 other names, or fetch and merge again."""
+    from rolodex.errors import ServerError
+
+    with DavSession(book, USER, PASSWORD) as session:
+        collection = DavCollection(session, book, "addressbook")
+        with pytest.raises(ServerError):
+            collection.upload("broken.vcf", b"BEGIN:VCARD\r\nthis is no card\r\n")
+        assert dict(collection.list()) == {}
