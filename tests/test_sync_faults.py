@@ -120,6 +120,8 @@ def fail_then_converge(server, proxy, tmp_path: Path, phase: str, fault: str,
     assert failed.exit_code == code, (failed.stdout, failed.stderr)
     assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
     assert "Traceback" not in failed.stderr
+    if (fault, side) == ("412", "receive"):  # a read sends no condition: nothing changed
+        assert "412" in failed.stderr and "changed" not in failed.stderr, failed.stderr
     if fault == "hang":  # ROLODEX_DAV_TIMEOUT=1, not the default 30 s
         assert took < 10 and "no answer within 1 s" in failed.stderr, (took, failed.stderr)
     if code:

@@ -254,7 +254,7 @@ def raise_for_status(response: Response, method: str) -> None:
     if status in (401, 403):
         raise AuthFailed(f"{shown}: the server refused the credentials ({status})",
                          hint="check the user name and password")
-    if status == 412:
+    if status == 412 and method in ("PUT", "DELETE"):  # our If-Match / If-None-Match
         raise PreconditionFailed(f"{shown}: the item changed on the server since it was read")
     if status >= 500:
         raise ServerError(f"{shown}: server error {status}")
