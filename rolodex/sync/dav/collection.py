@@ -150,7 +150,9 @@ class DavCollection:
                 if xml.tag(xml.DAV, "valid-sync-token") in xml.error_conditions(
                         response.body):
                     raise TokenExpired(f"{self.url}: the server no longer knows the token")
-                if token is not None:  # it answered for a token before: not a refusal
+                # it answered for a token before, or a precondition no request without
+                # one can fail: not a server without sync-collection
+                if token is not None or response.status == 412:
                     raise ServerError(f"REPORT {self.url}: sync-collection refused "
                                       f"({response.status})")
                 self._sync = False
