@@ -161,6 +161,7 @@ def test_addressbook_changes_made_by_a_plain_put(server, session):
     href, _ = book.upload("mine.vcf", card("mine-1"))
     initial = book.changes(None)
     assert [h for h, _ in initial.changed] == [href]
+    assert initial.complete  # every member listed: one not in it is gone
     requests.put(f"{url}theirs.vcf", data=card("theirs-1", "John Smith"), auth=server.auth(),
                  headers={"Content-Type": "text/vcard"}, timeout=10).raise_for_status()
     requests.delete(f"{url}mine.vcf", auth=server.auth(), timeout=10).raise_for_status()
@@ -173,6 +174,26 @@ def test_a_bogus_token_expires(server, session):
     book = DavCollection(session, make_collection(server, "addressbook"), "addressbook")
     with pytest.raises(TokenExpired):
         book.changes("http://radicale.org/ns/sync/not-a-token")
+
+
+def test_a_token_refused_with_412_expires(session):
+    """Xandikos refuses a token it does not know with 412 and DAV:valid-sync-token: the
+    sync lists the collection whole, where it used to fail with exit 15 at every sync."""
+    from dav_server import hostile_server
+
+    def refuse(handler):
+        body = (b'<?xml version="1.0"?><D:error xmlns:D="DAV:"><D:valid-sync-token/>'
+                b"</D:error>")
+        handler.send_response(412)
+        handler.send_header("Content-Type", "application/xml")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    with hostile_server(refuse) as url, DavSession(url) as anonymous:
+        book = DavCollection(anonymous, f"{url}book/", "addressbook")
+        with pytest.raises(TokenExpired):
+            book.changes("an-old-token")
 
 
 def test_a_server_without_sync_collection_lists_everything(server, session):

@@ -19,7 +19,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from rolodex.errors import ServerError
 from rolodex.sync.dav import xml
-from rolodex.sync.dav.http import MAX_ITEM, DavSession, Response, TooLarge
+from rolodex.sync.dav.http import MAX_ITEM, DavSession, Response, TooLarge, raise_for_status
 from rolodex.sync.storage import Changes, Item, PreconditionFailed, TokenExpired
 
 BATCH = 100  # hrefs per multiget: a few MiB of cards, well under the answer's cap
@@ -33,6 +33,15 @@ _COLLECTION = xml.tag(xml.DAV, "collection")
 # a REPORT refused as unknown or not allowed here (403 also means a missing privilege:
 # the GET that follows then fails with AuthFailed, as it should)
 _REFUSED = frozenset({400, 403, 404, 405, 409, 415, 422, 501})
+# a sync-collection REPORT's token refused: RFC 6578's DAV:valid-sync-token precondition
+# comes with 403 or 409 from most servers, with 412 from Xandikos
+_TOKEN_REFUSED = _REFUSED | {412}
+# a PUT refused with 412 and a precondition on the data itself (Xandikos names
+# valid-address-data so): the server refuses the card, no one changed the item meanwhile
+_DATA_CONDITIONS = frozenset(xml.tag(ns, name) for ns in (xml.CARDDAV, xml.CALDAV) for name in (
+    "valid-address-data", "supported-address-data", "valid-calendar-data",
+    "supported-calendar-data", "valid-calendar-object-resource", "max-resource-size",
+    "no-uid-conflict"))
 
 
 class DavCollection:
@@ -126,18 +135,24 @@ class DavCollection:
         return Item(href, etag or "", response.body)
 
     def changes(self, token: str | None) -> Changes:
+        """What changed since ``token``; without one, RFC 6578's initial report, which
+        lists every member (complete: what it leaves out is gone, though a server such as
+        Xandikos names no removed item in it)."""
         if not self._sync:
             return self._full_listing()
+        initial = token is None
         changed: dict[str, tuple[str, str]] = {}  # by href_key: (href, etag)
         removed: dict[str, str] = {}
         for _ in range(MAX_SYNC_ROUNDS):
             response = self.session.request("REPORT", self.url, xml.sync_collection(token),
-                                            _XML, "0", allow=_REFUSED | {507})
-            if response.status in _REFUSED:
+                                            _XML, "0", allow=_TOKEN_REFUSED | {507})
+            if response.status in _TOKEN_REFUSED:
                 if xml.tag(xml.DAV, "valid-sync-token") in xml.error_conditions(
                         response.body):
                     raise TokenExpired(f"{self.url}: the server no longer knows the token")
-                if token is not None:  # it answered for a token before: not a refusal
+                # it answered for a token before, or a precondition no request without
+                # one can fail: not a server without sync-collection
+                if token is not None or response.status == 412:
                     raise ServerError(f"REPORT {self.url}: sync-collection refused "
                                       f"({response.status})")
                 self._sync = False
@@ -165,7 +180,7 @@ class DavCollection:
             token = status.sync_token
             if not truncated:
                 break
-        return Changes(list(changed.values()), list(removed.values()), token, complete=False)
+        return Changes(list(changed.values()), list(removed.values()), token, complete=initial)
 
     def _full_listing(self) -> Changes:
         return Changes(list(self.list()), [], None, complete=True)
@@ -176,8 +191,7 @@ class DavCollection:
         if not name or name in (".", "..") or "/" in name:
             raise ValueError(f"not an item name: {name!r}")
         url = urljoin(self.url, quote(name, safe=""))
-        response = self.session.request("PUT", url, data, {
-            "If-None-Match": "*", "Content-Type": CONTENT_TYPES[self.kind]}, limit=MAX_ITEM)
+        response = self._put(url, data, {"If-None-Match": "*"})
         location = response.header("location")
         href = urlsplit(urljoin(url, location) if location else url).path
         etag = xml.normalize_etag(response.header("etag")) or self._etag_of(href)
@@ -185,9 +199,8 @@ class DavCollection:
 
     def update(self, href: str, data: bytes, etag: str) -> str:
         self._check(href)
-        response = self.session.request("PUT", urljoin(self.url, href), data, {
-            "If-Match": etag, "Content-Type": CONTENT_TYPES[self.kind]}, limit=MAX_ITEM,
-            allow=frozenset({404, 410}))
+        response = self._put(urljoin(self.url, href), data, {"If-Match": etag},
+                             allow=frozenset({404, 410}))
         if response.status in (404, 410):
             raise PreconditionFailed(f"PUT {self.url}: the item {href} is gone from the server")
         new = xml.normalize_etag(response.header("etag")) or self._etag_of(href)
@@ -199,6 +212,22 @@ class DavCollection:
                              limit=MAX_ITEM, allow=frozenset({404, 410}))
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _put(self, url: str, data: bytes, condition: dict[str, str],
+             allow: frozenset[int] = frozenset()) -> Response:
+        """One conditional PUT. A 412 is the item changed there (PreconditionFailed, the
+        engine fetches it again), unless the answer names a precondition on the data: a
+        card the server will not take, which no other name or merge would make it take."""
+        response = self.session.request("PUT", url, data, {
+            **condition, "Content-Type": CONTENT_TYPES[self.kind]}, limit=MAX_ITEM,
+            allow=allow | {412})
+        if response.status == 412:
+            refused = xml.error_conditions(response.body) & _DATA_CONDITIONS
+            if refused:
+                names = ", ".join(sorted(c.rsplit("}", 1)[-1] for c in refused))
+                raise ServerError(f"PUT {url}: the server refuses the item ({names})")
+            raise_for_status(response, "PUT")
+        return response
 
     def _etag_of(self, href: str) -> str | None:
         """The ETag by PROPFIND Depth 0, for a server that sends none with its answer."""

@@ -13,13 +13,14 @@ domain's ``/.well-known/carddav`` commonly points at another host): HTTPS keeps 
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from rolodex import __version__
-from rolodex.errors import AuthFailed, ServerError, TLSFailed, Unreachable
+from rolodex.errors import AuthFailed, InvalidInput, ServerError, TLSFailed, Unreachable
 from rolodex.sync.storage import PreconditionFailed
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ MAX_MULTISTATUS = 64 * MIB  # a PROPFIND or REPORT answer
 MAX_ITEM = 16 * MIB  # one vCard or iCalendar object
 MAX_REDIRECTS = 10
 ANSWER_BUDGET = 20  # a whole answer may take this many timeouts (a drip-feed is cut off)
+DEFAULT_TIMEOUT = 30.0  # seconds; $ROLODEX_DAV_TIMEOUT overrides it (a slow server, tests)
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _CHUNK = 64 * 1024
 
@@ -56,6 +58,22 @@ class Response:
         return self.headers.get(name.lower())
 
 
+def configured_timeout() -> float:
+    """``$ROLODEX_DAV_TIMEOUT`` (seconds, > 0) when set, else ``DEFAULT_TIMEOUT``: a server
+    on a slow link may need longer, a test of a hung server wants a second, not thirty."""
+    raw = os.environ.get("ROLODEX_DAV_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise InvalidInput(f"ROLODEX_DAV_TIMEOUT must be a number of seconds (0 to 3600), "
+                           f"not '{raw[:40]}'")
+    return seconds
+
+
 def redact(url: str) -> str:
     """The URL without any user:password@ part, fit for a message."""
     parts = urlsplit(url)
@@ -79,13 +97,13 @@ class DavSession:
     """A server's base URL and credentials, and a pooled ``requests.Session`` to talk to it.
 
     ``verify``: verify certificates (True), against a CA bundle (a path), or not (False).
-    ``timeout``: seconds to connect and between two reads; a whole answer may take at
-    most ``ANSWER_BUDGET`` times that.
+    ``timeout``: seconds to connect and between two reads (``configured_timeout()`` unless
+    told); a whole answer may take at most ``ANSWER_BUDGET`` times that.
     """
 
     def __init__(self, url: str, user: str | None = None, password: str | None = None, *,
                  insecure: bool = False, verify: bool | str = True,
-                 timeout: float = 30.0) -> None:
+                 timeout: float | None = None) -> None:
         parts = urlsplit(url)
         if parts.username is not None and user is None:  # https://jane:pw@host/ works too
             from urllib.parse import unquote
@@ -94,7 +112,8 @@ class DavSession:
         self.url = redact(url)
         require_https(self.url, insecure)
         self.user, self._password = user, password
-        self.insecure, self.verify, self.timeout = insecure, verify, timeout
+        self.insecure, self.verify = insecure, verify
+        self.timeout = configured_timeout() if timeout is None else timeout
         self._session: requests.Session | None = None
 
     def __repr__(self) -> str:  # never the password, not even in a traceback's locals
@@ -235,7 +254,7 @@ def raise_for_status(response: Response, method: str) -> None:
     if status in (401, 403):
         raise AuthFailed(f"{shown}: the server refused the credentials ({status})",
                          hint="check the user name and password")
-    if status == 412:
+    if status == 412 and method in ("PUT", "DELETE"):  # our If-Match / If-None-Match
         raise PreconditionFailed(f"{shown}: the item changed on the server since it was read")
     if status >= 500:
         raise ServerError(f"{shown}: server error {status}")
