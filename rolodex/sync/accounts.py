@@ -14,9 +14,9 @@ from typing import Any
 from rolodex.errors import InvalidInput, NotFound, RolodexError
 from rolodex.store import sync_state
 from rolodex.store.db import Database
-from rolodex.sync.engine import ContactSync
+from rolodex.sync.engine import CollectionSync
 from rolodex.sync.storage import Storage
-from rolodex.sync.sync_report import SyncReport, digest, parse_card
+from rolodex.sync.sync_report import SyncReport
 
 
 def _check_name(name: str) -> None:
@@ -124,21 +124,20 @@ def _chosen(db: Database, name: str | None) -> list[dict[str, Any]]:
 def run(db: Database, name: str | None = None, *, dry_run: bool = False,
         force: bool = False, progress=None
         ) -> tuple[list[SyncReport], list[tuple[str, RolodexError]]]:
-    """Sync one account (every account when ``name`` is None), each of its contact
-    collections in turn; one journalled operation per collection. ``progress``: see
-    ``ContactSync``. Returns the reports and the accounts that failed, with why: one
-    server down (or one folder unmounted) does not keep the others from syncing."""
+    """Sync one account (every account when ``name`` is None), each of its collections
+    (contacts, events, tasks, journal) in turn; one journalled operation per collection.
+    ``progress``: see ``CollectionSync``. Returns the reports and the accounts that
+    failed, with why: one server down (or one folder unmounted) does not keep the others
+    from syncing."""
     reports: list[SyncReport] = []
     failed: list[tuple[str, RolodexError]] = []
     for account in _chosen(db, name):
         try:
             for collection in sync_state.collections(db, account["id"]):
-                if collection["kind"] != "contacts":
-                    continue  # events, tasks and journals: not yet
                 with ExitStack() as closing:
                     storage = open_storage(account, collection, closing)
-                    reports.append(ContactSync(db, storage, collection, dry_run=dry_run,
-                                               force=force, progress=progress).run())
+                    reports.append(CollectionSync(db, storage, collection, dry_run=dry_run,
+                                                  force=force, progress=progress).run())
         except RolodexError as exc:
             if name is not None:
                 raise
@@ -147,13 +146,11 @@ def run(db: Database, name: str | None = None, *, dry_run: bool = False,
 
 
 def status(db: Database) -> list[dict[str, Any]]:
-    """Per collection: when it was last synced, how many contacts changed here since
-    (to send), how many items it knows, and its open conflicts."""
+    """Per collection: when it was last synced, how many of its records changed here
+    since (to send), how many items it knows, and its open conflicts."""
     rows = []
     for collection in sync_state.collections(db):
-        pending = None
-        if collection["kind"] == "contacts":
-            pending = pending_here(db, collection)
+        pending = pending_here(db, collection)
         rows.append({"account": collection["account"], "kind": collection["kind"],
                      "location": collection["location"],
                      "last_sync": collection["last_sync"],
@@ -164,12 +161,10 @@ def status(db: Database) -> list[dict[str, Any]]:
 
 
 def pending_here(db: Database, collection: dict[str, Any]) -> int:
-    """Contacts new, changed or deleted here since the collection's last sync."""
-    sync = ContactSync(db, None, collection)  # type: ignore[arg-type]  # reads only here
-    status_ = sync_state.status_rows(db, collection["id"])
-    changed, gone = sync._local_changes(status_)
-    return len(changed) + len(gone) + len(sync_state.contacts_without_status(
-        db, collection["id"]))
+    """Records new, changed or deleted here since the collection's last sync."""
+    sync = CollectionSync(db, None, collection)  # type: ignore[arg-type]  # reads only here
+    changed, gone = sync.local_changes(sync.status_rows())
+    return len(changed) + len(gone) + len(sync.fresh())
 
 
 def conflicts(db: Database, name: str | None = None) -> list[dict[str, Any]]:
@@ -183,10 +178,8 @@ def resolve(db: Database, prefer: str, name: str | None = None) -> int:
     """Settle every open conflict (of one account, or all): ``local`` keeps the value
     rolodex has (the far side got it at the sync), ``remote`` takes the far side's value
     here (the next sync sends it on). Returns how many were settled."""
-    from rolodex.formats.incoming import Item
-    from rolodex.sync.apply import Incoming, Policy, apply
-    from rolodex.sync.contact_3way import take
-    from rolodex.sync.contact_export import contact_cards
+    from rolodex.store import sync_records
+    from rolodex.sync.sync_kinds import kind_of
 
     if prefer not in ("local", "remote"):
         raise InvalidInput(f"--prefer is local or remote, not '{prefer}'")
@@ -194,21 +187,19 @@ def resolve(db: Database, prefer: str, name: str | None = None) -> int:
     found = sync_state.conflicts(db, account_id)
     with db.write(f"sync conflicts --prefer {prefer}"):
         if prefer == "remote":
-            by_uid: dict[str, list[dict]] = {}
+            by_kind: dict[str, dict[str, list[tuple[str, str]]]] = {}
             for row in found:
-                if row["contact_id"] is not None:
-                    by_uid.setdefault(row["uid"], []).append(row)
-            ids = [rows[0]["contact_id"] for rows in by_uid.values()]
-            items = []
-            for _, uid, text in contact_cards(db, ids):
-                mine = parse_card(text.encode("utf-8"), uid)
-                for row in by_uid[uid]:
-                    theirs = parse_card(row["remote_card"].encode("utf-8"), uid)
-                    if mine is not None and theirs is not None:
-                        take(mine, theirs, row["field"])
-                if mine is not None:
-                    items.append(Item(mine, f"conflict {digest(text)[:8]}", 1, 1))
-            apply(db, Incoming(contacts=items), Policy(on_match="replace"))
+                by_kind.setdefault(row["kind"], {}).setdefault(row["uid"], []).append(
+                    (row["remote_card"], row["field"]))
+            for collection_kind, by_uid in by_kind.items():
+                kind = kind_of(collection_kind)
+                ids = sync_records.ids_by_uid(db, kind.table, list(by_uid))
+                items = []
+                for _, uid, text in kind.texts(db, list(ids.values())):
+                    taken = kind.take(text, uid, by_uid[uid])
+                    if taken is not None:
+                        items.append((uid, taken, kind.source(text)))
+                kind.replace_here(db, None, items)
         for row in found:
             sync_state.drop_conflict(db, row["id"])
     return len(found)

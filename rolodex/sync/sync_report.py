@@ -74,9 +74,11 @@ def describe_plan(report: SyncReport, status, fetched, remote_gone, local_change
     add = report.add
     for uid, row in status.items():
         name = row.get("name")
+        if uid in fetched and fetched[uid].foreign:
+            continue  # another kind's item: left alone
         if row["local_id"] is None:
             if uid in fetched:
-                add("updated_here", uid, fetched[uid].data.name)
+                add("updated_here", uid, fetched[uid].name)
             continue
         r = "changed" if uid in fetched else "gone" if uid in remote_gone else "same"
         loc = ("changed" if uid in local_changed else "gone" if uid in local_gone
@@ -86,10 +88,10 @@ def describe_plan(report: SyncReport, status, fetched, remote_gone, local_change
                   ("changed", "gone"): "kept", ("gone", "same"): "deleted_there",
                   ("gone", "changed"): "restored"}.get((loc, r))
         if action:
-            add(action, uid, fetched[uid].data.name if uid in fetched else name)
+            add(action, uid, fetched[uid].name if uid in fetched else name)
     for uid, remote in fetched.items():
-        if uid not in status:
-            add("merged" if uid in fresh else "downloaded", uid, remote.data.name)
+        if uid not in status and not remote.foreign:
+            add("merged" if uid in fresh else "downloaded", uid, remote.name)
     for uid in fresh:
         if uid not in fetched:
             add("uploaded", uid, None)
