@@ -1,8 +1,9 @@
-"""The sync use cases behind ``rolodex sync``: accounts, running them, their status and
-conflicts. Each is one call from the command line; the algorithm is ``engine``'s, the far
-side a ``Storage`` made here from the account: a vdir folder, or a CardDAV address book
-found on the server at ``sync add`` time (RFC 6764 discovery). A password is asked for
-when a server needs it (``credentials``) and never stored.
+"""The sync use cases behind ``rolodex sync``: running accounts, their status and
+conflicts (adding and changing them: ``account_setup``). Each is one call from the
+command line; the algorithm is ``engine``'s, the far side a ``Storage`` made here from
+each collection of the account: a vdir folder, or a CardDAV address book or CalDAV
+calendar found on the server at ``sync add`` time. A password is asked for when a server
+needs it (``credentials``) and never stored.
 """
 
 from __future__ import annotations
@@ -11,70 +12,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from rolodex.errors import InvalidInput, NotFound, RolodexError
+from rolodex.errors import InvalidInput, RolodexError
 from rolodex.store import sync_state
 from rolodex.store.db import Database
 from rolodex.sync.engine import CollectionSync
 from rolodex.sync.storage import Storage
 from rolodex.sync.sync_report import SyncReport
-
-
-def _check_name(name: str) -> None:
-    if not name.strip() or name.startswith("-"):
-        raise InvalidInput(f"'{name}' cannot name a sync account")
-
-
-def add_vdir(db: Database, name: str, path: str) -> dict[str, Any]:
-    """A vdir account: one address book, the folder (created if missing)."""
-    from rolodex.sync.vdir_storage import VdirStorage
-
-    _check_name(name)
-    folder = VdirStorage(Path(path), create=True).root  # made now, not at the first sync
-    sync_state.add_account(db, name, "vdir", str(folder),
-                           collections=[("contacts", str(folder))])
-    return account_row(db, sync_state.account(db, name))
-
-
-def add_dav(db: Database, name: str, url: str, *, user: str | None = None,
-            password_command: str | None = None, insecure: bool = False,
-            collection: str | None = None) -> dict[str, Any]:
-    """A CardDAV account: the server's address books are discovered from ``url`` (the
-    server, a principal or the address book itself); the one named ``collection`` (its
-    name or URL), or the only one, is synced with the contacts."""
-    from rolodex.sync.credentials import password
-    from rolodex.sync.dav.discovery import discover
-    from rolodex.sync.dav.http import DavSession, redact, require_https
-
-    _check_name(name)
-    sync_state.check_name_free(db, name)  # before asking the server anything
-    require_https(url, insecure)
-    secret = password(name, password_command) if user else None
-    with DavSession(url, user, secret, insecure=insecure) as session:
-        books = discover(session, kinds=("addressbook",))
-    book = _choose(books, collection, redact(url))
-    sync_state.add_account(db, name, "dav", url, username=user,
-                           password_command=password_command, insecure=insecure,
-                           collections=[("contacts", book.url)])
-    return account_row(db, sync_state.account(db, name))
-
-
-def _choose(books: list, wanted: str | None, where: str):
-    """The address book ``wanted`` names (display name or URL), or the only one."""
-    if not books:
-        raise NotFound(f"no address book at {where}",
-                       hint="give the URL of the server, of your principal or of the book")
-    if wanted is None:
-        if len(books) == 1:
-            return books[0]
-        names = ", ".join(b.name or b.url for b in books)
-        raise InvalidInput(f"{where} has {len(books)} address books: {names}",
-                           hint="choose one with --collection NAME")
-    for book in books:
-        if wanted in (book.name, book.url) or book.url.rstrip("/").endswith(
-                "/" + wanted.strip("/")):
-            return book
-    raise NotFound(f"no address book '{wanted}' at {where}",
-                   hint="found: " + ", ".join(b.name or b.url for b in books))
 
 
 def account_row(db: Database, account: dict[str, Any]) -> dict[str, Any]:
@@ -97,10 +40,13 @@ def remove(db: Database, name: str) -> None:
 def open_storage(account: dict[str, Any], collection: dict[str, Any],
                  closing: ExitStack) -> Storage:
     """The far side of one collection; a server's connection is closed with ``closing``."""
+    from rolodex.sync.sync_kinds import kind_of
+
+    kind = kind_of(collection["kind"])
     if account["kind"] == "vdir":
         from rolodex.sync.vdir_storage import VdirStorage
 
-        return VdirStorage(Path(collection["location"]))
+        return VdirStorage(Path(collection["location"]), kind.suffix)
     from rolodex.sync.credentials import password
     from rolodex.sync.dav.collection import DavCollection
     from rolodex.sync.dav.http import DavSession
@@ -109,7 +55,7 @@ def open_storage(account: dict[str, Any], collection: dict[str, Any],
     secret = password(account["name"], account["password_command"]) if user else None
     session = closing.enter_context(DavSession(collection["location"], user, secret,
                                                insecure=bool(account["insecure"])))
-    return DavCollection(session, collection["location"], "addressbook")
+    return DavCollection(session, collection["location"], kind.dav_kind)
 
 
 def _chosen(db: Database, name: str | None) -> list[dict[str, Any]]:

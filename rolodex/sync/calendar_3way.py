@@ -157,7 +157,7 @@ def three_way(base: str | None, local: str, remote: str, kind: str
             continue
         fields, found = _merge_fields(_fields(b)[0] if b is not None else None,
                                       _fields(m)[0], _fields(t)[0])
-        clashes += found
+        clashes += [c for c in found if c["field"] not in {k["field"] for k in clashes}]
         parts.append(_render(kind, fields, _fields(t)[1]))
     return _calendar(parts, {**my_zones, **their_zones}), clashes
 
