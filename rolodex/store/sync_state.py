@@ -109,8 +109,9 @@ def base_of(db: Database, collection_id: int, uid: str) -> str | None:
 
 
 def count_status(db: Database, collection_id: int) -> int:
-    return db.execute("SELECT count(*) FROM sync_status WHERE collection_id = ?",
-                      (collection_id,)).fetchone()[0]
+    """The items a collection syncs (not those of another kind it only remembers)."""
+    return db.execute("SELECT count(*) FROM sync_status WHERE collection_id = ? AND"
+                      " local_hash IS NOT ?", (collection_id, NOT_OURS)).fetchone()[0]
 
 
 def put_status(db: Database, collection_id: int, uid: str, *, local_id: int | None,
