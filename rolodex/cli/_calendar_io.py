@@ -45,6 +45,10 @@ def show_calendar(report) -> None:
             f"{report.events_new} new, {report.events_updated} updated, "
             f"{report.events_unchanged} unchanged event(s); {report.tasks_new} new, "
             f"{report.tasks_updated} updated, {report.tasks_unchanged} unchanged task(s); "
+            + (f"{report.history_new} new, {report.history_updated} updated, "
+               f"{report.history_unchanged} unchanged history entries; "
+               if report.history_new + report.history_updated + report.history_unchanged
+               else "")
             + (f"{len(report.new_contacts)} new contact(s); " if report.new_contacts else "")
             + f"{len(report.skipped)} skipped, {len(report.failed)} failed"
             + (f", {len(report.conflicts)} conflict(s) kept as they were"

@@ -131,8 +131,10 @@ def export(
     search: Annotated[str | None, typer.Option("--search", help="Only contacts matching "
                                                "this search.")] = None,
     what: Annotated[str, typer.Option(
-        "--what", metavar="events,tasks,birthdays,followups",
-        help="iCalendar: which items (default: all four).")] = "events,tasks,birthdays,followups",
+        "--what", metavar="events,tasks,history,birthdays,followups",
+        help="iCalendar: which items (default: all but history, which is journal "
+             "entries: one per call, mail or meeting logged).")
+    ] = "events,tasks,birthdays,followups",
     from_: Annotated[str | None, typer.Option("--from", metavar="WHEN",
                                               help="iCalendar: first day.")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="WHEN",

@@ -1,6 +1,6 @@
 """An iCalendar file's lines and components held to ``input_limits`` before icalendar
-parses anything: a VEVENT or VTODO with a line or a size past its limit is a failed
-component (its lines blanked, so the others keep their line numbers), and a line past
+parses anything: an item (VEVENT, VTODO, VJOURNAL) with a line or a size past its limit
+is a failed component (its lines blanked, so the others keep their line numbers), and a line past
 its limit outside any (a VTIMEZONE's, the calendar's own) refuses the file. One pass."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from rolodex.formats.input_limits import (
     record_too_long,
 )
 
-_ITEM_EDGE = re.compile(r"(BEGIN|END):(VEVENT|VTODO)[ \t]*\r?$", re.I)
+_ITEM_EDGE = re.compile(r"(BEGIN|END):(VEVENT|VTODO|VJOURNAL)[ \t]*\r?$", re.I)
 
 
 def drop_oversized(source: str, text: str) -> tuple[str, list[Problem]]:

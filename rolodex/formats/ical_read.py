@@ -1,5 +1,5 @@
-"""Reading .ics files into VEVENT and VTODO items, leniently: one damaged component costs
-only itself, and text is never decoded with replacement characters; and reading an item's
+"""Reading .ics files into VEVENT, VTODO and VJOURNAL items, leniently: one damaged component
+costs only itself, and text is never decoded with replacement characters; and reading an item's
 values (its alarms, categories, rule, the lines rolodex does not model)."""
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from rolodex.formats.ical_zones import BAD_DATA, Zones, attach, iana
 from rolodex.formats.incoming import Problem
 
 _MULTI_LINE = {"DESCRIPTION", "COMMENT"}
+ITEM_KINDS = ("VEVENT", "VTODO", "VJOURNAL")
 
 
 @dataclass
 class Item:
-    """One VEVENT or VTODO read from a file, with where it came from for messages."""
+    """One VEVENT, VTODO or VJOURNAL read from a file, with where it came from for messages."""
 
     component: Any
     source: str
@@ -96,7 +97,7 @@ def decode(source: str, data: bytes, encoding: str | None) -> str:
 
 def read_items(source: str, text: str, user_zone: tzinfo) -> tuple[list[Item], list[Problem]]:
     """The items of one file. When icalendar refuses the whole file (one damaged line
-    anywhere), each VEVENT and VTODO is read on its own so the others still import.
+    anywhere), each item is read on its own so the others still import.
     Components past the size limits are failed first, zones too costly to follow bounded."""
     from rolodex.formats.ical_limits import drop_oversized
 
@@ -112,7 +113,7 @@ def _read_items(source: str, text: str, user_zone: tzinfo) -> tuple[list[Item], 
 
     text, costly = bounded_zones(text)
     starts = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(
-        r"^BEGIN:(?:VEVENT|VTODO)[ \t]*\r?$", text, re.I | re.M)]
+        r"^BEGIN:(?:VEVENT|VTODO|VJOURNAL)[ \t]*\r?$", text, re.I | re.M)]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -130,7 +131,7 @@ def _read_items(source: str, text: str, user_zone: tzinfo) -> tuple[list[Item], 
 
 def _walk(source: str, roots: list[Any], user_zone: tzinfo, costly: dict[str, tuple[int, str]],
           index: int = 0, line: int = 0) -> list[Item]:
-    """Items of every root: VCALENDARs, and VEVENTs or VTODOs with no VCALENDAR around."""
+    """Items of every root: VCALENDARs, and items with no VCALENDAR around."""
     timezones = {str(tz.get("TZID", "")).strip(): tz for root in roots
                  for tz in root.walk("VTIMEZONE")}
     items = []
@@ -141,7 +142,7 @@ def _walk(source: str, roots: list[Any], user_zone: tzinfo, costly: dict[str, tu
                       costly)
         method = str(root.get("METHOD", "")).strip().upper() if wrapped else ""
         for child in root.subcomponents if wrapped else [root]:
-            if child.name in ("VEVENT", "VTODO"):
+            if child.name in ITEM_KINDS:
                 index += 1
                 items.append(Item(child, source, index, line, zones, method))
     return items
@@ -154,10 +155,11 @@ def _by_block(source: str, text: str, user_zone: tzinfo, error: Exception | None
     text = text.replace("\r\n", "\n")
     flags = re.I | re.M | re.S
     # A block may not hold the start of another: an unclosed one must not swallow the next.
-    block = re.compile(r"^BEGIN:(VEVENT|VTODO)[ \t]*$(?:(?!^BEGIN:V(?:EVENT|TODO)\b).)*?"
+    block = re.compile(r"^BEGIN:(VEVENT|VTODO|VJOURNAL)[ \t]*$"
+                       r"(?:(?!^BEGIN:V(?:EVENT|TODO|JOURNAL)\b).)*?"
                        r"^END:\1[ \t]*$", flags)
     timezone = r"^BEGIN:VTIMEZONE[ \t]*$.*?^END:VTIMEZONE[ \t]*$"
-    begins = list(re.finditer(r"^BEGIN:V(?:EVENT|TODO)[ \t]*$", text, re.I | re.M))
+    begins = list(re.finditer(r"^BEGIN:V(?:EVENT|TODO|JOURNAL)[ \t]*$", text, re.I | re.M))
     if not begins:
         try:  # nothing to import: a damaged VTIMEZONE alone loses nothing
             icalendar.Calendar.from_ical(re.sub(timezone, "", text, flags=flags), multiple=True)
@@ -199,7 +201,7 @@ def props_of(component: Any) -> list[tuple[str, Any]]:
 
 def unmodelled(item: Item, modelled: set[str], linked: set[int], subs: list[Any]) -> str | None:
     """What rolodex does not model, as unfolded iCalendar lines: serialised by icalendar
-    so parameters and escapes survive the trip back out (``sync.calendar_components._add_raw``)."""
+    so parameters and escapes survive the trip back out (``sync.ical_build.add_raw``)."""
     import icalendar
 
     holder = icalendar.Component()

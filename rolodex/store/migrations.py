@@ -668,11 +668,20 @@ def m015_sync(db: SqliteUtilsDatabase) -> None:
     _run(db, M015_SCHEMA)
 
 
+def m018_history_in_calendars(db: SqliteUtilsDatabase) -> None:
+    """``interactions.raw``: the lines of a history entry that came in as an iCalendar
+    VJOURNAL (a teammate's logged call, through a calendar server) that rolodex does not
+    model, written back when it goes out again; ``interactions.imported``: what the last
+    import said of it, the base of the next one's merge (as ``m011`` for events)."""
+    db.execute("ALTER TABLE interactions ADD COLUMN raw TEXT")
+    db.execute("ALTER TABLE interactions ADD COLUMN imported TEXT")
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
     m005_pipeline, m006_undo_and_privacy, m007_fast_reads, m008_merged_uids,
     m009_contact_groups, m010_dates_people_use, m011_import_fingerprints, m014_url_keys,
-    m015_sync,
+    m015_sync, m018_history_in_calendars,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

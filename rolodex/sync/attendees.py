@@ -33,6 +33,10 @@ class People:
             address = re.sub(r"(?i)^mailto:", "", str(prop)).strip()
             if name == "ORGANIZER" and address.lower() in self.mine:
                 me.add(position)
+            if name == "ATTENDEE" and (by_uid := self._by_uid(prop)) is not None:
+                found.append(by_uid)  # a card UID rolodex wrote (a history entry's people)
+                linked.add(position)
+                continue
             if name not in ("ATTENDEE", "ORGANIZER") or "@" not in address \
                     or address.lower() in self.mine or has_control(address):
                 continue  # an address with a control character is none: kept in raw only
@@ -52,6 +56,10 @@ class People:
         # The export writes the user as ORGANIZER of any item with linked attendees:
         # that one is modelled too, or a re-import would call the item changed.
         return list(dict.fromkeys(found)), linked | (me if linked else set())
+
+    def _by_uid(self, prop: Any) -> int | None:
+        uid = str(getattr(prop, "params", {}).get("X-ROLODEX-UID", "")).strip()
+        return lookups.contact_by_uid(self.db, uid) if uid else None
 
 
 def address_of(person: str) -> str:

@@ -48,6 +48,7 @@ from rolodex.sync.attendees import People, address_of, likely_duplicates
 from rolodex.sync.calendar_derived import own_items
 from rolodex.sync.calendar_merge import (
     EVENT_GROUPS,
+    Skip,
     base_of,
     comparable,
     decide,
@@ -56,6 +57,7 @@ from rolodex.sync.calendar_merge import (
 from rolodex.sync.calendar_rules import event_rule
 from rolodex.sync.calendar_tasks import apply_task
 from rolodex.sync.contact_merge import Change
+from rolodex.sync.journal_apply import apply_journal
 from rolodex.sync.report import CalendarReport
 
 ANSWERS = ("REPLY", "REFRESH", "COUNTER", "DECLINECOUNTER")  # iTIP: about an event, not one
@@ -63,6 +65,8 @@ ANSWERS = ("REPLY", "REFRESH", "COUNTER", "DECLINECOUNTER")  # iTIP: about an ev
 _COMMON = {"UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SUMMARY", "DESCRIPTION", "STATUS",
            "CATEGORIES", "RRULE", "RECURRENCE-ID", "ATTENDEE"}
 _EVENT_PROPS = _COMMON | {"DTSTART", "DTEND", "DURATION", "EXDATE", "RDATE", "LOCATION"}
+KIND_OF = {"VEVENT": "events", "VTODO": "tasks", "VJOURNAL": "history"}
+ONE = {"events": "event", "tasks": "task", "history": "history entry"}
 _UID_NAMESPACE = uuid.UUID("0b7c9d4e-52a4-4c36-9f0e-3d6a8b1e7c21")
 _EVENT_FIELDS = ("title", "start", "end", "tz", "rrule", "location", "notes", "categories",
                  "alarms", "rdates", "status", "raw")
@@ -72,14 +76,10 @@ class _Rollback(Exception):
     """Raised at the end of a dry run to undo everything it did."""
 
 
-class _Skip(Exception):
-    """A component that holds nothing rolodex can place: reported, not a failure."""
-
-
 def import_calendar(db: Database, sources: list[tuple[str, bytes]], *, dry_run: bool = False,
                     strict: bool = False, create_contacts: bool = False,
                     encoding: str | None = None, on_match: str = "merge") -> CalendarReport:
-    """Import the VEVENTs and VTODOs of ``sources`` ((name, bytes) pairs); items rolodex
+    """Import the VEVENTs, VTODOs and VJOURNALs of ``sources`` ((name, bytes) pairs); items rolodex
     has (by UID) are merged, replaced or skipped as ``on_match`` says (``calendar_merge``).
 
     Attendees and organisers are linked to the contacts with their address; others are
@@ -176,9 +176,12 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
     conflicts: list[Change] = []
     try:
         with db.savepoint("calendar_item"):
-            kind = "tasks" if first.kind == "VTODO" else "events"
-            if group.master is None and all(i.method == "CANCEL"
-                                            for i in group.overrides.values()):
+            kind = KIND_OF[first.kind]
+            if kind == "history":
+                actions = [apply_journal(db, group.master or first, group.uid, people,
+                                         on_match, conflicts)]
+            elif group.master is None and all(i.method == "CANCEL"
+                                              for i in group.overrides.values()):
                 actions = [_cancel_stored(db, group, kind)]
             elif kind == "tasks":
                 actions = [apply_task(db, group.master or first, group.uid, group.cancelled,
@@ -190,12 +193,12 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
                 warnings = [values["warning"] for _, values in series if values["warning"]]
         for action in actions:
             if action == "skipped":
-                raise _Skip(f"rolodex has this {kind[:-1]} (--on-match skip)")
+                raise Skip(f"rolodex has this {ONE[kind]} (--on-match skip)")
             setattr(report, f"{kind}_{action}", getattr(report, f"{kind}_{action}") + 1)
-    except (_Skip, RolodexError, *BAD_DATA) as exc:
+    except (Skip, RolodexError, *BAD_DATA) as exc:
         reason = exc.message if isinstance(exc, RolodexError) else short(exc)
         problem = Problem(first.source, first.index, first.line, reason)
-        if isinstance(exc, _Skip):
+        if isinstance(exc, Skip):
             report.skipped.append(problem)
             return
         if strict:
@@ -204,7 +207,7 @@ def _one(db: Database, group: _Group, report: CalendarReport, strict: bool,
         return
     report.warnings += [Problem(first.source, first.index, first.line, w) for w in warnings]
     report.conflicts += [{"source": first.source, "index": first.index, "line": first.line,
-                          "uid": group.uid, "kind": kind[:-1],
+                          "uid": group.uid, "kind": ONE[kind],
                           "title": first.text("SUMMARY") or "(no title)", "field": c.field,
                           "local": c.local, "value": c.value} for c in conflicts]
     report.new_contacts += people.created
@@ -222,7 +225,7 @@ def _cancel_stored(db: Database, group: _Group, kind: str) -> str:
     found = lookups.task_by_uid(db, group.uid) if kind == "tasks" else \
         lookups.event_by_uid(db, group.uid)
     if found is None:
-        raise _Skip(f"cancels {group.uid}, which is not in rolodex")
+        raise Skip(f"cancels {group.uid}, which is not in rolodex")
     row = found if kind == "tasks" else events.get_row(db, found)
     if kind == "tasks":
         tasks.set_status(db, row["id"], "cancelled")
@@ -240,7 +243,7 @@ def _span(item: Item) -> tuple[date | datetime, date | datetime]:
     time (RFC 5545); an all-day DTEND equal to DTSTART means that one day."""
     start = item.when("DTSTART")
     if start is None:
-        raise _Skip(f"a {item.kind} without DTSTART: nothing to place in the calendar")
+        raise Skip(f"a {item.kind} without DTSTART: nothing to place in the calendar")
     end = item.when("DTEND")
     if isinstance(end, datetime) and isinstance(start, datetime):  # one floating, one not
         end = same_kind_as(end, start)

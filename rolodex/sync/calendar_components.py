@@ -7,22 +7,23 @@ is imported inside the functions, never at module level.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from rolodex.dates import PartialDate, from_utc_iso, get_zone, now
-from rolodex.errors import BadDate, InvalidInput
-from rolodex.store import settings, when
-from rolodex.store.activity import events, tasks
+from rolodex.dates import PartialDate, from_utc_iso
+from rolodex.errors import InvalidInput
+from rolodex.store import when
+from rolodex.store.activity import events, history, tasks
 from rolodex.store.activity.anniversaries import anniversaries
 from rolodex.store.activity.cadence import people_due
 from rolodex.store.db import Database
 from rolodex.store.people import contact_queries
 from rolodex.sync.calendar_derived import mark
+from rolodex.sync.ical_build import Context, add_raw, new_component, put
+from rolodex.sync.journal_components import journal_components
 
-WHAT = ("events", "tasks", "birthdays", "followups")
+WHAT = ("events", "tasks", "history", "birthdays", "followups")
 BATCH = 500  # records fetched at once: memory stays flat, queries stay few
 PRIORITY = {"high": 1, "normal": 5, "low": 9}  # RFC 5545: 1 highest, 5 medium, 9 lowest
 TASK_STATUS = {"open": "NEEDS-ACTION", "done": "COMPLETED", "cancelled": "CANCELLED"}
@@ -34,67 +35,6 @@ YEARLESS = 2000
 Item = tuple[str, list[Any]]  # a UID and its components (a master plus moved instances)
 
 
-class _Context:
-    """What every component needs: the export's instant, zones and linked people."""
-
-    def __init__(self, db: Database, tz: tzinfo, left_out: list[str] | None = None) -> None:
-        self.db = db
-        self.tz = tz
-        # Only a named zone can be written as a TZID with a VTIMEZONE; a bare offset
-        # (a system without zone files) would become an invalid TZID, so use UTC.
-        self.fallback: tzinfo = tz if isinstance(tz, ZoneInfo) else UTC
-        self.stamp = now()
-        mine = settings.get(db, "my.emails")
-        self.organizer = mine[0] if mine else None
-        self.people: dict[int, tuple[str, str | None]] = {}
-        self.left_out = left_out if left_out is not None else []  # what could not be written
-
-    def zone(self, name: str | None) -> tzinfo:
-        """An event's own zone. One without (imported as UTC, or from a zone only its file
-        defined) is written in UTC: its instants are exact, and claiming the user's zone
-        would change what a re-import says about it. A zone the system lost falls back."""
-        try:
-            return get_zone(name) if name else UTC
-        except BadDate:
-            return self.fallback
-
-    def load(self, records: Iterable[dict[str, Any]]) -> None:
-        """Fetch the linked contacts of a batch at once, not one query per attendee."""
-        ids = [c["id"] for r in records for c in r["contacts"] if c["id"] not in self.people]
-        for person in contact_queries.fetch(self.db, list(dict.fromkeys(ids))):
-            self.people[person["id"]] = (person["name"], person["email"])
-
-    def attend(self, component: Any, contacts: list[dict[str, Any]]) -> None:
-        """ATTENDEE per linked contact with an address; ORGANIZER (the user) if any."""
-        added = False
-        for contact in contacts:
-            name, email = self.people.get(contact["id"], (contact["name"], None))
-            if email:
-                component.add("attendee", f"mailto:{email}",
-                              parameters={"CN": name, "ROLE": "REQ-PARTICIPANT"})
-                added = True
-        if added and self.organizer:
-            component.add("organizer", f"mailto:{self.organizer}")
-
-
-def put(component: Any, *pairs: tuple[str, Any]) -> None:
-    """Add each (name, value) that has a value: iCalendar has no empty properties."""
-    for name, value in pairs:
-        if value not in (None, "", []):
-            component.add(name, value)
-
-
-def _new(kind: str, uid: str, ctx: _Context, record: dict[str, Any] | None = None) -> Any:
-    """A VEVENT or VTODO with the properties every item carries; CREATED and
-    LAST-MODIFIED from a stored record, so a sync tool can tell which copy is newer."""
-    import icalendar
-
-    component = icalendar.Event() if kind == "VEVENT" else icalendar.Todo()
-    put(component, ("uid", uid), ("dtstamp", ctx.stamp))
-    if record is not None:
-        put(component, ("created", from_utc_iso(record["created"])),
-             ("last-modified", from_utc_iso(record["updated"])))
-    return component
 
 
 def _recur(text: str, start: date | datetime, zone: tzinfo | None) -> Any:
@@ -107,47 +47,7 @@ def _recur(text: str, start: date | datetime, zone: tzinfo | None) -> Any:
     return icalendar.vRecur.from_ical(until_as_rfc(text, start, zone))
 
 
-# Properties a component may carry several times: a kept one is added unless the same
-# value was already written (an attendee both linked and kept is written once).
-_REPEATABLE = {"ATTENDEE", "ATTACH", "COMMENT", "CONTACT", "RELATED-TO", "RESOURCES"}
-
-
-def _values(component: Any, name: str) -> set[str]:
-    found = component.get(name)
-    items = found if isinstance(found, list) else [found] if found is not None else []
-    return {str(v).lower() for v in items}
-
-
-def _add_raw(component: Any, raw: str | None) -> None:
-    """Put back the iCalendar lines rolodex does not model (X- properties, ATTACH...).
-
-    They are parsed inside a small wrapper of the same kind, so icalendar keeps their
-    parameters and value types; a property the export already wrote wins, so a stale copy
-    cannot make DTSTART or UID appear twice. icalendar drops unreadable lines itself.
-    """
-    lines = [line for line in (raw or "").splitlines() if line.strip()]
-    if not lines:
-        return
-    import icalendar
-
-    text = "\r\n".join([f"BEGIN:{component.name}", *lines, f"END:{component.name}"]) + "\r\n"
-    try:
-        parsed = icalendar.Component.from_ical(text)
-    except ValueError:
-        return
-    taken = set(component.keys())
-    for name, value in parsed.property_items(recursive=False, sorted=False):
-        if name in ("BEGIN", "END"):
-            continue
-        if name not in taken:
-            component.add(name, value, encode=False)
-        elif name in _REPEATABLE and str(value).lower() not in _values(component, name):
-            component.add(name, value, encode=False)  # an attendee rolodex does not know
-    for sub in parsed.subcomponents:
-        component.add_component(sub)
-
-
-def _details(component: Any, record: dict[str, Any], ctx: _Context, summary: str,
+def _details(component: Any, record: dict[str, Any], ctx: Context, summary: str,
              location: str | None) -> None:
     """What a master event and its moved instances share: an instance replaces the whole
     occurrence (RFC 5545), so it repeats these rather than inheriting them."""
@@ -164,13 +64,13 @@ def _details(component: Any, record: dict[str, Any], ctx: _Context, summary: str
         component.add_component(alarm)
 
 
-def _event(record: dict[str, Any], ctx: _Context) -> list[Any]:
+def _event(record: dict[str, Any], ctx: Context) -> list[Any]:
     """The master VEVENT plus one VEVENT per moved occurrence (same UID, RECURRENCE-ID)."""
     zone = ctx.zone(record["tz"]) if not record["all_day"] else ctx.fallback
     if when.is_floating(record["start"]):
         zone = None  # floating stays floating: written without TZID and without Z
     start, end = when.decode(record["start"], zone), when.decode(record["end"], zone)
-    master = _new("VEVENT", record["uid"], ctx, record)
+    master = new_component("VEVENT", record["uid"], ctx, record)
     put(master, ("summary", record["title"]), ("dtstart", start), ("dtend", end),
          ("rrule", record["rrule"] and _recur(record["rrule"], start, zone)),
          ("exdate", [when.decode(e["original"], zone) for e in record["exceptions"]
@@ -179,7 +79,7 @@ def _event(record: dict[str, Any], ctx: _Context) -> list[Any]:
     for timed in (False, True):  # one RDATE per value type: a property has one VALUE
         put(master, ("rdate", [v for v in extra if isinstance(v, datetime) == timed]))
     _details(master, record, ctx, record["title"], record["location"])
-    _add_raw(master, record["raw"])
+    add_raw(master, record["raw"])
     out = [master]
     for moved in record["exceptions"]:
         if moved["cancelled"]:
@@ -189,7 +89,7 @@ def _event(record: dict[str, Any], ctx: _Context) -> list[Any]:
                                                       record["start"], ctx.tz),
                      "end": when.encode_as(when.decode(moved["end"]), record["start"], ctx.tz)}
         summary = moved["title"] or record["title"]
-        instance = _new("VEVENT", record["uid"], ctx, record)
+        instance = new_component("VEVENT", record["uid"], ctx, record)
         put(instance, ("recurrence-id", when.decode(moved["original"], zone)),
              ("summary", summary), ("dtstart", when.decode(moved["start"], zone)),
              ("dtend", when.decode(moved["end"], zone)))
@@ -202,7 +102,7 @@ def _day(value: date | datetime, tz: tzinfo) -> date:
     return value.astimezone(tz).date() if isinstance(value, datetime) else value
 
 
-def _event_ids(db: Database, first: date | None, last: date | None, ctx: _Context
+def _event_ids(db: Database, first: date | None, last: date | None, ctx: Context
                ) -> list[int]:
     """Events with an occurrence on local days ``first``..``last`` (either may be open).
 
@@ -238,7 +138,7 @@ def _event_ids(db: Database, first: date | None, last: date | None, ctx: _Contex
     return keep
 
 
-def _events(db: Database, first: date | None, last: date | None, ctx: _Context
+def _events(db: Database, first: date | None, last: date | None, ctx: Context
             ) -> Iterator[Item]:
     ids = _event_ids(db, first, last, ctx)
     for start in range(0, len(ids), BATCH):
@@ -248,8 +148,8 @@ def _events(db: Database, first: date | None, last: date | None, ctx: _Context
             yield record["uid"], _event(record, ctx)
 
 
-def _task(record: dict[str, Any], raw: str | None, ctx: _Context) -> Any:
-    todo = _new("VTODO", record["uid"], ctx, record)
+def _task(record: dict[str, Any], raw: str | None, ctx: Context) -> Any:
+    todo = new_component("VTODO", record["uid"], ctx, record)
     due = when.decode(record["due"], ctx.fallback)
     put(todo, ("summary", record["title"]), ("due", due),
          ("priority", PRIORITY.get(record["priority"], 0)),
@@ -267,11 +167,11 @@ def _task(record: dict[str, Any], raw: str | None, ctx: _Context) -> Any:
         put(todo, ("rrule", _recur(record["rrule"], due, ctx.fallback)))
     put(todo, ("categories", record["categories"]), ("description", record["notes"]))
     ctx.attend(todo, record["contacts"])
-    _add_raw(todo, raw)
+    add_raw(todo, raw)
     return todo
 
 
-def _tasks(db: Database, first: date | None, last: date | None, ctx: _Context
+def _tasks(db: Database, first: date | None, last: date | None, ctx: Context
            ) -> Iterator[Item]:
     """Every task; with a window, those due in it plus every open one (still to do)."""
     ids = tasks.list_ids(db, status=None, tz=ctx.tz)
@@ -287,7 +187,7 @@ def _tasks(db: Database, first: date | None, last: date | None, ctx: _Context
             yield record["uid"], [_task(record, raw, ctx)]
 
 
-def _yearly(contact: dict[str, Any], kind: str, ctx: _Context) -> Any:
+def _yearly(contact: dict[str, Any], kind: str, ctx: Context) -> Any:
     """One all-day VEVENT repeating every year on a birthday or anniversary."""
     import icalendar
 
@@ -297,7 +197,7 @@ def _yearly(contact: dict[str, Any], kind: str, ctx: _Context) -> Any:
     if (partial.month, partial.day) == (2, 29):
         # Plain FREQ=YEARLY skips common years (RFC 5545); people celebrate on 28 February.
         rule += ";BYMONTH=2;BYMONTHDAY=-1"
-    event = _new("VEVENT", f"{contact['uid']}-{kind}", ctx)
+    event = new_component("VEVENT", f"{contact['uid']}-{kind}", ctx)
     put(event, ("summary", f"{contact['name']}'s {kind}"), ("dtstart", start),
          ("dtend", start + timedelta(days=1)), ("rrule", icalendar.vRecur.from_ical(rule)),
          ("transp", "TRANSPARENT"),  # a birthday does not make anyone busy
@@ -306,7 +206,7 @@ def _yearly(contact: dict[str, Any], kind: str, ctx: _Context) -> Any:
     return event
 
 
-def _birthdays(db: Database, first: date | None, last: date | None, ctx: _Context
+def _birthdays(db: Database, first: date | None, last: date | None, ctx: Context
                ) -> Iterator[Item]:
     """Birthdays and anniversaries; a window shorter than a year keeps those falling in it."""
     if first is not None and last is not None and (last - first).days < 366:
@@ -331,7 +231,7 @@ def _birthdays(db: Database, first: date | None, last: date | None, ctx: _Contex
         yield f"{contact['uid']}-{kind}", [event]
 
 
-def _followups(db: Database, first: date | None, last: date | None, ctx: _Context
+def _followups(db: Database, first: date | None, last: date | None, ctx: Context
                ) -> Iterator[Item]:
     """People past their cadence by ``last`` (or the next month): overdue ones included,
     however early the window starts, because they are still to be done."""
@@ -340,12 +240,24 @@ def _followups(db: Database, first: date | None, last: date | None, ctx: _Contex
     people = {c["id"]: c for c in contact_queries.fetch(db, [d["id"] for d in due])}
     for item in sorted(due, key=lambda d: (d["due"], d["title"].casefold())):
         uid = f"{people[item['id']]['uid']}-followup-{item['due']}"
-        todo = _new("VTODO", uid, ctx)
+        todo = new_component("VTODO", uid, ctx)
         put(todo, ("summary", f"Get in touch with {item['title']}"),
              ("due", date.fromisoformat(item["due"])), ("status", "NEEDS-ACTION"),
              ("categories", ["followup"]))
         mark(todo, "followup")
         yield uid, [todo]
+
+
+def _history(db: Database, first: date | None, last: date | None, ctx: Context
+             ) -> Iterator[Item]:
+    """Interaction history as journal entries, oldest first; with a window, those in it."""
+    def edge(day: date | None) -> datetime | None:
+        return None if day is None else datetime.combine(day, time(), ctx.tz)
+
+    ids = history.entry_ids(db, since=edge(first),
+                            until=edge(last + timedelta(days=1)) if last else None,
+                            newest_first=False)
+    yield from journal_components(db, ids, ctx)
 
 
 def components_by_uid(db: Database, what: set[str], first: date | None, last: date | None,
@@ -356,9 +268,9 @@ def components_by_uid(db: Database, what: set[str], first: date | None, last: da
     if unknown:
         raise InvalidInput(f"cannot export '{', '.join(sorted(unknown))}' as iCalendar",
                            hint=f"choose from: {', '.join(WHAT)}")
-    ctx = _Context(db, tz, left_out)
-    makers = {"events": _events, "tasks": _tasks, "birthdays": _birthdays,
-              "followups": _followups}
+    ctx = Context(db, tz, left_out)
+    makers = {"events": _events, "tasks": _tasks, "history": _history,
+              "birthdays": _birthdays, "followups": _followups}
     for kind in WHAT:  # a fixed order, whatever order ``what`` was given in
         if kind in what:
             yield from makers[kind](db, first, last, ctx)
@@ -369,7 +281,7 @@ def records_by_id(db: Database, kind: str, ids: list[int], tz: tzinfo
     """(id, UID, components) of these events or tasks (``kind``), each stamped with its
     own last change (DTSTAMP = LAST-MODIFIED, as RFC 5545 allows outside iTIP), so a
     record gives the same text until it changes: what a sync compares and sends."""
-    ctx = _Context(db, tz)
+    ctx = Context(db, tz)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         records = events.fetch(db, chunk) if kind == "events" else tasks.fetch(db, chunk,

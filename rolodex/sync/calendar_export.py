@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from rolodex.atomic_write import replacing
 from rolodex.store.db import Database
-from rolodex.sync.calendar_components import Item, components_by_uid, put, records_by_id
+from rolodex.sync.calendar_components import Item, components_by_uid, records_by_id
+from rolodex.sync.ical_build import put
 from rolodex.sync.vdir import CALENDAR_KINDS, write_items
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 PRODID = "-//rolodex//rolodex//EN"
 
 
-def _calendar(components: Iterable[Any]) -> icalendar.Calendar:
+def calendar_of(components: Iterable[Any]) -> icalendar.Calendar:
     """A VCALENDAR holding components, with a VTIMEZONE for every TZID they use."""
     import icalendar
 
@@ -106,7 +107,7 @@ def calendar_items(db: Database, *, what: set[str], first: date | None, last: da
                    ) -> Iterator[tuple[str, icalendar.Calendar]]:
     """(UID, a calendar of that one item) pairs, made as they are asked for: a vdir keeps
     one item per file, and a moved occurrence must share the file of its series."""
-    return ((uid, _calendar(parts))
+    return ((uid, calendar_of(parts))
             for uid, parts in components_by_uid(db, what, first, last, tz, left_out))
 
 
@@ -142,4 +143,4 @@ def item_texts(db: Database, kind: str, ids: list[int]) -> Iterator[tuple[int, s
     name = settings.get(db, "timezone")
     zone = get_zone(name) if name else system_zone()
     for record_id, uid, parts in records_by_id(db, kind, ids, zone):
-        yield record_id, uid, _calendar(parts).to_ical().decode("utf-8")
+        yield record_id, uid, calendar_of(parts).to_ical().decode("utf-8")

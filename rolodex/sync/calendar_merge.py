@@ -30,6 +30,11 @@ TASK_GROUPS = {"title": ("title",), "due": ("due", "rrule"), "priority": ("prior
                "status": ("status", "completed"), "unmodelled": ("raw",)}
 
 
+class Skip(Exception):
+    """A component that holds nothing rolodex can place (or that ``--on-match skip``
+    leaves alone): reported, not a failure."""
+
+
 def comparable(values: dict[str, Any]) -> dict[str, Any]:
     """Values as JSON gives them back (lists, not tuples), so a stored fingerprint
     compares equal to values made now."""

@@ -102,6 +102,9 @@ class CalendarReport:
     tasks_new: int = 0
     tasks_updated: int = 0
     tasks_unchanged: int = 0
+    history_new: int = 0  # journal entries (VJOURNAL): logged calls, mails, meetings
+    history_updated: int = 0
+    history_unchanged: int = 0
     failed: list[Problem] = field(default_factory=list)
     unknown_people: list[str] = field(default_factory=list)
     # Contacts --create-contacts made: {id, name, email}; and those that look like a
@@ -114,7 +117,8 @@ class CalendarReport:
     # Imported, but not quite as written (a rule that never happens): said, never silent.
     warnings: list[Problem] = field(default_factory=list)
     # Fields of stored items kept as rolodex has them while the file says otherwise:
-    # {source, index, line, uid, kind ("event"/"task"), title, field, local, value}.
+    # {source, index, line, uid, kind ("event", "task", "history entry"), title, field,
+    # local, value}.
     conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -123,6 +127,8 @@ class CalendarReport:
                            "unchanged": self.events_unchanged},
                 "tasks": {"new": self.tasks_new, "updated": self.tasks_updated,
                           "unchanged": self.tasks_unchanged},
+                "history": {"new": self.history_new, "updated": self.history_updated,
+                            "unchanged": self.history_unchanged},
                 "skipped": len(self.skipped), "failed": len(self.failed),
                 "problems": [asdict(p) for p in self.failed + self.skipped],
                 "warnings": [asdict(p) for p in self.warnings],

@@ -56,6 +56,48 @@ def log(db: Database, contact_ids: Sequence[int], kind: str, *, at: datetime,
     return interaction_id
 
 
+def add_imported(db: Database, uid: str, values: dict[str, Any],
+                 contact_ids: Sequence[int]) -> int:
+    """An entry that came in from a calendar (a teammate's logged call): its own UID and
+    values as the import read them (``at`` a UTC instant, as stored)."""
+    with db.write(f"import history {values['kind']}"):
+        interaction_id = journal.insert(db, "interactions", {
+            "uid": uid, **values, "created": records.timestamp()})
+        for contact_id in dict.fromkeys(contact_ids):
+            journal.insert(db, "interaction_contacts", {
+                "interaction_id": interaction_id, "contact_id": contact_id,
+                "at": values["at"]})
+    return interaction_id
+
+
+def update_imported(db: Database, interaction_id: int, values: dict[str, Any],
+                    add_contacts: Sequence[int] = ()) -> None:
+    """Take an import's values; a new ``at`` moves the entry's links with it (each
+    contact's last contact is derived from them)."""
+    with db.write(f"import history #{interaction_id}"):
+        journal.update(db, "interactions", interaction_id, values)
+        at = db.execute("SELECT at FROM interactions WHERE id = ?",
+                        (interaction_id,)).fetchone()[0]
+        for link_id, linked_at in db.execute(
+                "SELECT id, at FROM interaction_contacts WHERE interaction_id = ?",
+                (interaction_id,)).fetchall():
+            if linked_at != at:
+                journal.update(db, "interaction_contacts", link_id, {"at": at})
+        for contact_id in dict.fromkeys(add_contacts):
+            journal.insert(db, "interaction_contacts", {
+                "interaction_id": interaction_id, "contact_id": contact_id, "at": at})
+
+
+def by_uid(db: Database, uid: str) -> Any:
+    """The stored row of the entry with this UID, or None."""
+    return db.execute("SELECT * FROM interactions WHERE uid = ?", (uid,)).fetchone()
+
+
+def linked_ids(db: Database, interaction_id: int) -> set[int]:
+    return {r[0] for r in db.execute("SELECT contact_id FROM interaction_contacts"
+                                     " WHERE interaction_id = ?", (interaction_id,))}
+
+
 def delete(db: Database, interaction_id: int) -> None:
     row = db.execute("SELECT kind FROM interactions WHERE id = ?", (interaction_id,)).fetchone()
     if row is None:
@@ -137,6 +179,22 @@ def fetch_entries(db: Database, ids: list[int]) -> Iterator[dict[str, Any]]:
                     "duration_minutes": r["duration_minutes"], "contacts": people[r["id"]],
                     "company": r["company"], "company_id": r["company_id"],
                     "task_id": r["task_id"], "user": r["user"]}
+
+
+def export_fields(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What writing entries out needs beyond their JSON shape: the lines kept from an
+    imported entry (``raw``), the mail's Message-ID, when it was logged, and the UIDs of
+    its company and task (by which another rolodex finds them)."""
+    out = {}
+    for chunk in records.chunks(ids):
+        for row in db.execute(
+                "SELECT i.id, i.raw, i.message_id, i.created, co.uid AS company_uid,"
+                " t.uid AS task_uid FROM interactions i"
+                " LEFT JOIN companies co ON co.id = i.company_id"
+                " LEFT JOIN tasks t ON t.id = i.task_id"
+                f" WHERE i.id IN ({', '.join('?' * len(chunk))})", chunk):
+            out[row["id"]] = dict(row)
+    return out
 
 
 def last_contacted(db: Database, contact_ids: list[int], *,

@@ -226,12 +226,12 @@ def _delete_ids(db: Database, table: str, ids: list[int]) -> int:
 
 
 def _scrub_calendar(db: Database, who: Identity) -> int:
-    """Drop the kept iCalendar lines (``raw``) of tasks and events that name the person,
-    such as ``ATTENDEE;CN=Jane Doe:mailto:jane@...`` of an attendee never linked, and the
-    last import's copy of such an item (``imported``: the next import then merges it as
-    one met for the first time)."""
+    """Drop the kept iCalendar lines (``raw``) of tasks, events and history entries that
+    name the person, such as ``ATTENDEE;CN=Jane Doe:mailto:jane@...`` of an attendee never
+    linked, and the last import's copy of such an item (``imported``: the next import then
+    merges it as one met for the first time)."""
     removed = 0
-    for table in ("tasks", "events"):
+    for table in ("tasks", "events", "interactions"):
         for row in list(mentioning(db, table, ("raw",), who)):
             lines = row["raw"].split("\n")
             kept = [line for line in lines if not who.mentioned_in(line)]
