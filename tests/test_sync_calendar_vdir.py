@@ -305,3 +305,46 @@ def test_what_a_sync_sends_is_stable_until_the_record_changes(team):
     assert len(changed) == 1 and b"office closed" in after[changed[0]]
     stamps = re.findall(rb"(?m)^(?:DTSTAMP|LAST-MODIFIED):(\S+)", after[changed[0]])
     assert len(stamps) == 2 and stamps[0] == stamps[1]
+
+
+def test_history_goes_both_ways_as_journal_entries(rolodex, tmp_path):
+    folder = tmp_path / "journal"
+
+    def runner(db: Path):
+        def run(*args: str, code: int = 0):
+            result = rolodex(["--db", str(db), *args])
+            assert result.exit_code == code, (args, result.stdout, result.stderr)
+            return result
+        return run
+
+    a, b = runner(tmp_path / "a.db"), runner(tmp_path / "b.db")
+    for run in (a, b):
+        run("add", "Jane Doe", "-e", "jane@acme.example")
+        run("sync", "add", "team", "--journal-vdir", str(folder))
+    a("log", "jane", "call", "talked pricing", "--at", "2027-03-01 10:00")
+    a("log", "jane", "meeting", "demo", "--at", "2027-03-02 10:00")
+    assert summary(a)["journal"]["uploaded"] == 2
+    assert "nothing to do" in a("sync").stderr
+    assert summary(b)["journal"]["downloaded"] == 2
+
+    def history(run):
+        return {(h["kind"], h["text"], h["at"], tuple(c["name"] for c in h["contacts"]))
+                for h in run("history", "-f", "json").json()}
+
+    assert history(a) == history(b)
+    assert len(history(b)) == 2
+    edit(file_of(folder, "talked pricing"), "DESCRIPTION:talked pricing",
+         "DESCRIPTION:talked pricing and terms")
+    assert summary(a)["journal"]["updated_here"] == 1
+    assert ("call", "talked pricing and terms") in {(k, t) for k, t, _, _ in history(a)}
+    file_of(folder, "demo").unlink()
+    assert summary(b)["journal"]["deleted_here"] == 1
+    assert summary(a)["journal"]["deleted_here"] == 1
+    a("log", "jane", "note", "quick note")
+    a("sync")
+    assert len(list(folder.glob("*.ics"))) == 2
+    a("undo")  # the note goes here: the next sync deletes it there
+    assert summary(a)["journal"]["deleted_there"] == 1
+    assert len(list(folder.glob("*.ics"))) == 1
+    summary(b)
+    assert history(a) == history(b) and len(history(b)) == 1
