@@ -27,7 +27,8 @@ from rolodex.cli._sync_options import (
 )
 from rolodex.errors import InvalidInput
 
-app = typer.Typer(help="Two-way sync of your contacts with CardDAV servers and vdir folders.",
+app = typer.Typer(help="Two-way sync of your contacts, events, tasks and history with "
+                  "CardDAV/CalDAV servers and vdir folders.",
                   invoke_without_command=True, cls=HelpGroup)
 
 DryRun = Annotated[bool, typer.Option(
@@ -54,16 +55,18 @@ def sync_all(
     force: Force = False,
     format: RowsFormatOption = Format.table,
 ) -> None:
-    """Two-way sync of your contacts with CardDAV servers and vdir folders.
+    """Two-way sync of your contacts, events, tasks and history with CardDAV/CalDAV
+    servers and vdir folders.
 
-    An account is an address book on a server (Radicale, Nextcloud, Fastmail...) or a
-    vdir folder (khard, vdirsyncer, DAVx5). Without a command, every account is
-    synced; one that fails (a server down) is said and the others still sync.
+    An account is an address book and calendars on a server (Radicale, Nextcloud,
+    Fastmail...) or vdir folders (khard, khal, todoman, vdirsyncer). Without a
+    command, every account is synced; one that fails (a server down) is said and
+    the others still sync.
 
-    What changed on one side since the last sync goes to the other; a contact
+    What changed on one side since the last sync goes to the other; a record
     changed on both is merged field by field, and a field changed differently on
     both is a conflict: your value is kept and the other listed by 'sync
-    conflicts'. Deletions go both ways, except of a contact changed on the other
+    conflicts'. Deletions go both ways, except of a record changed on the other
     side, which is kept. A sync that would delete more than half of a collection
     stops (exit 9) unless --force is given. Each sync is one operation: 'rolodex
     undo' takes its changes back here, and the next sync sends that on.
@@ -326,10 +329,11 @@ STATUS_KEYS = ("account", "kind", "location", "last_sync", "items", "pending", "
 
 @app.command("status")
 def status(format: RowsFormatOption = Format.table) -> None:
-    """Show each synced collection: its last sync, changes here and open conflicts.
+    """Show each synced collection: its kind, last sync, changes here and conflicts.
 
-    "Changed here" counts the contacts added, edited or deleted here since the
-    last sync: the next sync sends them.
+    "Changed here" counts the records of its kind (contacts, events, tasks,
+    history entries) added, edited or deleted here since the last sync: the next
+    sync sends them.
 
     \b
     Example: rolodex sync status
