@@ -197,3 +197,31 @@ def test_calendars_are_chosen_from_the_server_root(rolodex, server, calendar, mo
     run("sync", "set", "office", "--tasks", "--tasks-list", name)
     run("sync")
     assert len(items(calendar)) == 1
+
+
+def test_history_goes_through_a_calendar_taking_journal_entries(rolodex, server, tmp_path,
+                                                                 monkeypatch):
+    """One calendar taking all three kinds carries events, tasks and history; each
+    collection reads only its own."""
+    monkeypatch.setenv("ROLODEX_SYNC_PASSWORD_TEAM", PASSWORD)
+    everything = make_collection(server, "calendar",
+                                 components=("VEVENT", "VTODO", "VJOURNAL"))
+    a, b = runner(rolodex, tmp_path / "a.db"), runner(rolodex, tmp_path / "b.db")
+    for run in (a, b):
+        run("add", "Jane Doe", "-e", "jane@acme.example")
+        out = run("sync", "add", "team", "--url", everything, "--user", USER)
+        assert "(events, journal, tasks)" in out.stderr
+    a("log", "jane", "call", "talked pricing", "--at", "2027-03-01 10:00")
+    a("event", "add", "Team sync", "--at", "2027-03-01 10:00")
+    a("task", "add", "Send proposal")
+    out = by_kind(a)
+    assert [out[k]["uploaded"] for k in ("events", "tasks", "journal")] == [1, 1, 1]
+    out = by_kind(b)
+    assert [out[k]["downloaded"] for k in ("events", "tasks", "journal")] == [1, 1, 1]
+    assert [out[k]["skipped"] for k in ("events", "tasks", "journal")] == [[], [], []]
+    history = b("history", "-f", "json").json()
+    assert [(h["kind"], h["text"], [c["name"] for c in h["contacts"]]) for h in history] == [
+        ("call", "talked pricing", ["Jane Doe"])]
+    status = {r["kind"]: r["items"] for r in b("sync", "status", "-f", "json").json()}
+    assert status == {"events": 1, "tasks": 1, "journal": 1}
+    assert "nothing to do" in a("sync").stderr

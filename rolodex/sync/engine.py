@@ -39,18 +39,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rolodex.errors import Aborted
 from rolodex.store import journal, sync_records, sync_state
 from rolodex.store.db import Database
+from rolodex.sync.deletion_guard import check_deletions
 from rolodex.sync.far_side import FarSide, Remote
 from rolodex.sync.storage import PreconditionFailed, Storage
 from rolodex.sync.sync_kinds import Kind, kind_of
 from rolodex.sync.sync_report import SyncReport, describe_plan, digest
 from rolodex.sync.vdir import safe_name
 
-# A sync that would delete more than half of a collection's items, on either side, stops
-# (a folder emptied by mistake, a wrong URL) unless forced; not for a handful of items.
-MASS_DELETION_MIN = 5
 # From this many contacts new here, they are sent before the write lock is taken (see
 # ``_send_new_first``); fewer go out in the locked pass, which is short anyway.
 SEND_FIRST_MIN = 50
@@ -197,33 +194,17 @@ class CollectionSync:
         fetched, remote_gone = self.far.read(status, listed, cache)
         local_changed, local_gone = self.local_changes(status)
         fresh = self.fresh()
-        self._emptied = None  # as vdirsyncer: one side with nothing left is a mistake, or forced
         owned = any(row["local_id"] is not None for row in status.values())
+        emptied = None  # as vdirsyncer: one side with nothing left is a mistake, or forced
         if owned and not self.far.listed:
-            self._emptied = self.collection["location"]
+            emptied = self.collection["location"]
         elif owned and not fresh and not sync_records.count(db, self.kind.table):
-            self._emptied = "this rolodex"
-        self._guard(status, fetched, remote_gone, local_changed, local_gone)
+            emptied = "this rolodex"
+        if not self.force:
+            check_deletions(status, fetched, remote_gone, local_changed, local_gone,
+                            emptied=emptied, noun=self.kind.noun,
+                            where=self.collection["location"])
         return status, fetched, remote_gone, local_changed, local_gone, fresh
-
-    def _guard(self, status, fetched, remote_gone, local_changed, local_gone) -> None:
-        owned = {uid for uid, row in status.items() if row["local_id"] is not None}
-        here = [u for u in remote_gone if u in owned and u not in local_changed
-                and u not in local_gone]
-        there = [u for u in local_gone if u not in fetched and u not in remote_gone]
-        total = len(owned)
-        worst = max(len(here), len(there))
-        if self.force or not total:
-            return
-        if self._emptied is not None:
-            raise Aborted(f"{self._emptied} is empty now: this sync would delete all "
-                          f"{total} {self.kind.table} on the other side",
-                          hint="check the folder or server; --force syncs anyway")
-        if total > MASS_DELETION_MIN and worst * 2 > total:
-            side = "here" if len(here) >= len(there) else f"in {self.collection['location']}"
-            raise Aborted(f"this sync would delete {worst} of {total} {self.kind.table}"
-                          f" {side}",
-                          hint="check the folder or server; --force syncs anyway")
 
     # -- doing it ------------------------------------------------------------------------
 
@@ -235,8 +216,14 @@ class CollectionSync:
         both: list[tuple[str, Remote, str | None]] = []  # (uid, remote, base)
         for uid, row in status.items():
             remote = fetched.get(uid)
-            if row["local_hash"] == sync_state.NOT_OURS or (remote and remote.foreign):
-                self._not_ours(uid, remote, uid in remote_gone)
+            if remote is not None and remote.foreign:
+                self._not_ours(uid, remote)
+                continue
+            if row["local_hash"] == sync_state.NOT_OURS:
+                if remote is not None:  # rewritten there as an item of this kind
+                    merge.append((uid, remote, "downloaded"))
+                elif uid in remote_gone:
+                    sync_state.drop_status(db, self.cid, uid)
                 continue
             if row["local_id"] is None:  # followed, not owned
                 if remote is not None:
@@ -269,7 +256,7 @@ class CollectionSync:
         for uid, remote in fetched.items():
             if uid not in status:
                 if remote.foreign:
-                    self._not_ours(uid, remote, False)
+                    self._not_ours(uid, remote)
                 elif uid in fresh:
                     both.append((uid, remote, None))
                 else:
@@ -281,13 +268,10 @@ class CollectionSync:
         self.kind.bring_in(self.db, self.cid, self.report, replace, "replace")
         self._merge_both(both)
 
-    def _not_ours(self, uid: str, remote: Remote | None, gone: bool) -> None:
+    def _not_ours(self, uid: str, remote: Remote) -> None:
         """An item of another kind: its place remembered, nothing of it read or sent."""
-        if remote is not None:
-            sync_state.put_status(self.db, self.cid, uid, local_id=None, href=remote.href,
-                                  etag=remote.etag, local_hash=sync_state.NOT_OURS, base="")
-        elif gone:
-            sync_state.drop_status(self.db, self.cid, uid)
+        sync_state.put_status(self.db, self.cid, uid, local_id=None, href=remote.href,
+                              etag=remote.etag, local_hash=sync_state.NOT_OURS, base="")
 
     def _update_there(self, uid: str, row: dict, text: str, both: list) -> None:
         try:

@@ -59,6 +59,7 @@ class Calendar:
     def __init__(self, collection_kind: str) -> None:
         self.collection_kind = collection_kind
         self.table, self.component = KINDS[collection_kind]
+        self.noun = "history entries" if collection_kind == "journal" else collection_kind
 
     def read(self, item: Item) -> tuple[str, Remote] | str:
         text = item.data.decode("utf-8", "replace")

@@ -21,6 +21,7 @@ class Contacts:
     """The contacts of an address book (a CardDAV collection or a folder of .vcf)."""
 
     table = "contacts"
+    noun = "contacts"
     suffix = ".vcf"
     dav_kind = "addressbook"
 

@@ -20,6 +20,7 @@ class Kind(Protocol):
     ``suffix`` a vdir's file names, ``dav_kind`` the DAV collection that holds them."""
 
     table: str
+    noun: str  # what a message calls its records: "contacts", "history entries"
     suffix: str
     dav_kind: str
 
