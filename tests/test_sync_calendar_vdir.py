@@ -348,3 +348,19 @@ def test_history_goes_both_ways_as_journal_entries(rolodex, tmp_path):
     assert len(list(folder.glob("*.ics"))) == 1
     summary(b)
     assert history(a) == history(b) and len(history(b)) == 1
+
+
+def test_occurrences_skipped_and_moved_on_each_side_all_stay(team):
+    a, b, *_ = team
+    a("event", "add", "Team sync", "--at", "2027-03-01 10:00", "--repeat", "weekly")
+    a("sync"), b("sync")
+    a("event", "skip", eid(a, "Team sync"), "2027-03-08")
+    b("event", "skip", eid(b, "Team sync"), "2027-03-15")
+    b("event", "move", eid(b, "Team sync"), "2027-03-22", "2027-03-23 10:00")
+    a("sync")
+    assert summary(b)["events"]["merged"] == 1
+    a("sync")
+    assert events(a) == events(b)
+    exceptions = events(a)["Team sync"]["exceptions"]
+    assert [(e["original"][:10], e["cancelled"]) for e in exceptions] == [
+        ("2027-03-08", True), ("2027-03-15", True), ("2027-03-22", False)]
