@@ -75,9 +75,7 @@ def eid(run, title: str) -> str:
 
 
 def by_kind(run, *args: str) -> dict[str, dict]:
-    rows = run("sync", *args, "-f", "json").json()
-    kinds = [c["kind"] for c in run("sync", "status", "-f", "json").json()]
-    return dict(zip(kinds, rows, strict=True))
+    return {row["kind"]: row for row in run("sync", *args, "-f", "json").json()}
 
 
 def test_teammates_converge_on_events_and_tasks(team, calendar):

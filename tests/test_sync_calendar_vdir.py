@@ -61,9 +61,7 @@ def tasks(run) -> dict[str, dict]:
 
 def summary(run, *args: str) -> dict[str, dict]:
     """The sync's JSON rows by collection kind."""
-    rows = run("sync", *args, "-f", "json").json()
-    kinds = [c["kind"] for c in run("sync", "status", "-f", "json").json()]
-    return dict(zip(kinds, rows, strict=True))
+    return {row["kind"]: row for row in run("sync", *args, "-f", "json").json()}
 
 
 def edit(path: Path, old: str, new: str) -> None:

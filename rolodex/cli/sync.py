@@ -40,7 +40,8 @@ NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The account's name
                                         show_default=False)]
 
 RUN_COLUMNS = (
-    Column("account", "Account"), Column("downloaded", "In"), Column("updated_here", "Upd. here"),
+    Column("account", "Account"), Column("kind", "Kind"), Column("downloaded", "In"),
+    Column("updated_here", "Upd. here"),
     Column("deleted_here", "Del. here"), Column("uploaded", "Out"),
     Column("updated_there", "Upd. there"), Column("deleted_there", "Del. there"),
     Column("merged", "Merged"), Column("conflicts", "Conflicts", show=lambda r: str(
@@ -130,7 +131,8 @@ def _say(report) -> None:
     counts = report.counts()
     done = ", ".join(f"{n} {a.replace('_', ' ')}" for a, n in counts.items() if n)
     would = "would be " if report.dry_run else ""
-    say(f"{report.account}: {would + done if done else 'nothing to do'}"
+    which = "" if report.kind == "contacts" else f" {report.kind}"
+    say(f"{report.account}{which}: {would + done if done else 'nothing to do'}"
         + (f", {len(report.conflicts)} conflicts (rolodex sync conflicts)"
            if report.conflicts else ""))
     for item in report.items:

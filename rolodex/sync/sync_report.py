@@ -22,6 +22,7 @@ class SyncReport:
     account: str
     collection: str
     dry_run: bool = False
+    kind: str = "contacts"  # the collection's: contacts, events, tasks, journal
     items: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
@@ -38,7 +39,7 @@ class SyncReport:
         return {a: sum(1 for i in self.items if i["action"] == a) for a in ACTIONS}
 
     def summary(self) -> dict[str, Any]:
-        return {"account": self.account, "collection": self.collection,
+        return {"account": self.account, "collection": self.collection, "kind": self.kind,
                 "dry_run": self.dry_run, **self.counts(), "conflicts": self.conflicts,
                 "skipped": self.skipped, "items": self.items}
 
