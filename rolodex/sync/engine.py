@@ -70,7 +70,7 @@ class CollectionSync:
         self.cid = collection["id"]
         self.dry_run, self.force = dry_run, force
         self.report = SyncReport(collection.get("account") or "", collection["location"],
-                                 dry_run, collection["kind"])
+                                 dry_run, kind=collection["kind"])
         self.suffix = self.kind.suffix
         self.far = FarSide(storage, collection, self.report, self.kind.read)
 
