@@ -235,7 +235,7 @@ def add(
         found = account_setup.add_vdir(state.db(), name, folders)
     else:
         on = {"contacts": contacts, "events": events, "tasks": tasks,
-              "journal": history and account_setup.history_ready()}
+              "journal": history}
         chosen = choices(collection, calendar, tasks_list, journal)
         found = account_setup.add_dav(
             state.db(), name, url, user=user, password_command=password_command,

@@ -12,7 +12,6 @@ calendar, todoman's list). Each kind can be turned off at ``add`` and later (``s
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +23,6 @@ from rolodex.store.db import Database
 CALENDARS = {"events": ("VEVENT", "--calendar", "calendar for events"),
              "tasks": ("VTODO", "--tasks-list", "calendar for tasks"),
              "journal": ("VJOURNAL", "--journal", "calendar for the history")}
-
-
-def history_ready() -> bool:
-    """Whether the history's VJOURNAL mapping is installed (``journal_export``): until it
-    is, no journal collection is made."""
-    return importlib.util.find_spec("rolodex.sync.journal_export") is not None
 
 
 def _check_name(name: str) -> None:
@@ -53,8 +46,6 @@ def add_vdir(db: Database, name: str, folders: dict[str, str]) -> dict[str, Any]
     if not folders:
         raise InvalidInput("give a folder: --vdir, --events-vdir, --tasks-vdir or "
                            "--journal-vdir PATH")
-    if "journal" in folders and not history_ready():
-        raise InvalidInput("history sync is not available yet")
     made = [(kind, _folder(path)) for kind, path in folders.items()]
     sync_state.add_account(db, name, "vdir", made[0][1], collections=made)
     return account_row(db, sync_state.account(db, name))
@@ -161,8 +152,6 @@ def set_kinds(db: Database, name: str, turn: dict[str, bool], *,
         if not on and kind in have:
             sync_state.remove_collection(db, have[kind]["id"])
     adding = [k for k, on in turn.items() if on and k not in have]
-    if "journal" in adding and not history_ready():
-        raise InvalidInput("history sync is not available yet")
     if account["kind"] == "vdir":
         missing = [k for k in adding if k not in folders]
         if missing:
