@@ -362,3 +362,15 @@ def test_occurrences_skipped_and_moved_on_each_side_all_stay(team):
     exceptions = events(a)["Team sync"]["exceptions"]
     assert [(e["original"][:10], e["cancelled"]) for e in exceptions] == [
         ("2027-03-08", True), ("2027-03-15", True), ("2027-03-22", False)]
+
+
+def test_a_new_address_of_someone_taking_part_reaches_the_event(team):
+    a, _, cal, _ = team
+    a("add", "Jane Doe", "-e", "jane@acme.example")
+    a("event", "add", "Kickoff", "--at", "2027-03-01 10:00", "--with", "Jane Doe")
+    a("sync")
+    assert "mailto:jane@acme.example" in file_of(cal, "Kickoff").read_text()
+    a("contact", "edit", "Jane Doe", "--rm-email", "jane@acme.example",
+      "--email", "jane@doe.example")
+    assert summary(a)["events"]["updated_there"] == 1
+    assert "mailto:jane@doe.example" in file_of(cal, "Kickoff").read_text()

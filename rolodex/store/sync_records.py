@@ -43,6 +43,21 @@ def changed_since(db: Database, table: str, operation: int) -> set[int]:
     return found
 
 
+def linked_to(db: Database, table: str, contact_ids: set[int]) -> set[int]:
+    """Ids of the records of ``table`` these contacts take part in: their item names them
+    (an ATTENDEE's name and address), so it changes when they do."""
+    links = [(t, c) for t, c in TABLES[_table(table)] if t.endswith("_contacts")]
+    found: set[int] = set()
+    ids = list(contact_ids)
+    for linked, column in links:
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            found.update(r[0] for r in db.execute(
+                f"SELECT DISTINCT {column} FROM {linked} WHERE contact_id IN"
+                f" ({', '.join('?' * len(chunk))})", chunk))
+    return found
+
+
 def without_status(db: Database, table: str, collection_id: int) -> dict[str, int]:
     """UID -> id of the records this collection has no status row for (new here)."""
     return {r[0]: r[1] for r in db.execute(

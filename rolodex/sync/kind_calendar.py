@@ -83,7 +83,11 @@ class Calendar:
         return item_texts(db, self.collection_kind, ids)
 
     def changed_since(self, db: Database, operation: int) -> set[int]:
-        return sync_records.changed_since(db, self.table, operation)
+        """Records touched since, and those of people touched since (a new address or
+        name changes their ATTENDEE line)."""
+        people = sync_state.contacts_changed_since(db, operation)
+        return (sync_records.changed_since(db, self.table, operation)
+                | sync_records.linked_to(db, self.table, people))
 
     def name(self, text: str) -> str | None:
         return _summary(text)
