@@ -227,7 +227,7 @@ def test_a_first_sync_sends_its_contacts_without_holding_the_write_lock(
     book = radicale_book
     from rolodex.store import sync_state
     from rolodex.store.opening import open_db
-    from rolodex.sync.engine import SEND_FIRST_MIN, ContactSync
+    from rolodex.sync.engine import SEND_FIRST_MIN, CollectionSync
 
     monkeypatch.setenv("ROLODEX_SYNC_PASSWORD", PASSWORD)
     count = SEND_FIRST_MIN + 10
@@ -239,7 +239,7 @@ def test_a_first_sync_sends_its_contacts_without_holding_the_write_lock(
         [collection] = sync_state.collections(db)
         with DavSession(book, USER, PASSWORD) as session:
             watch = _LockWatch(DavCollection(session, book, "addressbook"), isolated)
-            report = ContactSync(db, watch, collection).run()
+            report = CollectionSync(db, watch, collection).run()
     finally:
         db.close()
     assert watch.free == [True] * count

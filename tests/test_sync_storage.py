@@ -125,7 +125,7 @@ def test_the_engine_asks_for_changes_since_its_token(tmp_path):
     from rolodex.store import sync_state
     from rolodex.store.opening import open_db
     from rolodex.store.people import contacts
-    from rolodex.sync.engine import ContactSync
+    from rolodex.sync.engine import CollectionSync
 
     db = open_db(tmp_path / "r.db")
     book = tmp_path / "book"
@@ -134,7 +134,7 @@ def test_the_engine_asks_for_changes_since_its_token(tmp_path):
 
     def sync():
         collection = sync_state.collections(db)[0]
-        return ContactSync(db, store, collection).run().counts()
+        return CollectionSync(db, store, collection).run().counts()
 
     with db.write("add"):
         contacts.add_contact(db, "Jane Doe")
@@ -181,7 +181,7 @@ def test_an_item_edited_there_while_syncing_is_merged_never_overwritten(tmp_path
     from rolodex.store import sync_state
     from rolodex.store.opening import open_db
     from rolodex.store.people import contacts
-    from rolodex.sync.engine import ContactSync
+    from rolodex.sync.engine import CollectionSync
 
     db = open_db(tmp_path / "r.db")
     book = tmp_path / "book"
@@ -189,7 +189,7 @@ def test_an_item_edited_there_while_syncing_is_merged_never_overwritten(tmp_path
     sync_state.add_account(db, "t", "vdir", str(book), collections=[("contacts", str(book))])
 
     def sync():
-        return ContactSync(db, store, sync_state.collections(db)[0]).run().counts()
+        return CollectionSync(db, store, sync_state.collections(db)[0]).run().counts()
 
     with db.write("add"):
         jane = contacts.add_contact(db, "Jane Doe")

@@ -318,7 +318,7 @@ def test_a_sync_writes_out_only_the_contacts_changed_since_the_last(team, tmp_pa
     """Local changes are found in the journal: 30 unchanged contacts are not exported."""
     from rolodex.store import sync_state
     from rolodex.store.opening import open_db
-    from rolodex.sync import engine
+    from rolodex.sync import contact_export, engine
     from rolodex.sync.vdir_storage import VdirStorage
 
     a, _, book = team
@@ -327,17 +327,17 @@ def test_a_sync_writes_out_only_the_contacts_changed_since_the_last(team, tmp_pa
     a("sync")
     a("contact", "edit", "Person 7", "--title", "CEO")
     exported: list[int] = []
-    real = engine.contact_cards
+    real = contact_export.contact_cards
 
     def counting(db, ids):
         exported.extend(ids)
         return real(db, ids)
 
-    monkeypatch.setattr(engine, "contact_cards", counting)
+    monkeypatch.setattr(contact_export, "contact_cards", counting)
     db = open_db(tmp_path / "a.db")
     try:
         collection = sync_state.collections(db)[0]
-        report = engine.ContactSync(db, VdirStorage(book), collection).run()
+        report = engine.CollectionSync(db, VdirStorage(book), collection).run()
     finally:
         db.close()
     assert report.counts()["updated_there"] == 1

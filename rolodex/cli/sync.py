@@ -1,6 +1,6 @@
-"""``rolodex sync``: two-way sync of contacts with CardDAV address books and vdir folders:
-``sync`` alone runs every account, ``sync NAME`` one; ``sync add``, ``list``, ``rm``,
-``run``, ``status``, ``conflicts``."""
+"""``rolodex sync``: two-way sync of contacts, events, tasks and history with CardDAV/CalDAV
+servers and vdir folders: ``sync`` alone runs every account, ``sync NAME`` one; ``sync
+add``, ``set``, ``list``, ``rm``, ``run``, ``status``, ``conflicts``."""
 
 from __future__ import annotations
 
@@ -13,9 +13,22 @@ from rolodex.cli._context import say, state
 from rolodex.cli._help import DefaultCommandGroup
 from rolodex.cli._options import RowsFormatOption
 from rolodex.cli._output import Column, Format, emit, one_line
+from rolodex.cli._sync_options import (
+    BookChoice,
+    ContactsVdir,
+    EventsChoice,
+    EventsVdir,
+    JournalChoice,
+    JournalVdir,
+    TasksChoice,
+    TasksVdir,
+    choices,
+    folders_given,
+)
 from rolodex.errors import InvalidInput
 
-app = typer.Typer(help="Two-way sync of your contacts with CardDAV servers and vdir folders.",
+app = typer.Typer(help="Two-way sync of your contacts, events, tasks and history with "
+                  "CardDAV/CalDAV servers and vdir folders.",
                   invoke_without_command=True, cls=DefaultCommandGroup,
                   subcommand_metavar="[NAME | COMMAND [ARGS]...]")
 
@@ -28,7 +41,8 @@ NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The account's name
                                         show_default=False)]
 
 RUN_COLUMNS = (
-    Column("account", "Account"), Column("downloaded", "In"), Column("updated_here", "Upd. here"),
+    Column("account", "Account"), Column("kind", "Kind"), Column("downloaded", "In"),
+    Column("updated_here", "Upd. here"),
     Column("deleted_here", "Del. here"), Column("uploaded", "Out"),
     Column("updated_there", "Upd. there"), Column("deleted_there", "Del. there"),
     Column("merged", "Merged"), Column("conflicts", "Conflicts", show=lambda r: str(
@@ -43,16 +57,18 @@ def sync_all(
     force: Force = False,
     format: RowsFormatOption = Format.table,
 ) -> None:
-    """Two-way sync of your contacts with CardDAV servers and vdir folders.
+    """Two-way sync of your contacts, events, tasks and history with CardDAV/CalDAV
+    servers and vdir folders.
 
-    An account is an address book on a server (Radicale, Nextcloud, Fastmail...) or a
-    vdir folder (khard, vdirsyncer, DAVx5). Without a command, every account is
-    synced; one that fails (a server down) is said and the others still sync.
+    An account is an address book and calendars on a server (Radicale, Nextcloud,
+    Fastmail...) or vdir folders (khard, khal, todoman, vdirsyncer). Without a
+    command, every account is synced; one that fails (a server down) is said and
+    the others still sync.
 
-    What changed on one side since the last sync goes to the other; a contact
+    What changed on one side since the last sync goes to the other; a record
     changed on both is merged field by field, and a field changed differently on
     both is a conflict: your value is kept and the other listed by 'sync
-    conflicts'. Deletions go both ways, except of a contact changed on the other
+    conflicts'. Deletions go both ways, except of a record changed on the other
     side, which is kept. A sync that would delete more than half of a collection
     stops (exit 9) unless --force is given. Each sync is one operation: 'rolodex
     undo' takes its changes back here, and the next sync sends that on.
@@ -121,7 +137,8 @@ def _say(report) -> None:
     counts = report.counts()
     done = ", ".join(f"{n} {a.replace('_', ' ')}" for a, n in counts.items() if n)
     would = "would be " if report.dry_run else ""
-    say(f"{report.account}: {would + done if done else 'nothing to do'}"
+    which = "" if report.kind == "contacts" else f" {report.kind}"
+    say(f"{report.account}{which}: {would + done if done else 'nothing to do'}"
         + (f", {len(report.conflicts)} conflicts (rolodex sync conflicts)"
            if report.conflicts else ""))
     for item in report.items:
@@ -164,12 +181,13 @@ def run(
 @app.command("add")
 def add(
     name: NameArg,
-    vdir: Annotated[str | None, typer.Option(
-        "--vdir", metavar="PATH", help="A vdir folder: one .vcf file per contact (created "
-        "if missing).", show_default=False)] = None,
+    vdir: ContactsVdir = None,
+    events_vdir: EventsVdir = None,
+    tasks_vdir: TasksVdir = None,
+    journal_vdir: JournalVdir = None,
     url: Annotated[str | None, typer.Option(
-        "--url", metavar="URL", help="A CardDAV server: its address, your principal's or "
-        "the address book's.", show_default=False)] = None,
+        "--url", metavar="URL", help="A CardDAV/CalDAV server: its address, your "
+        "principal's or a collection's.", show_default=False)] = None,
     user: Annotated[str | None, typer.Option(
         "--user", metavar="USER", help="The server's user name.", show_default=False)]
     = None,
@@ -180,37 +198,104 @@ def add(
     insecure: Annotated[bool, typer.Option(
         "--insecure", help="Allow plain HTTP to a server other than this machine.")]
     = False,
-    collection: Annotated[str | None, typer.Option(
-        "--collection", metavar="NAME", help="The address book to sync when the server "
-        "has several (its name or URL).", show_default=False)] = None,
+    collection: BookChoice = None,
+    calendar: EventsChoice = None,
+    tasks_list: TasksChoice = None,
+    journal: JournalChoice = None,
+    contacts: Annotated[bool, typer.Option(
+        "--contacts/--no-contacts", help="Sync the contacts with the server's address "
+        "book.")] = True,
+    events: Annotated[bool, typer.Option(
+        "--events/--no-events", help="Sync the events with a calendar.")] = True,
+    tasks: Annotated[bool, typer.Option(
+        "--tasks/--no-tasks", help="Sync the tasks with a calendar (VTODO).")] = True,
+    history: Annotated[bool, typer.Option(
+        "--history/--no-history", help="Sync the history with a calendar (VJOURNAL).")]
+    = True,
 ) -> None:
-    """Add a sync account: a vdir folder, or an address book on a CardDAV server.
+    """Add a sync account: vdir folders, or a CardDAV/CalDAV server.
 
-    A vdir folder (one .vcf file per contact) is created if missing; khard,
-    vdirsyncer or a teammate's rolodex may read and write it too. For a server, the
-    address book is found from the URL (RFC 6764 discovery: Radicale, Nextcloud,
-    Baikal, Fastmail...); HTTPS is required except to this machine. The password is
-    asked for on every sync, from --password-command, the environment or a prompt,
-    and never stored. Nothing is synced until 'rolodex sync'.
+    A server's address book and calendars are found from the URL (RFC 6764:
+    Radicale, Nextcloud, Baikal, Fastmail...): contacts go to the address book,
+    events to a calendar taking events, tasks to one taking tasks, the history to
+    one taking journal entries (one calendar taking them all carries them all);
+    --no-contacts, --no-events, --no-tasks, --no-history leave one out. HTTPS is
+    required except to this machine. The password is asked for on every sync,
+    from --password-command, the environment or a prompt, and never stored.
+
+    A vdir account is a folder per kind (created if missing): --vdir for the
+    contacts (khard), --events-vdir (khal), --tasks-vdir (todoman). Nothing is
+    synced until 'rolodex sync'.
 
     \b
-    Example: rolodex sync add team --vdir ~/.contacts/team
-    Example: rolodex sync add office --url https://dav.example.org --user jane
+    Example: rolodex sync add team --vdir ~/.contacts/team --events-vdir ~/.calendars/team
+    Example: rolodex sync add office --url https://dav.example.org --user jane --no-history
     """
-    from rolodex.sync import accounts
+    from rolodex.sync import account_setup
 
-    if (vdir is None) == (url is None):
-        raise InvalidInput("give one of --vdir PATH or --url URL")
-    if vdir is not None:
-        if user or password_command or insecure or collection:
-            raise InvalidInput("--user, --password-command, --insecure and --collection go "
-                               "with --url")
-        found = accounts.add_vdir(state.db(), name, vdir)
+    folders = folders_given(vdir, events_vdir, tasks_vdir, journal_vdir)
+    if bool(folders) == (url is not None):
+        raise InvalidInput("give --url URL, or vdir folders (--vdir, --events-vdir, "
+                           "--tasks-vdir, --journal-vdir PATH)")
+    if folders:
+        if user or password_command or insecure or collection or calendar or tasks_list \
+                or journal:
+            raise InvalidInput("--user, --password-command, --insecure, --collection, "
+                               "--calendar, --tasks-list and --journal go with --url")
+        found = account_setup.add_vdir(state.db(), name, folders)
     else:
-        found = accounts.add_dav(state.db(), name, url, user=user,
-                                 password_command=password_command, insecure=insecure,
-                                 collection=collection)
-    say(f"added sync account {found['name']}: {found['location']}")
+        on = {"contacts": contacts, "events": events, "tasks": tasks,
+              "journal": history}
+        chosen = choices(collection, calendar, tasks_list, journal)
+        found = account_setup.add_dav(
+            state.db(), name, url, user=user, password_command=password_command,
+            insecure=insecure, wanted={k: chosen[k] for k, wanted in on.items() if wanted})
+    say(f"added sync account {found['name']}: {found['location']} "
+        f"({', '.join(found['collections'])})")
+
+
+@app.command("set")
+def set_(
+    name: NameArg,
+    contacts: Annotated[bool | None, typer.Option(
+        "--contacts/--no-contacts", help="Sync the contacts, or stop.",
+        show_default=False)] = None,
+    events: Annotated[bool | None, typer.Option(
+        "--events/--no-events", help="Sync the events, or stop.", show_default=False)]
+    = None,
+    tasks: Annotated[bool | None, typer.Option(
+        "--tasks/--no-tasks", help="Sync the tasks, or stop.", show_default=False)] = None,
+    history: Annotated[bool | None, typer.Option(
+        "--history/--no-history", help="Sync the history, or stop.", show_default=False)]
+    = None,
+    vdir: ContactsVdir = None,
+    events_vdir: EventsVdir = None,
+    tasks_vdir: TasksVdir = None,
+    journal_vdir: JournalVdir = None,
+    collection: BookChoice = None,
+    calendar: EventsChoice = None,
+    tasks_list: TasksChoice = None,
+    journal: JournalChoice = None,
+) -> None:
+    """Change what an account syncs: turn contacts, events, tasks or history on or off.
+
+    Turning one off forgets its collection (nothing is deleted on either side);
+    turning one on finds its collection on the server again (or takes the vdir
+    folder given).
+
+    \b
+    Example: rolodex sync set office --no-tasks
+    Example: rolodex sync set team --events-vdir ~/.calendars/team
+    """
+    from rolodex.sync import account_setup
+
+    turn = {kind: on for kind, on in (("contacts", contacts), ("events", events),
+                                      ("tasks", tasks), ("journal", history))
+            if on is not None}
+    found = account_setup.set_kinds(
+        state.db(), name, turn, folders=folders_given(vdir, events_vdir, tasks_vdir, journal_vdir),
+        wanted=choices(collection, calendar, tasks_list, journal))
+    say(f"sync account {found['name']} syncs: {', '.join(found['collections']) or 'nothing'}")
 
 
 LIST_COLUMNS = (Column("name", "Name"), Column("kind", "Kind"), Column("location", "Where"),
@@ -256,10 +341,11 @@ STATUS_KEYS = ("account", "kind", "location", "last_sync", "items", "pending", "
 
 @app.command("status")
 def status(format: RowsFormatOption = Format.table) -> None:
-    """Show each synced collection: its last sync, changes here and open conflicts.
+    """Show each synced collection: its kind, last sync, changes here and conflicts.
 
-    "Changed here" counts the contacts added, edited or deleted here since the
-    last sync: the next sync sends them.
+    "Changed here" counts the records of its kind (contacts, events, tasks,
+    history entries) added, edited or deleted here since the last sync: the next
+    sync sends them.
 
     \b
     Example: rolodex sync status

@@ -78,18 +78,27 @@ def collections(db: Database, account_id: int | None = None) -> list[dict[str, A
         f" ON a.id = c.account_id {where} ORDER BY a.name, c.kind, c.location", params)]
 
 
+def add_collection(db: Database, account_id: int, kind: str, location: str) -> int:
+    """A new collection of an account (journalled: ``undo`` takes it back)."""
+    with db.write(f"sync: {kind} at {location}"):
+        return journal.insert(db, "sync_collections", {"account_id": account_id,
+                                                       "kind": kind, "location": location})
+
+
+def remove_collection(db: Database, collection_id: int) -> None:
+    """A collection (journalled) and what was known of its items (not: see
+    ``remove_account``)."""
+    with db.write("sync: collection removed"):
+        for table in ("sync_status", "sync_conflicts"):
+            db.execute(f"DELETE FROM {table} WHERE collection_id = ?", (collection_id,))
+        journal.delete(db, "sync_collections", collection_id)
+
+
 def collection(db: Database, collection_id: int) -> dict[str, Any] | None:
     found = [c for c in collections(db) if c["id"] == collection_id]
     return found[0] if found else None
 
 
-def status_rows(db: Database, collection_id: int) -> dict[str, dict[str, Any]]:
-    """Status rows by UID, each with ``contact_id``: the contact that has the UID now
-    (None: none has); without their base (``base_of``), which a sync needs for few."""
-    return {r["uid"]: dict(r) for r in db.execute(
-        "SELECT s.uid, s.local_id, s.href, s.etag, s.local_hash, c.id AS contact_id"
-        " FROM sync_status s LEFT JOIN contacts c ON c.uid = s.uid"
-        " WHERE s.collection_id = ?", (collection_id,))}
 
 
 def base_of(db: Database, collection_id: int, uid: str) -> str | None:
@@ -100,8 +109,9 @@ def base_of(db: Database, collection_id: int, uid: str) -> str | None:
 
 
 def count_status(db: Database, collection_id: int) -> int:
-    return db.execute("SELECT count(*) FROM sync_status WHERE collection_id = ?",
-                      (collection_id,)).fetchone()[0]
+    """The items a collection syncs (not those of another kind it only remembers)."""
+    return db.execute("SELECT count(*) FROM sync_status WHERE collection_id = ? AND"
+                      " local_hash IS NOT ?", (collection_id, NOT_OURS)).fetchone()[0]
 
 
 def put_status(db: Database, collection_id: int, uid: str, *, local_id: int | None,
@@ -119,6 +129,9 @@ def put_status(db: Database, collection_id: int, uid: str, *, local_id: int | No
 
 
 ERASED = "erased"  # local_hash of an item whose person was erased (privacy forget)
+# local_hash of an item of another kind in a shared calendar (a VTODO seen by the events
+# collection): remembered so it is not fetched again while its ETag holds, never touched.
+NOT_OURS = "not ours"
 
 
 def forget_synced(db: Database, uids: tuple[str, ...]) -> int:
@@ -171,25 +184,10 @@ def contacts_changed_since(db: Database, operation: int) -> set[int]:
     return found
 
 
-def contacts_without_status(db: Database, collection_id: int) -> dict[str, int]:
-    """UID -> id of the contacts this collection has no status row for (new here)."""
-    return {r[0]: r[1] for r in db.execute(
-        "SELECT c.uid, c.id FROM contacts c WHERE NOT EXISTS (SELECT 1 FROM sync_status s"
-        " WHERE s.collection_id = ? AND s.uid = c.uid)", (collection_id,))}
 
 
-def count_contacts(db: Database) -> int:
-    return db.execute("SELECT count(*) FROM contacts").fetchone()[0]
 
 
-def contacts_by_uid(db: Database, uids: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for start in range(0, len(uids), 900):
-        chunk = uids[start:start + 900]
-        out.update((r[0], r[1]) for r in db.execute(
-            f"SELECT uid, id FROM contacts WHERE uid IN ({', '.join('?' * len(chunk))})",
-            chunk))
-    return out
 
 
 def uid_of(db: Database, contact_id: int) -> str | None:
@@ -209,14 +207,19 @@ def add_conflict(db: Database, collection_id: int, uid: str, field: str, local: 
 
 
 def conflicts(db: Database, account_id: int | None = None) -> list[dict[str, Any]]:
-    """Open conflicts, oldest first, with the contact they are about (id, name; None when
-    it is gone)."""
+    """Open conflicts, oldest first, with the collection's kind and the record they are
+    about: its name (a contact's, an event's or task's title; None when it is gone) and,
+    for a contact, its id."""
     where, params = ("WHERE c.account_id = ?", (account_id,)) if account_id else ("", ())
     rows = db.execute(
-        "SELECT k.id, a.name AS account, k.collection_id, k.uid, ct.id AS contact_id,"
-        " ct.display_name AS name, k.field, k.local, k.remote, k.remote_card, k.at"
+        "SELECT k.id, a.name AS account, c.kind, k.collection_id, k.uid,"
+        " ct.id AS contact_id, coalesce(ct.display_name, e.title, t.title) AS name,"
+        " k.field, k.local, k.remote, k.remote_card, k.at"
         " FROM sync_conflicts k JOIN sync_collections c ON c.id = k.collection_id"
-        " JOIN sync_accounts a ON a.id = c.account_id LEFT JOIN contacts ct ON ct.uid = k.uid"
+        " JOIN sync_accounts a ON a.id = c.account_id"
+        " LEFT JOIN contacts ct ON ct.uid = k.uid AND c.kind = 'contacts'"
+        " LEFT JOIN events e ON e.uid = k.uid AND c.kind = 'events'"
+        " LEFT JOIN tasks t ON t.uid = k.uid AND c.kind = 'tasks'"
         f" {where} ORDER BY k.at, k.id", params)
     return [{**dict(r), "local": json.loads(r["local"]), "remote": json.loads(r["remote"])}
             for r in rows]

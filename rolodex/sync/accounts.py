@@ -1,8 +1,9 @@
-"""The sync use cases behind ``rolodex sync``: accounts, running them, their status and
-conflicts. Each is one call from the command line; the algorithm is ``engine``'s, the far
-side a ``Storage`` made here from the account: a vdir folder, or a CardDAV address book
-found on the server at ``sync add`` time (RFC 6764 discovery). A password is asked for
-when a server needs it (``credentials``) and never stored.
+"""The sync use cases behind ``rolodex sync``: running accounts, their status and
+conflicts (adding and changing them: ``account_setup``). Each is one call from the
+command line; the algorithm is ``engine``'s, the far side a ``Storage`` made here from
+each collection of the account: a vdir folder, or a CardDAV address book or CalDAV
+calendar found on the server at ``sync add`` time. A password is asked for when a server
+needs it (``credentials``) and never stored.
 """
 
 from __future__ import annotations
@@ -11,70 +12,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from rolodex.errors import InvalidInput, NotFound, RolodexError
+from rolodex.errors import InvalidInput, RolodexError
 from rolodex.store import sync_state
 from rolodex.store.db import Database
-from rolodex.sync.engine import ContactSync
+from rolodex.sync.engine import CollectionSync
 from rolodex.sync.storage import Storage
-from rolodex.sync.sync_report import SyncReport, digest, parse_card
-
-
-def _check_name(name: str) -> None:
-    if not name.strip() or name.startswith("-"):
-        raise InvalidInput(f"'{name}' cannot name a sync account")
-
-
-def add_vdir(db: Database, name: str, path: str) -> dict[str, Any]:
-    """A vdir account: one address book, the folder (created if missing)."""
-    from rolodex.sync.vdir_storage import VdirStorage
-
-    _check_name(name)
-    folder = VdirStorage(Path(path), create=True).root  # made now, not at the first sync
-    sync_state.add_account(db, name, "vdir", str(folder),
-                           collections=[("contacts", str(folder))])
-    return account_row(db, sync_state.account(db, name))
-
-
-def add_dav(db: Database, name: str, url: str, *, user: str | None = None,
-            password_command: str | None = None, insecure: bool = False,
-            collection: str | None = None) -> dict[str, Any]:
-    """A CardDAV account: the server's address books are discovered from ``url`` (the
-    server, a principal or the address book itself); the one named ``collection`` (its
-    name or URL), or the only one, is synced with the contacts."""
-    from rolodex.sync.credentials import password
-    from rolodex.sync.dav.discovery import discover
-    from rolodex.sync.dav.http import DavSession, redact, require_https
-
-    _check_name(name)
-    sync_state.check_name_free(db, name)  # before asking the server anything
-    require_https(url, insecure)
-    secret = password(name, password_command) if user else None
-    with DavSession(url, user, secret, insecure=insecure) as session:
-        books = discover(session, kinds=("addressbook",))
-    book = _choose(books, collection, redact(url))
-    sync_state.add_account(db, name, "dav", url, username=user,
-                           password_command=password_command, insecure=insecure,
-                           collections=[("contacts", book.url)])
-    return account_row(db, sync_state.account(db, name))
-
-
-def _choose(books: list, wanted: str | None, where: str):
-    """The address book ``wanted`` names (display name or URL), or the only one."""
-    if not books:
-        raise NotFound(f"no address book at {where}",
-                       hint="give the URL of the server, of your principal or of the book")
-    if wanted is None:
-        if len(books) == 1:
-            return books[0]
-        names = ", ".join(b.name or b.url for b in books)
-        raise InvalidInput(f"{where} has {len(books)} address books: {names}",
-                           hint="choose one with --collection NAME")
-    for book in books:
-        if wanted in (book.name, book.url) or book.url.rstrip("/").endswith(
-                "/" + wanted.strip("/")):
-            return book
-    raise NotFound(f"no address book '{wanted}' at {where}",
-                   hint="found: " + ", ".join(b.name or b.url for b in books))
+from rolodex.sync.sync_report import SyncReport
 
 
 def account_row(db: Database, account: dict[str, Any]) -> dict[str, Any]:
@@ -97,10 +40,13 @@ def remove(db: Database, name: str) -> None:
 def open_storage(account: dict[str, Any], collection: dict[str, Any],
                  closing: ExitStack) -> Storage:
     """The far side of one collection; a server's connection is closed with ``closing``."""
+    from rolodex.sync.sync_kinds import kind_of
+
+    kind = kind_of(collection["kind"])
     if account["kind"] == "vdir":
         from rolodex.sync.vdir_storage import VdirStorage
 
-        return VdirStorage(Path(collection["location"]))
+        return VdirStorage(Path(collection["location"]), kind.suffix)
     from rolodex.sync.credentials import password
     from rolodex.sync.dav.collection import DavCollection
     from rolodex.sync.dav.http import DavSession
@@ -109,7 +55,7 @@ def open_storage(account: dict[str, Any], collection: dict[str, Any],
     secret = password(account["name"], account["password_command"]) if user else None
     session = closing.enter_context(DavSession(collection["location"], user, secret,
                                                insecure=bool(account["insecure"])))
-    return DavCollection(session, collection["location"], "addressbook")
+    return DavCollection(session, collection["location"], kind.dav_kind)
 
 
 def _chosen(db: Database, name: str | None) -> list[dict[str, Any]]:
@@ -124,21 +70,20 @@ def _chosen(db: Database, name: str | None) -> list[dict[str, Any]]:
 def run(db: Database, name: str | None = None, *, dry_run: bool = False,
         force: bool = False, progress=None
         ) -> tuple[list[SyncReport], list[tuple[str, RolodexError]]]:
-    """Sync one account (every account when ``name`` is None), each of its contact
-    collections in turn; one journalled operation per collection. ``progress``: see
-    ``ContactSync``. Returns the reports and the accounts that failed, with why: one
-    server down (or one folder unmounted) does not keep the others from syncing."""
+    """Sync one account (every account when ``name`` is None), each of its collections
+    (contacts, events, tasks, journal) in turn; one journalled operation per collection.
+    ``progress``: see ``CollectionSync``. Returns the reports and the accounts that
+    failed, with why: one server down (or one folder unmounted) does not keep the others
+    from syncing."""
     reports: list[SyncReport] = []
     failed: list[tuple[str, RolodexError]] = []
     for account in _chosen(db, name):
         try:
             for collection in sync_state.collections(db, account["id"]):
-                if collection["kind"] != "contacts":
-                    continue  # events, tasks and journals: not yet
                 with ExitStack() as closing:
                     storage = open_storage(account, collection, closing)
-                    reports.append(ContactSync(db, storage, collection, dry_run=dry_run,
-                                               force=force, progress=progress).run())
+                    reports.append(CollectionSync(db, storage, collection, dry_run=dry_run,
+                                                  force=force, progress=progress).run())
         except RolodexError as exc:
             if name is not None:
                 raise
@@ -147,13 +92,11 @@ def run(db: Database, name: str | None = None, *, dry_run: bool = False,
 
 
 def status(db: Database) -> list[dict[str, Any]]:
-    """Per collection: when it was last synced, how many contacts changed here since
-    (to send), how many items it knows, and its open conflicts."""
+    """Per collection: when it was last synced, how many of its records changed here
+    since (to send), how many items it knows, and its open conflicts."""
     rows = []
     for collection in sync_state.collections(db):
-        pending = None
-        if collection["kind"] == "contacts":
-            pending = pending_here(db, collection)
+        pending = pending_here(db, collection)
         rows.append({"account": collection["account"], "kind": collection["kind"],
                      "location": collection["location"],
                      "last_sync": collection["last_sync"],
@@ -164,12 +107,10 @@ def status(db: Database) -> list[dict[str, Any]]:
 
 
 def pending_here(db: Database, collection: dict[str, Any]) -> int:
-    """Contacts new, changed or deleted here since the collection's last sync."""
-    sync = ContactSync(db, None, collection)  # type: ignore[arg-type]  # reads only here
-    status_ = sync_state.status_rows(db, collection["id"])
-    changed, gone = sync._local_changes(status_)
-    return len(changed) + len(gone) + len(sync_state.contacts_without_status(
-        db, collection["id"]))
+    """Records new, changed or deleted here since the collection's last sync."""
+    sync = CollectionSync(db, None, collection)  # type: ignore[arg-type]  # reads only here
+    changed, gone = sync.local_changes(sync.status_rows())
+    return len(changed) + len(gone) + len(sync.fresh())
 
 
 def conflicts(db: Database, name: str | None = None) -> list[dict[str, Any]]:
@@ -183,10 +124,8 @@ def resolve(db: Database, prefer: str, name: str | None = None) -> int:
     """Settle every open conflict (of one account, or all): ``local`` keeps the value
     rolodex has (the far side got it at the sync), ``remote`` takes the far side's value
     here (the next sync sends it on). Returns how many were settled."""
-    from rolodex.formats.incoming import Item
-    from rolodex.sync.apply import Incoming, Policy, apply
-    from rolodex.sync.contact_3way import take
-    from rolodex.sync.contact_export import contact_cards
+    from rolodex.store import sync_records
+    from rolodex.sync.sync_kinds import kind_of
 
     if prefer not in ("local", "remote"):
         raise InvalidInput(f"--prefer is local or remote, not '{prefer}'")
@@ -194,21 +133,19 @@ def resolve(db: Database, prefer: str, name: str | None = None) -> int:
     found = sync_state.conflicts(db, account_id)
     with db.write(f"sync conflicts --prefer {prefer}"):
         if prefer == "remote":
-            by_uid: dict[str, list[dict]] = {}
+            by_kind: dict[str, dict[str, list[tuple[str, str]]]] = {}
             for row in found:
-                if row["contact_id"] is not None:
-                    by_uid.setdefault(row["uid"], []).append(row)
-            ids = [rows[0]["contact_id"] for rows in by_uid.values()]
-            items = []
-            for _, uid, text in contact_cards(db, ids):
-                mine = parse_card(text.encode("utf-8"), uid)
-                for row in by_uid[uid]:
-                    theirs = parse_card(row["remote_card"].encode("utf-8"), uid)
-                    if mine is not None and theirs is not None:
-                        take(mine, theirs, row["field"])
-                if mine is not None:
-                    items.append(Item(mine, f"conflict {digest(text)[:8]}", 1, 1))
-            apply(db, Incoming(contacts=items), Policy(on_match="replace"))
+                by_kind.setdefault(row["kind"], {}).setdefault(row["uid"], []).append(
+                    (row["remote_card"], row["field"]))
+            for collection_kind, by_uid in by_kind.items():
+                kind = kind_of(collection_kind)
+                ids = sync_records.ids_by_uid(db, kind.table, list(by_uid))
+                items = []
+                for _, uid, text in kind.texts(db, list(ids.values())):
+                    taken = kind.take(text, uid, by_uid[uid])
+                    if taken is not None:
+                        items.append((uid, taken, kind.source(text)))
+                kind.replace_here(db, None, items)
         for row in found:
             sync_state.drop_conflict(db, row["id"])
     return len(found)

@@ -56,4 +56,4 @@ def bring_in(db: Database, cid: int, report: SyncReport,
         note = None
         if entry and ids[uid] is None and action == "downloaded":
             note = f"merged into #{entry['id']}" if not entry.get("company") else "a company"
-        report.add(action, uid, remote.data.name, note, advance=False)
+        report.add(action, uid, remote.name, note, advance=False)

@@ -274,3 +274,23 @@ def components_by_uid(db: Database, what: set[str], first: date | None, last: da
     for kind in WHAT:  # a fixed order, whatever order ``what`` was given in
         if kind in what:
             yield from makers[kind](db, first, last, ctx)
+
+
+def records_by_id(db: Database, kind: str, ids: list[int], tz: tzinfo
+                  ) -> Iterator[tuple[int, str, list[Any]]]:
+    """(id, UID, components) of these events or tasks (``kind``), each stamped with its
+    own last change (DTSTAMP = LAST-MODIFIED, as RFC 5545 allows outside iTIP), so a
+    record gives the same text until it changes: what a sync compares and sends."""
+    ctx = Context(db, tz)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        records = events.fetch(db, chunk) if kind == "events" else tasks.fetch(db, chunk,
+                                                                                tz=tz)
+        ctx.load(records)
+        for record in records:
+            ctx.stamp = from_utc_iso(record["updated"])
+            if kind == "events":
+                yield record["id"], record["uid"], _event(record, ctx)
+            else:
+                raw = tasks.get_row(db, record["id"])["raw"]
+                yield record["id"], record["uid"], [_task(record, raw, ctx)]

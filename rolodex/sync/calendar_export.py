@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from rolodex.atomic_write import replacing
 from rolodex.store.db import Database
-from rolodex.sync.calendar_components import Item, components_by_uid
+from rolodex.sync.calendar_components import Item, components_by_uid, records_by_id
 from rolodex.sync.ical_build import put
 from rolodex.sync.vdir import CALENDAR_KINDS, write_items
 
@@ -131,3 +131,16 @@ def write_calendar(db: Database, output: str, *, what: set[str], first: date | N
     with replacing(target, binary=True) as out:
         out.writelines(chunks)
     return count
+
+
+def item_texts(db: Database, kind: str, ids: list[int]) -> Iterator[tuple[int, str, str]]:
+    """(id, UID, one VCALENDAR text) of each event or task (``kind``), in the user's zone,
+    as a vdir export writes it: what a sync compares and sends (``contact_cards`` for
+    calendars)."""
+    from rolodex.dates import get_zone, system_zone
+    from rolodex.store import settings
+
+    name = settings.get(db, "timezone")
+    zone = get_zone(name) if name else system_zone()
+    for record_id, uid, parts in records_by_id(db, kind, ids, zone):
+        yield record_id, uid, calendar_of(parts).to_ical().decode("utf-8")

@@ -1,4 +1,6 @@
-"""Two-way sync of the contacts with one collection of a far side (a ``Storage``).
+"""Two-way sync of one kind of record (contacts, events, tasks, the journal) with one
+collection of a far side (a ``Storage``); what differs between kinds is the kind's
+(``sync_kinds``), the algorithm is written once, here.
 
 vdirsyncer's algorithm, with rolodex as one of the two sides. A status row per item says
 what both sides held after the last sync: its UID, href and ETag there, the hash of the
@@ -6,7 +8,7 @@ card rolodex wrote for it here, and the card itself (the base of a three-way mer
 sync compares both sides with it:
 
 - the far side by ETag (a full listing; only new and changed items are fetched);
-- this side by the journal: only contacts some operation touched since the last sync are
+- this side by the journal: only records some operation touched since the last sync are
   written out and hashed, so a sync of 100,000 unchanged contacts exports none of them.
 
 Then, per UID (L = this side, R = the far side):
@@ -27,7 +29,9 @@ sync killed half-way leaves them describing what was there before, and the next 
 the far side's changes again by UID and ETag and converges.
 
 Items on the far side that are not one person (companies, groups, files rolodex cannot
-read) are followed: their changes come in, nothing is ever sent or deleted for them.
+read) are followed: their changes come in, nothing is ever sent or deleted for them. Items
+of another kind (a VTODO in a calendar whose events this collection syncs) are remembered
+as not ours, so they are fetched again only when they change, and never touched.
 """
 
 from __future__ import annotations
@@ -35,58 +39,62 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rolodex.errors import Aborted
-from rolodex.store import journal, sync_state
+from rolodex.store import journal, sync_records, sync_state
 from rolodex.store.db import Database
-from rolodex.sync.bring_in import apply_remote, bring_in
-from rolodex.sync.contact_3way import three_way
-from rolodex.sync.contact_export import contact_cards
+from rolodex.sync.deletion_guard import check_deletions
 from rolodex.sync.far_side import FarSide, Remote
 from rolodex.sync.storage import PreconditionFailed, Storage
-from rolodex.sync.sync_report import SyncReport, card_name, describe_plan, digest, parse_card
+from rolodex.sync.sync_kinds import Kind, kind_of
+from rolodex.sync.sync_report import SyncReport, describe_plan, digest
 from rolodex.sync.vdir import safe_name
 
-# A sync that would delete more than half of a collection's items, on either side, stops
-# (a folder emptied by mistake, a wrong URL) unless forced; not for a handful of items.
-MASS_DELETION_MIN = 5
 # From this many contacts new here, they are sent before the write lock is taken (see
 # ``_send_new_first``); fewer go out in the locked pass, which is short anyway.
 SEND_FIRST_MIN = 50
 SEND_FIRST_BATCH = 200  # contacts sent between two short transactions remembering them
 
 
-class ContactSync:
+class CollectionSync:
     """One sync of one collection; ``run`` does it. See the module docstring."""
 
     def __init__(self, db: Database, storage: Storage, collection: dict[str, Any], *,
                  dry_run: bool = False, force: bool = False,
-                 progress: Callable[[int], Callable[[], None] | None] | None = None) -> None:
+                 progress: Callable[[int], Callable[[], None] | None] | None = None,
+                 kind: Kind | None = None) -> None:
         """``progress(total)``, once the work is known: the advance of a progress bar
-        (called once per item acted on), or None."""
+        (called once per item acted on), or None. ``kind``: the collection's own
+        (``sync_kinds.kind_of``) unless given."""
         self.db, self.storage, self.collection = db, storage, collection
+        self.kind = kind or kind_of(collection["kind"])
         self.progress = progress
         self.cid = collection["id"]
         self.dry_run, self.force = dry_run, force
         self.report = SyncReport(collection.get("account") or "", collection["location"],
-                                 dry_run)
-        self.suffix = ".vcf"
-        self.far = FarSide(storage, collection, self.report)
+                                 dry_run, kind=collection["kind"])
+        self.suffix = self.kind.suffix
+        self.far = FarSide(storage, collection, self.report, self.kind.read)
 
     # -- reading both sides --------------------------------------------------------------
 
-    def _local_changes(self, status: dict[str, dict]) -> tuple[dict[str, str], set[str]]:
-        """(card text by UID of the owned contacts changed here since the last sync, UIDs
-        of owned contacts gone from here)."""
+    def status_rows(self) -> dict[str, dict]:
+        return sync_records.status_rows(self.db, self.kind.table, self.cid)
+
+    def fresh(self) -> dict[str, int]:
+        """UID -> id of the records new here (no status row)."""
+        return sync_records.without_status(self.db, self.kind.table, self.cid)
+
+    def local_changes(self, status: dict[str, dict]) -> tuple[dict[str, str], set[str]]:
+        """(item text by UID of the owned records changed here since the last sync, UIDs
+        of owned records gone from here)."""
         since = self.collection["synced_operation"]
-        touched = (sync_state.contacts_changed_since(self.db, since)
-                   if since is not None else None)
+        touched = self.kind.changed_since(self.db, since) if since is not None else None
         owned = {uid: row for uid, row in status.items() if row["local_id"] is not None}
-        gone = {uid for uid, row in owned.items() if row["contact_id"] is None}
-        candidates = [row["contact_id"] for row in owned.values()
-                      if row["contact_id"] is not None
-                      and (touched is None or row["contact_id"] in touched)]
+        gone = {uid for uid, row in owned.items() if row["record_id"] is None}
+        candidates = [row["record_id"] for row in owned.values()
+                      if row["record_id"] is not None
+                      and (touched is None or row["record_id"] in touched)]
         changed = {}
-        for _, uid, text in contact_cards(self.db, candidates):
+        for _, uid, text in self.kind.texts(self.db, candidates):
             if digest(text) != owned[uid]["local_hash"]:
                 changed[uid] = text
         return changed, gone
@@ -102,20 +110,20 @@ class ContactSync:
         deleted meanwhile is then a change here like any other; a name taken there is left
         to the locked pass; a sync killed between sending and remembering is settled by
         the next one by UID, as any item both sides hold without a status row."""
-        fresh = sync_state.contacts_without_status(self.db, self.cid)
+        fresh = self.fresh()
         if len(fresh) < SEND_FIRST_MIN:
             return
         if self.progress is not None:
             self.report.on_item = self.progress(len(fresh))
         sent: list[tuple[str, int, str, str, str]] = []
-        for contact_id, uid, text in contact_cards(self.db, list(fresh.values())):
+        for record_id, uid, text in self.kind.texts(self.db, list(fresh.values())):
             try:
                 href, etag = self.storage.upload(f"{safe_name(uid)}{self.suffix}",
                                                  text.encode("utf-8"))
             except PreconditionFailed:
                 continue  # the name is taken there: the locked pass finds another
-            sent.append((uid, contact_id, href, etag, text))
-            self.report.add("uploaded", uid, card_name(text))
+            sent.append((uid, record_id, href, etag, text))
+            self.report.add("uploaded", uid, self.kind.name(text))
             if len(sent) >= SEND_FIRST_BATCH:
                 self._remember_sent(sent)
         self._remember_sent(sent)
@@ -126,8 +134,8 @@ class ContactSync:
             return
         self._flush()
         with self.db.transaction():
-            for uid, contact_id, href, etag, text in sent:
-                self._remember(uid, contact_id, href, etag, text)
+            for uid, record_id, href, etag, text in sent:
+                self._remember(uid, record_id, href, etag, text)
         sent.clear()
 
     def _flush(self) -> None:
@@ -141,7 +149,7 @@ class ContactSync:
         db = self.db
         if not self.dry_run:
             self._send_new_first()
-        before = sync_state.status_rows(db, self.cid)
+        before = self.status_rows()
         listed, cache = self.far.prefetch(before)
         if self.dry_run:
             describe_plan(self.report, *self._compare(before, listed, cache))
@@ -155,9 +163,9 @@ class ContactSync:
                 return self.report  # the account was removed meanwhile
             if now_there["last_sync"] != self.collection["last_sync"]:
                 self.collection = self.far.collection = now_there  # another sync ran
-                listed = self.far.listing(sync_state.status_rows(db, self.cid))
+                listed = self.far.listing(self.status_rows())
             status, fetched, remote_gone, local_changed, local_gone, fresh = self._compare(
-                sync_state.status_rows(db, self.cid), listed, cache)
+                self.status_rows(), listed, cache)
             if self.progress is not None:
                 self.report.on_item = self.progress(
                     len(fetched) + len(local_changed) + len(local_gone) + len(remote_gone)
@@ -184,33 +192,19 @@ class ContactSync:
         fetched, remote_gone, local_changed, local_gone, fresh)."""
         db = self.db
         fetched, remote_gone = self.far.read(status, listed, cache)
-        local_changed, local_gone = self._local_changes(status)
-        fresh = sync_state.contacts_without_status(db, self.cid)
-        self._emptied = None  # as vdirsyncer: one side with nothing left is a mistake, or forced
-        if status and not self.far.listed:
-            self._emptied = self.collection["location"]
-        elif status and not fresh and not sync_state.count_contacts(db):
-            self._emptied = "this rolodex"
-        self._guard(status, fetched, remote_gone, local_changed, local_gone)
+        local_changed, local_gone = self.local_changes(status)
+        fresh = self.fresh()
+        owned = any(row["local_id"] is not None for row in status.values())
+        emptied = None  # as vdirsyncer: one side with nothing left is a mistake, or forced
+        if owned and not self.far.listed:
+            emptied = self.collection["location"]
+        elif owned and not fresh and not sync_records.count(db, self.kind.table):
+            emptied = "this rolodex"
+        if not self.force:
+            check_deletions(status, fetched, remote_gone, local_changed, local_gone,
+                            emptied=emptied, noun=self.kind.noun,
+                            where=self.collection["location"])
         return status, fetched, remote_gone, local_changed, local_gone, fresh
-
-    def _guard(self, status, fetched, remote_gone, local_changed, local_gone) -> None:
-        owned = {uid for uid, row in status.items() if row["local_id"] is not None}
-        here = [u for u in remote_gone if u in owned and u not in local_changed
-                and u not in local_gone]
-        there = [u for u in local_gone if u not in fetched and u not in remote_gone]
-        total = len(status)
-        worst = max(len(here), len(there))
-        if self.force or not total:
-            return
-        if self._emptied is not None:
-            raise Aborted(f"{self._emptied} is empty now: this sync would delete all "
-                          f"{total} contacts on the other side",
-                          hint="check the folder or server; --force syncs anyway")
-        if total > MASS_DELETION_MIN and worst * 2 > total:
-            side = "here" if len(here) >= len(there) else f"in {self.collection['location']}"
-            raise Aborted(f"this sync would delete {worst} of {total} contacts {side}",
-                          hint="check the folder or server; --force syncs anyway")
 
     # -- doing it ------------------------------------------------------------------------
 
@@ -222,6 +216,15 @@ class ContactSync:
         both: list[tuple[str, Remote, str | None]] = []  # (uid, remote, base)
         for uid, row in status.items():
             remote = fetched.get(uid)
+            if remote is not None and remote.foreign:
+                self._not_ours(uid, remote)
+                continue
+            if row["local_hash"] == sync_state.NOT_OURS:
+                if remote is not None:  # rewritten there as an item of this kind
+                    merge.append((uid, remote, "downloaded"))
+                elif uid in remote_gone:
+                    sync_state.drop_status(db, self.cid, uid)
+                continue
             if row["local_id"] is None:  # followed, not owned
                 if remote is not None:
                     merge.append((uid, remote, "updated_here"))
@@ -242,7 +245,7 @@ class ContactSync:
                 if remote is not None:
                     both.append((uid, remote, self._base(uid)))
                 elif uid in remote_gone:
-                    self._upload(uid, row["contact_id"], local_changed[uid], "kept",
+                    self._upload(uid, row["record_id"], local_changed[uid], "kept",
                                  "deleted there, changed here: sent again")
                 else:
                     self._update_there(uid, row, local_changed[uid], both)
@@ -252,16 +255,23 @@ class ContactSync:
                 self._delete_here(uid, row)
         for uid, remote in fetched.items():
             if uid not in status:
-                if uid in fresh:
+                if remote.foreign:
+                    self._not_ours(uid, remote)
+                elif uid in fresh:
                     both.append((uid, remote, None))
                 else:
                     merge.append((uid, remote, "downloaded"))
-        for uid, contact_id in fresh.items():
+        for uid, record_id in fresh.items():
             if uid not in fetched:
-                self._upload_new(uid, contact_id)
-        bring_in(self.db, self.cid, self.report, merge, "merge")
-        bring_in(self.db, self.cid, self.report, replace, "replace")
+                self._upload_new(uid, record_id)
+        self.kind.bring_in(self.db, self.cid, self.report, merge, "merge")
+        self.kind.bring_in(self.db, self.cid, self.report, replace, "replace")
         self._merge_both(both)
+
+    def _not_ours(self, uid: str, remote: Remote) -> None:
+        """An item of another kind: its place remembered, nothing of it read or sent."""
+        sync_state.put_status(self.db, self.cid, uid, local_id=None, href=remote.href,
+                              etag=remote.etag, local_hash=sync_state.NOT_OURS, base="")
 
     def _update_there(self, uid: str, row: dict, text: str, both: list) -> None:
         try:
@@ -271,17 +281,18 @@ class ContactSync:
             if again is not None:
                 both.append((uid, again, self._base(uid)))
             return
-        self._remember(uid, row["contact_id"], row["href"], etag, text)
-        self.report.add("updated_there", uid, card_name(text))
+        self._remember(uid, row["record_id"], row["href"], etag, text)
+        self.report.add("updated_there", uid, self.kind.name(text))
 
     def _delete_there(self, uid: str, row: dict, both: list) -> None:
-        name = card_name(self._base(uid) or "")
+        name = self.kind.name(self._base(uid) or "")
         try:
             self.storage.delete(row["href"], row["etag"])
         except PreconditionFailed:
             again = self.far.fetch_again(row["href"])
             if again is not None:
-                bring_in(self.db, self.cid, self.report, [(uid, again, "restored")], "merge")
+                self.kind.bring_in(self.db, self.cid, self.report, [(uid, again, "restored")],
+                                   "merge")
             return
         sync_state.drop_status(self.db, self.cid, uid)
         self.report.add("deleted_there", uid, name)
@@ -299,10 +310,8 @@ class ContactSync:
         self.report.add("deleted_there", uid, None, "erased here (privacy forget)")
 
     def _delete_here(self, uid: str, row: dict) -> None:
-        from rolodex.store.people import contacts
-
-        name = card_name(self._base(uid) or "")
-        contacts.delete_contact(self.db, row["contact_id"])
+        name = self.kind.name(self._base(uid) or "")
+        self.kind.delete(self.db, row["record_id"])
         sync_state.drop_status(self.db, self.cid, uid)
         sync_state.drop_conflicts_of(self.db, self.cid, uid)
         self.report.add("deleted_here", uid, name)
@@ -310,11 +319,11 @@ class ContactSync:
     def _base(self, uid: str) -> str | None:
         return sync_state.base_of(self.db, self.cid, uid)
 
-    def _upload_new(self, uid: str, contact_id: int) -> None:
-        for _, _, text in contact_cards(self.db, [contact_id]):
-            self._upload(uid, contact_id, text, "uploaded")
+    def _upload_new(self, uid: str, record_id: int) -> None:
+        for _, _, text in self.kind.texts(self.db, [record_id]):
+            self._upload(uid, record_id, text, "uploaded")
 
-    def _upload(self, uid: str, contact_id: int, text: str, action: str,
+    def _upload(self, uid: str, record_id: int, text: str, action: str,
                 note: str | None = None) -> None:
         stem = safe_name(uid)
         for number in range(1, 100):
@@ -326,13 +335,13 @@ class ContactSync:
                 continue  # the name is another file's
         else:
             raise PreconditionFailed(f"no free name for {uid} in {self.collection['location']}")
-        self._remember(uid, contact_id, href, etag, text)
-        self.report.add(action, uid, card_name(text), note)
+        self._remember(uid, record_id, href, etag, text)
+        self.report.add(action, uid, self.kind.name(text), note)
 
-    def _remember(self, uid: str, contact_id: int | None, href: str, etag: str,
+    def _remember(self, uid: str, record_id: int | None, href: str, etag: str,
                   text: str, base: str | None = None) -> None:
-        sync_state.put_status(self.db, self.cid, uid, local_id=contact_id, href=href,
-                              etag=etag, local_hash=digest(text) if contact_id else None,
+        sync_state.put_status(self.db, self.cid, uid, local_id=record_id, href=href,
+                              etag=etag, local_hash=digest(text) if record_id else None,
                               base=base if base is not None else text)
 
     def _merge_both(self, both: list[tuple[str, Remote, str | None]]) -> None:
@@ -342,42 +351,39 @@ class ContactSync:
             return
         from rolodex.dates import now, to_utc_iso
 
+        db, kind = self.db, self.kind
         uids = [uid for uid, _, _ in both]
-        ids = sync_state.contacts_by_uid(self.db, uids)
-        local = {uid: text for _, uid, text in contact_cards(self.db, list(ids.values()))}
+        ids = sync_records.ids_by_uid(db, kind.table, uids)
+        local = {uid: text for _, uid, text in kind.texts(db, list(ids.values()))}
         merged_items = []
         at = to_utc_iso(now())
         for uid, remote, base in both:
-            mine = parse_card(local[uid].encode("utf-8"), uid) if uid in local else None
-            if mine is None:
-                merged_items.append((uid, remote.data, remote.href))
+            if uid not in local:
+                merged_items.append((uid, remote.data if remote.data is not None
+                                     else remote.text, remote.href))
                 continue
-            was = parse_card(base.encode("utf-8"), uid) if base else None
-            merged, clashes = three_way(was, mine, remote.data)
-            merged.uid = uid
+            merged, clashes = kind.merge(base, local[uid], remote)
             for clash in clashes:
-                sync_state.add_conflict(self.db, self.cid, uid, clash["field"], clash["local"],
+                sync_state.add_conflict(db, self.cid, uid, clash["field"], clash["local"],
                                         clash["remote"], remote.text, at)
-                self.report.conflicts.append({"uid": uid, "name": mine.name, **clash})
+                self.report.conflicts.append({"uid": uid, "name": kind.name(local[uid]),
+                                              **clash})
             merged_items.append((uid, merged, remote.href))
-        apply_remote(self.db, self.report, merged_items, "replace")
-        ids = sync_state.contacts_by_uid(self.db, uids)
-        texts = {uid: text for _, uid, text in contact_cards(self.db, list(ids.values()))}
-        from rolodex.formats.vcard import meaning
-
+        kind.replace_here(db, self.report, merged_items)
+        ids = sync_records.ids_by_uid(db, kind.table, uids)
+        texts = {uid: text for _, uid, text in kind.texts(db, list(ids.values()))}
         for uid, remote, _ in both:
             text = texts.get(uid)
             if text is None:
                 continue
             etag, base, pushed = remote.etag, remote.text, False
-            now_here = parse_card(text.encode("utf-8"), uid)
-            if now_here is None or meaning(now_here) != meaning(remote.data):
+            if not kind.same(text, remote):
                 try:
                     etag = self.storage.update(remote.href, text.encode("utf-8"), remote.etag)
                     base, pushed = text, True
                 except PreconditionFailed:
                     continue  # changed there again: the next sync merges it
-            sync_state.put_status(self.db, self.cid, uid, local_id=ids[uid], href=remote.href,
+            sync_state.put_status(db, self.cid, uid, local_id=ids[uid], href=remote.href,
                                   etag=etag, local_hash=digest(text), base=base)
             if pushed or text != local.get(uid):  # else both sides held the same already
-                self.report.add("merged", uid, remote.data.name, advance=False)
+                self.report.add("merged", uid, remote.name, advance=False)

@@ -1,34 +1,44 @@
 """The far side of a sync as the engine reads it: a listing (whole, or the changes since a
-sync token), the items new or changed there, each one vCard with a UID or skipped."""
+sync token), the items new or changed there, each one item of the collection's kind (a
+vCard, a calendar object) with a UID, one of another kind, or skipped."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rolodex.models import ContactData
 from rolodex.sync.storage import Item, Storage, TokenExpired
-from rolodex.sync.sync_report import SyncReport, parse_card
-from rolodex.sync.vdir import CARD_KINDS, record_uids
+from rolodex.sync.sync_report import SyncReport
 
 
 @dataclass
 class Remote:
-    """An item fetched from the far side."""
+    """An item fetched from the far side: ``data`` what the kind reads of it (a contact's
+    record; None for calendar items, which are read from ``text``), ``name`` what a
+    summary calls it; ``foreign``: an item of another kind (a VTODO in a calendar the
+    events collection reads), left alone."""
 
     href: str
     etag: str
     text: str
-    data: ContactData
+    data: Any
+    name: str | None = None
+    foreign: bool = False
+
+
+Reader = Callable[[Item], "tuple[str, Remote] | str"]
 
 
 class FarSide:
     """One collection there, as one sync reads it; ``token``: the sync token its listing
     came with (None: none), ``listed``: how many items it holds."""
 
-    def __init__(self, storage: Storage, collection: dict[str, Any], report: SyncReport
-                 ) -> None:
+    def __init__(self, storage: Storage, collection: dict[str, Any], report: SyncReport,
+                 reader: Reader) -> None:
+        """``reader(item)``: (UID, Remote), or why the item cannot be read (skipped)."""
         self.storage, self.collection, self.report = storage, collection, report
+        self.reader = reader
         self.token: str | None = None
         self.listed = 0
 
@@ -90,16 +100,11 @@ class FarSide:
         return listed
 
     def readable(self, item: Item) -> tuple[str, Remote] | None:
-        uids = record_uids(item.data, CARD_KINDS)
-        data = parse_card(item.data, item.href) if len(uids) == 1 else None
-        if data is None:
-            self.report.skipped.append({"href": item.href,
-                                        "reason": "not one readable vCard with a UID"})
+        found = self.reader(item)
+        if isinstance(found, str):
+            self.report.skipped.append({"href": item.href, "reason": found})
             return None
-        uid = uids.pop().decode("utf-8", "replace")
-        data.uid = uid
-        return uid, Remote(item.href, item.etag, item.data.decode("utf-8", "replace"), data)
-
+        return found
 
     def fetch_again(self, href: str) -> Remote | None:
         for item in self.storage.get_many([href]):

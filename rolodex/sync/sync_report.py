@@ -22,6 +22,7 @@ class SyncReport:
     account: str
     collection: str
     dry_run: bool = False
+    kind: str = "contacts"  # the collection's: contacts, events, tasks, journal
     items: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
@@ -38,7 +39,7 @@ class SyncReport:
         return {a: sum(1 for i in self.items if i["action"] == a) for a in ACTIONS}
 
     def summary(self) -> dict[str, Any]:
-        return {"account": self.account, "collection": self.collection,
+        return {"account": self.account, "collection": self.collection, "kind": self.kind,
                 "dry_run": self.dry_run, **self.counts(), "conflicts": self.conflicts,
                 "skipped": self.skipped, "items": self.items}
 
@@ -74,9 +75,11 @@ def describe_plan(report: SyncReport, status, fetched, remote_gone, local_change
     add = report.add
     for uid, row in status.items():
         name = row.get("name")
+        if uid in fetched and fetched[uid].foreign:
+            continue  # another kind's item: left alone
         if row["local_id"] is None:
             if uid in fetched:
-                add("updated_here", uid, fetched[uid].data.name)
+                add("updated_here", uid, fetched[uid].name)
             continue
         r = "changed" if uid in fetched else "gone" if uid in remote_gone else "same"
         loc = ("changed" if uid in local_changed else "gone" if uid in local_gone
@@ -86,10 +89,10 @@ def describe_plan(report: SyncReport, status, fetched, remote_gone, local_change
                   ("changed", "gone"): "kept", ("gone", "same"): "deleted_there",
                   ("gone", "changed"): "restored"}.get((loc, r))
         if action:
-            add(action, uid, fetched[uid].data.name if uid in fetched else name)
+            add(action, uid, fetched[uid].name if uid in fetched else name)
     for uid, remote in fetched.items():
-        if uid not in status:
-            add("merged" if uid in fresh else "downloaded", uid, remote.data.name)
+        if uid not in status and not remote.foreign:
+            add("merged" if uid in fresh else "downloaded", uid, remote.name)
     for uid in fresh:
         if uid not in fetched:
             add("uploaded", uid, None)
