@@ -73,6 +73,8 @@ class CollectionSync:
                                  dry_run, kind=collection["kind"])
         self.suffix = self.kind.suffix
         self.far = FarSide(storage, collection, self.report, self.kind.read)
+        self._unsent = False  # a merge made here could not be sent: see ``run``
+        self._created = False  # items created there: the listing's token predates them
 
     # -- reading both sides --------------------------------------------------------------
 
@@ -122,6 +124,7 @@ class CollectionSync:
                                                  text.encode("utf-8"))
             except PreconditionFailed:
                 continue  # the name is taken there: the locked pass finds another
+            self._created = True
             sent.append((uid, record_id, href, etag, text))
             self.report.add("uploaded", uid, self.kind.name(text))
             if len(sent) >= SEND_FIRST_BATCH:
@@ -174,16 +177,20 @@ class CollectionSync:
             self._flush()
             from rolodex.dates import now, to_utc_iso
 
+            # A server may leave out of its changes since a token an item created and
+            # deleted after it (Xandikos does): after creating items, list it all next time.
             sync_state.mark_synced(db, self.cid, operation=synced, at=to_utc_iso(now()),
-                                   token=self.far.token)
+                                   token=None if self._created else self.far.token)
             counts = ", ".join(f"{n} {a.replace('_', ' ')}"
                                for a, n in self.report.counts().items() if n)
             journal.describe(db, f"sync {self.report.account}: {counts or 'nothing'}")
             operation = db.operation_id
         # What this sync wrote here, its status rows already say: the next sync need not
         # look at it again (an operation that changed nothing here is gone by now, and its
-        # id may be handed out again: then the mark stays before it).
-        sync_state.mark_past(db, self.cid, operation)
+        # id may be handed out again: then the mark stays before it). Not when a merge
+        # made here could not be sent: the next sync must see it as a change here.
+        if not self._unsent:
+            sync_state.mark_past(db, self.cid, operation)
         return self.report
 
     def _compare(self, status: dict[str, dict], listed: dict[str, str],
@@ -290,10 +297,10 @@ class CollectionSync:
             self.storage.delete(row["href"], row["etag"])
         except PreconditionFailed:
             again = self.far.fetch_again(row["href"])
-            if again is not None:
+            if again is not None and again.etag != row["etag"]:  # changed there: it stays
                 self.kind.bring_in(self.db, self.cid, self.report, [(uid, again, "restored")],
                                    "merge")
-            return
+            return  # else unchanged after all: the next sync deletes it again
         sync_state.drop_status(self.db, self.cid, uid)
         self.report.add("deleted_there", uid, name)
 
@@ -330,6 +337,7 @@ class CollectionSync:
             name = f"{stem}{'' if number == 1 else f'-{number}'}{self.suffix}"
             try:
                 href, etag = self.storage.upload(name, text.encode("utf-8"))
+                self._created = True
                 break
             except PreconditionFailed:
                 continue  # the name is another file's
@@ -381,8 +389,9 @@ class CollectionSync:
                 try:
                     etag = self.storage.update(remote.href, text.encode("utf-8"), remote.etag)
                     base, pushed = text, True
-                except PreconditionFailed:
-                    continue  # changed there again: the next sync merges it
+                except PreconditionFailed:  # changed there again: the next sync merges it
+                    self._unsent = True
+                    continue
             sync_state.put_status(db, self.cid, uid, local_id=ids[uid], href=remote.href,
                                   etag=etag, local_hash=digest(text), base=base)
             if pushed or text != local.get(uid):  # else both sides held the same already
