@@ -4,7 +4,6 @@ add``, ``set``, ``list``, ``rm``, ``run``, ``status``, ``conflicts``."""
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -25,6 +24,7 @@ from rolodex.cli._sync_options import (
     choices,
     folders_given,
 )
+from rolodex.cli._sync_report import ProgressBar, say_report
 from rolodex.errors import InvalidInput
 
 app = typer.Typer(help="Two-way sync of your contacts, events, tasks and history with "
@@ -88,14 +88,14 @@ def sync_all(
 def _run(name: str | None, dry_run: bool, force: bool, fmt: Format) -> None:
     from rolodex.sync import accounts
 
-    bar = _Bar()
+    bar = ProgressBar()
     try:
         reports, failed = accounts.run(state.db(), name, dry_run=dry_run, force=force,
                                        progress=bar)
     finally:
         bar.close()
     for report in reports:
-        _say(report)
+        say_report(report)
     if fmt is not Format.table:
         emit([r.summary() for r in reports], fmt, RUN_COLUMNS)
     for account, error in failed[1:]:
@@ -104,53 +104,6 @@ def _run(name: str | None, dry_run: bool, force: bool, fmt: Format) -> None:
         account, error = failed[0]
         error.message = f"{account}: {error.message}"
         raise error
-
-
-class _Bar:
-    """A Rich progress bar on stderr for a long sync at a terminal; otherwise nothing."""
-
-    AT = 500  # items from which a terminal gets one
-
-    def __init__(self) -> None:
-        self.bar = None
-
-    def __call__(self, total: int):
-        self.close()
-        if total < self.AT or not sys.stderr.isatty():
-            return None
-        from rich.progress import Progress
-
-        from rolodex.cli._output import console
-
-        self.bar = Progress(console=console(stderr=True), transient=True)
-        self.bar.start()
-        task = self.bar.add_task("syncing", total=total)
-        return lambda: self.bar.advance(task)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
-
-
-def _say(report) -> None:
-    counts = report.counts()
-    done = ", ".join(f"{n} {a.replace('_', ' ')}" for a, n in counts.items() if n)
-    would = "would be " if report.dry_run else ""
-    which = "" if report.kind == "contacts" else f" {report.kind}"
-    say(f"{report.account}{which}: {would + done if done else 'nothing to do'}"
-        + (f", {len(report.conflicts)} conflicts (rolodex sync conflicts)"
-           if report.conflicts else ""))
-    for item in report.items:
-        if item["note"]:
-            say(f"  {item['action'].replace('_', ' ')}: {item['name'] or item['uid']}: "
-                f"{item['note']}")
-    for conflict in report.conflicts:
-        say(f"  conflict: {conflict['name']}: {conflict['field']}: kept "
-            f"{one_line(str(conflict['local']))}, the other side says "
-            f"{one_line(str(conflict['remote']))}")
-    for skipped in report.skipped:
-        say(f"  skipped {skipped['href']}: {skipped['reason']}")
 
 
 @app.command("run")
@@ -370,11 +323,15 @@ def conflicts(
         "--prefer", metavar="local|remote", help="Settle them all: keep your values "
         "(local), or take the other side's (remote; the next sync sends them on).",
         show_default=False)] = None,
+    edit: Annotated[bool, typer.Option(
+        "--edit", help="Settle them one by one in $EDITOR: write 'keep: local' or 'keep: "
+        "remote' under each.")] = False,
     format: RowsFormatOption = Format.table,
 ) -> None:
-    """List the fields changed differently on both sides, or settle them (--prefer).
+    """List the fields changed differently on both sides, or settle them (--prefer, --edit).
 
-    Until settled your value is kept, and was sent to the other side.
+    Until settled your value is kept, and was sent to the other side. --edit opens the
+    conflicts in $EDITOR with both values; a conflict left at 'keep: ?' stays open.
 
     \b
     Example: rolodex sync conflicts --prefer remote
@@ -382,6 +339,10 @@ def conflicts(
     from rolodex.sync import accounts
 
     db = state.db()
+    if edit:
+        if prefer is not None:
+            raise InvalidInput("choose --prefer or --edit, not both")
+        return _edit_conflicts(db, name)
     if prefer is None:
         emit(accounts.conflicts(db, name), format, CONFLICT_COLUMNS, keys=CONFLICT_KEYS,
              empty="no conflicts")
@@ -389,3 +350,20 @@ def conflicts(
     count = accounts.resolve(db, prefer, name)
     sent = "; 'rolodex sync' sends the values taken" if count and prefer == "remote" else ""
     say(f"settled {count} conflicts ({prefer}){sent}")
+
+
+def _edit_conflicts(db, name: str | None) -> None:
+    from rolodex.cli.contact_edit import run_editor
+    from rolodex.sync import accounts
+    from rolodex.sync.conflict_text import choices, render
+
+    rows = accounts.conflicts(db, name)
+    if not rows:
+        say("no conflicts")
+        return
+    picked = choices(run_editor(render(rows)), {row["id"] for row in rows})
+    count = accounts.resolve(db, None, name, choices=picked)
+    remote = sum(1 for value in picked.values() if value == "remote")
+    say(f"settled {count} of {len(rows)} conflicts ({count - remote} local, {remote} remote)"
+        + (f"; {len(rows) - count} left open" if count < len(rows) else "")
+        + ("; 'rolodex sync' sends the values taken" if remote else ""))

@@ -120,32 +120,40 @@ def conflicts(db: Database, name: str | None = None) -> list[dict[str, Any]]:
             for row in sync_state.conflicts(db, account_id)]
 
 
-def resolve(db: Database, prefer: str, name: str | None = None) -> int:
-    """Settle every open conflict (of one account, or all): ``local`` keeps the value
-    rolodex has (the far side got it at the sync), ``remote`` takes the far side's value
-    here (the next sync sends it on). Returns how many were settled."""
+def resolve(db: Database, prefer: str | None, name: str | None = None, *,
+            choices: dict[int, str] | None = None) -> int:
+    """Settle open conflicts (of one account, or all): ``local`` keeps the value rolodex
+    has (the far side got it at the sync), ``remote`` takes the far side's value here (the
+    next sync sends it on). ``prefer`` settles them all one way; ``choices`` (conflict id
+    -> local or remote, as ``sync conflicts --edit`` reads them) settles those named, each
+    its own way, and leaves the others open. Returns how many were settled."""
     from rolodex.store import sync_records
     from rolodex.sync.sync_kinds import kind_of
 
-    if prefer not in ("local", "remote"):
+    if choices is None and prefer not in ("local", "remote"):
         raise InvalidInput(f"--prefer is local or remote, not '{prefer}'")
     account_id = sync_state.account(db, name)["id"] if name else None
-    found = sync_state.conflicts(db, account_id)
-    with db.write(f"sync conflicts --prefer {prefer}"):
-        if prefer == "remote":
-            by_kind: dict[str, dict[str, list[tuple[str, str]]]] = {}
-            for row in found:
+    open_ones = sync_state.conflicts(db, account_id)
+    pick = choices if choices is not None else {row["id"]: prefer for row in open_ones}
+    found = [row for row in open_ones if row["id"] in pick]
+    if not found:
+        return 0
+    how = f"--prefer {prefer}" if choices is None else "--edit"
+    with db.write(f"sync conflicts {how}"):
+        by_kind: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        for row in found:
+            if pick[row["id"]] == "remote":
                 by_kind.setdefault(row["kind"], {}).setdefault(row["uid"], []).append(
                     (row["remote_card"], row["field"]))
-            for collection_kind, by_uid in by_kind.items():
-                kind = kind_of(collection_kind)
-                ids = sync_records.ids_by_uid(db, kind.table, list(by_uid))
-                items = []
-                for _, uid, text in kind.texts(db, list(ids.values())):
-                    taken = kind.take(text, uid, by_uid[uid])
-                    if taken is not None:
-                        items.append((uid, taken, kind.source(text)))
-                kind.replace_here(db, None, items)
+        for collection_kind, by_uid in by_kind.items():
+            kind = kind_of(collection_kind)
+            ids = sync_records.ids_by_uid(db, kind.table, list(by_uid))
+            items = []
+            for _, uid, text in kind.texts(db, list(ids.values())):
+                taken = kind.take(text, uid, by_uid[uid])
+                if taken is not None:
+                    items.append((uid, taken, kind.source(text)))
+            kind.replace_here(db, None, items)
         for row in found:
             sync_state.drop_conflict(db, row["id"])
     return len(found)
