@@ -223,3 +223,31 @@ def test_history_goes_through_a_calendar_taking_journal_entries(rolodex, server,
     status = {r["kind"]: r["items"] for r in b("sync", "status", "-f", "json").json()}
     assert status == {"events": 1, "tasks": 1, "journal": 1}
     assert "nothing to do" in a("sync").stderr
+
+
+def test_calendars_on_another_host_with_calendar_url(rolodex, server, tmp_path, monkeypatch):
+    """Fastmail and iCloud serve address books and calendars from two hosts: the book is
+    found from --url, the calendars from --calendar-url (here a second server)."""
+    from dav_server import xandikos
+
+    monkeypatch.setenv("ROLODEX_SYNC_PASSWORD", PASSWORD)
+    book = make_collection(server, "addressbook")
+    run = runner(rolodex, tmp_path / "r.db")
+    (tmp_path / "xandikos").mkdir()
+    with xandikos(tmp_path / "xandikos") as other:
+        calendar = make_collection(other, "calendar", components=("VEVENT", "VTODO"))
+        out = run("sync", "add", "split", "--url", book, "--user", USER,
+                  "--calendar-url", calendar, "--no-history")
+        assert "(contacts, events, tasks)" in out.stderr
+        status = {r["kind"]: r["location"] for r in run("sync", "status", "-f", "json").json()}
+        assert status == {"contacts": book, "events": calendar, "tasks": calendar}
+        run("add", "Jane Doe")
+        run("event", "add", "Kick-off", "--at", "2027-03-01 10:00")
+        run("sync")
+        with DavSession(calendar, None, None) as session:
+            assert len(dict(DavCollection(session, calendar, "calendar").list())) == 1
+        with DavSession(book, USER, PASSWORD) as session:
+            assert len(dict(DavCollection(session, book, "addressbook").list())) == 1
+    refused = run("sync", "add", "other", "--vdir", str(tmp_path / "v"), "--calendar-url",
+                  calendar, code=5)
+    assert "--calendar-url" in refused.stderr

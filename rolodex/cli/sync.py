@@ -141,6 +141,10 @@ def add(
     url: Annotated[str | None, typer.Option(
         "--url", metavar="URL", help="A CardDAV/CalDAV server: its address, your "
         "principal's or a collection's.", show_default=False)] = None,
+    calendar_url: Annotated[str | None, typer.Option(
+        "--calendar-url", metavar="URL", help="Where the calendars are, when the provider "
+        "keeps them on another host (Fastmail: https://caldav.fastmail.com/, iCloud: "
+        "https://caldav.icloud.com/).", show_default=False)] = None,
     user: Annotated[str | None, typer.Option(
         "--user", metavar="USER", help="The server's user name.", show_default=False)]
     = None,
@@ -192,9 +196,10 @@ def add(
                            "--tasks-vdir, --journal-vdir PATH)")
     if folders:
         if user or password_command or insecure or collection or calendar or tasks_list \
-                or journal:
+                or journal or calendar_url:
             raise InvalidInput("--user, --password-command, --insecure, --collection, "
-                               "--calendar, --tasks-list and --journal go with --url")
+                               "--calendar, --calendar-url, --tasks-list and --journal go "
+                               "with --url")
         found = account_setup.add_vdir(state.db(), name, folders)
     else:
         on = {"contacts": contacts, "events": events, "tasks": tasks,
@@ -202,7 +207,8 @@ def add(
         chosen = choices(collection, calendar, tasks_list, journal)
         found = account_setup.add_dav(
             state.db(), name, url, user=user, password_command=password_command,
-            insecure=insecure, wanted={k: chosen[k] for k, wanted in on.items() if wanted})
+            insecure=insecure, wanted={k: chosen[k] for k, wanted in on.items() if wanted},
+            calendar_url=calendar_url)
     say(f"added sync account {found['name']}: {found['location']} "
         f"({', '.join(found['collections'])})")
 

@@ -53,10 +53,13 @@ def add_vdir(db: Database, name: str, folders: dict[str, str]) -> dict[str, Any]
 
 def add_dav(db: Database, name: str, url: str, *, user: str | None = None,
             password_command: str | None = None, insecure: bool = False,
-            wanted: dict[str, str | None]) -> dict[str, Any]:
+            wanted: dict[str, str | None], calendar_url: str | None = None
+            ) -> dict[str, Any]:
     """A CardDAV/CalDAV account: its collections are discovered from ``url`` (the server,
     a principal or a collection itself); ``wanted``: kind -> the collection named for it
-    (name or URL; None: the only one that fits)."""
+    (name or URL; None: the only one that fits). ``calendar_url``: where the calendars
+    are when the provider serves them from another host (Fastmail, iCloud): they are
+    discovered there instead, with the same user and password."""
     from rolodex.sync.accounts import account_row
     from rolodex.sync.dav.http import require_https
 
@@ -64,6 +67,11 @@ def add_dav(db: Database, name: str, url: str, *, user: str | None = None,
     sync_state.check_name_free(db, name)  # before asking the server anything
     require_https(url, insecure)
     found = _discover(name, url, user, password_command, insecure)
+    if calendar_url is not None:
+        require_https(calendar_url, insecure)
+        found = [c for c in found if c.kind == "addressbook"] + [
+            c for c in _discover(name, calendar_url, user, password_command, insecure)
+            if c.kind == "calendar"]
     mapped = _map(found, wanted, url)
     if not mapped:
         from rolodex.sync.dav.http import redact
