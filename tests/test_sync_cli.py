@@ -41,3 +41,10 @@ def test_an_unknown_account_is_one_line_and_exit_3(rolodex, account):
     assert result.exit_code == 3
     assert result.stderr.startswith("rolodex: no sync account named 'office'")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["status", "run", "conflicts"])
+def test_an_account_cannot_be_named_like_a_sync_command(rolodex, tmp_path, name):
+    result = rolodex(["sync", "add", name, "--vdir", str(tmp_path / "v")])
+    assert result.exit_code == 5
+    assert f"'{name}' is a sync command" in result.stderr

@@ -190,6 +190,10 @@ def add(
     """
     from rolodex.sync import account_setup
 
+    words = {c.name for c in app.registered_commands}
+    if name in words:  # 'rolodex sync NAME' must never mean another command
+        raise InvalidInput(f"'{name}' is a sync command; choose another account name",
+                           hint=f"the commands: {', '.join(sorted(words))}")
     folders = folders_given(vdir, events_vdir, tasks_vdir, journal_vdir)
     if bool(folders) == (url is not None):
         raise InvalidInput("give --url URL, or vdir folders (--vdir, --events-vdir, "
