@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, tzinfo
+
 from rolodex.dates import PartialDate
 from rolodex.models import parse_address, parse_email, parse_phone, parse_url
 from rolodex.store.db import Database
@@ -44,8 +46,9 @@ PEOPLE = [
 ]
 
 
-def populate(db: Database) -> None:
-    """Fill an empty database with the sample data, as one operation."""
+def populate(db: Database, today: date | None = None, tz: tzinfo | None = None) -> None:
+    """Fill an empty database with the sample data, as one operation; with ``today`` (in
+    ``tz``), also what goes on around the people then (``sample_activity``)."""
     with db.write("demo data"):
         for name, values, tags in COMPANIES:
             companies.add_company(db, name, tags=tags, **values)
@@ -64,3 +67,7 @@ def populate(db: Database) -> None:
         contacts.link(db, ids["John Roe"], "manager", other_id=ids["Jane Doe"])
         contacts.link(db, ids["Erika Mustermann"], "referred-by", other_id=ids["Jane Doe"])
         contacts.set_fields(db, ids["Jane Doe"], {"linkedin": "janedoe-example"})
+        if today is not None and tz is not None:
+            from rolodex.store.sample_activity import populate_activity
+
+            populate_activity(db, ids, today, tz)
