@@ -180,3 +180,20 @@ def test_dashboard_mine_narrows_every_section(rolodex, monkeypatch):
     assert [r["text"] for r in report["recent"]["rows"]] == ["by sam"]
     everyone = rolodex(["dashboard", "--format", "json"]).json()["sections"]
     assert len(everyone["recent"]["rows"]) == 2
+
+
+def test_usage_lines_name_arguments_without_braces():
+    """What --help prints: groups hand out their commands through get_command."""
+    def usages(group, path):
+        context = typer.Context(group, info_name=path[-1] if path else "rolodex")
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
+            if getattr(command, "commands", None):
+                yield from usages(command, (*path, name))
+            else:
+                inner = typer.Context(command, info_name=name, parent=context)
+                yield " ".join((*path, name)), command.collect_usage_pieces(inner)
+
+    wrong = [f"{path}: {' '.join(pieces)}" for path, pieces in usages(WHOLE, ())
+             if any("{" in p or (p.isidentifier() and p.islower()) for p in pieces)]
+    assert wrong == []

@@ -18,13 +18,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 if TYPE_CHECKING:  # Typer's own copy of click, not the click package
     from typer._click import Context, HelpFormatter
 
 
+class PlainUsageCommand(TyperCommand):
+    """A command whose usage line names its arguments as click does (``ID STAGE``), not
+    as Typer's ``{ID} {stage}``: the braces read as a set of choices. Only the usage line
+    differs; ``HelpGroup.get_command`` gives its commands this class."""
+
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        pieces = []
+        for piece in super().collect_usage_pieces(ctx):
+            if piece.startswith("{") and piece.endswith("}"):
+                piece = piece[1:-1]
+            # an argument without a metavar shows its parameter's name: in capitals
+            pieces.append(piece.upper() if piece.isidentifier() and piece.islower() else piece)
+        return pieces
+
+
 class HelpGroup(TyperGroup):
+    def get_command(self, ctx: Context, cmd_name: str):  # type: ignore[override]
+        command = super().get_command(ctx, cmd_name)
+        if type(command) is TyperCommand:  # a plain command: only its usage line changes
+            command.__class__ = PlainUsageCommand
+        return command
+
     def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):

@@ -8,9 +8,9 @@ import re
 from typing import Annotated
 
 import typer
-from typer.core import TyperCommand
 
 from rolodex.cli._context import say, state
+from rolodex.cli._help import PlainUsageCommand
 from rolodex.cli._options import FormatOption, LimitOption
 from rolodex.cli._output import Column, Format, emit, emit_records, query_limit
 from rolodex.cli._views import CONTACT_COLUMNS
@@ -27,7 +27,7 @@ SAVED_COLUMNS = (
 _EXCLUDE = re.compile(r"^-(?:[A-Za-z][\w.-]*:|@)")  # -tag:active, -@lapsed: excluding
 
 
-class QueryCommand(TyperCommand):
+class QueryCommand(PlainUsageCommand):
     """``search``'s command: a word like ``-tag:active`` is part of the query, where click
     would read it as the options -t -a -g... Such words are moved after a ``--`` (after
     which click takes every word as the query's), so options and the query mix freely;
