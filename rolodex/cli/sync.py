@@ -15,13 +15,18 @@ from rolodex.cli._options import RowsFormatOption
 from rolodex.cli._output import Column, Format, emit, one_line
 from rolodex.cli._sync_options import (
     BookChoice,
+    CompaniesOn,
+    CompaniesTurn,
     ContactsVdir,
     EventsChoice,
     EventsVdir,
+    GroupsOn,
+    GroupsTurn,
     JournalChoice,
     JournalVdir,
     TasksChoice,
     TasksVdir,
+    cards_on,
     choices,
     folders_given,
 )
@@ -212,6 +217,8 @@ def add(
     history: Annotated[bool, typer.Option(
         "--history/--no-history", help="Sync the history with a calendar (VJOURNAL).")]
     = True,
+    companies: CompaniesOn = True,
+    groups: GroupsOn = True,
 ) -> None:
     """Add a sync account: vdir folders, or a CardDAV/CalDAV server.
 
@@ -219,6 +226,7 @@ def add(
     Radicale, Nextcloud, Baikal, Fastmail...): contacts go to the address book,
     events to a calendar taking events, tasks to one taking tasks, the history to
     one taking journal entries (one calendar taking them all carries them all);
+    companies and groups (organisation and group cards) go to the address book too;
     --no-contacts, --no-events, --no-tasks, --no-history leave one out. HTTPS is
     required except to this machine. The password is asked for on every sync,
     from --password-command, the environment or a prompt, and never stored.
@@ -242,10 +250,11 @@ def add(
                 or journal:
             raise InvalidInput("--user, --password-command, --insecure, --collection, "
                                "--calendar, --tasks-list and --journal go with --url")
-        found = account_setup.add_vdir(state.db(), name, folders)
+        found = account_setup.add_vdir(state.db(), name, folders,
+                                       cards_on(companies, groups))
     else:
         on = {"contacts": contacts, "events": events, "tasks": tasks,
-              "journal": history}
+              "journal": history, **dict.fromkeys(cards_on(companies, groups), contacts)}
         chosen = choices(collection, calendar, tasks_list, journal)
         found = account_setup.add_dav(
             state.db(), name, url, user=user, password_command=password_command,
@@ -276,8 +285,11 @@ def set_(
     calendar: EventsChoice = None,
     tasks_list: TasksChoice = None,
     journal: JournalChoice = None,
+    companies: CompaniesTurn = None,
+    groups: GroupsTurn = None,
 ) -> None:
-    """Change what an account syncs: turn contacts, events, tasks or history on or off.
+    """Change what an account syncs: turn contacts, companies, groups, events, tasks or
+    history on or off.
 
     Turning one off forgets its collection (nothing is deleted on either side);
     turning one on finds its collection on the server again (or takes the vdir
@@ -290,7 +302,8 @@ def set_(
     from rolodex.sync import account_setup
 
     turn = {kind: on for kind, on in (("contacts", contacts), ("events", events),
-                                      ("tasks", tasks), ("journal", history))
+                                      ("tasks", tasks), ("journal", history),
+                                      ("companies", companies), ("groups", groups))
             if on is not None}
     found = account_setup.set_kinds(
         state.db(), name, turn, folders=folders_given(vdir, events_vdir, tasks_vdir, journal_vdir),

@@ -17,7 +17,11 @@ from rolodex.errors import InvalidInput, NotFound
 from rolodex.store import journal
 from rolodex.store.db import Database
 
-KINDS = ("contacts", "events", "tasks", "journal")
+KINDS = ("contacts", "companies", "groups", "events", "tasks", "journal")
+
+
+_KIND_ORDER = "CASE c.kind " + " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(KINDS)) \
+    + " END"
 
 
 def check_name_free(db: Database, name: str) -> None:
@@ -75,7 +79,8 @@ def collections(db: Database, account_id: int | None = None) -> list[dict[str, A
     where, params = ("WHERE c.account_id = ?", (account_id,)) if account_id else ("", ())
     return [dict(r) for r in db.execute(
         "SELECT c.*, a.name AS account FROM sync_collections c JOIN sync_accounts a"
-        f" ON a.id = c.account_id {where} ORDER BY a.name, c.kind, c.location", params)]
+        f" ON a.id = c.account_id {where} ORDER BY a.name, {_KIND_ORDER}, c.location",
+        params)]
 
 
 def add_collection(db: Database, account_id: int, kind: str, location: str) -> int:
@@ -188,6 +193,19 @@ def contacts_changed_since(db: Database, operation: int) -> set[int]:
 
 
 
+
+
+def groups_changed_since(db: Database, operation: int) -> set[int]:
+    """Groups whose card an operation after ``operation`` may change: their own rows, and
+    every group when a contact or a tag on one changed (a group's members are the
+    contacts carrying its tag, written by UID; groups are few, so all are looked at)."""
+    found = {r[0] for r in db.execute(
+        "SELECT DISTINCT row_id FROM changes WHERE operation_id > ?"
+        " AND table_name = 'contact_groups'", (operation,))}
+    if db.execute("SELECT 1 FROM changes WHERE operation_id > ? AND table_name IN"
+                  " ('contact_tags', 'contacts') LIMIT 1", (operation,)).fetchone():
+        found.update(r[0] for r in db.execute("SELECT id FROM contact_groups"))
+    return found
 
 
 def uid_of(db: Database, contact_id: int) -> str | None:
