@@ -143,6 +143,12 @@ class Companies(_Cards):
         was = parse_card(base.encode("utf-8"), uid) if base else None
         merged, clashes = three_way(was, mine, remote.data)
         merged.uid, merged.is_company = uid, True
+        for group in ("emails", "phones", "urls", "addresses"):
+            # A company has one of each: two changed differently is a conflict, not a list.
+            if len(getattr(merged, group)) > 1 and getattr(mine, group):
+                setattr(merged, group, getattr(mine, group)[:1])
+                clashes.append({"field": group, "local": _one(mine, group),
+                                "remote": _one(remote.data, group)})
         return merged, clashes
 
     def same(self, text: str, remote: Remote) -> bool:
@@ -160,6 +166,18 @@ class Companies(_Cards):
             if mine is not None and other is not None:
                 take(mine, other, field)
         return mine
+
+
+def _one(data: ContactData, group: str) -> str | None:
+    """A company's email, phone, URL or address as a person reads it."""
+    from rolodex.formats.vcard import meaning
+    from rolodex.sync.contact_3way import shown
+
+    value = shown(group, meaning(data)[group])
+    if not value:
+        return None
+    first = value[0]
+    return first[0] if group != "addresses" else ", ".join(v for v in first[:5] if v)
 
 
 def _members(data: ContactData) -> list[str]:
