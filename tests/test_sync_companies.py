@@ -107,8 +107,8 @@ def test_a_company_changed_differently_on_both_sides_is_a_conflict(team):
     out = b("sync")
     assert "1 conflicts" in out.stderr
     listed = b("sync", "conflicts", "-f", "json").json()
-    assert [(c["kind"], c["field"], c["local"], c["remote"]) for c in listed] == [
-        ("companies", "emails", "hello@acme.example", "sales@acme.example")]
+    assert [(c["kind"], c["name"], c["field"], c["local"], c["remote"]) for c in listed] == [
+        ("companies", "Acme Ltd", "emails", "hello@acme.example", "sales@acme.example")]
     assert companies(b)["Acme Ltd"]["email"] == "hello@acme.example"  # kept until settled
     b("sync", "conflicts", "--prefer", "remote")
     assert companies(b)["Acme Ltd"]["email"] == "sales@acme.example"

@@ -226,18 +226,19 @@ def add_conflict(db: Database, collection_id: int, uid: str, field: str, local: 
 
 def conflicts(db: Database, account_id: int | None = None) -> list[dict[str, Any]]:
     """Open conflicts, oldest first, with the collection's kind and the record they are
-    about: its name (a contact's, an event's or task's title; None when it is gone) and,
-    for a contact, its id."""
+    about: its name (a contact's or company's, an event's or task's title; None when it
+    is gone) and, for a contact, its id."""
     where, params = ("WHERE c.account_id = ?", (account_id,)) if account_id else ("", ())
     rows = db.execute(
         "SELECT k.id, a.name AS account, c.kind, k.collection_id, k.uid,"
-        " ct.id AS contact_id, coalesce(ct.display_name, e.title, t.title) AS name,"
+        " ct.id AS contact_id, coalesce(ct.display_name, e.title, t.title, co.name) AS name,"
         " k.field, k.local, k.remote, k.remote_card, k.at"
         " FROM sync_conflicts k JOIN sync_collections c ON c.id = k.collection_id"
         " JOIN sync_accounts a ON a.id = c.account_id"
         " LEFT JOIN contacts ct ON ct.uid = k.uid AND c.kind = 'contacts'"
         " LEFT JOIN events e ON e.uid = k.uid AND c.kind = 'events'"
         " LEFT JOIN tasks t ON t.uid = k.uid AND c.kind = 'tasks'"
+        " LEFT JOIN companies co ON co.uid = k.uid AND c.kind = 'companies'"
         f" {where} ORDER BY k.at, k.id", params)
     return [{**dict(r), "local": json.loads(r["local"]), "remote": json.loads(r["remote"])}
             for r in rows]
