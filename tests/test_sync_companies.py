@@ -244,6 +244,26 @@ def test_a_card_there_and_a_contact_here_of_one_person_make_one_file(team):
     assert "nothing to do" in a("sync").stderr
 
 
+def test_one_file_per_person_when_many_are_new_here(team, monkeypatch):
+    """Many records new here are sent before the write lock only while the far side has
+    nothing new: a card there may be one of them."""
+    from rolodex.sync import engine
+
+    monkeypatch.setattr(engine, "SEND_FIRST_MIN", 2)
+    a, _, book = team
+    a("add", "Jane Doe", "-e", "jane@acme.example")
+    a("add", "Bob Roe"), a("add", "Ann Poe")
+    book.mkdir(exist_ok=True)
+    shutil.copy(FIXTURES / "jane-elsewhere.vcf", book / "Jane From Phone.vcf")
+    a("sync")
+    assert len(list(book.iterdir())) == 3
+    assert people(a)["Jane Doe"]["uid"] == "phone-made-uid-1"
+    for name in ("Cleo Lee", "Dan Fox", "Eve Sun"):
+        a("add", name)
+    assert report(a("sync", "-f", "json"), "contacts")["uploaded"] == 3  # sent first
+    assert len(list(book.iterdir())) == 6
+
+
 def test_a_contact_synced_elsewhere_keeps_its_uid(team, tmp_path, rolodex):
     """A contact another account syncs already is known there by its UID: it is never
     given another, so that account does not see it deleted (the card there is followed,

@@ -102,16 +102,17 @@ class CollectionSync:
     # -- the plan ------------------------------------------------------------------------
 
     def _send_new_first(self) -> None:
-        """Contacts new here go out before the write lock is taken: a first sync sends
+        """Records new here go out before the write lock is taken: a first sync sends
         thousands, one request each, and every other rolodex command (a cron job, the
         user's shell) would wait on the lock meanwhile and give up after the busy timeout.
-        Each batch sent is remembered in a short transaction of its own (status rows only;
-        nothing here changes), so the locked pass finds them synced. A contact edited or
-        deleted meanwhile is then a change here like any other; a name taken there is left
-        to the locked pass; a sync killed between sending and remembering is settled by
-        the next one by UID, as any item both sides hold without a status row."""
-        fresh = self.fresh()
-        if len(fresh) < SEND_FIRST_MIN:
+        Each batch sent is remembered in a short transaction of its own (status rows only),
+        so the locked pass finds them synced; one edited or deleted meanwhile is a change
+        here like any other; a sync killed between sending and remembering is settled by
+        the next one by UID. Not while the far side has items new to this sync: one may
+        be a record new here (``Kind.adopt``), which must not be sent as a second."""
+        fresh, status = self.fresh(), self.status_rows()
+        known = {row["href"] for row in status.values()}
+        if len(fresh) < SEND_FIRST_MIN or self.far.listing(status).keys() - known:
             return
         if self.progress is not None:
             self.report.on_item = self.progress(len(fresh))
