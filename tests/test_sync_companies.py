@@ -139,6 +139,22 @@ def test_company_deletions_travel_both_ways_and_an_edit_wins_over_a_deletion(tea
     assert len(org_cards(book)) == 2
 
 
+def test_a_dry_run_sends_no_company_and_undo_takes_one_back(team):
+    a, b, book = team
+    a("company", "add", "Acme Ltd")
+    out = a("sync", "--dry-run", "-f", "json")
+    assert report(out, "companies")["uploaded"] == 1 and org_cards(book) == []
+    a("sync"), b("sync")
+    b("company", "edit", "Acme Ltd", "--phone", "+1 555 0100")
+    b("sync"), a("sync")
+    assert companies(a)["Acme Ltd"]["phone"] == "+1 555 0100"
+    a("undo")  # the sync that brought the phone in: taken back here, then sent
+    assert companies(a)["Acme Ltd"]["phone"] is None
+    assert report(a("sync", "-f", "json"), "companies")["updated_there"] == 1
+    b("sync")
+    assert companies(b)["Acme Ltd"]["phone"] is None
+
+
 def test_a_persons_card_still_names_a_renamed_company(team):
     a, b, book = team
     a("company", "add", "Acme Ltd")
