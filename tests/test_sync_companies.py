@@ -294,8 +294,10 @@ def test_a_contact_synced_elsewhere_keeps_its_uid(team, tmp_path, rolodex):
     shutil.copy(FIXTURES / "jane-elsewhere.vcf", book / "Jane From Phone.vcf")
     a("sync", "run", "team")
     assert people(a)["Jane Doe"]["uid"] == uid
-    assert "nothing to do" in a("sync", "run", "office").stderr
+    # the card's title merged into her: sent to her own file there, not a new one
+    assert "1 updated there" in a("sync", "run", "office").stderr
     assert [p.name for p in other.iterdir()] == [f"{uid}.vcf"]
+    assert "TITLE:Engineer" in (other / f"{uid}.vcf").read_text()
 
 
 def test_an_account_made_before_syncs_companies_after_the_upgrade(tmp_path):

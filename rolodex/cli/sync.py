@@ -143,6 +143,8 @@ def _say(report) -> None:
     done = ", ".join(f"{n} {a.replace('_', ' ')}" for a, n in counts.items() if n)
     would = "would be " if report.dry_run else ""
     which = "" if report.kind == "contacts" else f" {report.kind}"
+    if report.kind in ("companies", "groups") and not (done or report.skipped):
+        return  # the address book's line says it already: "nothing to do"
     say(f"{report.account}{which}: {would + done if done else 'nothing to do'}"
         + (f", {len(report.conflicts)} conflicts (rolodex sync conflicts)"
            if report.conflicts else ""))
@@ -288,8 +290,10 @@ def set_(
     companies: CompaniesTurn = None,
     groups: GroupsTurn = None,
 ) -> None:
-    """Change what an account syncs: turn contacts, companies, groups, events, tasks or
-    history on or off.
+    """Change what an account syncs: turn a kind of record on or off.
+
+    The kinds: contacts, companies, groups (both in the contacts' address book),
+    events, tasks, history.
 
     Turning one off forgets its collection (nothing is deleted on either side);
     turning one on finds its collection on the server again (or takes the vdir

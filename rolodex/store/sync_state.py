@@ -20,8 +20,10 @@ from rolodex.store.db import Database
 KINDS = ("contacts", "companies", "groups", "events", "tasks", "journal")
 
 
-_KIND_ORDER = "CASE c.kind " + " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(KINDS)) \
-    + " END"
+# The address book's kinds first, the contacts' before all (a sync's first report is
+# theirs), then the calendars' by name.
+_KIND_ORDER = ("CASE c.kind WHEN 'contacts' THEN 0 WHEN 'companies' THEN 1"
+               " WHEN 'groups' THEN 2 ELSE 3 END, c.kind")
 
 
 def check_name_free(db: Database, name: str) -> None:
