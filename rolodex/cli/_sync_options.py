@@ -66,6 +66,6 @@ def choices(contacts, events, tasks, journal) -> dict[str, str | None]:
             "tasks": tasks, "journal": journal}
 
 
-def cards_on(companies: bool, groups: bool) -> list[str]:
+def on(companies: bool, groups: bool) -> list[str]:
     """The kinds of card synced beside the contacts (``account_setup.CARDS``)."""
     return [kind for kind, on in (("companies", companies), ("groups", groups)) if on]

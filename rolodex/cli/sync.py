@@ -9,24 +9,20 @@ from typing import Annotated
 
 import typer
 
+from rolodex.cli import _sync_options as cards  # companies and groups
 from rolodex.cli._context import say, state
 from rolodex.cli._help import DefaultCommandGroup
 from rolodex.cli._options import RowsFormatOption
 from rolodex.cli._output import Column, Format, emit, one_line
 from rolodex.cli._sync_options import (
     BookChoice,
-    CompaniesOn,
-    CompaniesTurn,
     ContactsVdir,
     EventsChoice,
     EventsVdir,
-    GroupsOn,
-    GroupsTurn,
     JournalChoice,
     JournalVdir,
     TasksChoice,
     TasksVdir,
-    cards_on,
     choices,
     folders_given,
 )
@@ -219,8 +215,8 @@ def add(
     history: Annotated[bool, typer.Option(
         "--history/--no-history", help="Sync the history with a calendar (VJOURNAL).")]
     = True,
-    companies: CompaniesOn = True,
-    groups: GroupsOn = True,
+    companies: cards.CompaniesOn = True,
+    groups: cards.GroupsOn = True,
 ) -> None:
     """Add a sync account: vdir folders, or a CardDAV/CalDAV server.
 
@@ -252,11 +248,10 @@ def add(
                 or journal:
             raise InvalidInput("--user, --password-command, --insecure, --collection, "
                                "--calendar, --tasks-list and --journal go with --url")
-        found = account_setup.add_vdir(state.db(), name, folders,
-                                       cards_on(companies, groups))
+        found = account_setup.add_vdir(state.db(), name, folders, cards.on(companies, groups))
     else:
         on = {"contacts": contacts, "events": events, "tasks": tasks,
-              "journal": history, **dict.fromkeys(cards_on(companies, groups), contacts)}
+              "journal": history, **dict.fromkeys(cards.on(companies, groups), contacts)}
         chosen = choices(collection, calendar, tasks_list, journal)
         found = account_setup.add_dav(
             state.db(), name, url, user=user, password_command=password_command,
@@ -287,13 +282,10 @@ def set_(
     calendar: EventsChoice = None,
     tasks_list: TasksChoice = None,
     journal: JournalChoice = None,
-    companies: CompaniesTurn = None,
-    groups: GroupsTurn = None,
+    companies: cards.CompaniesTurn = None,
+    groups: cards.GroupsTurn = None,
 ) -> None:
     """Change what an account syncs: turn a kind of record on or off.
-
-    The kinds: contacts, companies, groups (both in the contacts' address book),
-    events, tasks, history.
 
     Turning one off forgets its collection (nothing is deleted on either side);
     turning one on finds its collection on the server again (or takes the vdir
@@ -305,10 +297,9 @@ def set_(
     """
     from rolodex.sync import account_setup
 
-    turn = {kind: on for kind, on in (("contacts", contacts), ("events", events),
-                                      ("tasks", tasks), ("journal", history),
-                                      ("companies", companies), ("groups", groups))
-            if on is not None}
+    turn = {kind: on for kind, on in (
+        ("contacts", contacts), ("events", events), ("tasks", tasks), ("journal", history),
+        ("companies", companies), ("groups", groups)) if on is not None}
     found = account_setup.set_kinds(
         state.db(), name, turn, folders=folders_given(vdir, events_vdir, tasks_vdir, journal_vdir),
         wanted=choices(collection, calendar, tasks_list, journal))
