@@ -238,9 +238,10 @@ def test_calendars_on_another_host_with_calendar_url(rolodex, server, tmp_path, 
         calendar = make_collection(other, "calendar", components=("VEVENT", "VTODO"))
         out = run("sync", "add", "split", "--url", book, "--user", USER,
                   "--calendar-url", calendar, "--no-history")
-        assert "(contacts, events, tasks)" in out.stderr
+        assert "(contacts, companies, groups, events, tasks)" in out.stderr
         status = {r["kind"]: r["location"] for r in run("sync", "status", "-f", "json").json()}
-        assert status == {"contacts": book, "events": calendar, "tasks": calendar}
+        assert status == {"contacts": book, "companies": book, "groups": book,
+                          "events": calendar, "tasks": calendar}
         run("add", "Jane Doe")
         run("event", "add", "Kick-off", "--at", "2027-03-01 10:00")
         run("sync")

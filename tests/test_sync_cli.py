@@ -31,8 +31,9 @@ def test_a_dry_run_writes_nothing_however_spelled(rolodex, account, args):
 def test_sync_name_syncs_that_account(rolodex, account, args):
     result = rolodex(args)
     assert result.exit_code == 0, result.stderr
-    [row] = result.json()
+    row, *cards = result.json()  # the contacts, then the companies and groups
     assert (row["account"], row["uploaded"], row["dry_run"]) == ("team", 2, False)
+    assert [(c["kind"], c["uploaded"]) for c in cards] == [("companies", 0), ("groups", 0)]
     assert len(list(account.glob("*.vcf"))) == 2
 
 

@@ -236,7 +236,7 @@ def test_a_first_sync_sends_its_contacts_without_holding_the_write_lock(
     assert rolodex(["sync", "add", "team", "--url", book, "--user", USER]).exit_code == 0
     db = open_db(isolated)
     try:
-        [collection] = sync_state.collections(db)
+        [collection] = [c for c in sync_state.collections(db) if c["kind"] == "contacts"]
         with DavSession(book, USER, PASSWORD) as session:
             watch = _LockWatch(DavCollection(session, book, "addressbook"), isolated)
             report = CollectionSync(db, watch, collection).run()
@@ -256,7 +256,8 @@ def stored_token(db: Path) -> str | None:
 
     conn = sqlite3.connect(db)
     try:
-        [(token,)] = conn.execute("SELECT sync_token FROM sync_collections").fetchall()
+        [(token,)] = conn.execute("SELECT sync_token FROM sync_collections"
+                                  " WHERE kind = 'contacts'").fetchall()
         return token
     finally:
         conn.close()
@@ -266,7 +267,8 @@ def set_token(db: Path, token: str) -> None:
     import sqlite3
 
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE sync_collections SET sync_token = ?", (token,))
+        conn.execute("UPDATE sync_collections SET sync_token = ? WHERE kind = 'contacts'",
+                     (token,))
     conn.close()
 
 

@@ -348,11 +348,12 @@ def test_accounts_are_listed_and_removed(team, tmp_path):
     a, _, book = team
     listed = a("sync", "list", "-f", "json").json()
     assert [(r["name"], r["kind"], r["location"], r["collections"]) for r in listed] == [
-        ("team", "vdir", str(book.resolve()), ["contacts"])]
+        ("team", "vdir", str(book.resolve()), ["contacts", "companies", "groups"])]
     assert a("sync", "add", "team", "--vdir", str(tmp_path / "x"), code=5)
     status = a("sync", "status", "-f", "json").json()
-    assert status == [{"account": "team", "kind": "contacts", "location": str(book.resolve()),
-                       "last_sync": None, "items": 0, "pending": 0, "conflicts": 0}]
+    assert status == [{"account": "team", "kind": kind, "location": str(book.resolve()),
+                       "last_sync": None, "items": 0, "pending": 0, "conflicts": 0}
+                      for kind in ("contacts", "companies", "groups")]
     a("add", "Jane Doe")
     assert a("sync", "status", "-f", "json").json()[0]["pending"] == 1
     a("sync", "rm", "team")
@@ -378,11 +379,12 @@ def test_foreign_files_are_followed_or_skipped_and_keep_their_names(team):
     out = a("sync", "-f", "json")
     summary = out.json()[0]
     assert [s["href"] for s in summary["skipped"]] == ["no-uid.vcf"]
-    assert "merged into #1" in out.stderr  # found by her email: merged, and followed
+    assert "1 merged" in out.stderr  # found by her email: one person, in the phone's file
     jane = people(a)["Jane Doe"]
     assert jane["title"] == "Engineer" and len(people(a)) == 1
+    assert jane["uid"] == "phone-made-uid-1"  # the other program's UID, kept
     assert sorted(p.name for p in book.iterdir()) == sorted(
-        ["no-uid.vcf", "Jane From Phone.vcf", "acme.vcf", f"{jane['uid']}.vcf"])
+        ["no-uid.vcf", "Jane From Phone.vcf", "acme.vcf"])
     before = files(book)
     assert "nothing to do" in a("sync").stderr
     assert files(book) == before

@@ -42,10 +42,30 @@ JournalChoice = Annotated[str | None, typer.Option("--journal", metavar="NAME",
                                                    show_default=False)]
 
 
+CompaniesOn = Annotated[bool, typer.Option(
+    "--companies/--no-companies", help="Sync the companies: organisation cards (KIND:org) "
+    "in the contacts' address book.")]
+GroupsOn = Annotated[bool, typer.Option(
+    "--groups/--no-groups", help="Sync the contact groups: group cards (KIND:group) in "
+    "the contacts' address book.")]
+CompaniesTurn = Annotated[bool | None, typer.Option(
+    "--companies/--no-companies", help="Sync the companies (organisation cards), or stop.",
+    show_default=False)]
+GroupsTurn = Annotated[bool | None, typer.Option(
+    "--groups/--no-groups", help="Sync the contact groups (group cards), or stop.",
+    show_default=False)]
+
+
 def folders_given(contacts, events, tasks, journal) -> dict[str, str]:
     given = {"contacts": contacts, "events": events, "tasks": tasks, "journal": journal}
     return {kind: path for kind, path in given.items() if path is not None}
 
 
 def choices(contacts, events, tasks, journal) -> dict[str, str | None]:
-    return {"contacts": contacts, "events": events, "tasks": tasks, "journal": journal}
+    return {"contacts": contacts, "companies": None, "groups": None, "events": events,
+            "tasks": tasks, "journal": journal}
+
+
+def on(companies: bool, groups: bool) -> list[str]:
+    """The kinds of card synced beside the contacts (``account_setup.CARDS``)."""
+    return [kind for kind, on in (("companies", companies), ("groups", groups)) if on]

@@ -42,6 +42,8 @@ def say_report(report) -> None:
     done = ", ".join(f"{n} {a.replace('_', ' ')}" for a, n in counts.items() if n)
     would = "would be " if report.dry_run else ""
     which = "" if report.kind == "contacts" else f" {report.kind}"
+    if report.kind in ("companies", "groups") and not (done or report.skipped):
+        return  # the address book's line says it already: "nothing to do"
     say(f"{report.account}{which}: {would + done if done else 'nothing to do'}"
         + (f", {len(report.conflicts)} conflicts (rolodex sync conflicts)"
            if report.conflicts else ""))

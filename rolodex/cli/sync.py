@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from rolodex.cli import _sync_options as cards  # companies and groups
 from rolodex.cli._context import say, state
 from rolodex.cli._help import DefaultCommandGroup
 from rolodex.cli._options import RowsFormatOption
@@ -169,6 +170,8 @@ def add(
     history: Annotated[bool, typer.Option(
         "--history/--no-history", help="Sync the history with a calendar (VJOURNAL).")]
     = True,
+    companies: cards.CompaniesOn = True,
+    groups: cards.GroupsOn = True,
 ) -> None:
     """Add a sync account: vdir folders, or a CardDAV/CalDAV server.
 
@@ -176,6 +179,7 @@ def add(
     Radicale, Nextcloud, Baikal, Fastmail...): contacts go to the address book,
     events to a calendar taking events, tasks to one taking tasks, the history to
     one taking journal entries (one calendar taking them all carries them all);
+    companies and groups (organisation and group cards) go to the address book too;
     --no-contacts, --no-events, --no-tasks, --no-history leave one out. HTTPS is
     required except to this machine. The password is asked for on every sync,
     from --password-command, the environment or a prompt, and never stored.
@@ -204,10 +208,10 @@ def add(
             raise InvalidInput("--user, --password-command, --insecure, --collection, "
                                "--calendar, --calendar-url, --tasks-list and --journal go "
                                "with --url")
-        found = account_setup.add_vdir(state.db(), name, folders)
+        found = account_setup.add_vdir(state.db(), name, folders, cards.on(companies, groups))
     else:
         on = {"contacts": contacts, "events": events, "tasks": tasks,
-              "journal": history}
+              "journal": history, **dict.fromkeys(cards.on(companies, groups), contacts)}
         chosen = choices(collection, calendar, tasks_list, journal)
         found = account_setup.add_dav(
             state.db(), name, url, user=user, password_command=password_command,
@@ -239,8 +243,10 @@ def set_(
     calendar: EventsChoice = None,
     tasks_list: TasksChoice = None,
     journal: JournalChoice = None,
+    companies: cards.CompaniesTurn = None,
+    groups: cards.GroupsTurn = None,
 ) -> None:
-    """Change what an account syncs: turn contacts, events, tasks or history on or off.
+    """Change what an account syncs: turn a kind of record on or off.
 
     Turning one off forgets its collection (nothing is deleted on either side);
     turning one on finds its collection on the server again (or takes the vdir
@@ -252,9 +258,9 @@ def set_(
     """
     from rolodex.sync import account_setup
 
-    turn = {kind: on for kind, on in (("contacts", contacts), ("events", events),
-                                      ("tasks", tasks), ("journal", history))
-            if on is not None}
+    turn = {kind: on for kind, on in (
+        ("contacts", contacts), ("events", events), ("tasks", tasks), ("journal", history),
+        ("companies", companies), ("groups", groups)) if on is not None}
     found = account_setup.set_kinds(
         state.db(), name, turn, folders=folders_given(vdir, events_vdir, tasks_vdir, journal_vdir),
         wanted=choices(collection, calendar, tasks_list, journal))

@@ -683,11 +683,52 @@ def m019_stage_reasons(db: SqliteUtilsDatabase) -> None:
     db.execute("ALTER TABLE deal_stages ADD COLUMN reason TEXT")
 
 
+M020_COLLECTIONS = """
+CREATE TABLE sync_collections_m020 (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES sync_accounts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('contacts', 'companies', 'groups', 'events', 'tasks',
+                                       'journal')),
+    location TEXT NOT NULL,
+    name TEXT,
+    sync_token TEXT,
+    synced_operation INTEGER,
+    last_sync TEXT,
+    UNIQUE (account_id, kind, location)
+)
+"""
+
+
+def m020_companies_and_groups_sync(db: SqliteUtilsDatabase) -> None:
+    """Companies (KIND:org cards) and contact groups (KIND:group cards) sync both ways as
+    kinds of their own (#15), each a ``sync_collections`` row at its address book's
+    location: the kind's CHECK takes them, and every contacts collection gets its two,
+    so an account made before syncs them too (``sync set --no-companies`` stops that).
+
+    The table is rebuilt for its CHECK. Dropping it would cascade to the status rows and
+    conflicts (foreign keys are on), so they are set aside and put back with their ids."""
+    for table in ("sync_status", "sync_conflicts"):
+        db.execute(f"CREATE TEMP TABLE m020_{table} AS SELECT * FROM {table}")
+    db.execute(M020_COLLECTIONS)
+    db.execute("INSERT INTO sync_collections_m020 SELECT id, account_id, kind, location,"
+               " name, sync_token, synced_operation, last_sync FROM sync_collections")
+    db.execute("DROP TABLE sync_collections")
+    db.execute("ALTER TABLE sync_collections_m020 RENAME TO sync_collections")
+    for table in ("sync_status", "sync_conflicts"):
+        db.execute(f"INSERT INTO {table} SELECT * FROM temp.m020_{table}")
+        db.execute(f"DROP TABLE temp.m020_{table}")
+    for kind in ("companies", "groups"):
+        db.execute("INSERT INTO sync_collections (account_id, kind, location) SELECT"
+                   " account_id, ?, location FROM sync_collections WHERE kind = 'contacts'",
+                   (kind,))
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
     m005_pipeline, m006_undo_and_privacy, m007_fast_reads, m008_merged_uids,
     m009_contact_groups, m010_dates_people_use, m011_import_fingerprints, m014_url_keys,
     m015_sync, m018_history_in_calendars, m019_stage_reasons,
+    m020_companies_and_groups_sync,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

@@ -9,6 +9,7 @@ The tables are a fixed list (never a name from outside), since they are spliced 
 
 from __future__ import annotations
 
+from rolodex.store import journal
 from rolodex.store.db import Database
 
 # A kind's table, and the journal's tables of rows that belong to one of its records
@@ -19,7 +20,12 @@ TABLES = {
     "events": (("event_contacts", "event_id"), ("event_exceptions", "event_id")),
     "tasks": (("task_contacts", "task_id"),),
     "interactions": (("interaction_contacts", "interaction_id"),),
+    "companies": (("company_tags", "company_id"), ("company_fields", "company_id")),
+    "contact_groups": (),
 }
+# Which records of a table a sync carries: the companies with a card of their own (added
+# as companies or from KIND:org cards), not those only named in a person's ORG.
+_SYNCED = {"companies": "t.as_card = 1"}
 _CHUNK = 900
 
 
@@ -61,12 +67,14 @@ def linked_to(db: Database, table: str, contact_ids: set[int]) -> set[int]:
 def without_status(db: Database, table: str, collection_id: int) -> dict[str, int]:
     """UID -> id of the records this collection has no status row for (new here)."""
     return {r[0]: r[1] for r in db.execute(
-        f"SELECT t.uid, t.id FROM {_table(table)} t WHERE NOT EXISTS (SELECT 1 FROM"
-        " sync_status s WHERE s.collection_id = ? AND s.uid = t.uid)", (collection_id,))}
+        f"SELECT t.uid, t.id FROM {_table(table)} t WHERE {_SYNCED.get(table, '1')} AND"
+        " NOT EXISTS (SELECT 1 FROM sync_status s WHERE s.collection_id = ? AND"
+        " s.uid = t.uid)", (collection_id,))}
 
 
 def count(db: Database, table: str) -> int:
-    return db.execute(f"SELECT count(*) FROM {_table(table)}").fetchone()[0]
+    return db.execute(f"SELECT count(*) FROM {_table(table)} t"
+                      f" WHERE {_SYNCED.get(table, '1')}").fetchone()[0]
 
 
 def ids_by_uid(db: Database, table: str, uids: list[str]) -> dict[str, int]:
@@ -87,3 +95,27 @@ def status_rows(db: Database, table: str, collection_id: int) -> dict[str, dict]
         "SELECT s.uid, s.local_id, s.href, s.etag, s.local_hash, t.id AS record_id"
         f" FROM sync_status s LEFT JOIN {_table(table)} t ON t.uid = s.uid"
         " WHERE s.collection_id = ?", (collection_id,))}
+
+
+# Where a record's former UIDs are kept, so what names it by one still finds it.
+_FORMER_UIDS = {"contacts": "contact_uids", "companies": "company_uids"}
+
+
+def adopt_uid(db: Database, table: str, record_id: int, uid: str,
+              also: dict | None = None) -> str | None:
+    """Give a record the UID of the far side's item it was found to be (by email, phone
+    or name), so both sides hold one item for it, written under the other program's UID;
+    its old UID is kept as a former one. Not when a far side knows the record by its UID
+    already (another collection syncs it) or a record has that UID: None then; else the
+    old UID. ``also``: other columns to set with it."""
+    row = db.execute(f"SELECT uid, {'name_key' if table == 'companies' else 'NULL'}"
+                     f" FROM {_table(table)} WHERE id = ?", (record_id,)).fetchone()
+    if row is None or db.execute("SELECT 1 FROM sync_status WHERE uid = ?",
+                                 (row[0],)).fetchone() or ids_by_uid(db, table, [uid]):
+        return None
+    journal.update(db, table, record_id, {"uid": uid, **(also or {})})
+    if table in _FORMER_UIDS:
+        owner = "contact_id" if table == "contacts" else "company_id"
+        extra = {"name_key": row[1]} if table == "companies" else {}
+        journal.insert(db, _FORMER_UIDS[table], {owner: record_id, "uid": row[0], **extra})
+    return row[0]

@@ -17,7 +17,13 @@ from rolodex.errors import InvalidInput, NotFound
 from rolodex.store import journal
 from rolodex.store.db import Database
 
-KINDS = ("contacts", "events", "tasks", "journal")
+KINDS = ("contacts", "companies", "groups", "events", "tasks", "journal")
+
+
+# The address book's kinds first, the contacts' before all (a sync's first report is
+# theirs), then the calendars' by name.
+_KIND_ORDER = ("CASE c.kind WHEN 'contacts' THEN 0 WHEN 'companies' THEN 1"
+               " WHEN 'groups' THEN 2 ELSE 3 END, c.kind")
 
 
 def check_name_free(db: Database, name: str) -> None:
@@ -75,7 +81,8 @@ def collections(db: Database, account_id: int | None = None) -> list[dict[str, A
     where, params = ("WHERE c.account_id = ?", (account_id,)) if account_id else ("", ())
     return [dict(r) for r in db.execute(
         "SELECT c.*, a.name AS account FROM sync_collections c JOIN sync_accounts a"
-        f" ON a.id = c.account_id {where} ORDER BY a.name, c.kind, c.location", params)]
+        f" ON a.id = c.account_id {where} ORDER BY a.name, {_KIND_ORDER}, c.location",
+        params)]
 
 
 def add_collection(db: Database, account_id: int, kind: str, location: str) -> int:
@@ -190,6 +197,19 @@ def contacts_changed_since(db: Database, operation: int) -> set[int]:
 
 
 
+def groups_changed_since(db: Database, operation: int) -> set[int]:
+    """Groups whose card an operation after ``operation`` may change: their own rows, and
+    every group when a contact or a tag on one changed (a group's members are the
+    contacts carrying its tag, written by UID; groups are few, so all are looked at)."""
+    found = {r[0] for r in db.execute(
+        "SELECT DISTINCT row_id FROM changes WHERE operation_id > ?"
+        " AND table_name = 'contact_groups'", (operation,))}
+    if db.execute("SELECT 1 FROM changes WHERE operation_id > ? AND table_name IN"
+                  " ('contact_tags', 'contacts') LIMIT 1", (operation,)).fetchone():
+        found.update(r[0] for r in db.execute("SELECT id FROM contact_groups"))
+    return found
+
+
 def uid_of(db: Database, contact_id: int) -> str | None:
     row = db.execute("SELECT uid FROM contacts WHERE id = ?", (contact_id,)).fetchone()
     return row[0] if row else None
@@ -208,18 +228,19 @@ def add_conflict(db: Database, collection_id: int, uid: str, field: str, local: 
 
 def conflicts(db: Database, account_id: int | None = None) -> list[dict[str, Any]]:
     """Open conflicts, oldest first, with the collection's kind and the record they are
-    about: its name (a contact's, an event's or task's title; None when it is gone) and,
-    for a contact, its id."""
+    about: its name (a contact's or company's, an event's or task's title; None when it
+    is gone) and, for a contact, its id."""
     where, params = ("WHERE c.account_id = ?", (account_id,)) if account_id else ("", ())
     rows = db.execute(
         "SELECT k.id, a.name AS account, c.kind, k.collection_id, k.uid,"
-        " ct.id AS contact_id, coalesce(ct.display_name, e.title, t.title) AS name,"
+        " ct.id AS contact_id, coalesce(ct.display_name, e.title, t.title, co.name) AS name,"
         " k.field, k.local, k.remote, k.remote_card, k.at"
         " FROM sync_conflicts k JOIN sync_collections c ON c.id = k.collection_id"
         " JOIN sync_accounts a ON a.id = c.account_id"
         " LEFT JOIN contacts ct ON ct.uid = k.uid AND c.kind = 'contacts'"
         " LEFT JOIN events e ON e.uid = k.uid AND c.kind = 'events'"
         " LEFT JOIN tasks t ON t.uid = k.uid AND c.kind = 'tasks'"
+        " LEFT JOIN companies co ON co.uid = k.uid AND c.kind = 'companies'"
         f" {where} ORDER BY k.at, k.id", params)
     return [{**dict(r), "local": json.loads(r["local"]), "remote": json.loads(r["remote"])}
             for r in rows]

@@ -7,7 +7,9 @@ to one taking VJOURNAL; one calendar taking them all carries them all. When seve
 the user names one (``--collection``, ``--calendar``, ``--tasks-list``, ``--journal``) and
 the error lists them. A kind the server has no collection for is left out, unless the
 user named one. A vdir account is a folder per kind (khard's address book, khal's
-calendar, todoman's list). Each kind can be turned off at ``add`` and later (``set``).
+calendar, todoman's list). Companies and groups are cards of the address book: their
+collections sit at the contacts' location. Each kind can be turned off at ``add`` and
+later (``set``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rolodex.store.db import Database
 CALENDARS = {"events": ("VEVENT", "--calendar", "calendar for events"),
              "tasks": ("VTODO", "--tasks-list", "calendar for tasks"),
              "journal": ("VJOURNAL", "--journal", "calendar for the history")}
+CARDS = ("companies", "groups")  # kinds whose cards share the contacts' address book
 
 
 def _check_name(name: str) -> None:
@@ -36,9 +39,16 @@ def _folder(path: str) -> str:
     return str(VdirStorage(Path(path), create=True).root)  # made now, not at the first sync
 
 
-def add_vdir(db: Database, name: str, folders: dict[str, str]) -> dict[str, Any]:
+def _beside_book(mapped: list[tuple[str, str]], kinds: list[str]) -> list[tuple[str, str]]:
+    """The collections of ``kinds`` (companies, groups) at the address book's location."""
+    book = dict(mapped).get("contacts")
+    return mapped + [(kind, book) for kind in kinds if book is not None]
+
+
+def add_vdir(db: Database, name: str, folders: dict[str, str],
+             cards: list[str] = CARDS) -> dict[str, Any]:
     """A vdir account: a folder (created if missing) per kind in ``folders`` (contacts,
-    events, tasks, journal)."""
+    events, tasks, journal); ``cards``: the kinds synced in the contacts' folder too."""
     from rolodex.sync.accounts import account_row
 
     _check_name(name)
@@ -47,7 +57,8 @@ def add_vdir(db: Database, name: str, folders: dict[str, str]) -> dict[str, Any]
         raise InvalidInput("give a folder: --vdir, --events-vdir, --tasks-vdir or "
                            "--journal-vdir PATH")
     made = [(kind, _folder(path)) for kind, path in folders.items()]
-    sync_state.add_account(db, name, "vdir", made[0][1], collections=made)
+    sync_state.add_account(db, name, "vdir", made[0][1],
+                           collections=_beside_book(made, list(cards)))
     return account_row(db, sync_state.account(db, name))
 
 
@@ -57,7 +68,8 @@ def add_dav(db: Database, name: str, url: str, *, user: str | None = None,
             ) -> dict[str, Any]:
     """A CardDAV/CalDAV account: its collections are discovered from ``url`` (the server,
     a principal or a collection itself); ``wanted``: kind -> the collection named for it
-    (name or URL; None: the only one that fits). ``calendar_url``: where the calendars
+    (name or URL; None: the only one that fits; companies and groups: the address
+    book's). ``calendar_url``: where the calendars
     are when the provider serves them from another host (Fastmail, iCloud): they are
     discovered there instead, with the same user and password."""
     from rolodex.sync.accounts import account_row
@@ -107,6 +119,7 @@ def _map(found: list, wanted: dict[str, str | None], url: str) -> list[tuple[str
         if books or wanted["contacts"]:
             mapped.append(("contacts", _choose(books, wanted["contacts"], where,
                                                "address book", "--collection").url))
+            mapped = _beside_book(mapped, [k for k in CARDS if k in wanted])
     first = None  # the events' calendar: the tasks' and history's too if it takes them
     for kind, (component, option, noun) in CALENDARS.items():
         if kind not in wanted:
@@ -156,10 +169,13 @@ def set_kinds(db: Database, name: str, turn: dict[str, bool], *,
     account = sync_state.account(db, name)
     turn = {**turn, **{kind: True for kind in folders}}
     have = {c["kind"]: c for c in sync_state.collections(db, account["id"])}
+    if turn.get("contacts") and "contacts" not in have:
+        turn = {**dict.fromkeys(CARDS, True), **turn}  # as ``add`` does
     for kind, on in turn.items():
         if not on and kind in have:
             sync_state.remove_collection(db, have[kind]["id"])
-    adding = [k for k, on in turn.items() if on and k not in have]
+    adding = [k for k, on in turn.items() if on and k not in have and k not in CARDS]
+    cards = [k for k, on in turn.items() if on and k not in have and k in CARDS]
     if account["kind"] == "vdir":
         missing = [k for k in adding if k not in folders]
         if missing:
@@ -177,6 +193,14 @@ def set_kinds(db: Database, name: str, turn: dict[str, bool], *,
                            hint="rolodex sync add NAME --url URL shows what is there")
     else:
         mapped = []
+    if cards:
+        book = dict(mapped).get("contacts") or (
+            have["contacts"]["location"] if turn.get("contacts", True) and "contacts" in have
+            else None)
+        if book is None:
+            raise InvalidInput(f"{cards[0]} sync in the contacts' address book: turn the "
+                               "contacts on too (--contacts)")
+        mapped += [(kind, book) for kind in cards]
     for kind, location in mapped:
         sync_state.add_collection(db, account["id"], kind, location)
     return account_row(db, sync_state.account(db, name))

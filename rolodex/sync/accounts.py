@@ -71,7 +71,8 @@ def run(db: Database, name: str | None = None, *, dry_run: bool = False,
         force: bool = False, progress=None
         ) -> tuple[list[SyncReport], list[tuple[str, RolodexError]]]:
     """Sync one account (every account when ``name`` is None), each of its collections
-    (contacts, events, tasks, journal) in turn; one journalled operation per collection.
+    (contacts, companies, groups, events, tasks, journal) in turn; one journalled
+    operation per collection.
     ``progress``: see ``CollectionSync``. Returns the reports and the accounts that
     failed, with why: one server down (or one folder unmounted) does not keep the others
     from syncing."""

@@ -7,7 +7,8 @@ the same on both, nothing to decide; changed differently on both, a *conflict*: 
 value stays and the remote one is reported (``rolodex sync conflicts``). Emails, phones,
 addresses, URLs and tags merge item by item: one added on either side is kept, one removed
 on either side goes, so two people adding a phone each get both. Without a base (the same
-UID new on both sides) nothing is known to be removed: lists join, differing values conflict.
+UID new on both sides) nothing is known to be removed: lists join, a value one side lacks
+is the other's, differing values conflict.
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ def three_way(base: ContactData | None, local: ContactData, remote: ContactData
     for group in GROUPS:
         mine, theirs = m_local[group], m_remote[group]
         was = b[group] if b is not None else None
-        if mine == theirs or (b is not None and mine == was):
-            continue  # agreed, or only the remote side changed: the remote card's value
-        if b is not None and theirs == was:
+        if mine == theirs or (b is not None and mine == was) or (b is None and _empty(mine)):
+            continue  # agreed, or only the remote side changed (or says anything): theirs
+        if (b is not None and theirs == was) or (b is None and _empty(theirs)):
             take(merged, local, group)
         elif group in _ITEMS:
             setattr(merged, group, _items(group, was, m_local[group], local, theirs, remote))
@@ -64,6 +65,11 @@ def three_way(base: ContactData | None, local: ContactData, remote: ContactData
             conflicts.append({"field": group, "local": shown(group, mine),
                               "remote": shown(group, theirs)})
     return merged, conflicts
+
+
+def _empty(value: Any) -> bool:
+    """A group's meaning that says nothing: no value, or a name or ORG of empty parts."""
+    return not value or (isinstance(value, list) and not any(value))
 
 
 def take(target: ContactData, source: ContactData, field: str) -> None:

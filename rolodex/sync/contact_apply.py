@@ -162,6 +162,8 @@ def _company(db: Database, data: ContactData, on_match: str) -> dict[str, Any]:
         if on_match == "skip":
             return {"action": "skipped", "id": found, "company": True}
         old = companies.get_row(db, found)
+        if on_match == "replace":  # the card as it is now: renamed, fields and tags gone
+            return _replace_company(db, found, old, data, values)
         changes = [contact_merge.Change("conflict", key, value, old[key])
                    for key, value in values.items()
                    if on_match != "replace" and old[key] and old[key] != value]
@@ -175,3 +177,27 @@ def _company(db: Database, data: ContactData, on_match: str) -> dict[str, Any]:
     company_id = companies.add_company(db, data.name, tags=data.tags, as_card=True,
                                        uid=data.uid or stable_uid(data), **values)
     return {"action": "new", "id": company_id, "company": True}
+
+
+def _replace_company(db: Database, company_id: int, old: Any, data: ContactData,
+                     values: dict[str, Any]) -> dict[str, Any]:
+    """A company made what its card says (a synced card changed on the far side): its
+    name too when the card is its own (same UID), a field the card lacks cleared, a tag
+    it lacks removed. The fields a card does not carry (domain, industry, kind, custom
+    fields) are left alone."""
+    from rolodex.store.people import companies
+    from rolodex.store.records import tags_of
+
+    values = {"email": None, "phone": None, "website": None, "address": None,
+              "notes": None, **values}
+    if data.uid and data.uid == old["uid"] and data.name.strip():
+        values["name"] = data.name
+    had = tags_of(db, "company", [company_id])[company_id]
+    wanted = {fold(t) for t in data.tags}
+    changes = [contact_merge.Change("set", k, v, old[k]) for k, v in values.items()
+               if old[k] != v]
+    changed = companies.update_company(
+        db, company_id, values, add_tags=data.tags,
+        remove_tags=[t for t in had if fold(t) not in wanted])
+    return {"action": "updated" if changed else "unchanged", "id": company_id,
+            "company": True, "changes": [c.as_dict() for c in changes]}

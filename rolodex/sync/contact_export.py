@@ -47,7 +47,7 @@ def _company_cards(db: Database, ids: list[int], version: str | None,
 
 
 def _group_cards(db: Database, ids: list[int], version: str | None,
-                 default: str) -> Iterator[tuple[str, str]]:
+                 default: str) -> Iterator[tuple[int, str, str]]:
     from rolodex.formats.vcard_group import group_props, members_to_write
     from rolodex.formats.vcard_lines import write_card
     from rolodex.sync.group_apply import member_uids
@@ -56,7 +56,8 @@ def _group_cards(db: Database, ids: list[int], version: str | None,
         target = version or (group["version"] if group["version"] in ("3.0", "4.0")
                              else default)
         members = members_to_write(group, member_uids(db, group["members"]))
-        yield group["uid"], write_card(target, group_props(group, members, target))
+        yield group["id"], group["uid"], write_card(target, group_props(group, members,
+                                                                         target))
 
 
 def _cards(db: Database, ids: list[int], company_ids: list[int], version: str | None,
@@ -70,7 +71,8 @@ def _cards(db: Database, ids: list[int], company_ids: list[int], version: str | 
             raise unreadable_date(record["id"], record["name"], exc) from None
         yield record["uid"], text
     yield from _company_cards(db, company_ids, version, default)
-    yield from _group_cards(db, list(group_ids), version, default)
+    for _, uid, text in _group_cards(db, list(group_ids), version, default):
+        yield uid, text
 
 
 def write_vcards(db: Database, ids: list[int], output: str, *, version: str | None,
@@ -107,7 +109,6 @@ def write_csv(db: Database, ids: list[int], out: TextIO, *, fields: list[str] | 
                        delimiter=delimiter)
 
 
-
 def contact_cards(db: Database, ids: list[int]) -> Iterator[tuple[int, str, str]]:
     """(id, uid, card text) of each contact, as a vdir export writes it: what a sync
     compares and sends."""
@@ -118,3 +119,8 @@ def contact_cards(db: Database, ids: list[int]) -> Iterator[tuple[int, str, str]
         except BadDate as exc:
             raise unreadable_date(record["id"], record["name"], exc) from None
         yield record["id"], record["uid"], text
+
+
+def group_texts(db: Database, ids: list[int]) -> Iterator[tuple[int, str, str]]:
+    """(id, uid, card text) of each group, as an export writes it: what a sync sends."""
+    return _group_cards(db, ids, None, settings.get(db, "vcard.version"))

@@ -28,10 +28,10 @@ back; the next sync then sends that); status rows are written in its transaction
 sync killed half-way leaves them describing what was there before, and the next sync finds
 the far side's changes again by UID and ETag and converges.
 
-Items on the far side that are not one person (companies, groups, files rolodex cannot
-read) are followed: their changes come in, nothing is ever sent or deleted for them. Items
-of another kind (a VTODO in a calendar whose events this collection syncs) are remembered
-as not ours, so they are fetched again only when they change, and never touched.
+Items of another kind (a VTODO beside the events, a company's card beside the people) are
+not ours: fetched again only when they change, never touched. One that came in as part of
+a record of another UID is followed (its changes come in). One new there that a record new
+here is (``Kind.adopt``) merges with it as if new on both sides: one item, their UID.
 """
 
 from __future__ import annotations
@@ -48,8 +48,7 @@ from rolodex.sync.sync_kinds import Kind, kind_of
 from rolodex.sync.sync_report import SyncReport, describe_plan, digest
 from rolodex.sync.vdir import safe_name
 
-# From this many contacts new here, they are sent before the write lock is taken (see
-# ``_send_new_first``); fewer go out in the locked pass, which is short anyway.
+# From this many records new here, they are sent before the write lock is taken.
 SEND_FIRST_MIN = 50
 SEND_FIRST_BATCH = 200  # contacts sent between two short transactions remembering them
 
@@ -61,9 +60,8 @@ class CollectionSync:
                  dry_run: bool = False, force: bool = False,
                  progress: Callable[[int], Callable[[], None] | None] | None = None,
                  kind: Kind | None = None) -> None:
-        """``progress(total)``, once the work is known: the advance of a progress bar
-        (called once per item acted on), or None. ``kind``: the collection's own
-        (``sync_kinds.kind_of``) unless given."""
+        """``progress(total)``, once the work is known: a progress bar's advance (called
+        per item acted on), or None. ``kind``: the collection's own unless given."""
         self.db, self.storage, self.collection = db, storage, collection
         self.kind = kind or kind_of(collection["kind"])
         self.progress = progress
@@ -86,8 +84,8 @@ class CollectionSync:
         return sync_records.without_status(self.db, self.kind.table, self.cid)
 
     def local_changes(self, status: dict[str, dict]) -> tuple[dict[str, str], set[str]]:
-        """(item text by UID of the owned records changed here since the last sync, UIDs
-        of owned records gone from here)."""
+        """(item text by UID of owned records changed here since the last sync, UIDs of
+        those gone from here)."""
         since = self.collection["synced_operation"]
         touched = self.kind.changed_since(self.db, since) if since is not None else None
         owned = {uid: row for uid, row in status.items() if row["local_id"] is not None}
@@ -104,16 +102,17 @@ class CollectionSync:
     # -- the plan ------------------------------------------------------------------------
 
     def _send_new_first(self) -> None:
-        """Contacts new here go out before the write lock is taken: a first sync sends
+        """Records new here go out before the write lock is taken: a first sync sends
         thousands, one request each, and every other rolodex command (a cron job, the
         user's shell) would wait on the lock meanwhile and give up after the busy timeout.
-        Each batch sent is remembered in a short transaction of its own (status rows only;
-        nothing here changes), so the locked pass finds them synced. A contact edited or
-        deleted meanwhile is then a change here like any other; a name taken there is left
-        to the locked pass; a sync killed between sending and remembering is settled by
-        the next one by UID, as any item both sides hold without a status row."""
-        fresh = self.fresh()
-        if len(fresh) < SEND_FIRST_MIN:
+        Each batch sent is remembered in a short transaction of its own (status rows only),
+        so the locked pass finds them synced; one edited or deleted meanwhile is a change
+        here like any other; a sync killed between sending and remembering is settled by
+        the next one by UID. Not while the far side has items new to this sync: one may
+        be a record new here (``Kind.adopt``), which must not be sent as a second."""
+        fresh, status = self.fresh(), self.status_rows()
+        known = {row["href"] for row in status.values()}
+        if len(fresh) < SEND_FIRST_MIN or self.far.listing(status).keys() - known:
             return
         if self.progress is not None:
             self.report.on_item = self.progress(len(fresh))
@@ -142,8 +141,7 @@ class CollectionSync:
         sent.clear()
 
     def _flush(self) -> None:
-        """The far side's writes made durable before a status row says they were made (a
-        vdir flushes its new files; a server needs nothing)."""
+        """The far side's writes made durable before a status row says they were made."""
         flush = getattr(self.storage, "flush", None)
         if flush is not None:
             flush()
@@ -264,16 +262,22 @@ class CollectionSync:
             if uid not in status:
                 if remote.foreign:
                     self._not_ours(uid, remote)
-                elif uid in fresh:
+                elif uid in fresh or self._adopted(uid, remote, fresh):
                     both.append((uid, remote, None))
                 else:
                     merge.append((uid, remote, "downloaded"))
-        for uid, record_id in fresh.items():
-            if uid not in fetched:
-                self._upload_new(uid, record_id)
+        for _, uid, text in self.kind.texts(self.db, [i for u, i in fresh.items()
+                                                      if u not in fetched]):
+            self._upload(uid, fresh[uid], text, "uploaded")
         self.kind.bring_in(self.db, self.cid, self.report, merge, "merge")
         self.kind.bring_in(self.db, self.cid, self.report, replace, "replace")
         self._merge_both(both)
+
+    def _adopted(self, uid: str, remote: Remote, fresh: dict[str, int]) -> bool:
+        old = self.kind.adopt(self.db, uid, remote, fresh)
+        if old is not None:
+            fresh[uid] = fresh.pop(old)  # not sent as a second item
+        return old is not None
 
     def _not_ours(self, uid: str, remote: Remote) -> None:
         """An item of another kind: its place remembered, nothing of it read or sent."""
@@ -325,10 +329,6 @@ class CollectionSync:
 
     def _base(self, uid: str) -> str | None:
         return sync_state.base_of(self.db, self.cid, uid)
-
-    def _upload_new(self, uid: str, record_id: int) -> None:
-        for _, _, text in self.kind.texts(self.db, [record_id]):
-            self._upload(uid, record_id, text, "uploaded")
 
     def _upload(self, uid: str, record_id: int, text: str, action: str,
                 note: str | None = None) -> None:

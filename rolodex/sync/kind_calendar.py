@@ -92,6 +92,10 @@ class Calendar:
     def name(self, text: str) -> str | None:
         return _summary(text)
 
+    @staticmethod
+    def adopt(db: Database, uid: str, remote: Remote, fresh: dict[str, int]) -> None:
+        return None  # a calendar item is found by its UID only
+
     def delete(self, db: Database, record_id: int) -> None:
         from rolodex.store.activity import events, history, tasks
 

@@ -1,6 +1,7 @@
 """Contacts as a kind of synced record: vCards, one per person, read through ``apply``
 and merged field by field (``contact_3way``). What the engine asks of every kind (see
-``sync_kinds.Kind``), answered for an address book.
+``sync_kinds.Kind``), answered for an address book. Its company and group cards are the
+``companies`` and ``groups`` collections' (``kind_cards``): foreign here.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from rolodex.store import sync_state
+from rolodex.store import sync_records, sync_state
 from rolodex.store.db import Database
 from rolodex.sync.bring_in import apply_remote, bring_in
 from rolodex.sync.far_side import Remote
@@ -32,8 +33,10 @@ class Contacts:
             return "not one readable vCard with a UID"
         uid = uids.pop().decode("utf-8", "replace")
         data.uid = uid
-        return uid, Remote(item.href, item.etag, item.data.decode("utf-8", "replace"), data,
-                           data.name)
+        text = item.data.decode("utf-8", "replace")
+        if data.is_company or data.is_group:
+            return uid, Remote(item.href, item.etag, text, None, data.name, foreign=True)
+        return uid, Remote(item.href, item.etag, text, data, data.name)
 
     def texts(self, db: Database, ids: list[int]) -> Iterator[tuple[int, str, str]]:
         from rolodex.sync.contact_export import contact_cards
@@ -45,6 +48,19 @@ class Contacts:
 
     def name(self, text: str) -> str | None:
         return card_name(text)
+
+    def adopt(self, db: Database, uid: str, remote: Remote,
+              fresh: dict[str, int]) -> str | None:
+        """A contact new here that a card new there is (by email, phone or profile URL,
+        as an import matches) takes the card's UID: one file per person, the other
+        program's UID kept. Its old UID, or None."""
+        from rolodex.sync.contact_match import MERGED, find
+
+        match = find(db, remote.data, uid, set())
+        if match is None or not match.by or match.by == MERGED \
+                or match.id not in set(fresh.values()):
+            return None
+        return sync_records.adopt_uid(db, self.table, match.id, uid)
 
     def delete(self, db: Database, record_id: int) -> None:
         from rolodex.store.people import contacts

@@ -1,7 +1,8 @@
-"""What differs between the kinds of record a sync carries (contacts, events, tasks, the
-journal), as one protocol the engine (``engine.CollectionSync``) is written against; each
-kind's module answers it: ``kind_contacts`` (vCards) and ``kind_calendar`` (iCalendar
-objects, one component kind per collection).
+"""What differs between the kinds of record a sync carries (contacts, companies, groups,
+events, tasks, the journal), as one protocol the engine (``engine.CollectionSync``) is
+written against; each kind's module answers it: ``kind_contacts`` (people's vCards),
+``kind_cards`` (company and group cards) and ``kind_calendar`` (iCalendar objects, one
+component kind per collection).
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ class Kind(Protocol):
     def delete(self, db: Database, record_id: int) -> None:
         ...
 
+    def adopt(self, db: Database, uid: str, remote: Remote,
+              fresh: dict[str, int]) -> str | None:
+        """A record new here (in ``fresh``, UID -> id) that an item new there is, found
+        as an import finds it (a person by email or phone, a company by name), given the
+        item's UID so both sides hold one item for it: its old UID, or None."""
+        ...
+
     def bring_in(self, db: Database, cid: int, report: SyncReport,
                  items: list[tuple[str, Remote, str]], on_match: str) -> None:
         """(uid, remote, action) items into the store through the apply layer; each
@@ -77,8 +85,10 @@ class Kind(Protocol):
 def kind_of(collection_kind: str) -> Kind:
     """The kind a collection of ``sync_state.KINDS`` syncs."""
     from rolodex.sync.kind_calendar import Calendar
+    from rolodex.sync.kind_cards import Companies, Groups
     from rolodex.sync.kind_contacts import Contacts
 
-    if collection_kind == "contacts":
-        return Contacts()
+    cards = {"contacts": Contacts, "companies": Companies, "groups": Groups}
+    if collection_kind in cards:
+        return cards[collection_kind]()
     return Calendar(collection_kind)

@@ -87,3 +87,15 @@ def tagged_ids(db: Database, tag: str) -> list[int]:
 def tags(db: Database) -> set[str]:
     """Every group's tag, lower-cased."""
     return {r[0].lower() for r in db.execute("SELECT tag FROM contact_groups")}
+
+
+def delete(db: Database, group_id: int) -> None:
+    """A group gone (its card deleted on a synced address book): its members lose its
+    tag, which was the group and nothing else, then the row goes; both journalled."""
+    from rolodex.store.people import contacts
+
+    row = db.execute("SELECT tag FROM contact_groups WHERE id = ?", (group_id,)).fetchone()
+    if row is None:
+        return
+    contacts.tag(db, tagged_ids(db, row["tag"]), [row["tag"]], remove=True)
+    journal.delete(db, "contact_groups", group_id)
