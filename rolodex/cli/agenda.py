@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import state
-from rolodex.cli._options import FormatOption
+from rolodex.cli._options import ColumnsOption, FormatOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.cli.followups import late
 from rolodex.errors import InvalidInput
@@ -37,6 +37,7 @@ def agenda(
     days: Annotated[int, typer.Option("--days", "-d", min=0, help="How many days after today.")]
     = 7,
     format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """Today and the next N days: events, due and overdue tasks, follow-ups, birthdays.
 
@@ -50,7 +51,7 @@ def agenda(
     today = state.today()
     with gc_paused():  # tens of thousands of items at 100,000 contacts, none in a cycle
         items = build(state.db(), today, today + timedelta(days=days), state.zone(), today)
-        emit(items, format, AGENDA_COLUMNS, keys=KEYS, empty="nothing on the agenda")
+        emit(items, format, AGENDA_COLUMNS, keys=KEYS, empty="nothing on the agenda", pick=columns)
         del items
 
 

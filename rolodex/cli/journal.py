@@ -22,10 +22,10 @@ SinceOpt = Annotated[str | None, typer.Option(
     "--since", metavar="WHEN", help="Only changes since then: 2026-11-01, yesterday, 2 weeks ago.")]
 
 OPERATION_COLUMNS = (
-    Column("id", "Op", style="dim", no_wrap=True),
+    Column("id", "Op", style="dim", no_wrap=True, priority=0),
     Column("at", "When", show=lambda r: local_time(r["at"]), no_wrap=True),
     Column("user", "User"),
-    Column("summary", "What", style="bold"),
+    Column("summary", "What", style="bold", priority=0),
     Column("changes", "Rows"),
     Column("state", "State", style="cyan", show=lambda r: _state(r)),
 )
@@ -146,8 +146,8 @@ def _record(ref: str | None, company: str | None, deal: int | None, task: int | 
 
 
 DELETED_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("name", "Name", style="bold"),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("name", "Name", style="bold", priority=0),
     Column("emails", "Email", show=lambda r: ", ".join(r["emails"])),
     Column("deleted", "Deleted", show=lambda r: local_time(r["deleted"]), no_wrap=True),
     Column("user", "By"),

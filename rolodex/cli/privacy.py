@@ -41,8 +41,8 @@ def _day(text: str | None) -> str:
 
 
 CONSENT_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("contact", "Contact", style="bold"),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("contact", "Contact", style="bold", priority=0),
     Column("purpose", "Purpose", style="cyan"),
     Column("status", "Status"),
     Column("at", "When", show=lambda r: _local(r["at"]), no_wrap=True),
@@ -51,8 +51,8 @@ CONSENT_COLUMNS = (
     Column("current", "Current", show=lambda r: "yes" if r["current"] else ""),
 )
 STALE_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("name", "Name", style="bold"),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("name", "Name", style="bold", priority=0),
     Column("email", "Email"),
     Column("company", "Company"),
     Column("created", "Added", show=lambda r: _day(r["created"]), no_wrap=True),

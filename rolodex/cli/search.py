@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperCommand
 
 from rolodex.cli._context import say, state
-from rolodex.cli._options import FormatOption, LimitOption
+from rolodex.cli._options import ColumnsOption, FormatOption, LimitOption
 from rolodex.cli._output import Column, Format, emit, emit_records, query_limit
 from rolodex.cli._views import CONTACT_COLUMNS
 from rolodex.errors import InvalidInput
@@ -53,6 +53,7 @@ def search(
     rm: Annotated[str | None, typer.Option(
         "--rm", metavar="NAME", help="With 'saved': delete that saved search.")] = None,
     limit: LimitOption = None, format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """Find contacts by any words in them, filter them, and save searches as groups (@NAME).
 
@@ -89,7 +90,7 @@ def search(
     ids = search_contacts(db, query_from_args(words), limit=query_limit(limit, format))
     emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
                  keys=contact_queries.KEYS, limit=limit,
-                 json_lines=lambda i: contact_json.lines(db, i), empty="no matches")
+                 json_lines=lambda i: contact_json.lines(db, i), empty="no matches", pick=columns)
 
 
 def _save(words: list[str], rm: str | None) -> None:
