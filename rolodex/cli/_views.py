@@ -16,8 +16,8 @@ CONTACT_COLUMNS = (  # priority: 0 never dropped, then the lowest number is kept
     Column("title", "Title", priority=4),
     Column("email", "Email", no_wrap=True, priority=1),
     Column("phone", "Phone", no_wrap=True, priority=3),
-    Column("tags", "Tags", show=lambda r: ", ".join(r["tags"]), priority=5),
-    Column("status", "Status", priority=6),
+    Column("tags", "Tags", show=lambda r: ", ".join(r["tags"]), priority=6),
+    Column("status", "Status", priority=5),
     Column("last_contacted", "Last contact", show=lambda r: _day(r["last_contacted"]),
            no_wrap=True, priority=3),
 )

@@ -17,12 +17,12 @@ from rolodex.errors import InvalidInput
 TYPE_MARK = {"event": "◆", "task": "☐", "followup": "☎", "birthday": "✱", "anniversary": "♥"}
 
 AGENDA_COLUMNS = (
-    Column("date", "Date", no_wrap=True),
-    Column("time", "Time", no_wrap=True),
-    Column("type", "", show=lambda i: TYPE_MARK[i["type"]]),
-    Column("title", "What", style="bold"),
+    Column("date", "Date", no_wrap=True, priority=0),
+    Column("time", "Time", no_wrap=True, priority=1),
+    Column("type", "", show=lambda i: TYPE_MARK[i["type"]], priority=2),
+    Column("title", "What", style="bold", priority=0, min_width=16),
     Column("contacts", "With", show=lambda i: ", ".join([c["name"] for c in i["contacts"]])),
-    Column("note", "", show=lambda i: _note(i), style="red"),
+    Column("note", "", show=lambda i: _note(i), style="red", priority=1),
 )
 
 def _note(item: dict) -> str:

@@ -74,7 +74,7 @@ def _people(refs: list[str] | None) -> list[int]:
 
 DEAL_COLUMNS = (
     Column("id", "ID", style="dim", no_wrap=True, priority=0),
-    Column("title", "Deal", style="bold", priority=0, min_width=16),
+    Column("title", "Deal", style="bold", priority=0, min_width=28),
     Column("company", "Company", priority=2),
     Column("stage", "Stage", style="cyan", priority=1),
     Column("amount", "Amount", show=money, no_wrap=True, priority=1),

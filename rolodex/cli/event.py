@@ -57,7 +57,7 @@ EVENT_COLUMNS = (
     Column("start", "Start", show=lambda e: _span(e["start"]), no_wrap=True, priority=1),
     Column("end", "End", show=lambda e: _span(e["end"]) if not e["all_day"] else "all day",
            no_wrap=True, priority=3),
-    Column("title", "Event", style="bold", priority=0, min_width=16),
+    Column("title", "Event", style="bold", priority=0, min_width=28),
     Column("contacts", "With", show=lambda e: ", ".join(c["name"] for c in e["contacts"]),
            priority=4),
     Column("location", "Where", priority=2),

@@ -59,7 +59,7 @@ TASK_COLUMNS = (
            no_wrap=True, priority=1),
     Column("priority", "Pri", priority=4),
     Column("kind", "Kind", style="cyan", priority=5),
-    Column("title", "Task", style="bold", priority=0, min_width=16),
+    Column("title", "Task", style="bold", priority=0, min_width=28),
     Column("contacts", "For", show=lambda t: ", ".join(c["name"] for c in t["contacts"]),
            priority=3),
     Column("status", "Status", priority=6),
