@@ -166,3 +166,13 @@ def test_json_keeps_its_shape(rolodex):
     result = rolodex("contact list --format json --columns name")
     assert result.exit_code == 5
     assert "table, csv and tsv" in result.stderr
+
+
+def test_a_column_of_long_text_stops_at_its_maximum_width():
+    columns = (Column("id", "ID", priority=0), Column("text", "What", priority=0, max_width=20),
+               Column("who", "With", priority=3))
+    long = "Talked through the whole renewal and the new support terms at length"
+    fitted = fit(columns, [["1"], [long], ["Jane Doe"]], 120)
+    assert [col.key for col, _ in fitted] == ["id", "text", "who"]
+    assert fitted[1][1] == ["Talked through the…"]
+    assert fit(columns, [["1"], [long], ["Jane Doe"]], None)[1][1] == [long]  # a pipe

@@ -1,7 +1,8 @@
 """Rendering lists of plain dicts: a Rich table on a terminal, json/jsonl/csv/tsv/ids for pipes.
 
 The machine formats carry every key of every row, always (null when empty), in the order
-the store gives them; the table shows a readable subset. Rich is imported only to draw.
+the store gives them; the table shows a readable subset, fitted to the terminal's width
+by ``_columns.fit`` (``--columns`` chooses it instead). Rich is imported only to draw.
 Everything drawn for a person (tables, cards, messages) passes through ``visible``: the
 text comes from strangers' files and mails, and an escape sequence in a name must be
 shown, never acted on by the terminal. The machine formats keep the data exact.

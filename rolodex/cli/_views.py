@@ -27,7 +27,7 @@ COMPANY_COLUMNS = (
     Column("name", "Name", style="bold", priority=0, min_width=16),
     Column("kind", "Kind", priority=3),
     Column("industry", "Industry", priority=4),
-    Column("domain", "Domain", priority=2),
+    Column("domain", "Domain", no_wrap=True, priority=2),
     Column("contacts", "People", no_wrap=True, priority=1),
     Column("tags", "Tags", show=lambda r: ", ".join(r["tags"]), priority=5),
 )

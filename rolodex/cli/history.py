@@ -24,7 +24,7 @@ HISTORY_COLUMNS = (
     Column("kind", "Kind", style="cyan", priority=3),
     Column("contacts", "With", show=lambda r: ", ".join(c["name"] for c in r["contacts"])
            or (r["company"] or ""), priority=2),
-    Column("text", "What", priority=0, min_width=28),
+    Column("text", "What", priority=0, min_width=28, max_width=60),
     Column("outcome", "Outcome", priority=4),
 )
 

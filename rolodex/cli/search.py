@@ -75,7 +75,7 @@ def search(
     if words[0] == "save":
         return _save(words[1:], rm)
     if words[0] == "saved" and len(words) == 1:
-        return _saved(rm, format)
+        return _saved(rm, format, columns)
     if words[0] == "saved":
         raise InvalidInput("'search saved' takes no words",
                            hint="'rolodex search saved --rm NAME' deletes one; to search "
@@ -112,7 +112,7 @@ def _save(words: list[str], rm: str | None) -> None:
         say(f"replaced saved search @{name} (was: {old}): {count}")
 
 
-def _saved(rm: str | None, format: Format) -> None:
+def _saved(rm: str | None, format: Format, columns: str | None) -> None:
     from rolodex.store.search import saved as saved_searches
 
     db = state.db()
@@ -121,4 +121,4 @@ def _saved(rm: str | None, format: Format) -> None:
         say(f"deleted saved search @{name}")
         return
     emit(saved_searches.list_all(db), format, SAVED_COLUMNS, keys=saved_searches.KEYS,
-         empty="no saved searches; 'rolodex search save NAME QUERY...' adds one")
+         empty="no saved searches; 'rolodex search save NAME QUERY...' adds one", pick=columns)
