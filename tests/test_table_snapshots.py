@@ -85,3 +85,40 @@ def test_the_snapshots_show_what_the_issue_asked(rolodex, demo):
     assert len(tasks_60.splitlines()) == 4 + len([a for a in SEED if a[0] == "task"])
     contacts_120 = (SNAPSHOTS / "contact_list_120.txt").read_text(encoding="utf-8")
     assert "Status" in contacts_120 and " customer " in contacts_120  # not "custome/r"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_terminal_gets_the_snapshot_as_rich_draws_it(demo, width):
+    """On a real terminal (a pty of ``width`` columns, no $COLUMNS) Rich draws the table:
+    without its styles it is the snapshot, so what the snapshots pin is what people see."""
+    import fcntl
+    import pty
+    import re
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, width, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    proc = subprocess.Popen([sys.executable, "-m", "rolodex", *demo, "contact", "list"],
+                            stdin=subprocess.DEVNULL, stdout=child, stderr=subprocess.PIPE,
+                            env=env)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: the terminal's last writer is gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    proc.stderr.close()
+    drawn = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn)
+    assert drawn == (SNAPSHOTS / f"contact_list_{width}.txt").read_text(encoding="utf-8")
