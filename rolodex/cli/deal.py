@@ -83,7 +83,7 @@ DEAL_COLUMNS = (
     Column("days_in_stage", "Days in stage", no_wrap=True, priority=6),
     Column("owner", "Owner", priority=6),
     Column("contacts", "With", show=lambda d: ", ".join(c["name"] for c in d["contacts"]),
-           priority=4),
+           priority=4, min_width=16),
 )
 
 

@@ -59,7 +59,7 @@ EVENT_COLUMNS = (
            no_wrap=True, priority=3),
     Column("title", "Event", style="bold", priority=0, min_width=28),
     Column("contacts", "With", show=lambda e: ", ".join(c["name"] for c in e["contacts"]),
-           priority=4),
+           priority=4, min_width=16),
     Column("location", "Where", priority=2),
     Column("rrule", "Repeats", show=lambda e: _describe(e["rrule"]), priority=5),
 )

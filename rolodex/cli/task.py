@@ -61,7 +61,7 @@ TASK_COLUMNS = (
     Column("kind", "Kind", style="cyan", priority=5),
     Column("title", "Task", style="bold", priority=0, min_width=28),
     Column("contacts", "For", show=lambda t: ", ".join(c["name"] for c in t["contacts"]),
-           priority=3),
+           priority=3, min_width=16),
     Column("status", "Status", priority=6),
 )
 
