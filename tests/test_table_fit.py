@@ -139,6 +139,9 @@ def test_unknown_columns_are_one_line_listing_the_valid_ones(rolodex):
         result.stderr
     assert "Traceback" not in result.stderr
     assert rolodex("contact list --columns ,").exit_code == 5
+    hostile = rolodex(["contact", "list", "--columns", "name,\x1b[31mx\nnext"])
+    assert hostile.exit_code == 5
+    assert hostile.stderr.count("\n") == 1 and "\x1b" not in hostile.stderr
 
 
 def test_columns_choose_and_order_the_table(rolodex):

@@ -173,6 +173,8 @@ def _names(names: str, valid: list[str]) -> list[str]:
     picked = [name for name in picked if name]
     unknown = [name for name in picked if name not in valid]
     if unknown or not picked:
-        what = f"unknown column '{unknown[0]}'" if unknown else "no column named"
+        from rolodex.cli._output import one_line  # the name as typed, escapes shown
+
+        what = f"unknown column '{one_line(unknown[0])}'" if unknown else "no column named"
         raise InvalidInput(f"{what}; --columns takes: {', '.join(valid)}")
     return list(dict.fromkeys(picked))

@@ -135,7 +135,7 @@ def _picked(pick: str, fmt: Format, columns: Sequence[Column], fields: Sequence[
     from rolodex.errors import InvalidInput
 
     raise InvalidInput(f"--columns chooses the columns of table, csv and tsv; {fmt.value} "
-                       "keeps every key")
+                       "output keeps its shape")
 
 
 TABLE_LIMIT = 500  # rows a terminal table shows when no --limit is given
