@@ -6,7 +6,7 @@ with an ellipsis before any column goes, a column goes least important first, wo
 ten characters are never broken, and a column empty in every row is not shown at all.
 The cells are cut here, as text, so Rich and ``_plain`` only draw lines that already fit:
 nothing wraps a name three letters a line. ``--columns`` chooses the columns (and their
-order) instead; csv and tsv take it as the record's keys.
+order) instead (``_output.chosen_columns``).
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-
-from rolodex.errors import InvalidInput
+from dataclasses import dataclass
 
 ELLIPSIS = "…"
 SHORT_WORD = 10  # words shorter than this are never broken by a cut
@@ -153,28 +151,3 @@ def _cells(text: str) -> int:
     from rich.cells import cell_len
 
     return cell_len(text)
-
-
-def chosen_columns(columns: Sequence[Column], names: str) -> list[Column]:
-    """The table columns ``--columns`` names, in its order; each is kept (priority 0)."""
-    by_key = {col.key: col for col in columns}
-    return [replace(by_key[name], priority=0) for name in _names(names, list(by_key))]
-
-
-def chosen_keys(keys: Sequence[str], names: str) -> list[str]:
-    """The record keys ``--columns`` names for csv and tsv, in its order."""
-    return _names(names, list(keys))
-
-
-def _names(names: str, valid: list[str]) -> list[str]:
-    """``name,email,tags`` as a list of valid names (``-`` may stand for ``_``); an unknown
-    name is one line listing the valid ones (exit 5)."""
-    picked = [name.strip().lower().replace("-", "_") for name in names.split(",")]
-    picked = [name for name in picked if name]
-    unknown = [name for name in picked if name not in valid]
-    if unknown or not picked:
-        from rolodex.cli._output import one_line  # the name as typed, escapes shown
-
-        what = f"unknown column '{one_line(unknown[0])}'" if unknown else "no column named"
-        raise InvalidInput(f"{what}; --columns takes: {', '.join(valid)}")
-    return list(dict.fromkeys(picked))

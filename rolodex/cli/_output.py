@@ -17,10 +17,11 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from enum import StrEnum
 from typing import Any, TextIO
 
-from rolodex.cli._columns import Column, chosen_columns, chosen_keys, fit, table_width
+from rolodex.cli._columns import Column, fit, table_width
 
 
 class Format(StrEnum):
@@ -136,6 +137,31 @@ def _picked(pick: str, fmt: Format, columns: Sequence[Column], fields: Sequence[
 
     raise InvalidInput(f"--columns chooses the columns of table, csv and tsv; {fmt.value} "
                        "output keeps its shape")
+
+
+def chosen_columns(columns: Sequence[Column], names: str) -> list[Column]:
+    """The table columns ``--columns`` names, in its order; each is kept (priority 0)."""
+    by_key = {col.key: col for col in columns}
+    return [replace(by_key[name], priority=0) for name in _names(names, list(by_key))]
+
+
+def chosen_keys(keys: Sequence[str], names: str) -> list[str]:
+    """The record keys ``--columns`` names for csv and tsv, in its order."""
+    return _names(names, list(keys))
+
+
+def _names(names: str, valid: list[str]) -> list[str]:
+    """``name,email,tags`` as a list of valid names (``-`` may stand for ``_``); an unknown
+    name is one line listing the valid ones (exit 5)."""
+    picked = [name.strip().lower().replace("-", "_") for name in names.split(",")]
+    picked = [name for name in picked if name]
+    unknown = [name for name in picked if name not in valid]
+    if unknown or not picked:
+        what = f"unknown column '{one_line(unknown[0])}'" if unknown else "no column named"
+        from rolodex.errors import InvalidInput
+
+        raise InvalidInput(f"{what}; --columns takes: {', '.join(valid)}")
+    return list(dict.fromkeys(picked))
 
 
 TABLE_LIMIT = 500  # rows a terminal table shows when no --limit is given
