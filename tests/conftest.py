@@ -32,7 +32,7 @@ FROZEN_NOW = "2026-11-20T09:00:00Z"  # a Friday
 
 
 def _test_environment(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
-    """ROLODEX_DB in ``folder``; frozen now; no colour, fixed user and zone."""
+    """ROLODEX_DB in ``folder``; frozen now; no colour, fixed user and zone, no width."""
     db_path = folder / "rolodex.db"
     monkeypatch.setenv("ROLODEX_DB", str(db_path))
     monkeypatch.setenv("ROLODEX_NOW", FROZEN_NOW)
@@ -40,6 +40,7 @@ def _test_environment(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
     monkeypatch.setenv("ROLODEX_TZ", "Europe/Berlin")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("ROLODEX_DEBUG", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)  # tables are not fitted to the runner's
     monkeypatch.setenv("HOME", str(folder / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(folder / "xdg"))
     return db_path

@@ -20,6 +20,9 @@ ShowFormatOption = Annotated[Format, typer.Option(
 RowsFormatOption = Annotated[Format, typer.Option(  # rows that have no ids of their own
     "--format", "-f", help="Output format: table on a terminal, or json, jsonl, csv, tsv.",
     case_sensitive=False)]
+ColumnsOption = Annotated[str | None, typer.Option(
+    "--columns", metavar="NAME,...",
+    help="Columns to show, in this order (name,email,tags); csv and tsv take any record key.")]
 PreferOption = Annotated[str, typer.Option(
     "--prefer", metavar="A|B", help="Whose value wins where both have a different one.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show the plan; write nothing.")]

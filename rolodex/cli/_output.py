@@ -1,7 +1,8 @@
 """Rendering lists of plain dicts: a Rich table on a terminal, json/jsonl/csv/tsv/ids for pipes.
 
 The machine formats carry every key of every row, always (null when empty), in the order
-the store gives them; the table shows a readable subset. Rich is imported only to draw.
+the store gives them; the table shows a readable subset, fitted to the terminal's width
+by ``_columns.fit`` (``--columns`` chooses it instead). Rich is imported only to draw.
 Everything drawn for a person (tables, cards, messages) passes through ``visible``: the
 text comes from strangers' files and mails, and an escape sequence in a name must be
 shown, never acted on by the terminal. The machine formats keep the data exact.
@@ -16,9 +17,11 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import replace
 from enum import StrEnum
 from typing import Any, TextIO
+
+from rolodex.cli._columns import Column, fit, table_width
 
 
 class Format(StrEnum):
@@ -28,15 +31,6 @@ class Format(StrEnum):
     csv = "csv"
     tsv = "tsv"
     ids = "ids"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    show: Callable[[dict], str] | None = None
-    style: str | None = None
-    no_wrap: bool = False
 
 
 def console(stderr: bool = False, *, fixed_width: bool = False):
@@ -94,12 +88,17 @@ def _tsv_cell(text: str) -> str:
 
 
 def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
-         keys: Sequence[str] = (), title: str | None = None, empty: str | None = None) -> None:
+         keys: Sequence[str] = (), title: str | None = None, empty: str | None = None,
+         pick: str | None = None) -> None:
     """Write ``rows`` to stdout in ``fmt``; a note goes to stderr when a table is empty.
 
     ``keys`` is the record shape, so an empty csv/tsv still has its full header row.
+    ``pick`` is ``--columns``: the table's columns, or the csv/tsv keys, in its order.
     """
     out = sys.stdout
+    if pick is not None:
+        fields = list(rows[0]) if rows else list(keys or [c.key for c in columns])
+        columns, keys = _picked(pick, fmt, columns, fields)
     if fmt is Format.json:
         out.write(json_safe(json.dumps(list(rows), ensure_ascii=False, indent=2)) + "\n")
     elif fmt is Format.jsonl:
@@ -114,7 +113,8 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
         for row in rows:
             out.write(f"{row['id']}\n")
     elif fmt in (Format.csv, Format.tsv):
-        keys = list(rows[0]) if rows else list(keys or [c.key for c in columns])
+        if pick is None:
+            keys = list(rows[0]) if rows else list(keys or [c.key for c in columns])
         _delimited(out, rows, keys, fmt)
     else:
         if not rows:
@@ -122,6 +122,46 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column] = (), *,
                 message(empty)
             return
         table(rows, columns, title=title)
+
+
+def _picked(pick: str, fmt: Format, columns: Sequence[Column], fields: Sequence[str]
+            ) -> tuple[Sequence[Column], list[str]]:
+    """``--columns`` as the table's columns (and the csv/tsv keys), checked against what
+    ``fmt`` shows: the table's column names, or every key of the records for csv and tsv.
+    json, jsonl and ids keep their shape, so it is refused there (exit 5)."""
+    if fmt is Format.table:
+        return chosen_columns(columns, pick), list(fields)
+    if fmt in (Format.csv, Format.tsv):
+        return columns, chosen_keys(fields, pick)
+    from rolodex.errors import InvalidInput
+
+    raise InvalidInput(f"--columns chooses the columns of table, csv and tsv; {fmt.value} "
+                       "output keeps its shape")
+
+
+def chosen_columns(columns: Sequence[Column], names: str) -> list[Column]:
+    """The table columns ``--columns`` names, in its order; each is kept (priority 0)."""
+    by_key = {col.key: col for col in columns}
+    return [replace(by_key[name], priority=0) for name in _names(names, list(by_key))]
+
+
+def chosen_keys(keys: Sequence[str], names: str) -> list[str]:
+    """The record keys ``--columns`` names for csv and tsv, in its order."""
+    return _names(names, list(keys))
+
+
+def _names(names: str, valid: list[str]) -> list[str]:
+    """``name,email,tags`` as a list of valid names (``-`` may stand for ``_``); an unknown
+    name is one line listing the valid ones (exit 5)."""
+    picked = [name.strip().lower().replace("-", "_") for name in names.split(",")]
+    picked = [name for name in picked if name]
+    unknown = [name for name in picked if name not in valid]
+    if unknown or not picked:
+        what = f"unknown column '{one_line(unknown[0])}'" if unknown else "no column named"
+        from rolodex.errors import InvalidInput
+
+        raise InvalidInput(f"{what}; --columns takes: {', '.join(valid)}")
+    return list(dict.fromkeys(picked))
 
 
 TABLE_LIMIT = 500  # rows a terminal table shows when no --limit is given
@@ -138,11 +178,15 @@ def query_limit(limit: int | None, fmt: Format) -> int | None:
 def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], fmt: Format,
                  columns: Sequence[Column], *, keys: Sequence[str], limit: int | None,
                  empty: str, json_lines: Callable[[list[int]], Iterable[str]] | None = None,
-                 ) -> None:
+                 pick: str | None = None) -> None:
     """A listing of records by id: ``ids`` format needs no fetch, a long table is cut.
 
     ``fetch`` may return an iterator: jsonl, csv and tsv write each record as it comes.
-    ``json_lines``, where given, makes the jsonl lines itself (the same records as text)."""
+    ``json_lines``, where given, makes the jsonl lines itself (the same records as text).
+    ``pick`` is ``--columns``, as for ``emit``."""
+    chosen = None
+    if pick is not None:
+        columns, chosen = _picked(pick, fmt, columns, keys or [c.key for c in columns])
     if fmt is Format.ids:
         sys.stdout.writelines(f"{i}\n" for i in ids)
         return
@@ -157,16 +201,18 @@ def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], f
     with gc_paused():  # the records are freed inside too: see gc_paused
         records = fetch(ids[:TABLE_LIMIT] if cut else ids)
         if fmt in (Format.json, Format.jsonl, Format.csv, Format.tsv):
-            _stream(iter(records), fmt, keys or [c.key for c in columns])
+            _stream(iter(records), fmt, keys or [c.key for c in columns], chosen)
         else:
             emit(list(records), fmt, columns, keys=keys, empty=empty)
     if cut:
         message(f"showing the first {TABLE_LIMIT}; use --limit N, or --format for all of them")
 
 
-def _stream(records: Iterator[dict], fmt: Format, keys: Sequence[str]) -> None:
+def _stream(records: Iterator[dict], fmt: Format, keys: Sequence[str],
+            chosen: list[str] | None = None) -> None:
     """``emit`` for json, jsonl, csv and tsv, writing records as an iterator yields them
-    (the same text: a million history entries need not all be in memory at once)."""
+    (the same text: a million history entries need not all be in memory at once).
+    ``chosen``: the csv/tsv keys ``--columns`` named, else every key of the records."""
     out = sys.stdout
     if fmt is Format.json:
         _json_array(out, records)
@@ -177,7 +223,7 @@ def _stream(records: Iterator[dict], fmt: Format, keys: Sequence[str]) -> None:
             out.write(json_safe("\n".join(map(encode, batch))) + "\n")
         return
     first = next(records, None)
-    keys = list(first) if first is not None else list(keys)
+    keys = chosen or (list(first) if first is not None else list(keys))
     rows = itertools.chain([first], records) if first is not None else records
     _delimited(out, rows, keys, fmt)
 
@@ -234,13 +280,16 @@ def _line_encoder() -> Callable[[Any], str]:
 
 
 def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None = None) -> None:
-    """A Rich table; off a terminal the same text is written without Rich (``_plain``)."""
+    """A Rich table fitted to the terminal (``_columns.fit``); off a terminal the same text
+    is written without Rich (``_plain``)."""
     from rolodex.cli import _plain
 
-    cells = [_cells(rows, col) for col in columns]  # column by column
+    fitted = fit(columns, [_cells(rows, col) for col in columns], table_width())
+    columns = [col for col, _ in fitted]
+    cells = [texts for _, texts in fitted]  # column by column, each line already fits
     if title is None and _plain.available():
         text = _plain.table([col.header for col in columns], cells,
-                            no_wrap=[col.no_wrap for col in columns])
+                            no_wrap=[True] * len(columns))
         if text is not None:
             sys.stdout.write(text)
             return
@@ -251,7 +300,7 @@ def table(rows: Sequence[dict], columns: Sequence[Column], *, title: str | None 
     grid = Table(title=Text(visible(title)) if title is not None else None,
                  box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for col in columns:
-        grid.add_column(col.header, style=col.style, no_wrap=col.no_wrap, overflow="fold")
+        grid.add_column(col.header, style=col.style, no_wrap=True, overflow="ellipsis")
     for row in zip(*cells, strict=True):
         grid.add_row(*[Text(cell) for cell in row])
     console().print(grid)

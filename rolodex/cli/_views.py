@@ -9,27 +9,27 @@ from __future__ import annotations
 from rolodex.cli._output import Column, console, visible
 from rolodex.models import join_labelled
 
-CONTACT_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("name", "Name", style="bold"),
-    Column("company", "Company"),
-    Column("title", "Title"),
-    Column("email", "Email", no_wrap=True),
-    Column("phone", "Phone", no_wrap=True),
-    Column("tags", "Tags", show=lambda r: ", ".join(r["tags"])),
-    Column("status", "Status"),
+CONTACT_COLUMNS = (  # priority: 0 never dropped, then the lowest number is kept longest
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("name", "Name", style="bold", priority=0, min_width=16),
+    Column("company", "Company", priority=2),
+    Column("title", "Title", priority=5),
+    Column("email", "Email", no_wrap=True, priority=1),
+    Column("phone", "Phone", no_wrap=True, priority=4),
+    Column("tags", "Tags", show=lambda r: ", ".join(r["tags"]), priority=6),
+    Column("status", "Status", priority=3),
     Column("last_contacted", "Last contact", show=lambda r: _day(r["last_contacted"]),
-           no_wrap=True),
+           no_wrap=True, priority=4),
 )
 
 COMPANY_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("name", "Name", style="bold"),
-    Column("kind", "Kind"),
-    Column("industry", "Industry"),
-    Column("domain", "Domain"),
-    Column("contacts", "People"),
-    Column("tags", "Tags", show=lambda r: ", ".join(r["tags"])),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("name", "Name", style="bold", priority=0, min_width=16),
+    Column("kind", "Kind", priority=3),
+    Column("industry", "Industry", priority=4),
+    Column("domain", "Domain", no_wrap=True, priority=2),
+    Column("contacts", "People", no_wrap=True, priority=1),
+    Column("tags", "Tags", show=lambda r: ", ".join(r["tags"]), priority=5),
 )
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import state
-from rolodex.cli._options import FormatOption
+from rolodex.cli._options import ColumnsOption, FormatOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.cli.followups import late
 from rolodex.errors import InvalidInput
@@ -17,12 +17,12 @@ from rolodex.errors import InvalidInput
 TYPE_MARK = {"event": "◆", "task": "☐", "followup": "☎", "birthday": "✱", "anniversary": "♥"}
 
 AGENDA_COLUMNS = (
-    Column("date", "Date", no_wrap=True),
-    Column("time", "Time", no_wrap=True),
-    Column("type", "", show=lambda i: TYPE_MARK[i["type"]]),
-    Column("title", "What", style="bold"),
+    Column("date", "Date", no_wrap=True, priority=0),
+    Column("time", "Time", no_wrap=True, priority=1),
+    Column("type", "", show=lambda i: TYPE_MARK[i["type"]], priority=2),
+    Column("title", "What", style="bold", priority=0, min_width=16),
     Column("contacts", "With", show=lambda i: ", ".join([c["name"] for c in i["contacts"]])),
-    Column("note", "", show=lambda i: _note(i), style="red"),
+    Column("note", "", show=lambda i: _note(i), style="red", priority=1),
 )
 
 def _note(item: dict) -> str:
@@ -37,6 +37,7 @@ def agenda(
     days: Annotated[int, typer.Option("--days", "-d", min=0, help="How many days after today.")]
     = 7,
     format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """Today and the next N days: events, due and overdue tasks, follow-ups, birthdays.
 
@@ -50,7 +51,7 @@ def agenda(
     today = state.today()
     with gc_paused():  # tens of thousands of items at 100,000 contacts, none in a cycle
         items = build(state.db(), today, today + timedelta(days=days), state.zone(), today)
-        emit(items, format, AGENDA_COLUMNS, keys=KEYS, empty="nothing on the agenda")
+        emit(items, format, AGENDA_COLUMNS, keys=KEYS, empty="nothing on the agenda", pick=columns)
         del items
 
 

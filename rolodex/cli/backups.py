@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import confirm, say, state
-from rolodex.cli._options import RowsFormatOption, YesOption
+from rolodex.cli._options import ColumnsOption, RowsFormatOption, YesOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.errors import InvalidInput
 
@@ -41,6 +41,7 @@ def backup(
         "--list", "-l", help="List the copies in the backup folder instead, oldest first.")]
     = False,
     format: RowsFormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """Copy the database safely, even while another rolodex is writing to it.
 
@@ -64,7 +65,7 @@ def backup(
         if file is not None:
             raise InvalidInput("give a FILE or --list, not both")
         emit(backups.list_backups(state.db_path()), format, BACKUP_COLUMNS, keys=BACKUP_KEYS,
-             empty=f"no copies in {backups.backup_dir(state.db_path())}")
+             empty=f"no copies in {backups.backup_dir(state.db_path())}", pick=columns)
         return
     db = state.existing_db()
     if file == "-":

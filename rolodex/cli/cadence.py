@@ -8,7 +8,7 @@ import typer
 
 from rolodex.cli._context import say, state
 from rolodex.cli._help import HelpGroup
-from rolodex.cli._options import FormatOption
+from rolodex.cli._options import ColumnsOption, FormatOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.store import settings
 
@@ -48,7 +48,7 @@ def cadence_rm(tag: Annotated[str, typer.Argument(help="Tag name.")]) -> None:
 
 
 @app.command("list")
-def cadence_list(format: FormatOption = Format.table) -> None:
+def cadence_list(format: FormatOption = Format.table, columns: ColumnsOption = None) -> None:
     """List the cadence of every tag that has one.
 
     \b
@@ -58,4 +58,4 @@ def cadence_list(format: FormatOption = Format.table) -> None:
 
     rows = [{"tag": t, "days": d} for t, d in sorted(tag_cadences(state.db()).items())]
     emit(rows, format, (Column("tag", "Tag"), Column("days", "Every (days)")),
-         empty="no cadences")
+         empty="no cadences", pick=columns)

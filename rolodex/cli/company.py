@@ -9,6 +9,7 @@ import typer
 from rolodex.cli._context import confirm, say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import (
+    ColumnsOption,
     DryRunOption,
     FieldOption,
     FormatOption,
@@ -85,6 +86,7 @@ def list_(
     sort: Annotated[str, typer.Option("--sort", help="name, created, updated or id; "
                                       "-FIELD descends.")] = "name",
     limit: LimitOption = None, format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """List companies with how many people each has.
 
@@ -94,7 +96,7 @@ def list_(
     db = state.db()
     ids = companies.list_ids(db, tags=tag or [], kind=kind, sort=sort, limit=limit)
     emit(companies.fetch(db, ids), format, COMPANY_COLUMNS, keys=companies.KEYS,
-         empty="no companies")
+         empty="no companies", pick=columns)
 
 
 @app.command("show")

@@ -9,7 +9,7 @@ import typer
 
 from rolodex.cli._context import say, state
 from rolodex.cli._help import HelpGroup
-from rolodex.cli._options import FormatOption
+from rolodex.cli._options import ColumnsOption, FormatOption
 from rolodex.cli._output import Column, Format, emit, json_safe
 from rolodex.store import settings
 
@@ -28,7 +28,7 @@ def _text(value: object) -> str:
 
 
 @app.command("list")
-def list_(format: FormatOption = Format.table) -> None:
+def list_(format: FormatOption = Format.table, columns: ColumnsOption = None) -> None:
     """List every setting with its value and what it is for.
 
     \b
@@ -37,7 +37,7 @@ def list_(format: FormatOption = Format.table) -> None:
     rows = settings.list_all(state.db())
     emit(rows, format, (Column("key", "Key", style="bold"),
                         Column("value", "Value", show=lambda r: _text(r["value"])),
-                        Column("description", "Description", style="dim")))
+                        Column("description", "Description", style="dim")), pick=columns)
 
 
 @app.command("get")

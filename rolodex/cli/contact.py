@@ -10,6 +10,7 @@ from rolodex.cli._options import (
     AddressOpt,
     AnniversaryOpt,
     BirthdayOpt,
+    ColumnsOption,
     CompanyOpt,
     EmailOpt,
     EveryOpt,
@@ -113,6 +114,7 @@ def list_(
     sort: Annotated[str, typer.Option(
         "--sort", help="name, company, created, updated or id; -FIELD descends.")] = "name",
     limit: LimitOption = None, format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """List contacts, filtered; every filter narrows the list.
 
@@ -133,7 +135,7 @@ def list_(
                                    limit=query_limit(limit, format))
     emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
                  keys=contact_queries.KEYS, limit=limit,
-                 json_lines=lambda i: contact_json.lines(db, i), empty="no contacts")
+                 json_lines=lambda i: contact_json.lines(db, i), empty="no contacts", pick=columns)
 
 
 @app.command("show")

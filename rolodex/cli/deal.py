@@ -9,6 +9,7 @@ import typer
 from rolodex.cli._context import delete_by_ids, expand_refs, say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import (
+    ColumnsOption,
     FormatOption,
     LimitOption,
     MineOption,
@@ -72,16 +73,17 @@ def _people(refs: list[str] | None) -> list[int]:
 
 
 DEAL_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("title", "Deal", style="bold"),
-    Column("company", "Company"),
-    Column("stage", "Stage", style="cyan"),
-    Column("amount", "Amount", show=money, no_wrap=True),
-    Column("probability", "%", show=lambda d: f"{d['probability']}"),
-    Column("close", "Close", no_wrap=True),
-    Column("days_in_stage", "Days in stage"),
-    Column("owner", "Owner"),
-    Column("contacts", "With", show=lambda d: ", ".join(c["name"] for c in d["contacts"])),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("title", "Deal", style="bold", priority=0, min_width=28),
+    Column("company", "Company", priority=2),
+    Column("stage", "Stage", style="cyan", priority=1),
+    Column("amount", "Amount", show=money, no_wrap=True, priority=1),
+    Column("probability", "%", show=lambda d: f"{d['probability']}", priority=5),
+    Column("close", "Close", no_wrap=True, priority=3),
+    Column("days_in_stage", "Days in stage", no_wrap=True, priority=6),
+    Column("owner", "Owner", priority=6),
+    Column("contacts", "With", show=lambda d: ", ".join(c["name"] for c in d["contacts"]),
+           priority=4, min_width=16),
 )
 
 
@@ -135,6 +137,7 @@ def list_(
         "--sort", help="close, amount, created, updated, title or id; -FIELD descends.")]
     = "close",
     limit: LimitOption = None, format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """List deals: open ones by default, soonest expected close first.
 
@@ -150,7 +153,8 @@ def list_(
         company_id=resolve_company(db, company) if company else None,
         contact_id=resolve_contact(db, contact) if contact else None,
         owner=owner_filter(owner, mine), source=source, sort=sort, limit=limit)
-    emit(deals.fetch(db, ids), format, DEAL_COLUMNS, keys=deals.KEYS, empty="no deals")
+    emit(deals.fetch(db, ids), format, DEAL_COLUMNS, keys=deals.KEYS, empty="no deals",
+         pick=columns)
 
 
 @app.command("show")

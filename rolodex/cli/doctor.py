@@ -7,15 +7,15 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import say, state
-from rolodex.cli._options import RowsFormatOption
+from rolodex.cli._options import ColumnsOption, RowsFormatOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.errors import Unhealthy
 
 DOCTOR_COLUMNS = (
-    Column("check", "Check", style="bold", no_wrap=True),
-    Column("status", "Status", no_wrap=True),
-    Column("count", "Count", no_wrap=True),
-    Column("detail", "Detail"),
+    Column("check", "Check", style="bold", no_wrap=True, priority=0),
+    Column("status", "Status", no_wrap=True, priority=0),
+    Column("count", "Count", no_wrap=True, priority=2),
+    Column("detail", "Detail", priority=1),
 )
 
 
@@ -24,6 +24,7 @@ def doctor(
         "--fix", help="Repair what is safe to repair, in one operation, after an automatic "
         "backup.")] = False,
     format: RowsFormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """Check the database for damage and inconsistencies; --fix repairs what is safe.
 
@@ -47,7 +48,7 @@ def doctor(
 
     db = state.existing_db()
     findings = checks.repair(db) if fix else checks.examine(db)
-    emit(findings, format, DOCTOR_COLUMNS, keys=KEYS)
+    emit(findings, format, DOCTOR_COLUMNS, keys=KEYS, pick=columns)
     if checks.healthy(findings):
         counts = checks.summary(findings)
         if fix and counts["fixed"]:

@@ -7,18 +7,24 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import confirm, say, state
-from rolodex.cli._options import DryRunOption, PreferOption, RowsFormatOption, YesOption
+from rolodex.cli._options import (
+    ColumnsOption,
+    DryRunOption,
+    PreferOption,
+    RowsFormatOption,
+    YesOption,
+)
 from rolodex.cli._output import Column, Format, emit
 from rolodex.cli.completion import complete_contact
 from rolodex.errors import InvalidInput
 
 DUPE_COLUMNS = (
-    Column("score", "Score", style="bold", no_wrap=True),
-    Column("kind", "Kind", style="dim"),
-    Column("a", "A", show=lambda r: f"#{r['a_id']} {r['a_name']}"),
-    Column("b", "B", show=lambda r: f"#{r['b_id']} {r['b_name']}"),
-    Column("reasons", "Why", show=lambda r: "; ".join(r["reasons"])),
-    Column("group", "Group", style="dim"),
+    Column("score", "Score", style="bold", no_wrap=True, priority=0),
+    Column("kind", "Kind", style="dim", priority=2),
+    Column("a", "A", show=lambda r: f"#{r['a_id']} {r['a_name']}", priority=0),
+    Column("b", "B", show=lambda r: f"#{r['b_id']} {r['b_name']}", priority=0),
+    Column("reasons", "Why", show=lambda r: "; ".join(r["reasons"]), priority=1),
+    Column("group", "Group", style="dim", priority=3),
 )
 MAX_DUPLICATE_WARNINGS = 3  # likely duplicates named when a contact is added
 
@@ -49,6 +55,7 @@ def dupes(
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=0,
                                               help="Show at most this many pairs.")] = None,
     format: RowsFormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """List likely duplicate contacts and companies, each pair with a score and the reasons.
 
@@ -69,7 +76,7 @@ def dupes(
         raise InvalidInput("dupes lists pairs, not ids; use json, jsonl, csv or tsv")
     rows = find_duplicates(state.db(), min_score=min_score)
     emit(rows if limit is None else rows[:limit], format, DUPE_COLUMNS, keys=KEYS,
-         empty="no likely duplicates")
+         empty="no likely duplicates", pick=columns)
 
 
 def merge(

@@ -9,7 +9,13 @@ import typer
 
 from rolodex.cli._context import confirm, expand_refs, say, state
 from rolodex.cli._help import HelpGroup
-from rolodex.cli._options import FormatOption, ShowFormatOption, YesOption, one_line_text
+from rolodex.cli._options import (
+    ColumnsOption,
+    FormatOption,
+    ShowFormatOption,
+    YesOption,
+    one_line_text,
+)
 from rolodex.cli._output import Column, Format, emit, emit_one
 from rolodex.cli._repeat import warn_short_months
 from rolodex.cli.completion import complete_contact
@@ -47,14 +53,15 @@ def _span(text: str) -> str:
 
 
 EVENT_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("start", "Start", show=lambda e: _span(e["start"]), no_wrap=True),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("start", "Start", show=lambda e: _span(e["start"]), no_wrap=True, priority=1),
     Column("end", "End", show=lambda e: _span(e["end"]) if not e["all_day"] else "all day",
-           no_wrap=True),
-    Column("title", "Event", style="bold"),
-    Column("contacts", "With", show=lambda e: ", ".join(c["name"] for c in e["contacts"])),
-    Column("location", "Where"),
-    Column("rrule", "Repeats", show=lambda e: _describe(e["rrule"])),
+           no_wrap=True, priority=3),
+    Column("title", "Event", style="bold", priority=0, min_width=28),
+    Column("contacts", "With", show=lambda e: ", ".join(c["name"] for c in e["contacts"]),
+           priority=4, min_width=16),
+    Column("location", "Where", priority=2),
+    Column("rrule", "Repeats", show=lambda e: _describe(e["rrule"]), priority=5),
 )
 
 
@@ -151,6 +158,7 @@ def list_(
                                               help="Only events with this contact.",
                                               autocompletion=complete_contact)] = None,
     format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """List event occurrences in a window; recurring events are expanded.
 
@@ -164,7 +172,7 @@ def list_(
         raise InvalidInput("--to is before --from")
     contact_id = resolve_contact(db, with_) if with_ else None
     rows = events.occurrences(db, first, last, state.zone(), contact_id=contact_id)
-    emit(rows, format, EVENT_COLUMNS, keys=events.OCCURRENCE_KEYS, empty="no events")
+    emit(rows, format, EVENT_COLUMNS, keys=events.OCCURRENCE_KEYS, empty="no events", pick=columns)
 
 
 @app.command("show")

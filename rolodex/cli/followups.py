@@ -8,15 +8,15 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import state
-from rolodex.cli._options import FormatOption
+from rolodex.cli._options import ColumnsOption, FormatOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.cli._views import when_text
 from rolodex.errors import InvalidInput
 
 FOLLOWUP_COLUMNS = (
     Column("type", "Kind"),
-    Column("id", "ID", style="dim"),
-    Column("title", "Who / what", style="bold"),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("title", "Who / what", style="bold", priority=0, min_width=16),
     Column("due", "Due", show=lambda i: when_text(i["due"]), no_wrap=True),
     Column("days_overdue", "Late", show=lambda i: late(i["days_overdue"])),
     Column("last_contacted", "Last contact", show=lambda i: (i["last_contacted"] or "")[:10]),
@@ -34,6 +34,7 @@ def late(days: int) -> str:
 def followups(
     due: Annotated[str, typer.Option("--due", help="today (and overdue) or week.")] = "today",
     format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """People past their stay-in-touch cadence and tasks due, most urgent first.
 
@@ -51,4 +52,4 @@ def followups(
     horizon = today if due == "today" else today + timedelta(days=6)
     with gc_paused():  # tens of thousands of items at 100,000 contacts, none in a cycle
         emit(build(state.db(), horizon, state.zone()), format, FOLLOWUP_COLUMNS, keys=KEYS,
-             empty="nothing to follow up")
+             empty="nothing to follow up", pick=columns)

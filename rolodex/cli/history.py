@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import expand_refs, say, state
-from rolodex.cli._options import FormatOption, LimitOption
+from rolodex.cli._options import ColumnsOption, FormatOption, LimitOption
 from rolodex.cli._output import Column, Format, emit_records, query_limit
 from rolodex.cli._views import local_time, when_text
 from rolodex.cli.completion import complete_company, complete_contact
@@ -19,13 +19,13 @@ from rolodex.store.people.contact_refs import resolve_contact
 from rolodex.store.refs import resolve_company
 
 HISTORY_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("at", "When", show=lambda r: local_time(r["at"]), no_wrap=True),
-    Column("kind", "Kind", style="cyan"),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("at", "When", show=lambda r: local_time(r["at"]), no_wrap=True, priority=1),
+    Column("kind", "Kind", style="cyan", priority=3),
     Column("contacts", "With", show=lambda r: ", ".join(c["name"] for c in r["contacts"])
-           or (r["company"] or "")),
-    Column("text", "What"),
-    Column("outcome", "Outcome"),
+           or (r["company"] or ""), priority=2),
+    Column("text", "What", priority=0, min_width=28, max_width=60),
+    Column("outcome", "Outcome", priority=4),
 )
 
 
@@ -125,6 +125,7 @@ def history_(
     to: Annotated[str | None, typer.Option("--to", metavar="WHEN",
                                            help="Up to the end of this day or time.")] = None,
     limit: LimitOption = None, format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """The timeline of a contact, a company or everyone, newest first.
 
@@ -148,4 +149,4 @@ def history_(
     ids = history.entry_ids(db, contact_ids=contact_ids, company_id=company_id, kind=kind,
                             since=since, until=until, limit=query_limit(limit, format))
     emit_records(ids, lambda i: history.fetch_entries(db, i), format, HISTORY_COLUMNS,
-                 keys=history.KEYS, limit=limit, empty="no history")
+                 keys=history.KEYS, limit=limit, empty="no history", pick=columns)

@@ -8,7 +8,7 @@ import typer
 
 from rolodex.cli._change_text import describe
 from rolodex.cli._context import say, state
-from rolodex.cli._options import FormatOption, LimitOption
+from rolodex.cli._options import ColumnsOption, FormatOption, LimitOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.cli._views import local_time
 from rolodex.cli.completion import complete_company, complete_contact
@@ -22,10 +22,10 @@ SinceOpt = Annotated[str | None, typer.Option(
     "--since", metavar="WHEN", help="Only changes since then: 2026-11-01, yesterday, 2 weeks ago.")]
 
 OPERATION_COLUMNS = (
-    Column("id", "Op", style="dim", no_wrap=True),
+    Column("id", "Op", style="dim", no_wrap=True, priority=0),
     Column("at", "When", show=lambda r: local_time(r["at"]), no_wrap=True),
     Column("user", "User"),
-    Column("summary", "What", style="bold"),
+    Column("summary", "What", style="bold", priority=0),
     Column("changes", "Rows"),
     Column("state", "State", style="cyan", show=lambda r: _state(r)),
 )
@@ -89,6 +89,7 @@ def changes(
     since: SinceOpt = None,
     limit: LimitOption = None,
     fmt: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """The audit trail: every operation on the database, or every change to one record.
 
@@ -105,12 +106,14 @@ def changes(
         raise InvalidInput("the audit trail has no record ids; use json, jsonl, csv or tsv")
     if target is None:
         rows = audit.operations(db, since=start, limit=limit)
-        emit(rows, fmt, OPERATION_COLUMNS, keys=OPERATION_KEYS, empty="no changes recorded")
+        emit(rows, fmt, OPERATION_COLUMNS, keys=OPERATION_KEYS, empty="no changes recorded",
+             pick=columns)
     else:
         rows = audit.record_changes(db, *target, since=start, limit=limit)
         if fmt is Format.table:  # people read what changed; machines get every row
             rows = [r for r in rows if describe(r)]
-        emit(rows, fmt, CHANGE_COLUMNS, keys=CHANGE_KEYS, empty="no changes recorded")
+        emit(rows, fmt, CHANGE_COLUMNS, keys=CHANGE_KEYS, empty="no changes recorded",
+             pick=columns)
 
 
 def _since(text: str | None) -> str | None:
@@ -146,8 +149,8 @@ def _record(ref: str | None, company: str | None, deal: int | None, task: int | 
 
 
 DELETED_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("name", "Name", style="bold"),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("name", "Name", style="bold", priority=0),
     Column("emails", "Email", show=lambda r: ", ".join(r["emails"])),
     Column("deleted", "Deleted", show=lambda r: local_time(r["deleted"]), no_wrap=True),
     Column("user", "By"),
@@ -162,6 +165,7 @@ def restore_contact(
     list_: Annotated[bool, typer.Option("--list", "-l", help="List the deleted contacts.")]
     = False,
     fmt: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """Bring back a deleted contact with its details, tags, history, tasks and deal links.
 
@@ -176,7 +180,7 @@ def restore_contact(
         if ref is not None:
             raise InvalidInput("give a contact to restore, or --list, not both")
         emit(restore.deleted_contacts(db), fmt, DELETED_COLUMNS, keys=DELETED_KEYS,
-             empty="no deleted contacts to restore")
+             empty="no deleted contacts to restore", pick=columns)
         return
     result = restore.restore_contact(db, restore.find_deleted(db, ref))
     say(f"restored #{result['id']} {result['name']} ({result['rows']} rows"

@@ -9,7 +9,7 @@ import typer
 
 from rolodex.cli._context import confirm, expand_refs, say, state
 from rolodex.cli._help import HelpGroup
-from rolodex.cli._options import FormatOption, LimitOption, RefArg, YesOption
+from rolodex.cli._options import ColumnsOption, FormatOption, LimitOption, RefArg, YesOption
 from rolodex.cli._output import Column, Format, emit, json_safe, message, opened_output
 from rolodex.errors import InvalidInput, NotFound
 
@@ -41,8 +41,8 @@ def _day(text: str | None) -> str:
 
 
 CONSENT_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("contact", "Contact", style="bold"),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("contact", "Contact", style="bold", priority=0),
     Column("purpose", "Purpose", style="cyan"),
     Column("status", "Status"),
     Column("at", "When", show=lambda r: _local(r["at"]), no_wrap=True),
@@ -51,8 +51,8 @@ CONSENT_COLUMNS = (
     Column("current", "Current", show=lambda r: "yes" if r["current"] else ""),
 )
 STALE_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("name", "Name", style="bold"),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("name", "Name", style="bold", priority=0),
     Column("email", "Email"),
     Column("company", "Company"),
     Column("created", "Added", show=lambda r: _day(r["created"]), no_wrap=True),
@@ -90,6 +90,7 @@ def consent(
     evidence: Annotated[str | None, typer.Option(
         "--evidence", help="Where the proof is: a message id, a file, a ticket...")] = None,
     format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """Record a grant or withdrawal of consent for a purpose, or list a person's consents.
 
@@ -112,7 +113,7 @@ def consent(
         if at is not None or source is not None or evidence is not None:
             raise InvalidInput("--at, --source and --evidence need --grant or --withdraw")
         emit(consent_store.history(db, contact_id, purpose), format, CONSENT_COLUMNS,
-             keys=consent_store.KEYS, empty="no consent recorded")
+             keys=consent_store.KEYS, empty="no consent recorded", pick=columns)
         return
     if purpose is None:
         raise InvalidInput("name the purpose of the consent",
@@ -140,6 +141,7 @@ def consents(
     status: Annotated[Status | None, typer.Option(
         "--status", help="Only current grants, or only current withdrawals.")] = None,
     format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """List the current consent of every contact per purpose: the latest grant or withdrawal.
 
@@ -150,7 +152,8 @@ def consents(
 
     rows = consent_store.current(state.db(), purpose=purpose,
                                  status=status.value if status else None)
-    emit(rows, format, CONSENT_COLUMNS, keys=consent_store.KEYS, empty="no consent recorded")
+    emit(rows, format, CONSENT_COLUMNS, keys=consent_store.KEYS, empty="no consent recorded",
+         pick=columns)
 
 
 @app.command("export")
@@ -330,6 +333,7 @@ def stale(
         "days, a year 365).")],
     limit: LimitOption = None,
     format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """List people with no history and no consent granted for a long time: candidates to forget.
 
@@ -351,4 +355,4 @@ def stale(
     cutoff = start_of_day(state.today() - timedelta(days=days), state.zone())
     rows = stale_rows(state.db(), cutoff, limit=limit)
     emit(rows, format, STALE_COLUMNS, keys=KEYS,
-         empty=f"nobody silent since {cutoff.date().isoformat()}")
+         empty=f"nobody silent since {cutoff.date().isoformat()}", pick=columns)

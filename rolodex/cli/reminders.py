@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli._context import state
-from rolodex.cli._options import FormatOption
+from rolodex.cli._options import ColumnsOption, FormatOption
 from rolodex.cli._output import Column, Format, emit
 from rolodex.cli._views import when_text
 from rolodex.errors import InvalidInput
@@ -15,8 +15,8 @@ from rolodex.errors import InvalidInput
 COLUMNS = (
     Column("at", "At", show=lambda r: when_text(r["at"]), no_wrap=True),
     Column("type", "Kind", style="cyan"),
-    Column("id", "ID", style="dim", no_wrap=True),
-    Column("title", "What", style="bold"),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
+    Column("title", "What", style="bold", priority=0, min_width=16),
     Column("start", "Starts", show=lambda r: when_text(r["start"]), no_wrap=True),
     Column("location", "Where"),
     Column("contacts", "With", show=lambda r: ", ".join(c["name"] for c in r["contacts"])),
@@ -32,6 +32,7 @@ def reminders(
     to: Annotated[str | None, typer.Option(
         "--to", metavar="WHEN", help="End of the window, instead of --within.")] = None,
     format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """Reminders due in a window: event alarms and tasks due at a time, soonest first.
 
@@ -55,4 +56,4 @@ def reminders(
     if end <= start:
         raise InvalidInput("the window ends before it starts")
     emit(due(state.db(), start, end, zone), format, COLUMNS, keys=KEYS,
-         empty="no reminders due")
+         empty="no reminders due", pick=columns)

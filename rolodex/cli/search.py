@@ -11,7 +11,7 @@ import typer
 
 from rolodex.cli._context import say, state
 from rolodex.cli._help import PlainUsageCommand
-from rolodex.cli._options import FormatOption, LimitOption
+from rolodex.cli._options import ColumnsOption, FormatOption, LimitOption
 from rolodex.cli._output import Column, Format, emit, emit_records, query_limit
 from rolodex.cli._views import CONTACT_COLUMNS
 from rolodex.errors import InvalidInput
@@ -53,6 +53,7 @@ def search(
     rm: Annotated[str | None, typer.Option(
         "--rm", metavar="NAME", help="With 'saved': delete that saved search.")] = None,
     limit: LimitOption = None, format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """Find contacts by any words in them, filter them, and save searches as groups (@NAME).
 
@@ -74,7 +75,7 @@ def search(
     if words[0] == "save":
         return _save(words[1:], rm)
     if words[0] == "saved" and len(words) == 1:
-        return _saved(rm, format)
+        return _saved(rm, format, columns)
     if words[0] == "saved":
         raise InvalidInput("'search saved' takes no words",
                            hint="'rolodex search saved --rm NAME' deletes one; to search "
@@ -89,7 +90,7 @@ def search(
     ids = search_contacts(db, query_from_args(words), limit=query_limit(limit, format))
     emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
                  keys=contact_queries.KEYS, limit=limit,
-                 json_lines=lambda i: contact_json.lines(db, i), empty="no matches")
+                 json_lines=lambda i: contact_json.lines(db, i), empty="no matches", pick=columns)
 
 
 def _save(words: list[str], rm: str | None) -> None:
@@ -111,7 +112,7 @@ def _save(words: list[str], rm: str | None) -> None:
         say(f"replaced saved search @{name} (was: {old}): {count}")
 
 
-def _saved(rm: str | None, format: Format) -> None:
+def _saved(rm: str | None, format: Format, columns: str | None) -> None:
     from rolodex.store.search import saved as saved_searches
 
     db = state.db()
@@ -120,4 +121,4 @@ def _saved(rm: str | None, format: Format) -> None:
         say(f"deleted saved search @{name}")
         return
     emit(saved_searches.list_all(db), format, SAVED_COLUMNS, keys=saved_searches.KEYS,
-         empty="no saved searches; 'rolodex search save NAME QUERY...' adds one")
+         empty="no saved searches; 'rolodex search save NAME QUERY...' adds one", pick=columns)

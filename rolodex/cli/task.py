@@ -9,6 +9,7 @@ import typer
 from rolodex.cli._context import delete_by_ids, expand_ids, expand_refs, say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import (
+    ColumnsOption,
     FormatOption,
     LimitOption,
     MineOption,
@@ -53,14 +54,15 @@ def _due_text(task: dict) -> str:
 
 
 TASK_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True),
+    Column("id", "ID", style="dim", no_wrap=True, priority=0),
     Column("due", "Due", show=lambda t: _due_text(t) + (" (overdue)" if t["overdue"] else ""),
-           no_wrap=True),
-    Column("priority", "Pri"),
-    Column("kind", "Kind", style="cyan"),
-    Column("title", "Task", style="bold"),
-    Column("contacts", "For", show=lambda t: ", ".join(c["name"] for c in t["contacts"])),
-    Column("status", "Status"),
+           no_wrap=True, priority=1),
+    Column("priority", "Pri", priority=4),
+    Column("kind", "Kind", style="cyan", priority=5),
+    Column("title", "Task", style="bold", priority=0, min_width=28),
+    Column("contacts", "For", show=lambda t: ", ".join(c["name"] for c in t["contacts"]),
+           priority=3, min_width=16),
+    Column("status", "Status", priority=6),
 )
 
 
@@ -118,6 +120,7 @@ def list_(
         "--owner", help="Only this team member's tasks.")] = None,
     mine: MineOption = False,
     limit: LimitOption = None, format: FormatOption = Format.table,
+    columns: ColumnsOption = None,
 ) -> None:
     """List tasks: open ones by default, soonest due first.
 
@@ -143,7 +146,7 @@ def list_(
                          owner=owner_filter(owner, mine),
                          tz=zone, limit=limit)
     emit(tasks.fetch(db, ids, tz=zone), format, TASK_COLUMNS, keys=tasks.KEYS,
-         empty="no tasks")
+         empty="no tasks", pick=columns)
 
 
 @app.command("show")
