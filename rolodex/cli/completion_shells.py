@@ -109,11 +109,7 @@ class BashComplete(_Shell):
     script = BASH
 
     def get_completion_args(self) -> tuple[list[str], str]:
-        line = os.environ.get("_ROLODEX_LINE", "")
-        words = split_arg_string(line)[1:]
-        if words and not line[-1:].isspace():
-            return words[:-1], words[-1]
-        return words, ""
+        return _args_and_word(os.environ.get("_ROLODEX_LINE", ""))
 
     def format_completion(self, item: CompletionItem) -> str:
         return str(item.value)
@@ -125,7 +121,7 @@ class BashComplete(_Shell):
         breaks = os.environ.get("_ROLODEX_WORDBREAKS", " \t\n\"'@><=;|&(:")
         start = _replaced_from(raw, breaks)
         head = "".join(split_arg_string(raw[:start])) if start else ""
-        quote = raw[start] if raw[start:start + 1] in _QUOTES and raw[start:start + 1] else ""
+        quote = raw[start:start + 1] if raw[start:start + 1] in ("'", '"') else ""
         tails = _keeping(incomplete[len(head):], [str(i.value)[len(head):] for i in items])
         return "\n".join(_bash_quoted(tail, quote) for tail in tails)
 
@@ -204,6 +200,8 @@ def _rest(value: str, typed: str) -> str:
 
 
 def _args_and_word(line: str) -> tuple[list[str], str]:
+    """The words of ``line`` after the program's name, unquoted, and the one being typed
+    (empty after a space)."""
     words = split_arg_string(line)[1:]
     if words and not line[-1:].isspace():
         return words[:-1], words[-1]
