@@ -1,9 +1,8 @@
 _rolodex_completion() {
-    local IFS=$'
-'
-    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \
-                   COMP_CWORD=$COMP_CWORD \
-                   _ROLODEX_COMPLETE=complete_bash $1 ) )
+    mapfile -t COMPREPLY < <(env _ROLODEX_COMPLETE=complete_bash \
+        _ROLODEX_LINE="${COMP_LINE:0:COMP_POINT}" _ROLODEX_WORDBREAKS="$COMP_WORDBREAKS" \
+        "$1" 2>/dev/null)
+    [[ ${#COMPREPLY[@]} == 1 && -z ${COMPREPLY[0]} ]] && COMPREPLY=()  # none: paths
     return 0
 }
 

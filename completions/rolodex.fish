@@ -1,1 +1,11 @@
-complete --command rolodex --no-files --arguments "(env _ROLODEX_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) rolodex)" --condition "env _ROLODEX_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) rolodex"
+function __rolodex_complete
+    set -l found (env _ROLODEX_COMPLETE=complete_fish \
+        _ROLODEX_LINE=(commandline -cp | string collect) rolodex 2>/dev/null)
+    if string length -q -- $found
+        printf '%s\n' $found
+    else
+        __fish_complete_path (commandline -ct)
+    end
+end
+
+complete --command rolodex --no-files --arguments '(__rolodex_complete)'

@@ -44,17 +44,17 @@ def test_contact_names_complete_from_the_database(rolodex, isolated):
     rolodex(["add", "Jane Doe", "-e", "jane@acme.example"])
     rolodex(["add", "John Smith"])
     result = run([], isolated, _ROLODEX_COMPLETE="complete_bash",
-                 COMP_WORDS="rolodex contact show Jan", COMP_CWORD="3")
-    assert result.stdout.split("\n")[:2] == ["Jane Doe", "Janet Roe"]
+                 _ROLODEX_LINE="rolodex contact show Jan")
+    assert result.stdout.split("\n")[:2] == ["Jane\\ Doe", "Janet\\ Roe"]  # bash-quoted
     zsh = run([], isolated, _ROLODEX_COMPLETE="complete_zsh",
               _TYPER_COMPLETE_ARGS="rolodex contact show Jan")
-    assert '"Jane Doe":"jane@acme.example"' in zsh.stdout
+    assert "Jane Doe\tJane Doe  -- jane@acme.example\n" in zsh.stdout
 
 
 @pytest.mark.fresh_db
 def test_completion_without_a_database_creates_nothing(isolated):
     result = run([], isolated, _ROLODEX_COMPLETE="complete_bash",
-                 COMP_WORDS="rolodex contact show Ja", COMP_CWORD="3")
+                 _ROLODEX_LINE="rolodex contact show Ja")
     assert result.returncode == 0
     assert not isolated.exists()
 

@@ -204,5 +204,5 @@ def test_shell_completion_suggests_no_control_characters(hostile, isolated):
            "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
     done = subprocess.run([sys.executable, "-m", "rolodex"], capture_output=True, text=True,
                           env=env, timeout=60)
-    assert '"Eva Plain":"eva@example.org"' in done.stdout
+    assert "Eva Plain\tEva Plain  -- eva@example.org\n" in done.stdout
     assert not raw_controls(done.stdout), done.stdout

@@ -9,6 +9,8 @@ imported and built; ``--help``, a misspelt command and shell completion get them
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -50,6 +52,44 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _completion(value: bool, option: str) -> str | None:
+    """The shell named after ``option`` (``--install-completion zsh``), else the one
+    rolodex runs in. click's options here take no optional value, so the word is read
+    from the command line click parses (sys.argv, in tests too); the command exits
+    before click would take that word for a command."""
+    if not value:
+        return None
+    from rolodex.cli.completion_shells import SHELLS, detected_shell
+    from rolodex.errors import UsageError
+
+    words = sys.argv[1:]
+    after = words[words.index(option) + 1:] if option in words else []
+    shell = after[0] if after and not after[0].startswith("-") else detected_shell()
+    if shell not in SHELLS:
+        raise UsageError(f"no completion for shell {shell or '(unknown)'}",
+                         hint="name one: bash, zsh or fish")
+    return shell
+
+
+def _install_completion(value: bool) -> None:
+    shell = _completion(value, "--install-completion")
+    if shell:
+        from rolodex.cli.completion_shells import install
+
+        print(f"{shell} completion installed in {install(shell)}; it takes effect in a "
+              "new shell")
+        raise typer.Exit()
+
+
+def _show_completion(value: bool) -> None:
+    shell = _completion(value, "--show-completion")
+    if shell:
+        from rolodex.cli.completion_shells import script
+
+        sys.stdout.write(script(shell))
+        raise typer.Exit()
+
+
 def root(
     db: Annotated[str | None, typer.Option(
         "--db", metavar="PATH", help="Database file (default: $ROLODEX_DB, else the user "
@@ -59,6 +99,14 @@ def root(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")]
     = False,
+    install_completion: Annotated[bool, typer.Option(
+        "--install-completion", callback=_install_completion, is_eager=True,
+        expose_value=False, help="Install completion for the shell named after it (bash, "
+        "zsh, fish), else for the shell you are in.")] = False,
+    show_completion: Annotated[bool, typer.Option(
+        "--show-completion", callback=_show_completion, is_eager=True, expose_value=False,
+        help="Print the completion script for the shell named after it (bash, zsh, "
+        "fish), else for the shell you are in.")] = False,
 ) -> None:
     """A terminal-native personal CRM over one SQLite file.
 
@@ -77,12 +125,17 @@ def build(argv: list[str] | None = None) -> typer.Typer:
         help="A terminal-native personal CRM: contacts, companies and their history in one "
              "SQLite file.",
         no_args_is_help=True,
+        add_completion=False,  # rolodex's own scripts and options: cli/completion_shells.py
         pretty_exceptions_enable=False,
         rich_markup_mode=None,  # see cli/_help.py
         cls=HelpGroup,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(root)
+    if os.environ.get("_ROLODEX_COMPLETE"):
+        from rolodex.cli.completion_shells import register
+
+        register()
     word = command_word(argv) if argv is not None else None
     everything = word is None or (word not in GROUPS and word not in COMMANDS)
     for name, (module, attr) in GROUPS.items():

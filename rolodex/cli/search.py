@@ -14,6 +14,7 @@ from rolodex.cli._help import PlainUsageCommand
 from rolodex.cli._options import ColumnsOption, FormatOption, LimitOption
 from rolodex.cli._output import Column, Format, emit, emit_records, query_limit
 from rolodex.cli._views import CONTACT_COLUMNS
+from rolodex.cli.completion import complete_saved_search
 from rolodex.errors import InvalidInput
 
 SAVED_COLUMNS = (
@@ -49,7 +50,7 @@ def search(
     words: Annotated[list[str], typer.Argument(
         metavar="QUERY...", help="Words (prefixes match), an email, a phone; filters "
         "tag:X status:X owner:X company:X source:X city:X country:X, -KEY:X to exclude, "
-        "@NAME for a saved search.")],
+        "@NAME for a saved search.", autocompletion=complete_saved_search)],
     rm: Annotated[str | None, typer.Option(
         "--rm", metavar="NAME", help="With 'saved': delete that saved search.")] = None,
     limit: LimitOption = None, format: FormatOption = Format.table,
