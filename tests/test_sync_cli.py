@@ -49,3 +49,14 @@ def test_an_account_cannot_be_named_like_a_sync_command(rolodex, tmp_path, name)
     result = rolodex(["sync", "add", name, "--vdir", str(tmp_path / "v")])
     assert result.exit_code == 5
     assert f"'{name}' is a sync command" in result.stderr
+
+
+def test_sync_listings_fit_and_choose_their_columns(rolodex, account, monkeypatch):
+    assert rolodex(["sync", "team"]).exit_code == 0
+    monkeypatch.setenv("COLUMNS", "60")
+    status = rolodex(["sync", "status"]).stdout
+    assert all(len(line) <= 60 for line in status.splitlines())
+    assert "Account" in status and "contacts" in status and "(UTC)" not in status
+    chosen = rolodex(["sync", "status", "--columns", "kind,items"]).stdout.splitlines()
+    assert chosen[1].split() == ["Kind", "Items"]
+    assert rolodex(["sync", "list", "--columns", "nosuch"]).exit_code == 5

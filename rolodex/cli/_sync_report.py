@@ -6,7 +6,37 @@ from __future__ import annotations
 import sys
 
 from rolodex.cli._context import say
-from rolodex.cli._output import one_line
+from rolodex.cli._output import Column, one_line
+from rolodex.cli._views import when_text
+
+RUN_COLUMNS = (
+    Column("account", "Account", priority=0), Column("kind", "Kind", priority=0),
+    Column("downloaded", "In", priority=1), Column("updated_here", "Upd. here", priority=2),
+    Column("deleted_here", "Del. here", priority=2), Column("uploaded", "Out", priority=1),
+    Column("updated_there", "Upd. there", priority=2),
+    Column("deleted_there", "Del. there", priority=2), Column("merged", "Merged", priority=3),
+    Column("conflicts", "Conflicts", show=lambda r: str(len(r["conflicts"])), priority=1),
+)
+LIST_COLUMNS = (
+    Column("name", "Name", priority=0), Column("kind", "Kind", priority=2),
+    Column("location", "Where", priority=1),
+    Column("collections", "Syncs", show=lambda r: ", ".join(r["collections"]), priority=3))
+LIST_KEYS = ("name", "kind", "location", "username", "password_command", "insecure",
+             "collections", "created")
+STATUS_COLUMNS = (
+    Column("account", "Account", priority=0), Column("kind", "Kind", priority=0),
+    Column("location", "Where", priority=4),
+    Column("last_sync", "Last sync", show=lambda r: when_text(r["last_sync"]), no_wrap=True,
+           priority=1),
+    Column("items", "Items", priority=2), Column("pending", "Changed here", priority=2),
+    Column("conflicts", "Conflicts", priority=1))
+STATUS_KEYS = ("account", "kind", "location", "last_sync", "items", "pending", "conflicts")
+CONFLICT_COLUMNS = (
+    Column("id", "#", priority=0), Column("account", "Account", priority=3),
+    Column("name", "Record", priority=0), Column("field", "Field", priority=1),
+    Column("local", "Kept here", priority=1), Column("remote", "The other side", priority=1),
+    Column("at", "At", show=lambda r: when_text(r["at"]), no_wrap=True, priority=4))
+CONFLICT_KEYS = ("id", "account", "uid", "contact_id", "name", "field", "local", "remote", "at")
 
 
 class ProgressBar:

@@ -11,8 +11,8 @@ import typer
 from rolodex.cli import _sync_options as cards  # companies and groups
 from rolodex.cli._context import say, state
 from rolodex.cli._help import DefaultCommandGroup
-from rolodex.cli._options import RowsFormatOption
-from rolodex.cli._output import Column, Format, emit, one_line
+from rolodex.cli._options import ColumnsOption, RowsFormatOption
+from rolodex.cli._output import Format, emit, one_line
 from rolodex.cli._sync_options import (
     BookChoice,
     ContactsVdir,
@@ -25,7 +25,17 @@ from rolodex.cli._sync_options import (
     choices,
     folders_given,
 )
-from rolodex.cli._sync_report import ProgressBar, say_report
+from rolodex.cli._sync_report import (
+    CONFLICT_COLUMNS,
+    CONFLICT_KEYS,
+    LIST_COLUMNS,
+    LIST_KEYS,
+    RUN_COLUMNS,
+    STATUS_COLUMNS,
+    STATUS_KEYS,
+    ProgressBar,
+    say_report,
+)
 from rolodex.errors import InvalidInput
 
 app = typer.Typer(help="Two-way sync of your contacts, events, tasks and history with "
@@ -40,16 +50,6 @@ Force = Annotated[bool, typer.Option(
     "--force", help="Sync even when it would delete more than half of a collection.")]
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help="The account's name.",
                                         show_default=False)]
-
-RUN_COLUMNS = (
-    Column("account", "Account"), Column("kind", "Kind"), Column("downloaded", "In"),
-    Column("updated_here", "Upd. here"),
-    Column("deleted_here", "Del. here"), Column("uploaded", "Out"),
-    Column("updated_there", "Upd. there"), Column("deleted_there", "Del. there"),
-    Column("merged", "Merged"), Column("conflicts", "Conflicts", show=lambda r: str(
-        len(r["conflicts"]))),
-)
-
 
 @app.callback()
 def sync_all(
@@ -267,14 +267,8 @@ def set_(
     say(f"sync account {found['name']} syncs: {', '.join(found['collections']) or 'nothing'}")
 
 
-LIST_COLUMNS = (Column("name", "Name"), Column("kind", "Kind"), Column("location", "Where"),
-                Column("collections", "Syncs", show=lambda r: ", ".join(r["collections"])))
-LIST_KEYS = ("name", "kind", "location", "username", "password_command", "insecure",
-             "collections", "created")
-
-
 @app.command("list")
-def list_(format: RowsFormatOption = Format.table) -> None:
+def list_(format: RowsFormatOption = Format.table, columns: ColumnsOption = None) -> None:
     """List the sync accounts.
 
     \b
@@ -282,7 +276,7 @@ def list_(format: RowsFormatOption = Format.table) -> None:
     """
     from rolodex.sync import accounts
 
-    emit(accounts.list_accounts(state.db()), format, LIST_COLUMNS, keys=LIST_KEYS,
+    emit(accounts.list_accounts(state.db()), format, LIST_COLUMNS, keys=LIST_KEYS, pick=columns,
          empty="no sync accounts (rolodex sync add NAME --vdir PATH)")
 
 
@@ -301,15 +295,8 @@ def rm(name: NameArg) -> None:
     say(f"removed sync account {name}")
 
 
-STATUS_COLUMNS = (Column("account", "Account"), Column("kind", "Kind"),
-                  Column("location", "Where"), Column("last_sync", "Last sync (UTC)"),
-                  Column("items", "Items"), Column("pending", "Changed here"),
-                  Column("conflicts", "Conflicts"))
-STATUS_KEYS = ("account", "kind", "location", "last_sync", "items", "pending", "conflicts")
-
-
 @app.command("status")
-def status(format: RowsFormatOption = Format.table) -> None:
+def status(format: RowsFormatOption = Format.table, columns: ColumnsOption = None) -> None:
     """Show each synced collection: its kind, last sync, changes here and conflicts.
 
     "Changed here" counts the records of its kind (contacts, events, tasks,
@@ -321,14 +308,8 @@ def status(format: RowsFormatOption = Format.table) -> None:
     """
     from rolodex.sync import accounts
 
-    emit(accounts.status(state.db()), format, STATUS_COLUMNS, keys=STATUS_KEYS,
+    emit(accounts.status(state.db()), format, STATUS_COLUMNS, keys=STATUS_KEYS, pick=columns,
          empty="no sync accounts (rolodex sync add NAME --vdir PATH)")
-
-
-CONFLICT_COLUMNS = (Column("id", "#"), Column("account", "Account"), Column("name", "Contact"),
-                    Column("field", "Field"), Column("local", "Kept here"),
-                    Column("remote", "The other side"), Column("at", "At (UTC)"))
-CONFLICT_KEYS = ("id", "account", "uid", "contact_id", "name", "field", "local", "remote", "at")
 
 
 @app.command("conflicts")
@@ -339,6 +320,7 @@ def conflicts(
         "--prefer", metavar="local|remote", help="Settle them all: keep your values "
         "(local), or take the other side's (remote; the next sync sends them on).",
         show_default=False)] = None,
+    columns: ColumnsOption = None,
     edit: Annotated[bool, typer.Option(
         "--edit", help="Settle them one by one in $EDITOR: write 'keep: local' or 'keep: "
         "remote' under each.")] = False,
@@ -361,6 +343,7 @@ def conflicts(
         return _edit_conflicts(db, name)
     if prefer is None:
         emit(accounts.conflicts(db, name), format, CONFLICT_COLUMNS, keys=CONFLICT_KEYS,
+             pick=columns,
              empty="no conflicts")
         return
     count = accounts.resolve(db, prefer, name)
