@@ -80,3 +80,16 @@ def test_a_moved_occurrence_shows_its_own_title_and_place(rolodex, monkeypatch):
         ("Team stand-up", "Room 1"), ("Team stand-up", "Room 1")]
     assert "Stand-up and quarterly review" in rolodex(
         ["event", "list", "--from", "2026-12-14", "--to", "2026-12-14"]).stdout
+
+
+def test_the_contact_card_fits_80_columns_and_hides_what_the_name_says(rolodex):
+    """On an 80-column terminal the card's longest line (the record's) fits; the name's
+    parts show only when they say more than the name."""
+    assert rolodex(["add", "Jane Doe", "-c", "Acme Ltd"]).exit_code == 0
+    assert rolodex(["add", "Doe, Jane Mary"]).exit_code == 0  # reordered, parts implied
+    rolodex(["contact", "edit", "Jane Doe", "--last", "Doe-Smith", "--name", "Jane Doe"])
+    card = rolodex(["contact", "show", "#1"]).stdout
+    assert "Name parts" in card and "last_name: Doe-Smith" in card
+    plain = rolodex(["contact", "show", "#2"]).stdout
+    assert "Name parts" not in plain and "UID" in plain
+    assert max(len(line) for line in plain.splitlines()) <= 80

@@ -99,6 +99,19 @@ def _card(title: str, subtitle: str | None, rows: list[tuple[str, str | list[str
                           title_align="left", subtitle_align="left", expand=False))
 
 
+def _parts(c: dict) -> str | None:
+    """The name's parts, when they say more than the name itself (the split a reader
+    would make of it): 'last_name: van der Berg' matters, 'first_name: Jane' does not."""
+    from rolodex.models import join_name, split_name
+
+    keys = ("prefix", "first_name", "middle_name", "last_name", "suffix")
+    guess = split_name(c["name"])
+    if join_name(*(c[k] for k in keys)) == c["name"] and [c[k] for k in keys] == [
+            guess.prefix, guess.first, guess.middle, guess.last, guess.suffix]:
+        return None
+    return " / ".join(f"{k}: {c[k]}" for k in keys if c[k])
+
+
 def contact_card(c: dict, around: dict | None = None) -> None:
     """The Rich card of ``contact show``: every field that has a value, then what goes on
     with them (``around``: recent history, open tasks and deals, upcoming events, the
@@ -113,8 +126,7 @@ def contact_card(c: dict, around: dict | None = None) -> None:
         ("Phones", _labelled(c["phones"], "number")),
         ("Addresses", [_address(a) for a in c["addresses"]]),
         ("Web", _labelled(c["urls"], "url")),
-        ("Name parts", " / ".join(f"{k}: {c[k]}" for k in (
-            "prefix", "first_name", "middle_name", "last_name", "suffix") if c[k])),
+        ("Name parts", _parts(c)),
         ("Nickname", c["nickname"]),
         ("Birthday", c["birthday"] or (c["birthday_text"] and f"{c['birthday_text']} (text)")),
         ("Anniversary", c["anniversary"]),
@@ -127,8 +139,8 @@ def contact_card(c: dict, around: dict | None = None) -> None:
         ("Tags", ", ".join(c["tags"])), ("Relationships", rels),
         *((f"{k}", v) for k, v in c["custom"].items()),
         ("Notes", c["notes"]),
-        ("Record", f"#{c['id']} · uid {c['uid']} · created {local_time(c['created'])} · "
-                   f"updated {local_time(c['updated'])}"),
+        ("Record", f"#{c['id']} · created {local_time(c['created'])} · "
+                   f"updated {local_time(c['updated'])}"), ("UID", c["uid"]),
     ]
     history = [f"{_day(h['at'])} {h['kind']}: {h['text'] or ''}".rstrip(": ")
                for h in around.get("recent", [])]
