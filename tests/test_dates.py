@@ -714,5 +714,8 @@ def test_a_birthday_in_the_future_is_refused(rolodex):
 
 
 def test_calendar_takes_a_month(rolodex):
+    for title, at in (("In February", "2027-02-10 10:00"), ("In March", "2027-03-01 10:00")):
+        assert rolodex(["event", "add", title, "--at", at]).exit_code == 0
     result = rolodex(["calendar", "--month", "2027-02", "--format", "json"])
     assert result.exit_code == 0, result.stderr
+    assert [item["title"] for item in result.json()] == ["In February"]

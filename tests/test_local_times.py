@@ -42,6 +42,13 @@ def test_reports_show_local_times_to_people(berlin, fmt):
     assert "2026-12-08 09:00" in result.stdout and "08:00:00Z" not in result.stdout
 
 
+def test_the_contact_report_and_its_page_show_local_times(berlin):
+    for fmt in ("table", "html"):
+        result = berlin(["report", "contact", "jane", "--format", fmt])
+        assert result.exit_code == 0, result.stderr
+        assert "2026-12-08 09:00" in result.stdout and "T08:00:00Z" not in result.stdout
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_reports_keep_utc_for_machines(berlin, fmt):
     result = berlin(["report", "followups", "--format", fmt, "--section", "due"])
