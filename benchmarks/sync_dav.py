@@ -45,6 +45,18 @@ def write_cards(path: Path, count: int) -> None:
                       f"NOTE:generated contact number {n}\r\nEND:VCARD\r\n")
 
 
+def wait_for(url: str) -> None:
+    """Until the server answers (a minute at most)."""
+    import requests
+
+    for _ in range(600):
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.05)
+
+
 def start_radicale(folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
@@ -58,14 +70,9 @@ def start_radicale(folder: Path) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(config)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
+    wait_for(url)
     import requests
 
-    for _ in range(600):
-        try:
-            requests.get(url, timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.05)
     book = f"{url}{USER}/contacts/"
     body = ('<?xml version="1.0" encoding="utf-8"?><D:mkcol xmlns:D="DAV:" '
             'xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop><D:resourcetype>'
@@ -77,23 +84,16 @@ def start_radicale(folder: Path) -> tuple[subprocess.Popen, str]:
 
 
 def start_xandikos(folder: Path) -> tuple[subprocess.Popen, str]:
-    """Xandikos (a test dependency) on 127.0.0.1: an RFC-minded server whose cost per new
-    card does not grow with the book (Radicale checks each new card's UID against every
-    card already there). No authentication: rolodex is given no user."""
+    """Xandikos (a test dependency) on 127.0.0.1: a second server to compare with (it
+    commits each card to a git repository). No authentication: rolodex is given no
+    user."""
     port = free_port()
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("xandikos")), "serve", "-d", str(folder / "data"),
          "-l", "127.0.0.1", "-p", str(port), "--defaults", "--no-detect-systemd"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
-    import requests
-
-    for _ in range(600):
-        try:
-            requests.get(url, timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.05)
+    wait_for(url)
     return process, f"{url}user/contacts/addressbook/"
 
 

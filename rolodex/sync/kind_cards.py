@@ -138,15 +138,12 @@ class Companies(_Cards):
 
     def merge(self, base: str | None, local: str, remote: Remote
               ) -> tuple[Any, list[dict[str, Any]]]:
-        from rolodex.sync.contact_3way import three_way
+        from rolodex.sync.kind_contacts import merge_cards
 
-        uid = remote.data.uid
-        mine = parse_card(local.encode("utf-8"), uid)
+        merged, clashes, mine = merge_cards(base, local, remote)
         if mine is None:
-            return remote.data, []
-        was = parse_card(base.encode("utf-8"), uid) if base else None
-        merged, clashes = three_way(was, mine, remote.data)
-        merged.uid, merged.is_company = uid, True
+            return merged, clashes
+        merged.is_company = True
         for group in ("emails", "phones", "urls", "addresses"):
             # A company has one of each: two changed differently is a conflict, not a list.
             if len(getattr(merged, group)) > 1 and getattr(mine, group):

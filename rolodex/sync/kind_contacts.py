@@ -74,15 +74,7 @@ class Contacts:
     def merge(self, base: str | None, local: str, remote: Remote
               ) -> tuple[Any, list[dict[str, Any]]]:
         """(the merged contact, the conflicts: field, local, remote)."""
-        from rolodex.sync.contact_3way import three_way
-
-        uid = remote.data.uid
-        mine = parse_card(local.encode("utf-8"), uid)
-        if mine is None:
-            return remote.data, []
-        was = parse_card(base.encode("utf-8"), uid) if base else None
-        merged, clashes = three_way(was, mine, remote.data)
-        merged.uid = uid
+        merged, clashes, _ = merge_cards(base, local, remote)
         return merged, clashes
 
     def replace_here(self, db: Database, report: SyncReport | None,
@@ -111,3 +103,20 @@ class Contacts:
     @staticmethod
     def source(text: str) -> str:
         return f"conflict {digest(text)[:8]}"
+
+
+def merge_cards(base: str | None, local: str, remote: Remote
+                ) -> tuple[Any, list[dict[str, Any]], Any]:
+    """A card changed on both sides merged against ``base`` (None: new on both): (the
+    merged card, the conflicts, this side's card read back; None when it cannot be read,
+    and the far side's card is taken)."""
+    from rolodex.sync.contact_3way import three_way
+
+    uid = remote.data.uid
+    mine = parse_card(local.encode("utf-8"), uid)
+    if mine is None:
+        return remote.data, [], None
+    was = parse_card(base.encode("utf-8"), uid) if base else None
+    merged, clashes = three_way(was, mine, remote.data)
+    merged.uid = uid
+    return merged, clashes, mine
