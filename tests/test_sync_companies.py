@@ -263,9 +263,9 @@ def test_a_card_there_and_a_contact_here_of_one_person_make_one_file(team):
 def test_one_file_per_person_when_many_are_new_here(team, monkeypatch):
     """Many records new here are sent before the write lock only while the far side has
     nothing new: a card there may be one of them."""
-    from rolodex.sync import engine
+    from rolodex.sync import send_first
 
-    monkeypatch.setattr(engine, "SEND_FIRST_MIN", 2)
+    monkeypatch.setattr(send_first, "SEND_FIRST_MIN", 2)
     a, _, book = team
     a("add", "Jane Doe", "-e", "jane@acme.example")
     a("add", "Bob Roe"), a("add", "Ann Poe")

@@ -205,7 +205,7 @@ class _LockWatch:
     def __getattr__(self, name):
         return getattr(self.storage, name)
 
-    def upload(self, name, data):
+    def _probe(self) -> None:
         import sqlite3
 
         probe = sqlite3.connect(self.db_path, timeout=0, isolation_level=None)
@@ -217,7 +217,14 @@ class _LockWatch:
             self.free.append(False)
         finally:
             probe.close()
+
+    def upload(self, name, data):
+        self._probe()
         return self.storage.upload(name, data)
+
+    def update(self, href, data, etag):
+        self._probe()
+        return self.storage.update(href, data, etag)
 
 
 def test_a_first_sync_sends_its_contacts_without_holding_the_write_lock(
@@ -227,7 +234,8 @@ def test_a_first_sync_sends_its_contacts_without_holding_the_write_lock(
     book = radicale_book
     from rolodex.store import sync_state
     from rolodex.store.opening import open_db
-    from rolodex.sync.engine import SEND_FIRST_MIN, CollectionSync
+    from rolodex.sync.engine import CollectionSync
+    from rolodex.sync.send_first import SEND_FIRST_MIN
 
     monkeypatch.setenv("ROLODEX_SYNC_PASSWORD", PASSWORD)
     count = SEND_FIRST_MIN + 10
@@ -249,6 +257,41 @@ def test_a_first_sync_sends_its_contacts_without_holding_the_write_lock(
     assert "nothing to do" in again.stderr, again.stderr
     status = rolodex(["sync", "status", "-f", "json"]).json()[0]
     assert status["items"] == count and status["pending"] == 0
+
+
+def test_a_bulk_edit_is_sent_without_holding_the_write_lock(rolodex, radicale_book, isolated,
+                                                            monkeypatch):
+    """Contacts changed here and not there (a bulk edit of hundreds) are sent before the
+    lock as new ones are; the next sync has nothing to do, and the server has the edit."""
+    book = radicale_book
+    from rolodex.store import sync_state
+    from rolodex.store.opening import open_db
+    from rolodex.sync.engine import CollectionSync
+    from rolodex.sync.send_first import SEND_FIRST_MIN
+
+    monkeypatch.setenv("ROLODEX_SYNC_PASSWORD", PASSWORD)
+    count = SEND_FIRST_MIN + 10
+    for n in range(count):
+        assert rolodex(["add", f"Person {n} Example", "-t", "team"]).exit_code == 0
+    assert rolodex(["sync", "add", "team", "--url", book, "--user", USER]).exit_code == 0
+    assert rolodex(["sync"]).exit_code == 0
+    before = etags(book)
+    ids = rolodex(["contact", "list", "--tag", "team", "-f", "ids"]).stdout.split()
+    assert rolodex(["contact", "edit", *ids, "--title", "Buyer"]).exit_code == 0
+    db = open_db(isolated)
+    try:
+        [collection] = [c for c in sync_state.collections(db) if c["kind"] == "contacts"]
+        with DavSession(book, USER, PASSWORD) as session:
+            watch = _LockWatch(DavCollection(session, book, "addressbook"), isolated)
+            report = CollectionSync(db, watch, collection).run()
+    finally:
+        db.close()
+    assert watch.free == [True] * count
+    assert report.counts()["updated_there"] == count
+    after = etags(book)
+    assert after.keys() == before.keys() and all(after[h] != before[h] for h in after)
+    again = rolodex(["sync"])
+    assert "nothing to do" in again.stderr, again.stderr
 
 
 def stored_token(db: Path) -> str | None:

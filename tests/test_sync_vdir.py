@@ -445,7 +445,7 @@ def test_a_first_sync_killed_while_it_sends_converges(team, tmp_path, writes):
     """A first sync sends its new contacts before taking the write lock, remembering them
     20 at a time here: killed after 5 (none remembered) or 45 (40 remembered), the next
     sync sends the rest once, and the folder holds each contact once."""
-    from rolodex.sync.engine import SEND_FIRST_MIN
+    from rolodex.sync.send_first import SEND_FIRST_MIN
 
     a, b, book = team
     count = SEND_FIRST_MIN + 10
@@ -453,7 +453,7 @@ def test_a_first_sync_killed_while_it_sends_converges(team, tmp_path, writes):
         a("add", f"Person {n} Example")
     script = KILLED_SYNC.replace(
         "from rolodex.cli import main",
-        "from rolodex.sync import engine\nengine.SEND_FIRST_BATCH = 20\n"
+        "from rolodex.sync import send_first\nsend_first.SEND_FIRST_BATCH = 20\n"
         "from rolodex.cli import main")
     killed = subprocess.run([sys.executable, "-c", script, str(tmp_path / "a.db"),
                              str(writes)], capture_output=True, text=True, timeout=120)

@@ -43,17 +43,14 @@ from rolodex.store import journal, sync_records, sync_state
 from rolodex.store.db import Database
 from rolodex.sync.deletion_guard import check_deletions
 from rolodex.sync.far_side import FarSide, Remote
+from rolodex.sync.send_first import SendsFirst
 from rolodex.sync.storage import PreconditionFailed, Storage
 from rolodex.sync.sync_kinds import Kind, kind_of
 from rolodex.sync.sync_report import SyncReport, describe_plan, digest
 from rolodex.sync.vdir import safe_name
 
-# From this many records new here, they are sent before the write lock is taken.
-SEND_FIRST_MIN = 50
-SEND_FIRST_BATCH = 200  # contacts sent between two short transactions remembering them
 
-
-class CollectionSync:
+class CollectionSync(SendsFirst):
     """One sync of one collection; ``run`` does it. See the module docstring."""
 
     def __init__(self, db: Database, storage: Storage, collection: dict[str, Any], *,
@@ -101,45 +98,6 @@ class CollectionSync:
 
     # -- the plan ------------------------------------------------------------------------
 
-    def _send_new_first(self) -> None:
-        """Records new here go out before the write lock is taken: a first sync sends
-        thousands, one request each, and every other rolodex command (a cron job, the
-        user's shell) would wait on the lock meanwhile and give up after the busy timeout.
-        Each batch sent is remembered in a short transaction of its own (status rows only),
-        so the locked pass finds them synced; one edited or deleted meanwhile is a change
-        here like any other; a sync killed between sending and remembering is settled by
-        the next one by UID. Not while the far side has items new to this sync: one may
-        be a record new here (``Kind.adopt``), which must not be sent as a second."""
-        fresh, status = self.fresh(), self.status_rows()
-        known = {row["href"] for row in status.values()}
-        if len(fresh) < SEND_FIRST_MIN or self.far.listing(status).keys() - known:
-            return
-        if self.progress is not None:
-            self.report.on_item = self.progress(len(fresh))
-        sent: list[tuple[str, int, str, str, str]] = []
-        for record_id, uid, text in self.kind.texts(self.db, list(fresh.values())):
-            try:
-                href, etag = self.storage.upload(f"{safe_name(uid)}{self.suffix}",
-                                                 text.encode("utf-8"))
-            except PreconditionFailed:
-                continue  # the name is taken there: the locked pass finds another
-            self._created = True
-            sent.append((uid, record_id, href, etag, text))
-            self.report.add("uploaded", uid, self.kind.name(text))
-            if len(sent) >= SEND_FIRST_BATCH:
-                self._remember_sent(sent)
-        self._remember_sent(sent)
-        self.report.on_item = None
-
-    def _remember_sent(self, sent: list[tuple[str, int, str, str, str]]) -> None:
-        if not sent:
-            return
-        self._flush()
-        with self.db.transaction():
-            for uid, record_id, href, etag, text in sent:
-                self._remember(uid, record_id, href, etag, text)
-        sent.clear()
-
     def _flush(self) -> None:
         """The far side's writes made durable before a status row says they were made."""
         flush = getattr(self.storage, "flush", None)
@@ -152,6 +110,8 @@ class CollectionSync:
             self._send_new_first()
         before = self.status_rows()
         listed, cache = self.far.prefetch(before)
+        if not self.dry_run:
+            self._send_changed_first(before, listed)
         if self.dry_run:
             describe_plan(self.report, *self._compare(before, listed, cache))
             return self.report
