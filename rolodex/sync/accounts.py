@@ -76,13 +76,17 @@ def run(db: Database, name: str | None = None, *, dry_run: bool = False,
     ``progress``: see ``CollectionSync``. Returns the reports and the accounts that
     failed, with why: one server down (or one folder unmounted) does not keep the others
     from syncing."""
+    from rolodex.sync.shared_reads import SharedReads
+
     reports: list[SyncReport] = []
     failed: list[tuple[str, RolodexError]] = []
+    shared = SharedReads()  # one listing of an address book for its three collections
     for account in _chosen(db, name):
         try:
             for collection in sync_state.collections(db, account["id"]):
                 with ExitStack() as closing:
-                    storage = open_storage(account, collection, closing)
+                    storage = shared.wrap(collection["location"],
+                                          open_storage(account, collection, closing))
                     reports.append(CollectionSync(db, storage, collection, dry_run=dry_run,
                                                   force=force, progress=progress).run())
         except RolodexError as exc:

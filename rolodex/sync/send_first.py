@@ -32,9 +32,12 @@ class SendsFirst:
         here like any other; a sync killed between sending and remembering is settled by
         the next one by UID. Not while the far side has items new to this sync: one may
         be a record new here (``Kind.adopt``), which must not be sent as a second."""
-        fresh, status = self.fresh(), self.status_rows()
+        fresh = self.fresh()
+        if len(fresh) < SEND_FIRST_MIN:
+            return
+        status = self.status_rows()
         known = {row["href"] for row in status.values()}
-        if len(fresh) < SEND_FIRST_MIN or self.far.listing(status).keys() - known:
+        if self.far.listing(status).keys() - known:
             return
         if self.progress is not None:
             self.report.on_item = self.progress(len(fresh))
