@@ -465,3 +465,45 @@ def test_a_first_sync_killed_while_it_sends_converges(team, tmp_path, writes):
     b("sync")
     assert len(people(b)) == count
     same_people(a, b)
+
+
+def _on_a_terminal(db: Path, args: list[str], answer: str) -> tuple[int, str]:
+    """``rolodex`` run in a pty (stdin and stderr a terminal), answering a prompt."""
+    import pty
+    import time
+
+    main_fd, child = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "rolodex", "--db", str(db), *args],
+                               stdin=child, stdout=child, stderr=child, close_fds=True)
+    os.close(child)
+    seen, answered, deadline = b"", False, time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:  # the child closed the terminal: it ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"[y/N]" in seen:
+            os.write(main_fd, answer.encode() + b"\n")
+            answered = True
+    os.close(main_fd)
+    return process.wait(timeout=60), seen.decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("answer", "code", "left"), [("n", 9, 8), ("y", 0, 3)])
+def test_on_a_terminal_a_mass_deletion_is_asked_about(team, tmp_path, answer, code, left):
+    """"It stops and asks, or needs --force": asked, 'y' syncs as --force would and 'n'
+    leaves everything as it was."""
+    a, b, book = team
+    for n in range(8):
+        a("add", f"Person {n}")
+    a("sync"), b("sync")
+    for path in list(book.glob("*.vcf"))[:5]:
+        path.unlink()
+    status, shown = _on_a_terminal(tmp_path / "a.db", ["sync"], answer)
+    assert "would delete 5 of 8 contacts here. Sync anyway? [y/N]" in shown
+    assert status == code, shown
+    assert len(people(a)) == left

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from rolodex.cli import _sync_options as cards  # companies and groups
-from rolodex.cli._context import say, state
+from rolodex.cli._context import confirm, say, state
 from rolodex.cli._help import DefaultCommandGroup
 from rolodex.cli._options import ColumnsOption, RowsFormatOption
 from rolodex.cli._output import Format, emit, one_line
@@ -88,11 +88,17 @@ def sync_all(
 
 def _run(name: str | None, dry_run: bool, force: bool, fmt: Format) -> None:
     from rolodex.sync import accounts
+    from rolodex.sync.deletion_guard import TooManyDeletions
 
     bar = ProgressBar()
     try:
-        reports, failed = accounts.run(state.db(), name, dry_run=dry_run, force=force,
-                                       progress=bar)
+        try:
+            reports, failed = accounts.run(state.db(), name, dry_run=dry_run, force=force,
+                                           progress=bar)
+        except TooManyDeletions as stopped:  # the one account named
+            reports, failed = [], [(name, stopped)]
+        if not dry_run:
+            reports += _go_on_if_asked(failed, bar)
     finally:
         bar.close()
     for report in reports:
@@ -105,6 +111,27 @@ def _run(name: str | None, dry_run: bool, force: bool, fmt: Format) -> None:
         account, error = failed[0]
         error.message = f"{account}: {error.message}"
         raise error
+
+
+def _go_on_if_asked(failed: list, bar) -> list:
+    """On a terminal, each account the deletion guard stopped is asked about, and synced
+    with --force if the user says so; off one, it stays stopped (exit 9, --force)."""
+    from rolodex.errors import Aborted
+    from rolodex.sync import accounts
+    from rolodex.sync.deletion_guard import TooManyDeletions
+
+    reports = []
+    for entry in [f for f in failed if isinstance(f[1], TooManyDeletions)]:
+        account, stopped = entry
+        try:
+            confirm(f"{account}: {one_line(stopped.message)}. Sync anyway?", False)
+        except Aborted:
+            continue  # no, or no terminal to ask on
+        failed.remove(entry)
+        done, still = accounts.run(state.db(), account, force=True, progress=bar)
+        reports += done
+        failed += still
+    return reports
 
 
 @app.command("run")

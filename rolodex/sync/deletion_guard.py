@@ -10,6 +10,10 @@ from rolodex.errors import Aborted
 MASS_DELETION_MIN = 5  # not for a handful of items
 
 
+class TooManyDeletions(Aborted):
+    """The guard stopped a sync: on a terminal ``rolodex sync`` asks whether to go on."""
+
+
 def check_deletions(status: dict[str, dict], fetched: dict, remote_gone: set[str],
                     local_changed: dict[str, str], local_gone: set[str], *,
                     emptied: str | None, noun: str, where: str) -> None:
@@ -24,10 +28,10 @@ def check_deletions(status: dict[str, dict], fetched: dict, remote_gone: set[str
     if not total:
         return
     if emptied is not None:
-        raise Aborted(f"{emptied} is empty now: this sync would delete all {total} {noun}"
+        raise TooManyDeletions(f"{emptied} is empty now: this sync would delete all {total} {noun}"
                       " on the other side",
                       hint="check the folder or server; --force syncs anyway")
     if total > MASS_DELETION_MIN and worst * 2 > total:
         side = "here" if len(here) >= len(there) else f"in {where}"
-        raise Aborted(f"this sync would delete {worst} of {total} {noun} {side}",
+        raise TooManyDeletions(f"this sync would delete {worst} of {total} {noun} {side}",
                       hint="check the folder or server; --force syncs anyway")
