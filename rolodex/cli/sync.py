@@ -71,8 +71,9 @@ def sync_all(
     both is a conflict: your value is kept and the other listed by 'sync
     conflicts'. Deletions go both ways, except of a record changed on the other
     side, which is kept. A sync that would delete more than half of a collection
-    stops (exit 9) unless --force is given. Each sync is one operation: 'rolodex
-    undo' takes its changes back here, and the next sync sends that on.
+    stops: it asks on a terminal, else exits 9; --force goes on. Each sync is one
+    operation: 'rolodex undo' takes its changes back here, and the next sync sends
+    that on.
 
     'rolodex sync NAME' syncs one account (as 'rolodex sync run NAME').
 
