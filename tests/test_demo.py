@@ -65,3 +65,13 @@ def test_the_help_example_names_the_file_it_uses():
 
     example = demo.__doc__.split("Example:")[1]
     assert "--db /tmp/demo.db" in example and "ls -t" not in example
+
+
+@pytest.mark.fresh_db
+def test_an_empty_root_db_never_means_the_users_database(isolated):
+    """The old demo example, 'rolodex --db "$(ls ... )" contact list', ran on the user's
+    file when ls found nothing; an empty --db is an error now."""
+    for args in (["--db", "", "contact", "list"], ["--db", " ", "add", "Jane Doe"]):
+        result = run(args, isolated)
+        assert result.returncode == 5 and "--db needs a path" in result.stderr
+    assert not isolated.exists()

@@ -18,6 +18,7 @@ import typer
 from rolodex import __version__
 from rolodex.cli._context import state
 from rolodex.cli._help import HelpGroup
+from rolodex.errors import InvalidInput
 
 # name: (module of rolodex.cli, attribute), in the order --help lists them.
 GROUPS = {
@@ -113,6 +114,9 @@ def root(
     \b
     Example: rolodex add "Jane Doe" --email jane@acme.example --company "Acme Ltd"
     """
+    if db is not None and not db.strip():
+        # an empty --db (a "$(...)" that found nothing) must not mean the user's own file
+        raise InvalidInput("--db needs a path", hint="leave --db out for your database")
     state.db_option = db
     state.quiet = quiet
 
