@@ -86,12 +86,16 @@ class _Shell(ShellComplete):
     """The shared part: the script, and candidates one a line."""
 
     script = ""
+    line_variable = "_ROLODEX_LINE"  # where the script puts the line being completed
 
     def source(self) -> str:
         return self.script.strip()
 
     def source_vars(self) -> dict[str, Any]:
         return {}
+
+    def get_completion_args(self) -> tuple[list[str], str]:
+        return _args_and_word(os.environ.get(self.line_variable, ""))
 
     def candidates(self) -> tuple[list[CompletionItem], str]:
         """The candidates for the line being completed, and the word typed so far. A
@@ -108,15 +112,12 @@ class BashComplete(_Shell):
     name = "bash"
     script = BASH
 
-    def get_completion_args(self) -> tuple[list[str], str]:
-        return _args_and_word(os.environ.get("_ROLODEX_LINE", ""))
-
     def format_completion(self, item: CompletionItem) -> str:
         return str(item.value)
 
     def complete(self) -> str:
         items, incomplete = self.candidates()
-        line = os.environ.get("_ROLODEX_LINE", "")
+        line = os.environ.get(self.line_variable, "")
         raw = "" if line[-1:].isspace() else _last_word(line)
         breaks = os.environ.get("_ROLODEX_WORDBREAKS", " \t\n\"'@><=;|&(:")
         start = _replaced_from(raw, breaks)
@@ -132,9 +133,7 @@ class ZshComplete(_Shell):
 
     name = "zsh"
     script = ZSH
-
-    def get_completion_args(self) -> tuple[list[str], str]:
-        return _args_and_word(os.environ.get("_TYPER_COMPLETE_ARGS", ""))
+    line_variable = "_TYPER_COMPLETE_ARGS"
 
     def format_completion(self, item: CompletionItem) -> str:
         return f"{item.value}  -- {item.help}" if item.help else str(item.value)
@@ -151,9 +150,6 @@ class FishComplete(_Shell):
 
     name = "fish"
     script = FISH
-
-    def get_completion_args(self) -> tuple[list[str], str]:
-        return _args_and_word(os.environ.get("_ROLODEX_LINE", ""))
 
     def format_completion(self, item: CompletionItem) -> str:
         return f"{item.value}\t{item.help}" if item.help else str(item.value)

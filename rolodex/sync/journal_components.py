@@ -100,15 +100,22 @@ def journal_component(entry: dict[str, Any], extra: dict[str, Any], ctx: Context
     return journal
 
 
-def journals(db: Database, ids: list[int], ctx: Context) -> Iterator[tuple[int, str, Any]]:
-    """(id, UID, VJOURNAL) of the entries ``ids``, in that order, a batch at a time."""
+def journals(db: Database, ids: list[int], ctx: Context, *, own_stamps: bool = False
+             ) -> Iterator[tuple[int, str, Any]]:
+    """(id, UID, VJOURNAL) of the entries ``ids``, in that order, a batch at a time.
+    ``own_stamps``: each entry's DTSTAMP is its CREATED (an entry has no later change to
+    stamp it with, RFC 5545 allows it outside iTIP), so an entry gives the same text until
+    it changes: what a sync compares and sends (as ``records_by_id`` for events)."""
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         entries = list(history.fetch_entries(db, chunk))
         extras = history.export_fields(db, chunk)
         ctx.load(entries)
         for entry in entries:
-            yield entry["id"], entry["uid"], journal_component(entry, extras[entry["id"]], ctx)
+            extra = extras[entry["id"]]
+            if own_stamps:
+                ctx.stamp = from_utc_iso(extra["created"])
+            yield entry["id"], entry["uid"], journal_component(entry, extra, ctx)
 
 
 def journal_components(db: Database, ids: list[int], ctx: Context

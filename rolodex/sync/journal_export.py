@@ -15,7 +15,8 @@ from rolodex.sync.journal_components import journals
 
 def journal_texts(db: Database, ids: list[int]) -> Iterator[tuple[int, str, str]]:
     """(id, UID, iCalendar text) of the entries ``ids`` that exist, in that order, made a
-    batch at a time (as ``contact_cards`` gives cards)."""
+    batch at a time (as ``contact_cards`` gives cards), each stamped with its creation:
+    what a sync compares and sends."""
     ctx = Context(db, UTC)  # entries are instants: written in UTC, no zone needed
-    for entry_id, uid, journal in journals(db, ids, ctx):
+    for entry_id, uid, journal in journals(db, ids, ctx, own_stamps=True):
         yield entry_id, uid, calendar_of([journal]).to_ical().decode("utf-8")

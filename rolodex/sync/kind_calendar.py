@@ -12,7 +12,6 @@ which is never sent either, since only events, tasks and journal entries are exp
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,18 +34,6 @@ def _summary(text: str) -> str | None:
         if line.upper().startswith("SUMMARY") and ":" in line:
             return line.split(":", 1)[1].strip().replace("\\,", ",") or None
     return None
-
-
-def _stamped(text: str) -> str:
-    """A journal entry's DTSTAMP made its CREATED (an entry has no later change to stamp
-    it with), so the text of an unchanged entry stays the same from one sync to the
-    next and is never sent again for nothing."""
-    created = _CREATED.search(text)
-    return _DTSTAMP.sub(f"DTSTAMP:{created[1]}", text) if created else text
-
-
-_CREATED = re.compile(r"(?m)^CREATED:(\d{8}T\d{6}Z)\r?$")
-_DTSTAMP = re.compile(r"(?m)^DTSTAMP:\d{8}T\d{6}Z(?=\r?$)")
 
 
 class Calendar:
@@ -77,7 +64,7 @@ class Calendar:
         if self.collection_kind == "journal":
             from rolodex.sync.journal_export import journal_texts
 
-            return ((i, uid, _stamped(text)) for i, uid, text in journal_texts(db, ids))
+            return journal_texts(db, ids)
         from rolodex.sync.calendar_export import item_texts
 
         return item_texts(db, self.collection_kind, ids)

@@ -20,6 +20,7 @@ from rolodex.store import settings, sync_records, sync_state
 from rolodex.store.db import Database
 from rolodex.sync.bring_in import apply_remote
 from rolodex.sync.far_side import Remote
+from rolodex.sync.kind_contacts import Contacts, merge_cards
 from rolodex.sync.storage import Item
 from rolodex.sync.sync_report import SyncReport, card_name, digest, parse_card
 from rolodex.sync.vdir import CARD_KINDS, record_uids
@@ -84,9 +85,7 @@ class _Cards:
                      items: list[tuple[str, Any, str]]) -> None:
         apply_remote(db, report or SyncReport("", ""), items, "replace")
 
-    @staticmethod
-    def source(text: str) -> str:
-        return f"conflict {digest(text)[:8]}"
+    source = staticmethod(Contacts.source)
 
 
 class Companies(_Cards):
@@ -138,8 +137,6 @@ class Companies(_Cards):
 
     def merge(self, base: str | None, local: str, remote: Remote
               ) -> tuple[Any, list[dict[str, Any]]]:
-        from rolodex.sync.kind_contacts import merge_cards
-
         merged, clashes, mine = merge_cards(base, local, remote)
         if mine is None:
             return merged, clashes
@@ -152,21 +149,9 @@ class Companies(_Cards):
                                 "remote": _one(remote.data, group)})
         return merged, clashes
 
-    def same(self, text: str, remote: Remote) -> bool:
-        from rolodex.formats.vcard import meaning
-
-        here = parse_card(text.encode("utf-8"), remote.data.uid)
-        return here is not None and meaning(here) == meaning(remote.data)
-
-    def take(self, local: str, uid: str, theirs: list[tuple[str, str]]) -> Any:
-        from rolodex.sync.contact_3way import take
-
-        mine = parse_card(local.encode("utf-8"), uid)
-        for remote_text, field in theirs:
-            other = parse_card(remote_text.encode("utf-8"), uid)
-            if mine is not None and other is not None:
-                take(mine, other, field)
-        return mine
+    # A company's card compares and takes the other side's fields as a person's does.
+    same = Contacts.same
+    take = Contacts.take
 
 
 def _one(data: ContactData, group: str) -> str | None:

@@ -42,18 +42,12 @@ def log(db: Database, contact_ids: Sequence[int], kind: str, *, at: datetime,
         raise InvalidInput(f"direction must be 'in' or 'out', not '{direction}'")
     if not contact_ids and company_id is None:
         raise InvalidInput("an interaction needs at least one contact or a company")
-    stamp = to_utc_iso(at)
     with db.write(f"log {kind}"):
-        interaction_id = journal.insert(db, "interactions", {
-            "uid": records.new_uid(), "kind": kind, "at": stamp,
-            "duration_minutes": duration_minutes, "direction": direction,
-            "text": records.clean(text), "outcome": records.clean(outcome),
-            "company_id": company_id, "task_id": task_id, "user": db.user,
-            "message_id": message_id, "created": records.timestamp()})
-        for contact_id in dict.fromkeys(contact_ids):
-            journal.insert(db, "interaction_contacts", {
-                "interaction_id": interaction_id, "contact_id": contact_id, "at": stamp})
-    return interaction_id
+        return _insert(db, records.new_uid(), {
+            "kind": kind, "at": to_utc_iso(at), "duration_minutes": duration_minutes,
+            "direction": direction, "text": records.clean(text),
+            "outcome": records.clean(outcome), "company_id": company_id, "task_id": task_id,
+            "user": db.user, "message_id": message_id}, contact_ids)
 
 
 def add_imported(db: Database, uid: str, values: dict[str, Any],
@@ -61,12 +55,17 @@ def add_imported(db: Database, uid: str, values: dict[str, Any],
     """An entry that came in from a calendar (a teammate's logged call): its own UID and
     values as the import read them (``at`` a UTC instant, as stored)."""
     with db.write(f"import history {values['kind']}"):
-        interaction_id = journal.insert(db, "interactions", {
-            "uid": uid, **values, "created": records.timestamp()})
-        for contact_id in dict.fromkeys(contact_ids):
-            journal.insert(db, "interaction_contacts", {
-                "interaction_id": interaction_id, "contact_id": contact_id,
-                "at": values["at"]})
+        return _insert(db, uid, values, contact_ids)
+
+
+def _insert(db: Database, uid: str, values: dict[str, Any], contact_ids: Sequence[int]
+            ) -> int:
+    """The entry and its links, each link repeating the entry's time (``contact_last``)."""
+    interaction_id = journal.insert(db, "interactions", {
+        "uid": uid, **values, "created": records.timestamp()})
+    for contact_id in dict.fromkeys(contact_ids):
+        journal.insert(db, "interaction_contacts", {
+            "interaction_id": interaction_id, "contact_id": contact_id, "at": values["at"]})
     return interaction_id
 
 
