@@ -5,10 +5,10 @@ changing the calendar between syncs."""
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 from dav_server import PASSWORD, USER, make_collection, radicale
+from teammates import runner
 
 from rolodex.sync.dav.collection import DavCollection
 from rolodex.sync.dav.http import DavSession
@@ -27,13 +27,6 @@ def calendar(server) -> str:
     """A calendar taking events and tasks, as Radicale's and Nextcloud's do."""
     return make_collection(server, "calendar", components=("VEVENT", "VTODO"))
 
-
-def runner(rolodex, db: Path):
-    def run(*args: str, code: int = 0):
-        result = rolodex(["--db", str(db), *args])
-        assert result.exit_code == code, (args, result.stdout, result.stderr)
-        return result
-    return run
 
 
 @pytest.fixture

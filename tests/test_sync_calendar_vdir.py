@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from teammates import runner
 
 
 @pytest.fixture
@@ -16,14 +17,8 @@ def team(rolodex, tmp_path):
     one folder, tasks in another."""
     cal, todo = tmp_path / "cal", tmp_path / "todo"
 
-    def runner(db: Path):
-        def run(*args: str, code: int = 0):
-            result = rolodex(["--db", str(db), *args])
-            assert result.exit_code == code, (args, result.stdout, result.stderr)
-            return result
-        return run
 
-    a, b = runner(tmp_path / "a.db"), runner(tmp_path / "b.db")
+    a, b = runner(rolodex, tmp_path / "a.db"), runner(rolodex, tmp_path / "b.db")
     for run in (a, b):
         run("sync", "add", "team", "--events-vdir", str(cal), "--tasks-vdir", str(todo))
     return a, b, cal, todo
@@ -308,14 +303,8 @@ def test_what_a_sync_sends_is_stable_until_the_record_changes(team):
 def test_history_goes_both_ways_as_journal_entries(rolodex, tmp_path):
     folder = tmp_path / "journal"
 
-    def runner(db: Path):
-        def run(*args: str, code: int = 0):
-            result = rolodex(["--db", str(db), *args])
-            assert result.exit_code == code, (args, result.stdout, result.stderr)
-            return result
-        return run
 
-    a, b = runner(tmp_path / "a.db"), runner(tmp_path / "b.db")
+    a, b = runner(rolodex, tmp_path / "a.db"), runner(rolodex, tmp_path / "b.db")
     for run in (a, b):
         run("add", "Jane Doe", "-e", "jane@acme.example")
         run("sync", "add", "team", "--journal-vdir", str(folder))

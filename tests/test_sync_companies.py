@@ -12,16 +12,10 @@ from pathlib import Path
 
 import pytest
 from dav_server import PASSWORD, make_collection, radicale
+from teammates import runner
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sync"
 
-
-def runner(rolodex, db: Path):
-    def run(*args: str, code: int = 0):
-        result = rolodex(["--db", str(db), *args])
-        assert result.exit_code == code, (args, result.stdout, result.stderr)
-        return result
-    return run
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 from dav_server import PASSWORD, SERVERS, USER, make_collection, radicale
+from teammates import runner
 
 from rolodex.sync.dav.collection import DavCollection
 from rolodex.sync.dav.http import DavSession
@@ -51,14 +52,8 @@ def team(rolodex, tmp_path, server, book, monkeypatch):
     the password comes from the environment, as a cron job's would."""
     monkeypatch.setenv("ROLODEX_SYNC_PASSWORD_TEAM", PASSWORD)
 
-    def runner(db: Path):
-        def run(*args: str, code: int = 0):
-            result = rolodex(["--db", str(db), *args])
-            assert result.exit_code == code, (args, result.stdout, result.stderr)
-            return result
-        return run
 
-    a, b = runner(tmp_path / "a.db"), runner(tmp_path / "b.db")
+    a, b = runner(rolodex, tmp_path / "a.db"), runner(rolodex, tmp_path / "b.db")
     for run in (a, b):
         run("sync", "add", "team", "--url", book, *login(server))
     return a, b

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from teammates import runner
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sync"
 
@@ -25,14 +26,8 @@ def team(rolodex, tmp_path):
     """``a`` and ``b`` run the CLI on two databases, each with account 'team' on one folder."""
     book = tmp_path / "book"
 
-    def runner(db: Path):
-        def run(*args: str, code: int = 0, input: str | None = None):
-            result = rolodex(["--db", str(db), *args], input=input)
-            assert result.exit_code == code, (args, result.stdout, result.stderr)
-            return result
-        return run
 
-    a, b = runner(tmp_path / "a.db"), runner(tmp_path / "b.db")
+    a, b = runner(rolodex, tmp_path / "a.db"), runner(rolodex, tmp_path / "b.db")
     a("sync", "add", "team", "--vdir", str(book))
     b("sync", "add", "team", "--vdir", str(book))
     return a, b, book
