@@ -87,13 +87,14 @@ def parse(text: str, source: str) -> Template:
     return [p for p in parts if p != ""]
 
 
-def check_fields(template: Template, source: str, custom_keys: list[str]) -> None:
+def check_fields(template: Template, source: str, custom_keys: list[str],
+                 extra: tuple[str, ...] = ()) -> None:
     """Fail on the first field that does not exist, naming its line and a near name.
 
     ``field.KEY`` exists when some contact in the database has custom field KEY; a
     contact without it renders it empty (or as the fallback).
     """
-    known = {*FIELDS, *(CUSTOM + k for k in custom_keys)}
+    known = {*FIELDS, *extra, *(CUSTOM + k for k in custom_keys)}
     for slot in template:
         if not isinstance(slot, Slot) or slot.field in known:
             continue

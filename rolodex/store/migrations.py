@@ -723,12 +723,84 @@ def m020_companies_and_groups_sync(db: SqliteUtilsDatabase) -> None:
                    (kind,))
 
 
+M021_SCHEMA = """
+CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    audience TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    basis TEXT NOT NULL CHECK (basis IN ('consent', 'legitimate-interest')),
+    start TEXT,
+    only_new INTEGER NOT NULL DEFAULT 0 CHECK (only_new IN (0, 1)),
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE campaign_steps (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL CHECK (position > 0),
+    offset_days INTEGER NOT NULL CHECK (offset_days >= 0),
+    kind TEXT NOT NULL CHECK (kind IN ('mail', 'letter', 'task')),
+    source TEXT,
+    body TEXT NOT NULL,
+    subject TEXT,
+    UNIQUE (campaign_id, position)
+);
+CREATE TABLE campaign_members (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    entered TEXT NOT NULL,
+    left TEXT,
+    reason TEXT,
+    UNIQUE (campaign_id, contact_id)
+);
+CREATE INDEX campaign_members_contact ON campaign_members(contact_id);
+CREATE TABLE campaign_sends (
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    step_id INTEGER NOT NULL REFERENCES campaign_steps(id) ON DELETE CASCADE,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('claimed', 'sending', 'sent', 'failed')),
+    address TEXT,
+    message_id TEXT UNIQUE,
+    claimed TEXT NOT NULL,
+    at TEXT,
+    error TEXT,
+    file TEXT,
+    interaction_id INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
+    task_id INTEGER REFERENCES tasks(id) ON DELETE SET NULL,
+    response_id INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
+    responded TEXT,
+    UNIQUE (step_id, contact_id)
+);
+CREATE INDEX campaign_sends_contact ON campaign_sends(contact_id);
+CREATE INDEX campaign_sends_campaign ON campaign_sends(campaign_id, status)
+"""
+
+
+def m021_campaigns(db: SqliteUtilsDatabase) -> None:
+    """Campaigns on a marketing calendar (#21). ``campaigns``: who (``audience``, a search
+    query such as ``@lapsed`` or ``tag:customer``, run afresh each time), on what basis
+    (``purpose`` and ``basis`` for consent), from when (``start``, a day; NULL counts each
+    step from the day a person entered the audience). ``campaign_steps``: mail, letter or
+    task at an offset in days, its template text kept (checked when added, so a cron run
+    never meets a typo). ``campaign_members``: when each person entered and left.
+    ``campaign_sends``: the ledger, one row per person and step, claimed before anything
+    leaves and confirmed in the transaction that logs the history entry, so no run sends
+    a step twice; like ``sync_status`` it records facts about the outside world and is
+    not undone (an undo cannot unsend a mail)."""
+    _run(db, M021_SCHEMA)
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
     m005_pipeline, m006_undo_and_privacy, m007_fast_reads, m008_merged_uids,
     m009_contact_groups, m010_dates_people_use, m011_import_fingerprints, m014_url_keys,
     m015_sync, m018_history_in_calendars, m019_stage_reasons,
-    m020_companies_and_groups_sync,
+    m020_companies_and_groups_sync, m021_campaigns,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

@@ -7,6 +7,7 @@ Values are stored as JSON; each known key has a parser that validates what users
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -94,6 +95,48 @@ def _currency(text: str) -> str:
 CLOSED_STAGES = {"won": 100, "lost": 0}
 
 
+def _text(text: str) -> str:
+    text = text.strip()
+    if not text.isprintable():
+        raise InvalidInput("the value must be one line of printable text")
+    return text
+
+
+def _sender(text: str) -> str:
+    from email.utils import formataddr, parseaddr
+
+    name, address = parseaddr(_text(text))
+    parse_email(address)
+    return formataddr((name, address)) if name else address
+
+
+def _host(text: str) -> str:
+    host = _text(text)
+    if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", host):
+        raise InvalidInput(f"not a host name: '{host}'", hint="as in smtp.example.com")
+    return host
+
+
+def _port(text: str) -> int:
+    if not text.strip().isdigit() or not 0 < int(text) < 65536:
+        raise InvalidInput(f"not a port: '{text}'", hint="a number such as 587")
+    return int(text)
+
+
+def _security(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("starttls", "tls", "none"):
+        raise InvalidInput(f"unknown security '{value}'", hint="starttls, tls or none")
+    return value
+
+
+def _https(text: str) -> str:
+    value = _text(text)
+    if not value.startswith("https://"):
+        raise InvalidInput("the unsubscribe link must start with https://")
+    return value
+
+
 def _lower_list(text: str) -> list[str]:
     return [item.lower() for item in _nonempty_list(text)]
 
@@ -119,6 +162,25 @@ SETTINGS: dict[str, Setting] = {
     "backup.keep": Setting(10, _count, "automatic backups kept (before imports, merges, "
                            "restores and upgrades); 0 takes none"),
     "my.emails": Setting([], _emails, "your own addresses, to tell incoming mail from outgoing"),
+    "mail.from": Setting(None, _sender, "the From of campaign mail: Name <address>"),
+    "mail.smtp.host": Setting(None, _host, "your SMTP server for campaign mail"),
+    "mail.smtp.port": Setting(None, _port, "its port (default 587 with starttls, 465 with "
+                              "tls, 25 with none)"),
+    "mail.smtp.security": Setting("starttls", _security, "starttls, tls or none (none only "
+                                  "to this machine)"),
+    "mail.smtp.user": Setting(None, _text, "the SMTP login; no login when empty"),
+    "mail.smtp.password_command": Setting(None, _text, "a command printing the SMTP "
+                                          "password (never the password itself)"),
+    "mail.sendmail": Setting(None, _text, "a sendmail-compatible command (msmtp, sendmail) "
+                             "to use instead of SMTP; it gets the recipient as argument"),
+    "mail.rate": Setting(60, _count, "campaign mails sent per minute at most; 0 for no limit"),
+    "campaign.letters": Setting(None, _text, "folder for campaign letters (default: "
+                                "letters/ beside the database)"),
+    "campaign.unsubscribe": Setting(
+        "To stop receiving these messages, reply with the word unsubscribe.", _text,
+        "the line closing each campaign mail ({{ unsubscribe }} is the address)"),
+    "campaign.unsubscribe_url": Setting(None, _https, "an https link for one-click "
+                                        "unsubscribing, added to List-Unsubscribe"),
 }
 CADENCE_PREFIX = "cadence."
 

@@ -31,7 +31,7 @@ def env_name(account: str) -> str:
 def password(account: str, command: str | None, *, prompt: bool = True) -> str:
     """The password of ``account``; AuthFailed when none can be had."""
     if command:
-        return _from_command(account, command)
+        return run_password_command(f"sync account {account}", command)
     for name in (env_name(account), "ROLODEX_SYNC_PASSWORD"):
         value = os.environ.get(name)
         if value:
@@ -47,21 +47,23 @@ def password(account: str, command: str | None, *, prompt: bool = True) -> str:
                      hint=f"set --password-command, or {env_name(account)}")
 
 
-def _from_command(account: str, command: str) -> str:
+def run_password_command(what: str, command: str) -> str:
+    """The first line a password command prints; ``what`` names whose password it is
+    (``sync account team``, ``SMTP server smtp.example.com``) in its errors."""
     try:
         done = subprocess.run(command, shell=True, stdin=subprocess.DEVNULL,
                               capture_output=True, timeout=COMMAND_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        raise AuthFailed(f"the password command of {account} did not finish in "
+        raise AuthFailed(f"the password command of {what} did not finish in "
                          f"{COMMAND_TIMEOUT} s") from None
     except OSError as exc:
-        raise AuthFailed(f"cannot run the password command of {account}: "
+        raise AuthFailed(f"cannot run the password command of {what}: "
                          f"{exc.strerror}") from None
     if done.returncode != 0:
-        raise AuthFailed(f"the password command of {account} failed (exit "
+        raise AuthFailed(f"the password command of {what} failed (exit "
                          f"{done.returncode})", hint="run it yourself to see why")
     first = done.stdout[:MAX_OUTPUT].decode("utf-8", "replace").split("\n", 1)[0]
     first = first.rstrip("\r")
     if not first:
-        raise AuthFailed(f"the password command of {account} printed nothing")
+        raise AuthFailed(f"the password command of {what} printed nothing")
     return first
