@@ -6,19 +6,17 @@ makes a crash at any point safe, for a mail, a letter and a task.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rolodex.campaigns import compose
+from rolodex.campaigns.outcome import Outcome
 from rolodex.dates import now
 from rolodex.store.campaigns import ledger
 
-if TYPE_CHECKING:
-    from rolodex.campaigns.run import Outcome, Runner
+Runner = Any  # rolodex.campaigns.run.Runner, which calls these (not imported: no circle)
 
 
 def _outcome(campaign: Any, step: Any, record: dict, **values: Any) -> Outcome:
-    from rolodex.campaigns.run import Outcome
-
     return Outcome(campaign["name"], step["position"], step["kind"], record["id"],
                    record["name"], **values)
 
@@ -40,7 +38,8 @@ def mail(run: Runner, campaign: Any, step: Any, contact_id: int) -> Outcome | No
                                    message_id=None)
             with db.transaction():
                 ledger.record_outcome(db, send_id, "failed", error="no email address")
-        return _outcome(campaign, step, record, status="failed", detail="no email address")
+        return _outcome(campaign, step, record, status="would fail" if o.dry_run else
+                        "failed", detail="no email address")
     message_id = run.message_id(step, contact_id)
     mail_ = Mail(sender.sender, record["name"], address, "", "", message_id, now(),
                  sender.address, sender.unsubscribe_url, campaign["name"])
@@ -51,8 +50,8 @@ def mail(run: Runner, campaign: Any, step: Any, contact_id: int) -> Outcome | No
         return _outcome(campaign, step, record, address=address, status="would send",
                         detail=text.subject)
     mail_ = Mail(sender.sender, record["name"], address, text.subject or campaign["name"],
-                 text.body, message_id, now(), sender.address, sender.unsubscribe_url,
-                 campaign["name"])
+                 text.body, message_id, now().astimezone(o.zone), sender.address,
+                 sender.unsubscribe_url, campaign["name"])
     transport = run.transport()
     transport.open()  # a login or TLS failure here has claimed nothing
     run.pace()

@@ -20,6 +20,7 @@ from rolodex.store.campaigns.definitions import Step
 from rolodex.store.db import Database
 
 EXTRA_FIELDS = ("campaign", "unsubscribe")
+KEEP = object()  # edit: leave the start as it is
 STEP_FORMS = ("'0d mail welcome.md', '7d task \"call {{ first_name }}\"', "
               "'21d letter offer.md', '2w mail followup.md \"Still thinking?\"'")
 
@@ -138,7 +139,7 @@ def add(db: Database, name: str, *, audience: str, drafts: list[Draft], start: d
     return dict(db.execute("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)).fetchone())
 
 
-def reload(db: Database, campaign_id: int) -> list[int]:
+def reload_templates(db: Database, campaign_id: int) -> list[int]:
     """Read every step's template file again and check it; returns the positions that
     changed. A file that is gone fails the whole reload, changing nothing."""
     rows = definitions.steps_of(db, campaign_id)
@@ -155,3 +156,50 @@ def reload(db: Database, campaign_id: int) -> list[int]:
             if definitions.replace_text(db, row["id"], step.body, step.subject):
                 changed.append(row["position"])
     return changed
+
+
+def edit(db: Database, row: Any, *, audience: str | None, start: Any, purpose: str | None,
+         basis: str | None, rename: str | None, add_steps: list[Draft],
+         drop_steps: list[int], reload: bool) -> tuple[Any, list[int]]:
+    """Change a campaign in one operation; returns its row afterwards and the positions
+    whose templates changed on ``reload``. A new audience is tried first."""
+    from rolodex.store.privacy.consent import check_purpose
+
+    values: dict[str, Any] = {}
+    if audience is not None:
+        audience_ids(db, audience)
+        values["audience"] = audience
+    if start is not KEEP:
+        values["start"] = start
+    if purpose:
+        values["purpose"] = check_purpose(purpose)
+    if basis:
+        values["basis"] = basis
+    if rename:
+        values["name"] = definitions.check_name(rename)
+    steps = [build_step(db, d, None) for d in add_steps]
+    if not (values or steps or drop_steps or reload):
+        raise InvalidInput("nothing to change", hint="see 'rolodex campaign edit --help'")
+    changed: list[int] = []
+    with db.write(f"edit campaign {row['name']}"):
+        if values:
+            definitions.update(db, row["id"], values)
+        for position in drop_steps:
+            definitions.drop_step(db, row["id"], position)
+        for step in steps:
+            definitions.add_step(db, row["id"], step)
+        if reload:
+            changed = reload_templates(db, row["id"])
+    return db.execute("SELECT * FROM campaigns WHERE id = ?", (row["id"],)).fetchone(), changed
+
+
+def opt_out(db: Database, contact_ids: list[int], *, source: str,
+            evidence: str | None) -> None:
+    """Out of every campaign for good: a withdrawn consent for marketing each, kept in
+    their consent history (a later grant brings them back)."""
+    from rolodex.store.privacy import consent
+
+    with db.write(f"opt out {len(contact_ids)} contact(s) of marketing"):
+        for contact_id in contact_ids:
+            consent.record(db, contact_id, members.OPT_OUT_PURPOSE, "withdrawn",
+                           source=source, evidence=evidence)

@@ -18,37 +18,14 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
+from rolodex.campaigns.outcome import Outcome
 from rolodex.store.campaigns import definitions, ledger, members
 from rolodex.store.db import Database
-
-KEYS = ("campaign", "step", "kind", "contact_id", "contact", "address", "status", "detail",
-        "message_id", "file", "task_id", "history_id")
-
-
-@dataclass
-class Outcome:
-    """One thing a run did (or, with ``--dry-run``, would do) for one person."""
-
-    campaign: str
-    step: int
-    kind: str
-    contact_id: int
-    contact: str
-    address: str | None = None
-    status: str = "sent"   # sent | failed | unconfirmed | left | would send
-    detail: str | None = None
-    message_id: str | None = None
-    file: str | None = None
-    task_id: int | None = None
-    history_id: int | None = None
-
-    def row(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass

@@ -208,6 +208,12 @@ def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], f
         message(f"showing the first {TABLE_LIMIT}; use --limit N, or --format for all of them")
 
 
+def emit_rows(rows: Iterable[dict], fmt: Format, keys: Sequence[str]) -> None:
+    """Rows as a command makes them (a ``campaign run`` sending), written a batch at a
+    time in json, jsonl, csv or tsv rather than gathered first."""
+    _stream(iter(rows), fmt, keys)
+
+
 def _stream(records: Iterator[dict], fmt: Format, keys: Sequence[str],
             chosen: list[str] | None = None) -> None:
     """``emit`` for json, jsonl, csv and tsv, writing records as an iterator yields them

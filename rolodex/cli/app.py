@@ -26,6 +26,7 @@ GROUPS = {
     "deal": ("deal", "app"), "event": ("event", "app"), "cadence": ("cadence", "app"),
     "report": ("report", "app"), "config": ("config", "app"), "db": ("db", "app"),
     "privacy": ("privacy", "app"), "sync": ("sync", "app"),
+    "campaign": ("campaign", "app"),
 }
 COMMANDS = {
     "add": ("contact", "add"), "search": ("search", "search"), "log": ("history", "log"),

@@ -177,8 +177,9 @@ SETTINGS: dict[str, Setting] = {
     "campaign.letters": Setting(None, _text, "folder for campaign letters (default: "
                                 "letters/ beside the database)"),
     "campaign.unsubscribe": Setting(
-        "To stop receiving these messages, reply with the word unsubscribe.", _text,
-        "the line closing each campaign mail ({{ unsubscribe }} is the address)"),
+        "To receive no more of these messages: {{ unsubscribe }}", _text,
+        "the line closing each campaign mail ({{ unsubscribe }}: a mailto link that asks "
+        "to unsubscribe)"),
     "campaign.unsubscribe_url": Setting(None, _https, "an https link for one-click "
                                         "unsubscribing, added to List-Unsubscribe"),
 }

@@ -169,6 +169,11 @@ def remove(db: Database, campaign_id: int) -> None:
         journal.delete(db, "campaigns", campaign_id)
 
 
+def all_rows(db: Database) -> list[Any]:
+    """Every campaign's row, by name (a few dozen at most: plans, not people)."""
+    return db.query("SELECT * FROM campaigns ORDER BY name")
+
+
 def list_rows(db: Database, *, status: str | None = None) -> list[dict[str, Any]]:
     """Every campaign by name with its counts (steps, current members, mails sent)."""
     where, params = ("WHERE c.status = ?", (status,)) if status else ("", ())
@@ -187,4 +192,34 @@ def shape(row: Any) -> dict[str, Any]:
     names = set(row.keys())  # a sqlite3.Row's ``in`` looks at values, not names
     out = {key: row[key] for key in KEYS if key in names}
     out["only_new"] = bool(row["only_new"])
+    return out
+
+
+def detail(db: Database, campaign_id: int) -> dict[str, Any]:
+    """One campaign with its steps, each with what the ledger holds for it, and its
+    members now and gone (``campaign show``)."""
+    row = db.execute("SELECT * FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()
+    out = shape(row)
+    counts = {(r["step_id"], r["status"]): r["n"] for r in db.query(
+        "SELECT step_id, status, count(*) AS n FROM campaign_sends WHERE campaign_id = ?"
+        " GROUP BY step_id, status", (campaign_id,))}
+    steps = []
+    for step in steps_of(db, campaign_id):
+        day = None
+        if row["start"]:
+            day = date.fromordinal(date.fromisoformat(row["start"]).toordinal()
+                                   + step["offset_days"]).isoformat()
+        steps.append({
+            "position": step["position"], "offset_days": step["offset_days"],
+            "kind": step["kind"], "source": step["source"], "subject": step["subject"],
+            "title": step["body"] if step["kind"] == "task" else None, "day": day,
+            **{status: counts.get((step["id"], key), 0) for status, key in (
+                ("sent", "sent"), ("failed", "failed"), ("unconfirmed", "sending"))}})
+    out["steps"] = steps
+    members = db.execute("SELECT count(*) FILTER (WHERE left IS NULL),"
+                         " count(*) FILTER (WHERE left IS NOT NULL) FROM campaign_members"
+                         " WHERE campaign_id = ?", (campaign_id,)).fetchone()
+    out["members"], out["left"] = members[0], members[1]
+    for key in ("sent", "failed", "unconfirmed"):
+        out[key] = sum(s[key] for s in steps)
     return out

@@ -100,17 +100,21 @@ def leftovers(db: Database, campaign_id: int) -> tuple[list[Any], list[Any]]:
             [r for r in rows if r["status"] == "sending"])
 
 
-def settle(db: Database, send_id: int, *, sent: bool) -> None:
-    """The user's word on an unconfirmed send: it arrived (``campaign confirm``), or it
-    did not and may go again (``campaign run --resend-unconfirmed`` releases it)."""
-    with db.transaction():
-        if sent:
-            db.execute("UPDATE campaign_sends SET status = 'sent', at = ?, error ="
-                       " 'confirmed by hand' WHERE id = ? AND status = 'sending'",
-                       (to_utc_iso(now()), send_id))
-        else:
-            db.execute("DELETE FROM campaign_sends WHERE id = ? AND status = 'sending'",
-                       (send_id,))
+def settle(db: Database, send: Any, *, sent: bool, text: str) -> None:
+    """The user's word on an unconfirmed send: it arrived (``campaign confirm``: logged in
+    the person's history with its Message-ID, as a confirmed send would have been), or
+    it did not (``--not-sent``: released, so the next run sends it)."""
+    from rolodex.store.activity import history
+
+    if not sent:
+        release(db, send["id"])
+        return
+    with db.write(f"confirm campaign mail to contact #{send['contact_id']}"):
+        entry = history.log(db, [send["contact_id"]], "email", at=now(), text=text,
+                            direction="out", message_id=send["message_id"], check=False)
+        db.execute("UPDATE campaign_sends SET status = 'sent', at = ?, error = 'confirmed"
+                   " by hand', interaction_id = ? WHERE id = ? AND status = 'sending'",
+                   (to_utc_iso(now()), entry, send["id"]))
 
 
 def retry_failed(db: Database, campaign_id: int) -> int:
