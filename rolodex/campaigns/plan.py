@@ -83,9 +83,10 @@ def build_step(db: Database, draft: Draft, default_subject: str | None) -> Step:
                             EXTRA_FIELDS)
         return Step(draft.offset_days, "task", title)
     text = read_template(draft.what)
-    subject = None
+    subject, skipped = None, 0
     if draft.kind == "mail":
-        found, text = split_subject(text)
+        found, body = split_subject(text)
+        skipped, text = text[:len(text) - len(body)].count("\n"), body
         subject = draft.subject or found or default_subject
         if not subject:
             raise InvalidInput(f"the mail of {draft.what} has no subject",
@@ -93,7 +94,9 @@ def build_step(db: Database, draft: Draft, default_subject: str | None) -> Step:
                                     "or give --subject")
         letter.check_fields(letter.parse(subject, f"{draft.what} subject"),
                             f"{draft.what} subject", keys, EXTRA_FIELDS)
-    letter.check_fields(letter.parse(text, draft.what), draft.what, keys, EXTRA_FIELDS)
+    # the subject line taken off, blanks are still named by their line in the file
+    letter.check_fields(letter.parse("\n" * skipped + text, draft.what), draft.what, keys,
+                        EXTRA_FIELDS)
     return Step(draft.offset_days, draft.kind, text, source=draft.what, subject=subject)
 
 
