@@ -266,3 +266,17 @@ def test_json_keys_are_stable(rolodex, people):
     csv = rolodex("campaign list -f csv").stdout.splitlines()
     assert csv[0].split(",") == list(CAMPAIGN_KEYS)
     assert json.loads(rolodex("campaign run -f json").stdout) == []
+
+
+def test_names_complete(rolodex, people):
+    from rolodex.cli.completion import complete_campaign, complete_saved_search
+
+    assert rolodex("search save buyers tag:customer").exit_code == 0
+    for name in ("winter", "welcome", "spring"):
+        assert rolodex(["campaign", "add", name, "--to", "@buyers", "--step", "0d task a"]
+                       ).exit_code == 0
+    assert rolodex("campaign pause spring").exit_code == 0
+    assert complete_campaign("w") == [("welcome", "active: @buyers"),
+                                      ("winter", "active: @buyers")]
+    assert complete_campaign("s") == [("spring", "paused: @buyers")]
+    assert complete_saved_search("@b") == [("@buyers", "tag:customer")]

@@ -10,15 +10,17 @@ from rolodex.cli._context import confirm, say, state
 from rolodex.cli._help import HelpGroup
 from rolodex.cli._options import ColumnsOption, RowsFormatOption, YesOption
 from rolodex.cli._output import Column, Format, emit, emit_one
-from rolodex.cli.completion import complete_contact
+from rolodex.cli.completion import complete_campaign, complete_contact, complete_saved_search
 
 app = typer.Typer(help="Campaigns: a segment, templates and dates; sent, logged, measured.",
                   no_args_is_help=True, cls=HelpGroup)
 
-NameArg = Annotated[str, typer.Argument(metavar="NAME", help="Campaign name.")]
+NameArg = Annotated[str, typer.Argument(metavar="NAME", help="Campaign name.",
+                                        autocompletion=complete_campaign)]
 ToOpt = Annotated[str | None, typer.Option(
     "--to", metavar="QUERY", help="Who: a saved search (@lapsed) or any search query "
-    "(tag:customer -tag:active), run afresh at each 'campaign run'.")]
+    "(tag:customer -tag:active), run afresh at each 'campaign run'.",
+    autocompletion=complete_saved_search)]
 TagOpt = Annotated[list[str] | None, typer.Option(
     "--tag", "-t", help="Who: contacts with this tag (repeatable: all of them).")]
 OnOpt = Annotated[str | None, typer.Option(

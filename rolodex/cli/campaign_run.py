@@ -11,12 +11,13 @@ import typer
 from rolodex.cli._context import say, state
 from rolodex.cli._options import DryRunOption, RowsFormatOption
 from rolodex.cli._output import Format, emit, emit_rows
-from rolodex.cli.completion import complete_contact
+from rolodex.cli.completion import complete_campaign, complete_contact
 
 
 def run(
     names: Annotated[list[str] | None, typer.Argument(
-        metavar="[NAME]...", help="Only these campaigns (default: every active one).")]
+        metavar="[NAME]...", help="Only these campaigns (default: every active one).",
+        autocompletion=complete_campaign)]
     = None,
     dry_run: DryRunOption = False,
     limit: Annotated[int | None, typer.Option(
@@ -122,7 +123,8 @@ def _closing(totals, dry_run: bool) -> None:
 
 
 def confirm(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="Campaign name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Campaign name.",
+                                        autocompletion=complete_campaign)],
     refs: Annotated[list[str] | None, typer.Argument(
         metavar="[REF]...", help="Only these people (default: every unconfirmed send).",
         autocompletion=complete_contact)] = None,

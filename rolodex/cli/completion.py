@@ -89,3 +89,8 @@ def complete_saved_search(incomplete: str, ctx: Any = None) -> list[tuple[str, s
     """A search's words are free text: only an '@' has something to offer, the saved
     searches (with their queries)."""
     return _suggest("contacts", incomplete, ctx) if incomplete.startswith("@") else []
+
+
+def complete_campaign(incomplete: str, ctx: Any = None) -> list[tuple[str, str]]:
+    """Campaign names starting with what was typed, with their status and audience."""
+    return _suggest("campaigns", incomplete, ctx)

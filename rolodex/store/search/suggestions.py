@@ -1,4 +1,4 @@
-"""What a shell's <TAB> offers: contact, saved search and company names starting with what
+"""What a shell's <TAB> offers: contact, saved search, company and campaign names starting with what
 was typed (accents and case ignored), each with a word of description, read through the
 name indexes so a million contacts answer at once."""
 
@@ -13,6 +13,8 @@ _CONTACTS = """SELECT c.display_name, (SELECT address FROM contact_emails e
            ORDER BY c.name_key LIMIT ?2"""
 _SAVED = """SELECT '@' || name, query FROM saved_searches WHERE name >= ?1
             AND name < ?1 || char(1114111) ORDER BY name LIMIT ?2"""
+_CAMPAIGNS = """SELECT name, status || ': ' || audience FROM campaigns WHERE name >= ?1
+                AND name < ?1 || char(1114111) ORDER BY name LIMIT ?2"""
 _COMPANIES = """SELECT name, domain FROM companies WHERE name_key >= ?1
                 AND name_key < ?1 || char(1114111) ORDER BY name_key LIMIT ?2"""
 
@@ -27,3 +29,8 @@ def contacts(db: Database, typed: str, limit: int) -> list[tuple[str, str | None
 def companies(db: Database, typed: str, limit: int) -> list[tuple[str, str | None]]:
     """(name, domain) of companies."""
     return db.execute(_COMPANIES, (fold(typed), limit)).fetchall()
+
+
+def campaigns(db: Database, typed: str, limit: int) -> list[tuple[str, str | None]]:
+    """(name, status and audience) of campaigns."""
+    return db.execute(_CAMPAIGNS, (typed, limit)).fetchall()
