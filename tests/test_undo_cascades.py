@@ -46,6 +46,12 @@ SEED = [
     ["sync", "add", "team", "--vdir", "{book}"], ["sync", "add", "mirror", "--vdir", "{book}"],
     ["sync"], ["contact", "edit", "bob", "--title", "CTO"], ["sync", "run", "team"],
     ["contact", "edit", "bob", "--title", "CFO"], ["sync", "run", "mirror"],
+    # a campaign that has sent Bob a letter (a history entry) and made a task: its steps,
+    # members and ledger
+    ["campaign", "add", "hello", "--to", "bob", "--basis", "legitimate-interest",
+     "--step", "0d task 'call {{ first_name }}'",
+     "--step", f"0d letter {FIXTURES / 'campaign-letter.md'}"],
+    ["campaign", "run", "--letters", "{book}-letters"],
 ]
 
 
