@@ -50,10 +50,11 @@ def letter(offset: int, source: str) -> definitions.Step:
 
 def campaign(name: str, steps: list[definitions.Step], people: list[int], *,
              start: date | None = None, entered: date = date(2026, 11, 20),
-             purpose: str = "marketing", basis: str = "legitimate-interest") -> int:
+             purpose: str = "marketing", basis: str = "legitimate-interest",
+             audience: str = "tag:all") -> int:
     """A campaign whose members entered on ``entered``; returns its id."""
     with store() as db:
-        campaign_id = definitions.add(db, name, audience="tag:all", purpose=purpose,
+        campaign_id = definitions.add(db, name, audience=audience, purpose=purpose,
                                       basis=basis, start=start, steps=steps)
         with db.transaction():
             members.enrol_first(db, campaign_id, people, entered, only_new=False)
@@ -73,12 +74,26 @@ def step_id(campaign_id: int, position: int) -> int:
 
 
 def send(campaign_id: int, position: int, contact_id: int, at: str, *,
-         message_id: str | None = None, status: str = "sent") -> int:
+         message_id: str | None = None, status: str = "sent",
+         address: str | None = None) -> int:
     """A send recorded by the ledger at ``at`` (UTC); returns its id."""
     sid = step_id(campaign_id, position)
     with clock(at), store() as db:
-        send_id = ledger.claim(db, campaign_id, sid, contact_id, address=None,
+        send_id = ledger.claim(db, campaign_id, sid, contact_id, address=address,
                                message_id=message_id)
         with db.transaction():
             ledger.record_outcome(db, send_id, status)
     return send_id
+
+
+def run(today: date, *names: str) -> list[dict]:
+    """``campaign run`` of these campaigns through the real runner (task and letter steps
+    need no mail server); returns what it did, row by row."""
+    from zoneinfo import ZoneInfo
+
+    from rolodex.campaigns.run import Options, Runner
+
+    with store() as db:
+        runner = Runner(db, Options(today, ZoneInfo("Europe/Berlin"), Path("letters")))
+        rows = [definitions.get_row(db, name) for name in names]
+        return [outcome.row() for outcome in runner.run(rows)]

@@ -7,12 +7,10 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 from email import message_from_bytes
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
-from campaign_data import campaign, mail, send, store, task
+from campaign_data import campaign, mail, run, send, store, task
 
 from rolodex.formats.campaign_mail import Mail, build
 from rolodex.formats.mailmsg import MAX_ANSWERED, read_message
@@ -110,23 +108,11 @@ def _marketing(contact_id: int) -> list[dict]:
         return consent.history(db, contact_id, "marketing")
 
 
-def _run(today: date) -> list:
-    from rolodex.campaigns.run import Options, Runner
-    from rolodex.store.campaigns import definitions
-
-    with store() as db:
-        runner = Runner(db, Options(today, ZoneInfo("Europe/Berlin"), Path("letters")))
-        rows = [definitions.get_row(db, "calls")]
-        return [o.row() for o in runner.run(rows)]
-
-
 def test_unsubscribing_by_mail_opts_out_of_every_campaign(rolodex, sent):
     address, subject = _unsubscribe_subject()
     assert (address, subject) == ("shop@acme.example", "unsubscribe winter-offer")
-    calls = campaign("calls", [task(0, "Call {{ first_name }}")], [sent["jane"], sent["john"]],
-                     start=date(2026, 11, 20))
-    with store() as db, db.transaction():
-        db.execute("UPDATE campaigns SET audience = 'tag:news' WHERE id = ?", (calls,))
+    campaign("calls", [task(0, "Call {{ first_name }}")], [sent["jane"], sent["john"]],
+             start=date(2026, 11, 20), audience="tag:news")
     unsubscribe = message("Jane Doe <jane@acme.example>", subject, to=address,
                           message_id="<u1@home>")
     result = ok(rolodex("log-mail", input=unsubscribe))
@@ -134,7 +120,7 @@ def test_unsubscribing_by_mail_opts_out_of_every_campaign(rolodex, sent):
     [row] = _marketing(sent["jane"])
     assert (row["status"], row["source"], row["evidence"]) == (
         "withdrawn", "unsubscribe by mail", "<u1@home>")
-    done = {(o["contact_id"], o["status"]) for o in _run(date(2026, 11, 20))}
+    done = {(o["contact_id"], o["status"]) for o in run(date(2026, 11, 20), "calls")}
     assert done == {(sent["jane"], "left"), (sent["john"], "sent")}
     again = ok(rolodex("log-mail", input=message(
         "Jane Doe <jane@acme.example>", "UNSUBSCRIBE please", message_id="<u2@home>")))

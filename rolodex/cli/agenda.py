@@ -42,8 +42,7 @@ def agenda(
     format: FormatOption = Format.table,
     columns: ColumnsOption = None,
 ) -> None:
-    """Today and the next N days: events, due and overdue tasks, follow-ups, birthdays,
-    campaign steps.
+    """Today and the next N days: events, tasks, follow-ups, birthdays, campaign steps.
 
     \b
     Example: rolodex agenda --days 14 --format json
@@ -71,8 +70,7 @@ def calendar(
         "--output", "-o", metavar="FILE|-", help="With 'feed': where to write the .ics.")]
     = "-",
 ) -> None:
-    """A calendar grid of events, due tasks and campaign steps; overlapping events are
-    marked '!'.
+    """A calendar grid of events, due tasks and campaign steps; overlaps are marked '!'.
 
     'rolodex calendar feed -o FILE' writes one .ics of the next 90 days (events, tasks,
     follow-ups, birthdays, campaign steps) for a calendar app to subscribe to.
