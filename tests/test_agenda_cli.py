@@ -11,7 +11,8 @@ from conftest import JANE, seeded_once
 FOLLOWUP_KEYS = {"type", "id", "title", "due", "days_overdue", "last_contacted",
                  "cadence_days", "priority", "contacts"}
 AGENDA_KEYS = {"type", "date", "title", "id", "time", "contacts", "start", "end", "location",
-               "due", "overdue", "priority", "days_overdue", "years"}
+               "due", "overdue", "priority", "days_overdue", "years", "campaign", "step",
+               "step_kind", "people", "paused"}
 ADDED = "2026-08-01T09:00:00Z"
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 AGENDA_KEYS = {"type", "date", "title", "id", "time", "contacts", "start", "end", "location",
-               "due", "overdue", "priority", "days_overdue", "years"}
+               "due", "overdue", "priority", "days_overdue", "years",
+               "campaign", "step", "step_kind", "people", "paused"}
 
 
 class Week:

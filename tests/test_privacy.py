@@ -182,7 +182,8 @@ def test_export_holds_everything_about_the_person(rolodex, busy_jane):
     doc = ok(rolodex("privacy export jane")).json()
     assert list(doc) == ["format", "version", "generated", "contact", "vcard", "kept_card",
                          "relationships", "history", "tasks", "events", "deals", "consents",
-                         "saved_searches", "journal"]
+                         "saved_searches", "campaign_memberships", "campaign_sends",
+                         "journal"]
     assert (doc["format"], doc["version"]) == ("rolodex-subject-access", 1)
     record = doc["contact"]
     assert (record["name"], record["email"], record["phone"], record["title"]) == \

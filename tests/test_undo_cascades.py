@@ -48,11 +48,31 @@ SEED = [
     ["contact", "edit", "bob", "--title", "CFO"], ["sync", "run", "mirror"],
     # a campaign that has sent Bob a letter (a history entry) and made a task: its steps,
     # members and ledger
+    ["config", "set", "mail.from", "Acme Ltd <sales@acme.example>"],
+    ["config", "set", "mail.sendmail", "sh -c 'cat > /dev/null'"],
     ["campaign", "add", "hello", "--to", "bob", "--basis", "legitimate-interest",
      "--step", "0d task 'call {{ first_name }}'",
-     "--step", f"0d letter {FIXTURES / 'campaign-letter.md'}"],
-    ["campaign", "run", "--letters", "{book}-letters"],
+     "--step", f"0d letter {FIXTURES / 'campaign-letter.md'}",
+     "--step", f"0d mail {FIXTURES / 'campaign-mail.md'}"],
+    ["campaign", "run", "--letters", "{book}-letters", "--rate", "0"],
+    "reply",  # Bob answers the mail: the send's response
 ]
+
+
+def reply(rolodex) -> None:
+    """``log-mail`` of Bob's answer to the campaign mail the seed sent him."""
+    from rolodex.cli._context import state
+
+    conn = sqlite3.connect(state.db_path())
+    [message_id] = conn.execute("SELECT message_id FROM campaign_sends WHERE message_id"
+                                " IS NOT NULL").fetchone()
+    conn.close()
+    message = (f"From: Bob Sample <bob@initech.example>\nTo: sales@acme.example\n"
+               f"Subject: Re: Hello Bob\nIn-Reply-To: {message_id}\n"
+               "Date: Fri, 20 Nov 2026 10:00:00 +0000\nMessage-ID: <r1@initech.example>\n\n"
+               "Yes please.\n")
+    result = rolodex(["log-mail"], input=message)
+    assert result.exit_code == 0 and "a reply to campaign hello" in result.stderr, result.stderr
 
 
 def seed(rolodex) -> None:
@@ -60,6 +80,9 @@ def seed(rolodex) -> None:
 
     book = str(state.db_path().parent / "book")
     for argv in SEED:
+        if argv == "reply":
+            reply(rolodex)
+            continue
         result = rolodex([word.replace("{book}", book) for word in argv])
         assert result.exit_code == 0, (argv, result.stderr)
 

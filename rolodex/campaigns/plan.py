@@ -197,12 +197,9 @@ def edit(db: Database, row: Any, *, audience: str | None, start: Any, purpose: s
 
 
 def opt_out(db: Database, contact_ids: list[int], *, source: str,
-            evidence: str | None) -> None:
-    """Out of every campaign for good: a withdrawn consent for marketing each, kept in
-    their consent history (a later grant brings them back)."""
-    from rolodex.store.privacy import consent
-
+            evidence: str | None) -> int:
+    """Out of every campaign for good (``members.opt_out`` each, in one operation);
+    returns how many were not opted out already."""
     with db.write(f"opt out {len(contact_ids)} contact(s) of marketing"):
-        for contact_id in contact_ids:
-            consent.record(db, contact_id, members.OPT_OUT_PURPOSE, "withdrawn",
-                           source=source, evidence=evidence)
+        return sum(members.opt_out(db, cid, source, evidence) is not None
+                   for cid in contact_ids)

@@ -18,6 +18,8 @@ def _line(item: dict) -> str:
         return f"[yellow]☐ {text}[/]"
     if item["type"] in ("birthday", "anniversary"):
         return f"[magenta]✱ {text}[/]"
+    if item["type"] == "campaign":
+        return f"[cyan]✉ {text}[/]"
     if item.get("overlaps"):
         return f"[bold red]! {text}[/]"
     return text

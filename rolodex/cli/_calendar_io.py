@@ -79,5 +79,5 @@ def export_calendar(output: str, what: str, first: str | None, last: str | None)
 def feed(output: str) -> None:
     """One .ics of what is coming up, for a calendar app to subscribe to."""
     today = state.today()
-    export_calendar(output, "events,tasks,birthdays,followups", today.isoformat(),
+    export_calendar(output, "events,tasks,birthdays,followups,campaigns", today.isoformat(),
                     (today + timedelta(days=FEED_DAYS)).isoformat())

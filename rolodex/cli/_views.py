@@ -202,6 +202,7 @@ def task_card(t: dict) -> None:
         ("For", ", ".join(c["name"] for c in t["contacts"])), ("Owner", t["owner"]),
         ("Categories", ", ".join(t["categories"])), ("Notes", t["notes"]),
         ("Follows", f"task #{t['previous_id']}" if t["previous_id"] else None),
+        ("Campaign", t["campaign"]),
         ("Record", f"#{t['id']} · uid {t['uid']} · created {local_time(t['created'])} · "
                    f"updated {local_time(t['updated'])}"),
     ]

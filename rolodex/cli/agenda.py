@@ -14,7 +14,8 @@ from rolodex.cli._output import Column, Format, emit
 from rolodex.cli.followups import late
 from rolodex.errors import InvalidInput
 
-TYPE_MARK = {"event": "◆", "task": "☐", "followup": "☎", "birthday": "✱", "anniversary": "♥"}
+TYPE_MARK = {"event": "◆", "task": "☐", "followup": "☎", "birthday": "✱", "anniversary": "♥",
+             "campaign": "✉"}
 
 AGENDA_COLUMNS = (
     Column("date", "Date", no_wrap=True, priority=0),
@@ -30,6 +31,8 @@ def _note(item: dict) -> str:
         return "overdue"
     if item["type"] == "followup" and item["days_overdue"]:
         return late(item["days_overdue"])
+    if item["type"] == "campaign" and item["paused"]:
+        return "paused"
     return ""
 
 
@@ -39,7 +42,7 @@ def agenda(
     format: FormatOption = Format.table,
     columns: ColumnsOption = None,
 ) -> None:
-    """Today and the next N days: events, due and overdue tasks, follow-ups, birthdays.
+    """Today and the next N days: events, tasks, follow-ups, birthdays, campaign steps.
 
     \b
     Example: rolodex agenda --days 14 --format json
@@ -67,10 +70,10 @@ def calendar(
         "--output", "-o", metavar="FILE|-", help="With 'feed': where to write the .ics.")]
     = "-",
 ) -> None:
-    """A calendar grid of events and due tasks; overlapping events are marked '!'.
+    """A calendar grid of events, due tasks and campaign steps; overlaps are marked '!'.
 
     'rolodex calendar feed -o FILE' writes one .ics of the next 90 days (events, tasks,
-    follow-ups, birthdays) for a calendar app to subscribe to.
+    follow-ups, birthdays, campaign steps) for a calendar app to subscribe to.
 
     \b
     Example: rolodex calendar --week "next monday"

@@ -254,8 +254,9 @@ def optout(
 
     db = state.db()
     ids = list(dict.fromkeys(resolve_contact(db, r) for r in expand_refs(refs)))
-    plan.opt_out(db, ids, source="campaign optout", evidence=evidence)
-    say(f"{len(ids)} contact(s) opted out of every campaign")
+    count = plan.opt_out(db, ids, source="campaign optout", evidence=evidence)
+    say(f"{count} contact(s) opted out of every campaign"
+        + (f"; {len(ids) - count} had opted out already" if count < len(ids) else ""))
 
 
 def _register() -> None:

@@ -134,10 +134,10 @@ def export(
     search: Annotated[str | None, typer.Option("--search", help="Only contacts matching "
                                                "this search.")] = None,
     what: Annotated[str, typer.Option(
-        "--what", metavar="events,tasks,history,birthdays,followups",
+        "--what", metavar="events,tasks,history,birthdays,followups,campaigns",
         help="iCalendar: which items (default: all but history, which is journal "
              "entries: one per call, mail or meeting logged).")
-    ] = "events,tasks,birthdays,followups",
+    ] = "events,tasks,birthdays,followups,campaigns",
     from_: Annotated[str | None, typer.Option("--from", metavar="WHEN",
                                               help="iCalendar: first day.")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="WHEN",
@@ -153,8 +153,8 @@ def export(
 ) -> None:
     """Export contacts (vCard, CSV) or the calendar (iCalendar).
 
-    Contacts as vCard or CSV; events, tasks, birthdays and follow-ups as iCalendar; to
-    stdout, a file, or a folder (one file per item).
+    Contacts as vCard or CSV; events, tasks, birthdays, follow-ups and campaign steps as
+    iCalendar; to stdout, a file, or a folder (one file per item).
 
     \b
     Example: rolodex export --format vcard --tag vip -o vip.vcf

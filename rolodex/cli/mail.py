@@ -71,7 +71,9 @@ def log_mail() -> None:
     An email interaction on every contact among its sender and recipients; the same
     message is never logged twice: known by its Message-ID, or without one by its
     sender, date and subject. The direction is 'out' when you sent it (the my.emails
-    setting).
+    setting). A reply to a campaign mail (In-Reply-To, References) counts as its
+    response; a subject starting with 'unsubscribe' from a contact opts them out of
+    marketing, and so out of every campaign.
 
     \b
     Example: rolodex log-mail < message.eml
@@ -85,3 +87,10 @@ def log_mail() -> None:
     print(logged.entry)
     say(f"logged email #{logged.entry} with {logged.people} contact(s)"
         + (f"; not in rolodex: {', '.join(logged.unknown)}" if logged.unknown else ""))
+    for name in logged.replied_to:
+        say(f"a reply to campaign {name}")
+    if logged.opted_out:
+        say(f"{logged.opted_out} unsubscribed: opted out of marketing, out of every "
+            "campaign from its next run")
+    elif logged.already_out:
+        say("asks to unsubscribe: already opted out of marketing")

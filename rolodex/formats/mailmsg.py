@@ -1,4 +1,5 @@
-"""Reading an email message (RFC 5322) from stdin: who, when, what about, which Message-ID.
+"""Reading an email message (RFC 5322) from stdin: who, when, what about, which Message-ID,
+and which messages it answers (In-Reply-To, References).
 
 A message without a Message-ID (drafts, some bridges and old clients) is known instead by
 a digest of its sender, date and subject, normalised so that the same message saved by
@@ -32,6 +33,7 @@ class Message:
     subject: str = ""
     date: datetime | None = None
     message_id: str | None = None
+    replies_to: list[str] = field(default_factory=list)  # In-Reply-To, then References
 
     @property
     def digest(self) -> str | None:
@@ -78,10 +80,24 @@ def read_message(stream: BinaryIO) -> Message:
     message_id = _first(fields, "message-id").strip() or None
     if not senders and not recipients:
         raise FileError("the message has no From, To or Cc address")
-    return Message(senders[0] if senders else None, recipients, subject, date, message_id)
+    return Message(senders[0] if senders else None, recipients, subject, date, message_id,
+                   _answered(fields))
 
 
-_WANTED = frozenset({"from", "to", "cc", "subject", "date", "message-id"})
+_WANTED = frozenset({"from", "to", "cc", "subject", "date", "message-id", "in-reply-to",
+                     "references"})
+# A msg-id as RFC 5322 writes it, "<left@right>"; each match ends at the next ">", so the
+# scan is linear in the field's length (itself capped by ``MAX_FIELD``).
+_MSG_ID = re.compile(r"<[^<>\s]{1,250}>")
+MAX_ANSWERED = 100  # message ids kept from In-Reply-To and References together
+
+
+def _answered(fields: dict[str, list[str]]) -> list[str]:
+    """The Message-IDs a reply names: its In-Reply-To first, then its References from
+    the newest (the last written) back, each once, at most ``MAX_ANSWERED``."""
+    parents = _MSG_ID.findall(" ".join(fields.get("in-reply-to", [])))
+    thread = _MSG_ID.findall(" ".join(fields.get("references", [])))[::-1]
+    return list(dict.fromkeys(parents + thread))[:MAX_ANSWERED]
 
 
 def _first(fields: dict[str, list[str]], name: str) -> str:

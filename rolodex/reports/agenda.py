@@ -1,4 +1,5 @@
-"""The agenda: events, tasks, follow-ups, birthdays and anniversaries, day by day."""
+"""The agenda: events, tasks, follow-ups, birthdays, anniversaries and campaign steps,
+day by day."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ from rolodex.dates import from_utc_iso, now
 from rolodex.store.activity import events, tasks
 from rolodex.store.activity.anniversaries import anniversaries
 from rolodex.store.activity.cadence import due_rows
+from rolodex.store.campaigns.calendar_days import planned
+from rolodex.store.campaigns.calendar_days import title as campaign_title
 from rolodex.store.db import Database
 
-TYPE_ORDER = {"birthday": 0, "anniversary": 1, "event": 2, "task": 3, "followup": 4}
+TYPE_ORDER = {"birthday": 0, "anniversary": 1, "event": 2, "task": 3, "followup": 4,
+              "campaign": 5}
 # Every item carries every key (null where it does not apply), so the JSON shape is fixed.
 KEYS = ("type", "date", "time", "title", "id", "contacts", "start", "end", "location", "due",
-        "overdue", "priority", "days_overdue", "years")
+        "overdue", "priority", "days_overdue", "years", "campaign", "step", "step_kind",
+        "people", "paused")
 
 
 def _local(text: str, tz: tzinfo) -> tuple[date, str | None]:
@@ -66,7 +71,8 @@ def agenda(db: Database, first: date, last: date, tz: tzinfo, today: date) -> li
                       "id": task["id"], "contacts": task["contacts"], "start": None,
                       "end": None, "location": None, "due": task["due"],
                       "overdue": task["overdue"], "priority": task["priority"],
-                      "days_overdue": None, "years": None})
+                      "days_overdue": None, "years": None, "campaign": None, "step": None,
+                      "step_kind": None, "people": None, "paused": None})
     current = now().astimezone(tz).date()  # how late: as of now, whatever ``today`` says
     for contact_id, name, _last, _every, day in due_rows(db, last, tz):
         if day < first and not overdue_first:
@@ -77,9 +83,15 @@ def agenda(db: Database, first: date, last: date, tz: tzinfo, today: date) -> li
                       "title": f"Get in touch with {name}", "id": contact_id,
                       "contacts": [{"id": contact_id, "name": name}], "start": None,
                       "end": None, "location": None, "due": due, "overdue": None,
-                      "priority": None, "days_overdue": (current - day).days, "years": None})
+                      "priority": None, "days_overdue": (current - day).days, "years": None,
+                      "campaign": None, "step": None, "step_kind": None, "people": None,
+                      "paused": None})
     items += [_item(a["type"], a["date"], None, a["title"], a["id"], a["contacts"],
                     years=a["years"]) for a in anniversaries(db, first, last)]
+    items += [_item("campaign", c["date"], None, campaign_title(c), c["campaign_id"], [],
+                    campaign=c["campaign"], step=c["step"], step_kind=c["kind"],
+                    people=c["people"], paused=c["paused"])
+              for c in planned(db, first, last, tz, today)]
     items.sort(key=lambda i: (i["date"], i["time"] is not None, i["time"] or "",
                               TYPE_ORDER[i["type"]], i["title"].casefold()))
     return items

@@ -22,7 +22,8 @@ from rolodex.store.records import chunks
 FORMAT = "rolodex-subject-access"
 VERSION = 1
 KEYS = ("format", "version", "generated", "contact", "vcard", "kept_card", "relationships",
-        "history", "tasks", "events", "deals", "consents", "saved_searches", "journal")
+        "history", "tasks", "events", "deals", "consents", "saved_searches",
+        "campaign_memberships", "campaign_sends", "journal")
 
 
 def document(db: Database, contact_id: int, *, tz: tzinfo) -> dict[str, Any]:
@@ -51,8 +52,22 @@ def document(db: Database, contact_id: int, *, tz: tzinfo) -> dict[str, Any]:
         "consents": consent.history(db, contact_id),
         "saved_searches": [{"name": s["name"], "query": s["query"]}
                            for s in privacy_store.saved_searches_about(db, who)],
+        "campaign_memberships": [dict(r) for r in db.query(_MEMBERSHIPS, (contact_id,))],
+        "campaign_sends": [dict(r) for r in db.query(_SENDS, (contact_id,))],
         "journal": privacy_store.journal_about(db, contact_id),
     }
+
+
+# The campaigns the person is or was in, and every step sent (or tried) to them: the
+# ledger is data about them too (what was sent where, when, and whether they answered).
+_MEMBERSHIPS = """SELECT c.name AS campaign, m.entered, m.left, m.reason
+    FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id
+    WHERE m.contact_id = ? ORDER BY m.entered, c.name"""
+_SENDS = """SELECT c.name AS campaign, s.position AS step, s.kind, d.status, d.at,
+    d.message_id, d.address, d.file, d.responded
+    FROM campaign_sends d JOIN campaigns c ON c.id = d.campaign_id
+    JOIN campaign_steps s ON s.id = d.step_id
+    WHERE d.contact_id = ? ORDER BY d.claimed, d.id"""
 
 
 def _kept_card(db: Database, contact_id: int) -> dict[str, Any] | None:

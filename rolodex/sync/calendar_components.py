@@ -1,7 +1,7 @@
 """Rolodex's records as iCalendar components: events (with their moved and cancelled
 occurrences and the lines rolodex does not model), tasks, birthdays and anniversaries,
-follow-ups. ``calendar_export`` writes them as one calendar or a folder of them. ``icalendar``
-is imported inside the functions, never at module level.
+follow-ups, campaign steps. ``calendar_export`` writes them as one calendar or a folder of
+them. ``icalendar`` is imported inside the functions, never at module level.
 """
 
 from __future__ import annotations
@@ -17,13 +17,15 @@ from rolodex.store import when
 from rolodex.store.activity import events, history, tasks
 from rolodex.store.activity.anniversaries import anniversaries
 from rolodex.store.activity.cadence import people_due
+from rolodex.store.campaigns.calendar_days import planned
+from rolodex.store.campaigns.calendar_days import title as campaign_title
 from rolodex.store.db import Database
 from rolodex.store.people import contact_queries
 from rolodex.sync.calendar_derived import mark
 from rolodex.sync.ical_build import Context, add_raw, new_component, put
 from rolodex.sync.journal_components import journal_components
 
-WHAT = ("events", "tasks", "history", "birthdays", "followups")
+WHAT = ("events", "tasks", "history", "birthdays", "followups", "campaigns")
 BATCH = 500  # records fetched at once: memory stays flat, queries stay few
 PRIORITY = {"high": 1, "normal": 5, "low": 9}  # RFC 5545: 1 highest, 5 medium, 9 lowest
 TASK_STATUS = {"open": "NEEDS-ACTION", "done": "COMPLETED", "cancelled": "CANCELLED"}
@@ -248,6 +250,22 @@ def _followups(db: Database, first: date | None, last: date | None, ctx: Context
         yield uid, [todo]
 
 
+def _campaigns(db: Database, first: date | None, last: date | None, ctx: Context
+               ) -> Iterator[Item]:
+    """One all-day VEVENT per day, campaign and step (``calendar_days.planned``), marked
+    as derived: the campaign is the record, so reading the file back adds nothing."""
+    today = ctx.stamp.astimezone(ctx.tz).date()
+    for item in planned(db, first, last, ctx.tz, today):
+        day = date.fromisoformat(item["date"])
+        uid = f"{item['uid']}-step{item['step']}-{item['date']}"
+        event = new_component("VEVENT", uid, ctx)
+        put(event, ("summary", campaign_title(item)), ("dtstart", day),
+             ("dtend", day + timedelta(days=1)), ("transp", "TRANSPARENT"),
+             ("categories", ["campaign"]))
+        mark(event, "campaign")
+        yield uid, [event]
+
+
 def _history(db: Database, first: date | None, last: date | None, ctx: Context
              ) -> Iterator[Item]:
     """Interaction history as journal entries, oldest first; with a window, those in it."""
@@ -270,7 +288,7 @@ def components_by_uid(db: Database, what: set[str], first: date | None, last: da
                            hint=f"choose from: {', '.join(WHAT)}")
     ctx = Context(db, tz, left_out)
     makers = {"events": _events, "tasks": _tasks, "history": _history,
-              "birthdays": _birthdays, "followups": _followups}
+              "birthdays": _birthdays, "followups": _followups, "campaigns": _campaigns}
     for kind in WHAT:  # a fixed order, whatever order ``what`` was given in
         if kind in what:
             yield from makers[kind](db, first, last, ctx)

@@ -1,8 +1,9 @@
-"""Calendar items rolodex derives from contacts (birthdays, anniversaries, follow-ups):
-marked in what ``export --format ical`` and ``calendar feed`` write, recognised when read
-back. They are views of a contact, not records: importing one would add a yearly event
-beside the birthday the agenda already shows, so ``export -o cal/ && import cal/`` must
-skip them (and say so) rather than add anything.
+"""Calendar items rolodex derives from contacts (birthdays, anniversaries, follow-ups) and
+from campaigns (the days their steps fall on): marked in what ``export --format ical`` and
+``calendar feed`` write, recognised when read back. They are views of a record, not
+records: importing one would add a yearly event beside the birthday the agenda already
+shows, so ``export -o cal/ && import cal/`` must skip them (and say so) rather than add
+anything.
 
 The mark is an ``X-ROLODEX-DERIVED`` property naming the kind. Files written before the
 mark existed are recognised by their UID, ``<contact UID>-birthday`` (``-anniversary``,
@@ -47,6 +48,8 @@ def derived_kind(db: Database, item: Item) -> str | None:
 def reason(kind: str) -> str:
     """The import report's line for a skipped derived item: one text per kind, so a
     summary can count them."""
+    if kind == "campaign":
+        return "rolodex derives this campaign step from a campaign: not imported"
     shown = {"followup": "follow-up"}.get(kind, kind)
     return f"rolodex derives this {shown} from a contact: not imported"
 

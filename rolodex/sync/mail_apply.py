@@ -1,5 +1,7 @@
 """A received mail applied to the store: its people added (``add-from-mail``) or the message
-logged in their history (``log-mail``).
+logged in their history (``log-mail``), with what it means for campaigns: a reply to a
+campaign mail is that send's response, and a mail whose subject starts with the word
+"unsubscribe" (what a campaign mail's List-Unsubscribe link writes) is an opt-out.
 
 The message is read, within its size limits, by ``formats/mailmsg.py``; what is here is
 the matching against the address book, so that the command line only reads and prints.
@@ -8,13 +10,16 @@ Your own addresses (the ``my.emails`` setting) are never added nor logged as a c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from rolodex.dates import now
+from rolodex.dates import now, to_utc_iso
 from rolodex.errors import NotFound
 from rolodex.formats.mailmsg import Message
 from rolodex.models import Email
 from rolodex.store.activity import history
+from rolodex.store.campaigns import members
+from rolodex.store.campaigns.responses import record_replies
 from rolodex.store.db import Database
 from rolodex.store.lookups import contacts_by_email
 from rolodex.store.people import contacts
@@ -33,6 +38,13 @@ class LoggedMail:
     already: bool       # the message was logged before: nothing written
     people: int = 0
     unknown: list[str] = field(default_factory=list)  # addresses no contact has
+    replied_to: list[str] = field(default_factory=list)  # campaigns it answers, by name
+    opted_out: str | None = None  # the sender's name, when it unsubscribed them
+    already_out: bool = False  # it asked to unsubscribe someone already opted out
+
+
+UNSUBSCRIBE = re.compile(r"unsubscribe\b", re.IGNORECASE)
+OPT_OUT_SOURCE = "unsubscribe by mail"
 
 
 def _own(db: Database) -> set[str]:
@@ -79,7 +91,31 @@ def log_message(db: Database, msg: Message) -> LoggedMail:
                        hint="'rolodex add-from-mail' adds the sender first")
     direction = "out" if msg.sender and msg.sender[1].lower() in own else "in"
     people = list(dict.fromkeys(people))
-    entry = history.log(db, people, "email", at=msg.date or now(),
-                        text=msg.subject or "(no subject)", direction=direction,
-                        message_id=msg.key, check=False)
-    return LoggedMail(entry, already=False, people=len(people), unknown=unknown)
+    with db.write("log email"):
+        entry = history.log(db, people, "email", at=msg.date or now(),
+                            text=msg.subject or "(no subject)", direction=direction,
+                            message_id=msg.key, check=False)
+        logged = LoggedMail(entry, already=False, people=len(people), unknown=unknown)
+        if direction == "in":  # your own mail in a thread is no response
+            logged.replied_to = record_replies(db, msg.replies_to, entry,
+                                               to_utc_iso(msg.date or now()))
+            _unsubscribe(db, msg, logged)
+    return logged
+
+
+def _unsubscribe(db: Database, msg: Message, logged: LoggedMail) -> None:
+    """A subject starting with the word unsubscribe, from a contact: an opt-out of
+    marketing, with the message as its evidence, at the message's date (now, if that
+    is in the future)."""
+    if msg.sender is None or not UNSUBSCRIBE.match(msg.subject):
+        return
+    found = contacts_by_email(db, msg.sender[1])
+    if not found:
+        return
+    current = now()
+    at = min(msg.date, current) if msg.date else current
+    if members.opt_out(db, found[0], OPT_OUT_SOURCE, msg.message_id or msg.key,
+                       at=at) is None:
+        logged.already_out = True
+        return
+    logged.opted_out = contacts.get_row(db, found[0])["display_name"]

@@ -254,7 +254,13 @@ def due_brief(db: Database, *, first: date | None, last: date, tz: tzinfo
 
 KEYS = ("id", "uid", "title", "kind", "due", "all_day", "status", "priority", "overdue",
         "rrule", "contacts", "notes", "owner", "completed", "previous_id", "categories",
-        "created", "updated")
+        "created", "updated", "campaign")
+
+# The campaign whose step created each task: one pass over the ledger for a whole listing
+# (it has no index on task_id, and a listing should not scan it once per batch).
+_CAMPAIGNS = """SELECT d.task_id, c.name FROM campaign_sends d
+    JOIN campaigns c ON c.id = d.campaign_id
+    WHERE d.task_id IN (SELECT value FROM json_each(?))"""
 
 
 _FETCHED = ("id, uid, title, kind, due, status, priority, rrule, notes, owner, completed,"
@@ -270,12 +276,14 @@ def fetch(db: Database, ids: list[int], *, tz: tzinfo) -> list[dict[str, Any]]:
             rows[row[0]] = row
     ids = [i for i in ids if i in rows]
     people = contacts_of(db, ids)
+    campaigns = dict(db.execute(_CAMPAIGNS, (json.dumps(ids),)).fetchall()) if ids else {}
     current = now()
     today = current.astimezone(tz).date()
-    return [_shape(rows[i], people[i], current, today) for i in ids]
+    return [_shape(rows[i], people[i], current, today, campaigns.get(i)) for i in ids]
 
 
-def _shape(row: tuple, people: list[dict], current: datetime, today: date) -> dict[str, Any]:
+def _shape(row: tuple, people: list[dict], current: datetime, today: date,
+           campaign: str | None) -> dict[str, Any]:
     (task_id, uid, title, kind, due, status, priority, rrule, notes, owner, completed,
      previous_id, categories, created, updated) = row
     overdue = False
@@ -289,7 +297,7 @@ def _shape(row: tuple, people: list[dict], current: datetime, today: date) -> di
         "rrule": rrule, "contacts": people, "notes": notes,
         "owner": owner, "completed": completed, "previous_id": previous_id,
         "categories": json.loads(categories) if categories else [], "created": created,
-        "updated": updated,
+        "updated": updated, "campaign": campaign,
     }
 
 

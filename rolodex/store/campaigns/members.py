@@ -17,10 +17,11 @@ the user's last change must not make a campaign forget whom it has reached).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from rolodex.store.db import Database
+from rolodex.store.privacy import consent
 
 OPT_OUT_PURPOSE = "marketing"
 LEFT_AUDIENCE, OPTED_OUT, WITHDRAWN, THERE_BEFORE = (
@@ -108,3 +109,15 @@ def current_ids(db: Database, campaign_id: int) -> list[int]:
     return [r[0] for r in db.execute(
         "SELECT contact_id FROM campaign_members WHERE campaign_id = ? AND left IS NULL"
         " ORDER BY contact_id", (campaign_id,))]
+
+
+def opt_out(db: Database, contact_id: int, source: str, evidence: str | None, *,
+            at: datetime | None = None) -> int | None:
+    """Record that ``contact_id`` wants no more marketing: a withdrawn consent for
+    ``marketing`` (journalled, in the consent history with its source and evidence), which
+    takes them out of every campaign at its next run. Returns the consent row's id, or
+    None when their latest word on marketing is already a withdrawal (nothing written)."""
+    if consent_state(db, contact_id, OPT_OUT_PURPOSE) == "withdrawn":
+        return None
+    return consent.record(db, contact_id, OPT_OUT_PURPOSE, "withdrawn", at=at,
+                          source=source, evidence=evidence)

@@ -1,11 +1,12 @@
 """Merging two contacts into one: a field-by-field plan first, then one journalled operation.
 
 The surviving contact (A) keeps its id and UID; the other (B) lends it everything and is
-deleted. Rows hanging on B (emails, history links, tasks, deals, tags, fields, consents...)
-are *moved* by changing their ``contact_id``, not copied, so their ids, and everything that
-points at them, stay; a row A already has an equal of is deleted instead, which also keeps
-the link tables' UNIQUE constraints. Every change goes through the journal inside one
-``Database.write``, so ``rolodex undo`` gives back both contacts exactly.
+deleted. Rows hanging on B (emails, history links, tasks, deals, tags, fields, consents,
+campaign memberships and sends...) are *moved* by changing their ``contact_id``, not
+copied, so their ids, and everything that points at them, stay; a row A already has an
+equal of is deleted instead, which also keeps the link tables' UNIQUE constraints. Every
+change goes through the journal inside one ``Database.write``, so ``rolodex undo`` gives
+back both contacts exactly.
 
 Conflicts: ``prefer`` ("a" or "b") wins; an empty value is always filled from the other
 side; notes are joined; a custom field both have with different values keeps the loser's
@@ -79,6 +80,7 @@ def plan_merge(db: Database, a_id: int, b_id: int, *, prefer: str = "a",
     for table, (column, name) in LINKS.items():
         _plan_links(db, plan, table, column, name)
     _plan_consents(db, plan)
+    _plan_campaigns(db, plan)
     _plan_card(db, plan, merge_cards)
     return plan
 
@@ -250,6 +252,27 @@ def _plan_consents(db: Database, plan: Plan) -> None:
         plan.steps.append(Step("consents", r["id"], {"contact_id": plan.a_id}))
     plan.add("consents", len(rows_a), len(rows_b), len(rows_a) + len(rows_b),
              "both histories kept")
+
+
+def _plan_campaigns(db: Database, plan: Plan) -> None:
+    """B's campaign memberships and sends move to A, so nobody is sent a step twice under
+    two records; where A is in the same campaign, or was sent the same step, A's row
+    stays (its day of entry, its send) and B's goes. One plan line, only when either
+    was in a campaign."""
+    counts = []
+    for table, key in (("campaign_members", "campaign_id"), ("campaign_sends", "step_id")):
+        rows_a, rows_b = rows_of(db, table, plan.a_id), rows_of(db, table, plan.b_id)
+        have = {r[key] for r in rows_a}
+        for r in rows_b:
+            plan.steps.append(Step(table, r["id"],
+                                   None if r[key] in have else {"contact_id": plan.a_id}))
+        counts.append((len(rows_a), len(rows_b),
+                       len(have | {r[key] for r in rows_b})))
+    (ma, mb, mr), (sa, sb, sr) = counts
+    if ma or mb or sa or sb:
+        plan.add("campaigns", f"{ma} campaign(s), {sa} send(s)",
+                 f"{mb} campaign(s), {sb} send(s)", f"{mr} campaign(s), {sr} send(s)",
+                 "B's moved to A; where both have one, A's kept")
 
 
 def _plan_card(db: Database, plan: Plan, merge_cards: CardMerger) -> None:
