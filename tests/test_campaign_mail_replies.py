@@ -152,3 +152,24 @@ def test_a_stranger_cannot_unsubscribe_a_contact(rolodex, sent):
         to="Jane Doe <jane@acme.example>", message_id="<s@elsewhere>")))
     assert "unsubscribed" not in result.stderr
     assert _marketing(sent["jane"]) == []
+
+
+def test_the_logged_copy_of_an_unconfirmed_mail_confirms_it(rolodex, sent):
+    """A run killed as it handed Jane's mail over left it unconfirmed; the copy from
+    the Sent folder, piped into log-mail, settles it: sent, with that entry."""
+    with store() as db:
+        db.execute("UPDATE campaign_sends SET status = 'sending', at = NULL WHERE id = ?",
+                   (sent["sends"][W1],))
+        db.conn.commit()
+    copy = message(SHOP, "Winter offer", message_id=W1, to="Jane Doe <jane@acme.example>")
+    result = ok(rolodex(["log-mail"], input=copy))
+    assert "unconfirmed mail of campaign winter-offer: it left" in result.stderr
+    row = _send(sent["sends"][W1])
+    assert (row["status"], row["interaction_id"], row["error"]) == (
+        "sent", int(result.stdout), "confirmed by its logged copy")
+    history = ok(rolodex(["history", f"#{sent['jane']}", "-f", "json"])).json()
+    assert [(h["kind"], h["direction"]) for h in history] == [("email", "out")]
+    again = ok(rolodex(["log-mail"], input=copy))
+    assert "already logged" in again.stderr
+    other = message(SHOP, "Winter offer", message_id=W2, to="John Roe <john@acme.example>")
+    assert "unconfirmed" not in ok(rolodex(["log-mail"], input=other)).stderr

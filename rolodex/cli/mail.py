@@ -89,6 +89,9 @@ def log_mail() -> None:
         + (f"; not in rolodex: {', '.join(logged.unknown)}" if logged.unknown else ""))
     for name in logged.replied_to:
         say(f"a reply to campaign {name}")
+    if logged.confirmed:
+        say(f"the copy of an unconfirmed mail of campaign {logged.confirmed}: it left, "
+            "and counts as sent")
     if logged.opted_out:
         say(f"{logged.opted_out} unsubscribed: opted out of marketing, out of every "
             "campaign from its next run")

@@ -19,7 +19,7 @@ from rolodex.formats.mailmsg import Message
 from rolodex.models import Email
 from rolodex.store.activity import history
 from rolodex.store.campaigns import members
-from rolodex.store.campaigns.responses import record_replies
+from rolodex.store.campaigns.responses import confirm_copy, record_replies
 from rolodex.store.db import Database
 from rolodex.store.lookups import contacts_by_email
 from rolodex.store.people import contacts
@@ -41,6 +41,7 @@ class LoggedMail:
     replied_to: list[str] = field(default_factory=list)  # campaigns it answers, by name
     opted_out: str | None = None  # the sender's name, when it unsubscribed them
     already_out: bool = False  # it asked to unsubscribe someone already opted out
+    confirmed: str | None = None  # the campaign whose unconfirmed mail this copy is
 
 
 UNSUBSCRIBE = re.compile(r"unsubscribe\b", re.IGNORECASE)
@@ -48,7 +49,12 @@ OPT_OUT_SOURCE = "unsubscribe by mail"
 
 
 def _own(db: Database) -> set[str]:
-    return {a.lower() for a in get(db, "my.emails")}
+    """Your addresses: ``my.emails``, and the From of campaign mail (``mail.from``)."""
+    from email.utils import parseaddr
+
+    own = {a.lower() for a in get(db, "my.emails")}
+    sender = get(db, "mail.from")
+    return own | {parseaddr(sender)[1].lower()} if sender else own
 
 
 def add_people(db: Database, msg: Message, *, recipients: bool) -> AddedPeople:
@@ -96,6 +102,8 @@ def log_message(db: Database, msg: Message) -> LoggedMail:
                             text=msg.subject or "(no subject)", direction=direction,
                             message_id=msg.key, check=False)
         logged = LoggedMail(entry, already=False, people=len(people), unknown=unknown)
+        if msg.message_id:  # the sent copy of a mail a killed campaign run left unconfirmed
+            logged.confirmed = confirm_copy(db, msg.message_id, entry)
         if direction == "in":  # your own mail in a thread is no response
             logged.replied_to = record_replies(db, msg.replies_to, entry,
                                                to_utc_iso(msg.date or now()))

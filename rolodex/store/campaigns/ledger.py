@@ -112,9 +112,15 @@ def settle(db: Database, send: Any, *, sent: bool, text: str) -> None:
     with db.write(f"confirm campaign mail to contact #{send['contact_id']}"):
         entry = history.log(db, [send["contact_id"]], "email", at=now(), text=text,
                             direction="out", message_id=send["message_id"], check=False)
-        db.execute("UPDATE campaign_sends SET status = 'sent', at = ?, error = 'confirmed"
-                   " by hand', interaction_id = ? WHERE id = ? AND status = 'sending'",
-                   (to_utc_iso(now()), entry, send["id"]))
+        confirm(db, send["id"], entry, "confirmed by hand")
+
+
+def confirm(db: Database, send_id: int, interaction_id: int, how: str) -> None:
+    """An unconfirmed send known to have left: sent, with its history entry; ``how``
+    says who knew (kept in ``error``, which a sent row does not otherwise use)."""
+    db.execute("UPDATE campaign_sends SET status = 'sent', at = ?, error = ?,"
+               " interaction_id = ? WHERE id = ? AND status = 'sending'",
+               (to_utc_iso(now()), how, interaction_id, send_id))
 
 
 def retry_failed(db: Database, campaign_id: int) -> int:

@@ -21,3 +21,17 @@ def record_replies(db: Database, message_ids: list[str], interaction_id: int,
         names.append(db.execute("SELECT name FROM campaigns WHERE id = ?",
                                 (send["campaign_id"],)).fetchone()[0])
     return list(dict.fromkeys(names))
+
+
+def confirm_copy(db: Database, message_id: str, interaction_id: int) -> str | None:
+    """A copy of a campaign mail (from your Sent folder, or a Bcc to yourself) logged
+    while its send is unconfirmed (a run was killed as it handed the mail over): the
+    mail did leave, so the send is confirmed, with the logged copy as its history entry.
+    Returns the campaign's name, or None when no unconfirmed send has that Message-ID."""
+    row = db.execute("SELECT s.id, c.name FROM campaign_sends s JOIN campaigns c ON"
+                     " c.id = s.campaign_id WHERE s.message_id = ? AND s.status = 'sending'",
+                     (message_id,)).fetchone()
+    if row is None:
+        return None
+    ledger.confirm(db, row[0], interaction_id, "confirmed by its logged copy")
+    return row[1]
