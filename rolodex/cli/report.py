@@ -303,7 +303,8 @@ def campaign(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The campaign's name.")],
     within: Annotated[int, typer.Option(
         "--within", metavar="DAYS", min=0, max=3660,
-        help="A reply counts as quick when logged at most DAYS days after the send.")] = 14,
+        help="responded_within counts the replies logged at most DAYS days after the "
+        "send.")] = 14,
     format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
     output: OutputOption = "-",
 ) -> None:
@@ -313,10 +314,10 @@ def campaign(
     or "from entry", status); members (in it now); reached (people delivered at least one
     step); sent_mail, sent_letter, sent_task (steps the runs acted on: delivered, failed or
     unconfirmed); delivered_mail (mails the server accepted); failed; unconfirmed (a run
-    stopped while handing the mail over: maybe delivered); responded (sends a reply was
-    logged against with log-mail); responded_within (replies at most --within days after
-    the send, default 14); opted_out (people reached whose latest consent for marketing or
-    for the campaign's purpose is a withdrawal dated after their first delivered step);
+    stopped while handing the mail over: maybe delivered); responded (mails a reply was
+    logged against); responded_within (replies at most --within days after the send,
+    default 14); opted_out (people reached whose latest consent for marketing or for the
+    campaign's purpose is a withdrawal dated after their first delivered step);
     left (people out of the campaign). Section steps, one row per step: position,
     offset_days, kind, sent, delivered, failed, responded, response_rate (responded per
     100 delivered), deals (deals of the campaign with a person whose latest delivered step
