@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -296,3 +296,94 @@ def test_bad_options_are_one_clear_line(seeded, args, code):
     r = seeded(f"report campaign winter-offer {args}")
     assert r.exit_code == code
     assert r.stdout == "" and "Traceback" not in r.stderr and r.stderr.strip()
+
+
+def test_a_deal_or_opt_out_is_looked_up_by_person_not_by_scanning_the_ledger(isolated):
+    """The two per-person lookups use the ledger's index by person: on the index by
+    campaign they scanned the whole ledger once per deal (minutes at 100,000 people)."""
+    from rolodex.reports.campaign import _DEAL_STEPS, _OPTED_OUT
+
+    db = open_db(isolated)
+    try:
+        for sql, params in [(_DEAL_STEPS, (1, "x")), (_OPTED_OUT, ("marketing", "x", 1))]:
+            plan = " ".join(r[3] for r in db.query(f"EXPLAIN QUERY PLAN {sql}", params))
+            assert "campaign_sends_contact" in plan and "campaign_sends_campaign" not in plan
+    finally:
+        db.close()
+
+
+@pytest.mark.slow
+def test_a_campaign_that_reached_100000_people_is_reported_in_seconds(rolodex, isolated):
+    """300,000 sends: three steps to 100,000 people, with consents and 1,000 deals.
+    Person i: failed at every step when i % 10 == 0, unconfirmed when 1, else delivered;
+    replied 3 days after each send when i % 10 == 2, 20 days after when 7; withdrew
+    marketing after the first send when i % 4 == 0, before it when i % 4 == 2."""
+    import time
+
+    n = 100_000
+    db = open_db(isolated)
+    try:
+        with db.transaction():
+            db.conn.executemany(
+                "INSERT INTO contacts (id, uid, display_name, name_key, sort_key, created,"
+                " updated) VALUES (?, ?, 'x', 'x', 'x', 'x', 'x')",
+                ((i, f"u{i}") for i in range(1, n + 1)))
+        campaign = definitions.add(db, "big", audience="tag:x", purpose="newsletter",
+                                   basis="legitimate-interest", start=date(2026, 1, 1),
+                                   steps=[Step(0, "mail", "a"), Step(7, "task", "b"),
+                                          Step(14, "mail", "c")])
+        steps = [s["id"] for s in definitions.steps_of(db, campaign)]
+
+        def sends():
+            for k, step in enumerate(steps):
+                sent = date(2026, 1, 1) + timedelta(days=7 * k)
+                for i in range(1, n + 1):
+                    status = {0: "failed", 1: "sending"}.get(i % 10, "sent")
+                    late = {2: 3, 7: 20}.get(i % 10)
+                    yield (campaign, step, i, status, f"<{step}.{i}@x>",
+                           f"{sent}T10:00:00Z", i if late else None,
+                           f"{sent + timedelta(days=late)}T10:00:00Z" if late else None)
+
+        with db.transaction():
+            db.conn.executemany(
+                "INSERT INTO interactions (id, uid, kind, at, created) VALUES"
+                " (?, ?, 'email', '2026-01-01T00:00:00Z', 'x')",
+                ((i, f"i{i}") for i in range(1, n + 1) if i % 10 in (2, 7)))
+            db.conn.executemany(
+                "INSERT INTO campaign_members (campaign_id, contact_id, entered)"
+                " VALUES (?, ?, '2026-01-01')", ((campaign, i) for i in range(1, n + 1)))
+            db.conn.executemany(
+                "INSERT INTO campaign_sends (campaign_id, step_id, contact_id, status,"
+                " message_id, claimed, at, response_id, responded)"
+                " VALUES (?, ?, ?, ?, ?, '2026-01-01T00:00:00Z', ?, ?, ?)", sends())
+            db.conn.executemany(
+                "INSERT INTO consents (contact_id, purpose, status, at, recorded)"
+                " VALUES (?, 'marketing', 'withdrawn', ?, 'x')",
+                ((i, "2026-01-05T10:00:00Z" if i % 4 == 0 else "2025-12-01T10:00:00Z")
+                 for i in range(2, n + 1, 2)))
+            for d in range(1, 1001):
+                db.execute("INSERT INTO deals (id, uid, title, amount, currency, stage,"
+                           " source, created, updated) VALUES (?, ?, 'd', '0.10', 'EUR', ?,"
+                           " 'BIG', '2026-01-10T00:00:00Z', 'x')",
+                           (d, f"d{d}", "won" if d % 2 == 0 else "lead"))
+                db.execute("INSERT INTO deal_contacts (deal_id, contact_id) VALUES (?, ?)",
+                           (d, d * 50 + 2))
+    finally:
+        db.close()
+    started = time.monotonic()
+    r = rolodex("report campaign big -f json")
+    elapsed = time.monotonic() - started
+    assert r.exit_code == 0, r.stderr
+    sections = r.json()["sections"]
+    overview = {row["measure"]: row["value"] for row in sections["overview"]["rows"]}
+    opted = sum(1 for i in range(1, n + 1) if i % 4 == 0 and i % 10 not in (0, 1))
+    assert (overview["reached"], overview["sent_mail"], overview["delivered_mail"],
+            overview["unconfirmed"], overview["responded"], overview["responded_within"],
+            overview["opted_out"]) == (n * 8 // 10, 2 * n, 2 * n * 8 // 10, 3 * n // 10,
+                                       3 * n // 5, 3 * n // 10, opted)
+    assert [(s["sent"], s["delivered"], s["failed"], s["response_rate"], s["deals"])
+            for s in sections["steps"]["rows"]] == [
+        (n, n * 8 // 10, n // 10, "25.0", d) for d in (0, 1000, 0)]
+    assert sections["deals"]["rows"] == [{"currency": "EUR", "created": 1000, "won": 500,
+                                          "lost": 0, "open": 500, "revenue": "50.00"}]
+    assert elapsed < 5, f"{elapsed:.1f} s"

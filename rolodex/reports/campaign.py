@@ -43,27 +43,33 @@ _PER_STEP = """
     FROM campaign_sends WHERE campaign_id = ? GROUP BY step_id"""
 
 # Reached people whose latest consent for marketing or the purpose is a withdrawal
-# dated after their first delivered step of this campaign.
+# dated after their first delivered step of this campaign: the withdrawals that are
+# someone's latest word (one pass over those two purposes' consents), each checked for
+# a delivered send before it through the index by person. The unary + keeps SQLite on
+# that index (see _DEAL_STEPS); joining the reached people to the withdrawals instead
+# took a minute at 100,000 people, this way well under a second.
 _OPTED_OUT = """
-    WITH reached AS (
-        SELECT contact_id, min(at) AS first FROM campaign_sends
-        WHERE campaign_id = ? AND status = 'sent' GROUP BY contact_id),
-    latest AS (
-        SELECT k.contact_id, k.status, k.at, row_number() OVER (
-            PARTITION BY k.contact_id, k.purpose ORDER BY k.at DESC, k.id DESC) AS rank
-        FROM consents k JOIN reached r ON r.contact_id = k.contact_id
-        WHERE k.purpose IN (?, ?))
-    SELECT count(*) FROM reached r WHERE EXISTS (
-        SELECT 1 FROM latest l WHERE l.contact_id = r.contact_id AND l.rank = 1
-          AND l.status = 'withdrawn' AND l.at > r.first)"""
+    WITH latest AS MATERIALIZED (
+        SELECT contact_id, at FROM (
+            SELECT contact_id, status, at, row_number() OVER (
+                PARTITION BY contact_id, purpose ORDER BY at DESC, id DESC) AS rank
+            FROM consents WHERE purpose IN (?, ?))
+        WHERE rank = 1 AND status = 'withdrawn')
+    SELECT count(DISTINCT l.contact_id) FROM latest l WHERE EXISTS (
+        SELECT 1 FROM campaign_sends s
+        WHERE s.contact_id = l.contact_id AND +s.campaign_id = ? AND +s.status = 'sent'
+          AND s.at < l.at)"""
 
 # Each deal of the campaign with the step of each linked person's latest delivered send
-# before the deal was created.
+# before the deal was created. The unary + keeps SQLite on the index by person
+# (campaign_sends_contact, a few rows each): left to itself it picked the index by
+# campaign and status, a scan of the whole ledger per deal (173 s for 5,000 deals
+# against 300,000 sends, 0.1 s this way).
 _DEAL_STEPS = """
-    WITH touched AS (
+    WITH touched AS MATERIALIZED (
         SELECT d.id AS deal_id, (
             SELECT s.step_id FROM campaign_sends s
-            WHERE s.campaign_id = ? AND s.contact_id = dc.contact_id AND s.status = 'sent'
+            WHERE s.contact_id = dc.contact_id AND +s.campaign_id = ? AND +s.status = 'sent'
               AND s.at < d.created ORDER BY s.at DESC, s.id DESC LIMIT 1) AS step_id
         FROM deals d JOIN deal_contacts dc ON dc.deal_id = d.id
         WHERE d.source = ? COLLATE NOCASE)
@@ -121,7 +127,7 @@ def _overview(db: Database, row: Any, steps: list[Any],
         ("delivered_mail", total("delivered", "mail")),
         ("failed", total("failed")), ("unconfirmed", total("unconfirmed")),
         ("responded", total("responded")), ("responded_within", total("within")),
-        ("opted_out", count(_OPTED_OUT, row["id"], OPT_OUT_PURPOSE, row["purpose"])),
+        ("opted_out", count(_OPTED_OUT, OPT_OUT_PURPOSE, row["purpose"], row["id"])),
         ("left", count("SELECT count(*) FROM campaign_members WHERE campaign_id = ?"
                        " AND left IS NOT NULL", row["id"])),
     ]
