@@ -16,11 +16,18 @@ from typing import Any
 class Chart:
     """A picture of one section: ``bar`` (one bar per row) or ``funnel`` (bars centred,
     narrowing). ``label`` and ``value`` are row keys; the value must be a number or a
-    decimal string."""
+    decimal string. ``also`` names a second value key drawn as a bar under each row's
+    first, on the same scale, both named by their keys (sent vs responded per step)."""
 
     kind: str
     label: str
     value: str
+    also: str | None = None
+
+    @property
+    def series(self) -> list[str]:
+        """The value keys drawn for each row, in order."""
+        return [self.value] if self.also is None else [self.value, self.also]
 
 
 @dataclass

@@ -136,19 +136,28 @@ def _table(section: Section):
 def chart_lines(chart: Chart, rows: list[dict[str, Any]]) -> list[str]:
     """One line per row: the label padded to the longest, the bar, the exact value text.
     ``bar`` grows left to right in eighths of a cell; ``funnel`` is centred in a fixed
-    band so the values line up after it."""
+    band so the values line up after it. With a second series (``chart.also``) each row
+    has one line per series, named by its key, every bar on one scale; the names, not
+    colours, tell the bars apart, so the chart reads the same with NO_COLOR."""
     from rich.cells import cell_len
 
     labels = [" ".join(_shown(row.get(chart.label)).split()) for row in rows]
-    sizes = [bar_size(row.get(chart.value)) for row in rows]
-    largest = max(sizes, default=Decimal(0))
+    series = chart.series
+    names = series if len(series) > 1 else [""]
+    sizes = [[bar_size(row.get(key)) for key in series] for row in rows]
+    largest = max((size for row in sizes for size in row), default=Decimal(0))
     label_width = max((cell_len(label) for label in labels), default=0)
+    name_width = max(cell_len(name) for name in names)
     lines = []
-    for label, size, row in zip(labels, sizes, rows, strict=True):
-        share = size / largest if largest else Decimal(0)
-        bar = _funnel(share) if chart.kind == "funnel" else _bar(share)
-        pad = " " * (label_width - cell_len(label))
-        lines.append(f"{label}{pad}  {bar} {_shown(row.get(chart.value))}".rstrip())
+    for label, row_sizes, row in zip(labels, sizes, rows, strict=True):
+        for index, (key, name, size) in enumerate(zip(series, names, row_sizes, strict=True)):
+            share = size / largest if largest else Decimal(0)
+            bar = _funnel(share) if chart.kind == "funnel" else _bar(share)
+            head = label if index == 0 else ""
+            head += " " * (label_width - cell_len(head))
+            if name:
+                head += "  " + name + " " * (name_width - cell_len(name))
+            lines.append(f"{head}  {bar} {_shown(row.get(key))}".rstrip())
     return lines
 
 

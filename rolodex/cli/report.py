@@ -23,10 +23,10 @@ from rolodex.cli._report import (
     period,
     render_report,
 )
-from rolodex.cli.completion import complete_company, complete_contact
+from rolodex.cli.completion import complete_campaign, complete_company, complete_contact
 
 app = typer.Typer(help="Reports: pipeline, activity, follow-ups, relationships, birthdays, "
-                  "sources, segments, one contact or company.", no_args_is_help=True,
+                  "sources, segments, campaigns, one contact or company.", no_args_is_help=True,
                   cls=HelpGroup)
 
 LimitOption = Annotated[int, typer.Option(
@@ -295,4 +295,42 @@ def sources(
 
     report = build(state.db(), _period(start, end),
                    currency=parse_currency_option(currency), owner=owner_filter(owner, mine))
+    render_report(report, format, section=section, output=output)
+
+
+@app.command("campaign")
+def campaign(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The campaign's name.",
+                                        autocompletion=complete_campaign)],
+    within: Annotated[int, typer.Option(
+        "--within", metavar="DAYS", min=0, max=3660,
+        help="responded_within counts the replies logged at most DAYS days after the "
+        "send.")] = 14,
+    format: ReportFormatOption = ReportFormat.table, section: SectionOption = None,
+    output: OutputOption = "-",
+) -> None:
+    """What a campaign sent, what came back, and what it brought.
+
+    Section overview (measure, value): the campaign (name, audience, purpose, basis, start
+    or "from entry", status); members (in it now); reached (people delivered at least one
+    step); sent_mail, sent_letter, sent_task (steps the runs acted on: delivered, failed or
+    unconfirmed); delivered_mail (mails the server accepted); failed; unconfirmed (a run
+    stopped while handing the mail over: maybe delivered); responded (mails a reply was
+    logged against); responded_within (replies at most --within days after the send,
+    default 14); opted_out (people reached whose latest consent for marketing or for the
+    campaign's purpose is a withdrawal dated after their first delivered step);
+    left (people out of the campaign). Section steps, one row per step: position,
+    offset_days, kind, sent, delivered, failed, responded, response_rate (responded per
+    100 delivered), deals (deals of the campaign with a person whose latest delivered step
+    before the deal was created is this one), and a chart of sent vs responded. Section
+    deals, per currency: deals whose lead source is the campaign's name (any case):
+    created, won, lost, open, revenue (won amounts). Sections failed (by reason) and left
+    (by reason).
+
+    \b
+    Example: rolodex report campaign winter-offer --within 7 --format html -o winter.html
+    """
+    from rolodex.reports.campaign import campaign as build
+
+    report = build(state.db(), name, within=within)
     render_report(report, format, section=section, output=output)

@@ -32,6 +32,7 @@ tfoot td { font-weight: bold; border-top: 2px solid #57606a; }
 svg { display: block; margin: 0.5rem 0; max-width: 100%; height: auto; }
 svg text { font-size: 12px; fill: #1d2329; font-family: inherit; }
 svg .bar { fill: #4878a8; }
+svg .bar.also { fill: #a8c4e0; }
 @media print {
   body { color: #000; margin: 0; max-width: none; }
   thead th, tbody tr:nth-child(even) { background: none; }
@@ -113,27 +114,37 @@ def _num(key: str, numeric: set[str]) -> str:
 
 def chart_svg(title: str, chart: Chart, rows: list[dict[str, Any]]) -> str:
     """An inline SVG of one section: ``bar`` grows from the label column, ``funnel`` is
-    centred on the middle of the bar area. One ``rect`` per row, zero wide when the value
-    is missing, zero or negative, so every label still shows."""
-    labels = [_short(cell_text(row.get(chart.label))) for row in rows]
-    values = [cell_text(row.get(chart.value)) for row in rows]
-    sizes = [bar_size(row.get(chart.value)) for row in rows]
-    label_room = max((len(label) for label in labels), default=0) * CHAR + 12
+    centred on the middle of the bar area. One ``rect`` per row and series, zero wide when
+    the value is missing, zero or negative, so every label still shows. A second series
+    (``chart.also``) is a lighter bar under the first, both named in the label column."""
+    series = chart.series
+    lines = []  # (label, value text, size, series index)
+    for row in rows:
+        label = _short(cell_text(row.get(chart.label)))
+        for index, key in enumerate(series):
+            # "1 sent", then "responded": the row's label once, each bar named when two
+            named = [label] if index == 0 else []
+            if len(series) > 1:
+                named.append(key)
+            lines.append((" ".join(named), cell_text(row.get(key)), bar_size(row.get(key)), index))
+    label_room = max((len(line[0]) for line in lines), default=0) * CHAR + 12
     room = WIDTH - label_room - VALUE_ROOM
-    largest = max(sizes, default=Decimal(0))
+    largest = max((line[2] for line in lines), default=Decimal(0))
     name = f"{'Funnel' if chart.kind == 'funnel' else 'Bar'} chart: {title}"
-    height = ROW * len(rows) + 4
+    height = ROW * len(lines) + 4
     parts = [f'<svg role="img" aria-label="{escape(name)}" width="{WIDTH}" height="{height}" '
              f'viewBox="0 0 {WIDTH} {height}">', f"<title>{escape(name)}</title>"]
-    for index, (label, value, size) in enumerate(zip(labels, values, sizes, strict=True)):
+    for index, (label, value, size, nth) in enumerate(lines):
         width = float(size / largest) * room if largest else 0.0
         left = label_room + ((room - width) / 2 if chart.kind == "funnel" else 0)
         value_x = label_room + room + 6 if chart.kind == "funnel" else left + width + 6
         top = index * ROW + 2
         text_y = top + BAR - 4
+        shade = "bar also" if nth else "bar"
         parts += [
             f'<text x="{label_room - 8}" y="{text_y}" text-anchor="end">{escape(label)}</text>',
-            f'<rect class="bar" x="{left:.2f}" y="{top}" width="{width:.2f}" height="{BAR}"/>',
+            f'<rect class="{shade}" x="{left:.2f}" y="{top}" width="{width:.2f}" '
+            f'height="{BAR}"/>',
         ]
         if value:
             parts.append(f'<text x="{value_x:.2f}" y="{text_y}">{escape(value)}</text>')
