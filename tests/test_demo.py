@@ -37,6 +37,13 @@ def test_the_demo_shows_the_whole_crm(isolated, demo):
     assert {"task", "followup"} <= {f["type"] for f in followups}
     assert any(f["days_overdue"] > 0 for f in followups if f["type"] == "task")
     assert len(data(isolated, target, "history")) >= 10
+    report = data(isolated, target, "report", "campaign", "winter-offer")["sections"]
+    overview = {r["measure"]: r["value"] for r in report["overview"]["rows"]}
+    assert (overview["members"], overview["reached"], overview["responded"],
+            overview["opted_out"]) == (3, 2, 1, 1)
+    assert report["steps"]["rows"][0]["deals"] == 1
+    agenda = data(isolated, target, "agenda", "--days", "7")
+    assert any(a["type"] == "campaign" and a["campaign"] == "winter-offer" for a in agenda)
     tasks = data(isolated, target, "task", "list")
     assert any(t["rrule"] for t in tasks)  # a repeating one
     card = run(["--db", str(target), "contact", "show", "jane"], isolated).stdout

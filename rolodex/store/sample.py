@@ -71,3 +71,6 @@ def populate(db: Database, today: date | None = None, tz: tzinfo | None = None) 
             from rolodex.store.sample_activity import populate_activity
 
             populate_activity(db, ids, today, tz)
+            from rolodex.store.sample_campaign import populate_campaign
+
+            populate_campaign(db, ids, today, tz)
