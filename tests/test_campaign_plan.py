@@ -280,3 +280,23 @@ def test_names_complete(rolodex, people):
                                       ("winter", "active: @buyers")]
     assert complete_campaign("s") == [("spring", "paused: @buyers")]
     assert complete_saved_search("@b") == [("@buyers", "tag:customer")]
+
+
+def test_a_campaign_whose_search_is_gone_does_not_stop_the_others(rolodex, people):
+    assert rolodex("search save buyers tag:customer").exit_code == 0
+    assert rolodex(["campaign", "add", "a-gone", "--to", "@buyers", "--step", "0d task a"]
+                   ).exit_code == 0
+    assert rolodex(["campaign", "add", "b-fine", "--tag", "customer", "--step",
+                    "0d task b"]).exit_code == 0
+    refused = rolodex("search saved --rm buyers")
+    assert refused.exit_code == 5 and "@buyers is the audience of campaign a-gone" in \
+        refused.stderr
+    import sqlite3  # gone by other means (an undo of its save): the run goes on
+
+    from rolodex.cli._context import state
+    with sqlite3.connect(state.db_path()) as conn:
+        conn.execute("DELETE FROM saved_searches WHERE name = 'buyers'")
+    result = rolodex("campaign run -f json")
+    assert result.exit_code == 3
+    assert "a-gone: not run: no saved search named buyers" in result.stderr
+    assert {r["campaign"] for r in result.json()} == {"b-fine"} and len(result.json()) == 2

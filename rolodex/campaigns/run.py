@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from rolodex.campaigns.outcome import Outcome
+from rolodex.campaigns.plan import audience_ids
+from rolodex.errors import RolodexError
 from rolodex.store.campaigns import definitions, ledger, members
 from rolodex.store.db import Database
 
@@ -49,6 +51,7 @@ class Totals:
     left: int = 0
     stopped: str | None = None         # why the run stopped early, if it did
     error: BaseException | None = None  # the error that stopped it (its exit code)
+    problems: list[tuple[str, Exception]] = field(default_factory=list)  # campaigns skipped
 
 
 class Runner:
@@ -68,8 +71,14 @@ class Runner:
                 if campaign["status"] != "active":
                     continue
                 yield from self._leftovers(campaign)
-                if not self.o.dry_run:
-                    self._refresh(campaign)
+                try:
+                    if not self.o.dry_run:
+                        self._refresh(campaign)
+                    else:  # the audience must still exist
+                        audience_ids(self.db, campaign["audience"])
+                except RolodexError as exc:  # its saved search is gone: the others go on
+                    self.totals.problems.append((campaign["name"], exc))
+                    continue
                 yield from self._campaign(campaign)
         except _Stop:
             return
@@ -95,8 +104,6 @@ class Runner:
                           row["message_id"])
 
     def _refresh(self, campaign: Any) -> None:
-        from rolodex.campaigns.plan import audience_ids
-
         ids = audience_ids(self.db, campaign["audience"])
         with self.db.transaction():
             counts = members.refresh(self.db, campaign, ids, self.o.today)

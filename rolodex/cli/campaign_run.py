@@ -114,8 +114,12 @@ def _summary(rows: list[dict]) -> None:
 def _closing(totals, dry_run: bool) -> None:
     for name, count in totals.waiting.items():
         say(f"{name}: {count} member(s) not reached: no consent granted for its purpose")
+    for name, problem in totals.problems:
+        say(f"{name}: not run: {problem}")
     if totals.error is not None:
         raise totals.error
+    if totals.problems:
+        raise totals.problems[0][1]
     if totals.stopped:
         say(f"stopped: {totals.stopped}")
     elif dry_run:

@@ -55,9 +55,23 @@ def delete(db: Database, name: str) -> str:
                      (name.strip().removeprefix("@"),)).fetchone()
     if row is None:
         raise NotFound(f"no saved search named {name.strip().removeprefix('@')}", hint=HINT)
+    _check_not_an_audience(db, row["name"])
     with db.write(f"delete saved search @{row['name']}"):
         journal.delete(db, "saved_searches", row["id"])
     return row["name"]
+
+
+def _check_not_an_audience(db: Database, name: str) -> None:
+    """A campaign run from cron must not find its audience gone: refused, naming it."""
+    from rolodex.store.search.filters import parse
+
+    users = [r["name"] for r in db.query("SELECT name, audience FROM campaigns")
+             if any(t.key == "@" and t.value.lower() == name.lower()
+                    for t in parse(r["audience"]).terms)]
+    if users:
+        raise InvalidInput(f"@{name} is the audience of campaign {', '.join(users)}",
+                           hint="'rolodex campaign edit NAME --to QUERY' gives it another, "
+                                "or 'rolodex campaign rm NAME'")
 
 
 def list_all(db: Database) -> list[dict[str, Any]]:
