@@ -24,7 +24,7 @@ def _outcome(campaign: Any, step: Any, record: dict, **values: Any) -> Outcome:
 def mail(run: Runner, campaign: Any, step: Any, contact_id: int) -> Outcome | None:
     """Claim, hand over (ledger marked just before the last byte), record: see
     ``store/campaigns/ledger.py`` for what a crash between them leaves."""
-    from rolodex.campaigns.transport import NotTaken, Refused
+    from rolodex.campaigns.transport import Refused
     from rolodex.errors import RolodexError, ServerError
     from rolodex.formats.campaign_mail import Mail, build, unsubscribe_mailto
 
@@ -65,7 +65,7 @@ def mail(run: Runner, campaign: Any, step: Any, contact_id: int) -> Outcome | No
             ledger.record_outcome(db, send_id, "failed", error=str(exc))
         return _outcome(campaign, step, record, address=address, status="failed",
                         detail=str(exc), message_id=message_id)
-    except (RolodexError, NotTaken) as exc:
+    except RolodexError as exc:  # not taken now (4xx, dropped before the end): released
         ledger.release(db, send_id)
         run.halt(exc)
         return None

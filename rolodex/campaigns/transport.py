@@ -28,6 +28,7 @@ TIMEOUT = 60  # seconds for the server's answer: it may scan the mail before say
 COMMAND_TIMEOUT = 120
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 _DOTS = re.compile(rb"(?m)^\.")
+_SERVER_SAID = re.compile(r"server message: ([245])\d\d")  # msmtp quoting the server
 
 
 class Refused(Exception):
@@ -107,8 +108,9 @@ class SmtpTransport:
             data = _DOTS.sub(b"..", message)
             if not data.endswith(b"\r\n"):
                 data += b"\r\n"
+            smtp.send(data)  # all but the final dot: a drop here has handed nothing over
             handing_over()
-            smtp.send(data + b".\r\n")
+            smtp.send(b".\r\n")
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             self.smtp = None
             raise Unavailable(f"the SMTP server {self.settings.host} dropped the connection: "
@@ -127,10 +129,10 @@ class SmtpTransport:
             self.smtp = None
 
 
-class NotTaken(Exception):
+class NotTaken(ServerError):
     """Not delivered after all, though ``handing_over`` was called (4xx at the end of
-    DATA, sendmail's EX_TEMPFAIL or a command that does not run): the caller releases
-    the send for the next run and stops this one."""
+    DATA, a sendmail command that cannot send now or does not run): the caller releases
+    the send for the next run and stops this one (exit 15)."""
 
 
 def _answer(reply: tuple[int, bytes], what: str, smtp: smtplib.SMTP, *, expect: int = 250,
@@ -145,7 +147,7 @@ def _answer(reply: tuple[int, bytes], what: str, smtp: smtplib.SMTP, *, expect: 
     if 500 <= code < 600:
         raise Refused(f"{what}: {said}")
     if after_data:
-        raise NotTaken(said)
+        raise NotTaken(f"the SMTP server cannot take mail now ({what}: {said})")
     raise Unavailable(f"the SMTP server cannot take mail now ({what}: {said})")
 
 
@@ -157,7 +159,12 @@ def _reason(exc: BaseException) -> str:
 
 class SendmailTransport:
     """``msmtp``, ``sendmail -oi``...: the message on stdin, the recipient as the last
-    argument; exit 0 means handed over, 75 (EX_TEMPFAIL) to be retried, others refused."""
+    argument. Exit 0 means handed over; only the codes that name the address (65
+    EX_DATAERR, msmtp's refused recipient; 67 EX_NOUSER), or msmtp's 69 when the server's
+    answer it quotes is a 5xx, refuse the send for good. Every other code (75 EX_TEMPFAIL,
+    68 for a mail server that cannot be found, a 4xx, a broken configuration) stops the
+    run with the send released: a network down at night must not fail a whole campaign
+    one person at a time."""
 
     def __init__(self, command: str) -> None:
         self.argv = shlex.split(command)
@@ -182,11 +189,15 @@ class SendmailTransport:
         if done.returncode == 0:
             return
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        quoted = [line for line in said if _SERVER_SAID.search(line)]
+        line = (quoted or said or [""])[-1]
         reason = f"{self.argv[0]} exited with {done.returncode}" + (
-            f": {said[-1][:200]}" if said else "")
-        if done.returncode == 75:
-            raise NotTaken(reason)
-        raise Refused(reason)
+            f": {line[:200]}" if line else "")
+        server = _SERVER_SAID.search(line)
+        if done.returncode in (65, 67) or (done.returncode == 69 and server is not None
+                                           and server.group(1) == "5"):
+            raise Refused(reason)
+        raise NotTaken(reason)
 
     def close(self) -> None:
         pass

@@ -59,7 +59,8 @@ def run(
     Example (crontab): 0 9 * * * rolodex campaign run --format jsonl >> ~/campaign.log
     """
     from rolodex.campaigns import mailer
-    from rolodex.campaigns.run import KEYS, Options, Runner
+    from rolodex.campaigns.outcome import KEYS
+    from rolodex.campaigns.run import Options, Runner
     from rolodex.store.campaigns import definitions, ledger
     from rolodex.store.settings import get
 
