@@ -54,7 +54,7 @@ def plan(rolodex, folder: Path, name: str, *steps: str, template: str = OFFER,
     ``{file}`` in a step names ``template`` written into ``folder``."""
     path = folder / f"{name}.md"
     path.write_text(template, encoding="utf-8")
-    specs = [s.format(file=path) for s in steps] or [f"0d mail {path}"]
+    specs = [s.replace("{file}", str(path)) for s in steps] or [f"0d mail {path}"]
     args = ["campaign", "add", name, *options]
     for spec in specs:
         args += ["--step", spec]

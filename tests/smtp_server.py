@@ -15,9 +15,10 @@ order; ``server.delivered()`` those answered 250. A test scripts a fault with
 
 The reply is an SMTP answer (``"451 4.3.0 try again later"``, ``"550 5.1.1 no such
 user"``), or ``DROP`` (the connection closed without an answer: at ``"data"`` before the
-message is sent, at ``"end"`` after it arrived), or ``HOLD`` (at ``"end"`` only: the data
-is recorded and the answer held until ``release()``; ``wait_for(n)`` tells the test when
-the n-th message has arrived). ``password=`` makes the server require AUTH (PLAIN or
+message is sent, at ``"end"`` after it arrived), or ``HOLD`` (the answer held until
+``release()``, then given as usual; at ``"end"`` the data is recorded first).
+``wait_for(n)`` tells the test when the n-th message has arrived, ``wait_held(n)`` when
+the n-th answer is being held. ``password=`` makes the server require AUTH (PLAIN or
 LOGIN, without TLS: this is 127.0.0.1) with that password for any user; ``logins`` records
 each attempt's user and whether it passed.
 """
@@ -89,6 +90,7 @@ class SmtpServer:
     logins: list[tuple[str, bool]] = field(default_factory=list)
     _rules: list[_Rule] = field(default_factory=list)
     _transactions: int = 0
+    _held: int = 0
     _released: threading.Event = field(default_factory=threading.Event)
     _changed: threading.Condition = field(default_factory=threading.Condition)
 
@@ -100,8 +102,8 @@ class SmtpServer:
         the ``times - 1`` after it), or to every transaction naming ``recipient``."""
         if at not in STAGES or (nth is None) == (recipient is None):
             raise ValueError("give a known stage and one of nth or recipient")
-        if reply == HOLD and at != "end":
-            raise ValueError("only the answer to the end of DATA can be held")
+        if reply == HOLD and at == "data":
+            raise ValueError("the answer to the DATA command cannot be held")
         with self._changed:
             first = self._transactions + nth if nth is not None else None
             self._rules.append(_Rule(reply, at, first, recipient and recipient.lower(),
@@ -124,6 +126,12 @@ class SmtpServer:
                 raise AssertionError(f"the server got {len(self.messages)} message(s), "
                                      f"not {count}, in {timeout} s")
             return list(self.messages)
+
+    def wait_held(self, count: int, timeout: float = 20.0) -> None:
+        """Block until the server has held ``count`` answers."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._held >= count, timeout):
+                raise AssertionError(f"the server held {self._held} answer(s), not {count}")
 
     def delivered(self) -> list[Received]:
         """The messages the server took (answered 250)."""
@@ -154,6 +162,14 @@ class SmtpServer:
             self.messages.append(message)
             self._changed.notify_all()
 
+    async def _hold(self) -> None:
+        with self._changed:
+            self._held += 1
+            self._changed.notify_all()
+        deadline = time.monotonic() + HOLD_LIMIT
+        while not self._released.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+
     def _answered(self, message: Received, answer: str) -> None:
         with self._changed:
             message.answer = answer
@@ -178,7 +194,9 @@ class _Handler:
         reply = self.server._rule("mail", envelope.number, [])
         if reply == DROP:
             return await _hang_up(smtp)
-        if reply:
+        if reply == HOLD:
+            await self.server._hold()
+        elif reply:
             return reply
         envelope.mail_from = address
         envelope.mail_options.extend(options)
@@ -188,7 +206,9 @@ class _Handler:
         reply = self.server._rule("rcpt", envelope.number, [address])
         if reply == DROP:
             return await _hang_up(smtp)
-        if reply:
+        if reply == HOLD:
+            await self.server._hold()
+        elif reply:
             return reply
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(options)
@@ -205,9 +225,7 @@ class _Handler:
             server._answered(message, DROP)
             return await _hang_up(smtp)
         if reply == HOLD:
-            deadline = time.monotonic() + HOLD_LIMIT
-            while not server._released.is_set() and time.monotonic() < deadline:
-                await asyncio.sleep(0.02)
+            await server._hold()
             reply = None
         answer = reply or "250 Message accepted for delivery"
         server._answered(message, answer)

@@ -45,6 +45,13 @@ def server():
 
 
 @pytest.fixture
+def auth_server():
+    """A server that takes mail only after a login with PASSWORD."""
+    with smtp_server(password=PASSWORD) as running:
+        yield running
+
+
+@pytest.fixture
 def ready(customers, rolodex, server, tmp_path):
     """The five customers, rolodex pointed at ``server``, campaign winter-offer planned."""
     point_at(rolodex, server)
@@ -188,6 +195,30 @@ def test_no_answer_after_the_data_leaves_that_mail_unconfirmed(ready, rolodex, s
     assert Counter(recipients(server.messages)) == Counter(ADDRESSES)  # jane once
 
 
+def test_a_5xx_to_the_sender_stops_the_run_instead_of_failing_everyone(
+        ready, rolodex, server, isolated):
+    server.fail("553 5.7.1 sender not allowed", nth=2, at="mail")
+    result = run(rolodex)
+    assert result.exit_code == 15
+    assert result.stderr.startswith("rolodex: the SMTP server refuses mail from this sender"
+                                    " (MAIL FROM: 553 5.7.1 sender not allowed)")
+    assert [(s["address"], s["status"]) for s in sends(isolated)] == [(ADDRESSES[0], "sent")]
+    ok(run(rolodex))
+    assert recipients(server.delivered()) == ADDRESSES
+
+
+def test_a_server_wanting_a_login_none_is_set_for_exits_12(customers, rolodex, auth_server,
+                                                           tmp_path, isolated):
+    point_at(rolodex, auth_server)
+    plan(rolodex, tmp_path, "winter-offer")
+    result = run(rolodex)
+    assert result.exit_code == 12
+    assert result.stderr.startswith("rolodex: the SMTP server wants a login before it takes "
+                                    "mail (530")
+    assert "mail.smtp.user" in result.stderr
+    assert sends(isolated) == [] and auth_server.messages == []
+
+
 def test_an_unreachable_server_exits_14_and_claims_nothing(customers, rolodex, server,
                                                            tmp_path, isolated):
     point_at(rolodex, server, **{"mail.smtp.port": str(free_port())})
@@ -222,12 +253,6 @@ def test_limit_sends_that_many_and_the_next_run_the_rest(ready, rolodex, server)
 
 
 # -- logging in ---------------------------------------------------------------------------------
-
-@pytest.fixture
-def auth_server():
-    with smtp_server(password=PASSWORD) as running:
-        yield running
-
 
 def _no_password_anywhere(result, isolated) -> None:
     assert PASSWORD not in result.stdout + result.stderr

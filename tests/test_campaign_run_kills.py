@@ -1,7 +1,8 @@
 """``rolodex campaign run`` (the installed script, as cron runs it) killed with SIGKILL
 mid-way, then run again: nobody gets a step twice and nobody is skipped. Killed while it
-waits between mails (the rate), everything after is sent by the next run; killed while
-the server holds its answer to a mail, that mail is reported unconfirmed until the user
+waits between mails (the rate) or before a mail's data left (the server holding its
+answer to RCPT TO), everything after is sent by the next run; killed while the server
+holds its answer to a mail's data, that mail is reported unconfirmed until the user
 settles it (``campaign confirm``, or ``run --resend-unconfirmed`` with the same
 Message-ID)."""
 
@@ -91,6 +92,23 @@ def test_killed_while_waiting_between_mails_the_next_run_sends_exactly_the_rest(
     assert [(r["address"], r["status"]) for r in rows] == [(a, "sent") for a in ADDRESSES[2:]]
     assert recipients(server.delivered()) == ADDRESSES
     assert sorted(e["contact_id"] for e in mails_logged(isolated)) == sorted(ready.values())
+
+
+def test_killed_before_the_data_left_the_next_run_sends_that_mail(ready, rolodex, server,
+                                                                   isolated):
+    """Claimed, not handed over: the next run releases the claim and sends it, once."""
+    server.fail(HOLD, nth=2, at="rcpt")
+    process = _campaign_run()
+    try:
+        server.wait_held(1)
+        assert _statuses(isolated) == [(ADDRESSES[0], "sent"), (ADDRESSES[1], "claimed")]
+        _kill(process)
+    finally:
+        process.kill()
+        server.release()
+    rows = ok(run(rolodex)).json()
+    assert [(r["address"], r["status"]) for r in rows] == [(a, "sent") for a in ADDRESSES[1:]]
+    assert recipients(server.messages) == ADDRESSES  # the killed run's second never arrived
 
 
 def _killed_while_the_server_holds_the_second(server, isolated) -> str:

@@ -3,11 +3,12 @@ sendmail-compatible command (msmtp, sendmail).
 
 What matters is telling apart three outcomes, since a mail cannot be taken back:
 ``Refused`` (this recipient will never take it: 5xx to RCPT or DATA; the send is failed
-and the run goes on), ``Unavailable`` (nothing was handed over and the server or command
-cannot take mail now: 4xx, a dropped connection before the end of DATA; the run stops and
-the next one sends it) and a crash after ``handing_over`` was called, which only the
-ledger can notice. ``handing_over`` is called just before the byte after which the mail
-is the server's: the final ``.`` of DATA, or starting the sendmail command.
+and the run goes on; a 5xx to MAIL FROM is about the sender and stops the run instead),
+``Unavailable`` (nothing was handed over and the server or command cannot take mail now:
+4xx, a dropped connection before the end of DATA; the run stops and the next one sends
+it) and a crash after ``handing_over`` was called, which only the ledger can notice.
+``handing_over`` is called just before the byte after which the mail is the server's:
+the final ``.`` of DATA, or starting the sendmail command.
 """
 
 from __future__ import annotations
@@ -144,11 +145,27 @@ def _answer(reply: tuple[int, bytes], what: str, smtp: smtplib.SMTP, *, expect: 
     if not after_data:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             smtp.rset()
+    if 500 <= code < 600 and what == "MAIL FROM":
+        _sender_refused(code, said)
     if 500 <= code < 600:
         raise Refused(f"{what}: {said}")
     if after_data:
         raise NotTaken(f"the SMTP server cannot take mail now ({what}: {said})")
     raise Unavailable(f"the SMTP server cannot take mail now ({what}: {said})")
+
+
+def _sender_refused(code: int, said: str) -> None:
+    """A 5xx to MAIL FROM is about the sender, the same for every recipient: the run
+    stops with nothing recorded (not a failed send per person)."""
+    if code == 530:
+        from rolodex.errors import AuthFailed
+
+        raise AuthFailed(f"the SMTP server wants a login before it takes mail ({said})",
+                         hint="rolodex config set mail.smtp.user NAME (and "
+                              "mail.smtp.password_command)")
+    raise ServerError(f"the SMTP server refuses mail from this sender (MAIL FROM: {said})",
+                      hint="check mail.from: a server may take mail only from your own "
+                           "address")
 
 
 def _reason(exc: BaseException) -> str:
