@@ -179,6 +179,23 @@ def test_a_connection_dropped_before_data_ends_is_sent_once_by_the_next_run(
     assert Counter(recipients(server.delivered())) == Counter(ADDRESSES)
 
 
+@pytest.mark.parametrize("hang_up", [DROP, "421 4.7.0 too many messages in this session"])
+def test_a_server_that_hung_up_between_mails_is_connected_to_again(ready, rolodex, server,
+                                                                   tmp_path, hang_up):
+    """An idle timeout while the rate pauses the run, or a limit of mails per connection,
+    costs a new connection, not the run."""
+    server.fail(hang_up, nth=3, at="mail")
+    rows = ok(run(rolodex)).json()
+    assert [r["status"] for r in rows] == ["sent"] * 5
+    assert recipients(server.delivered()) == ADDRESSES
+    server.forget()
+    server.fail(DROP, nth=2, at="mail", times=2)  # hung up on again: the run stops
+    plan(rolodex, tmp_path, "spring")
+    result = run(rolodex)
+    assert result.exit_code == 15 and "dropped the connection" in result.stderr
+    assert recipients(server.delivered()) == ADDRESSES[:1]
+
+
 def test_no_answer_after_the_data_leaves_that_mail_unconfirmed(ready, rolodex, server,
                                                                 isolated):
     """The server has the message but never said so: it is not sent again by a run."""

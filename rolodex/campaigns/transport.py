@@ -96,13 +96,33 @@ class SmtpTransport:
         if self.smtp is None:
             self.smtp = self._connect()
 
+    def _connected(self) -> smtplib.SMTP:
+        self.open()
+        assert self.smtp is not None
+        return self.smtp
+
+    def _mail_from(self, sender: str) -> smtplib.SMTP:
+        """MAIL FROM on the run's connection. A server that hung up on it between mails
+        (an idle timeout while the rate paused the run, a limit of mails per connection:
+        a drop or 421) is connected to again, once: nothing was handed over yet."""
+        smtp = self._connected()
+        try:
+            reply = smtp.mail(sender)
+        except (OSError, smtplib.SMTPServerDisconnected):
+            reply = (421, b"")
+        if reply[0] == 421:
+            with contextlib.suppress(OSError):
+                smtp.close()
+            self.smtp = None
+            smtp = self._connected()
+            reply = smtp.mail(sender)
+        _answer(reply, "MAIL FROM", smtp)
+        return smtp
+
     def send(self, sender: str, recipient: str, message: bytes,
              handing_over: Callable[[], None]) -> None:
-        self.open()
-        smtp = self.smtp
-        assert smtp is not None
         try:
-            _answer(smtp.mail(sender), "MAIL FROM", smtp)
+            smtp = self._mail_from(sender)
             _answer(smtp.rcpt(recipient), f"RCPT TO {recipient}", smtp)
             smtp.putcmd("data")
             _answer(smtp.getreply(), "DATA", smtp, expect=354)
