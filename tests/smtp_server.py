@@ -19,8 +19,9 @@ message is sent, at ``"end"`` after it arrived), or ``HOLD`` (the answer held un
 ``release()``, then given as usual; at ``"end"`` the data is recorded first).
 ``wait_for(n)`` tells the test when the n-th message has arrived, ``wait_held(n)`` when
 the n-th answer is being held. ``password=`` makes the server require AUTH (PLAIN or
-LOGIN, without TLS: this is 127.0.0.1) with that password for any user; ``logins`` records
-each attempt's user and whether it passed.
+LOGIN; without TLS unless it has a certificate) with that password for any user;
+``logins`` records each attempt's user and whether it passed. ``certificate=`` makes it
+offer STARTTLS (and require it), or with ``tls="tls"`` speak TLS from the start.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -275,13 +277,25 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(*, password: str | None = None) -> Iterator[SmtpServer]:
-    """A server on 127.0.0.1 for the block; ``password`` makes it require AUTH."""
+def smtp_server(*, password: str | None = None, certificate: tuple[Path, Path] | None = None,
+                tls: str = "starttls") -> Iterator[SmtpServer]:
+    """A server on 127.0.0.1 for the block; ``password`` makes it require AUTH;
+    ``certificate`` (cert and key files) makes it speak TLS: ``tls="starttls"`` (offered,
+    and required before MAIL and AUTH) or ``"tls"`` (from the first byte)."""
+    import ssl
+
     server = SmtpServer("127.0.0.1", free_port(), password)
     options: dict = {}
     if password is not None:
-        options = {"auth_required": True, "auth_require_tls": False,
+        # aiosmtpd counts only STARTTLS as TLS: "tls" (from the first byte) is TLS too
+        options = {"auth_required": True,
+                   "auth_require_tls": certificate is not None and tls == "starttls",
                    "authenticator": _authenticator(server)}
+    if certificate is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*certificate)
+        options.update({"tls_context": context, "require_starttls": True}
+                       if tls == "starttls" else {"ssl_context": context})
     controller = _Controller(_Handler(server), hostname=server.host, port=server.port,
                              ready_timeout=10.0, **options)
     controller.start()

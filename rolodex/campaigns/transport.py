@@ -23,7 +23,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rolodex.errors import RolodexError, ServerError, Unreachable
+from rolodex.errors import AuthFailed, RolodexError, ServerError, Unreachable
 
 TIMEOUT = 60  # seconds for the server's answer: it may scan the mail before saying 250
 COMMAND_TIMEOUT = 120
@@ -69,23 +69,24 @@ class SmtpTransport:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=TIMEOUT)
             smtp.ehlo()
             if s.security == "starttls":
+                _offers(smtp, "starttls", Unavailable(
+                    f"{s.host} does not offer STARTTLS", hint="rolodex config set "
+                    "mail.smtp.security tls (or none for a server on this machine)"))
                 smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
             if s.user:
+                _offers(smtp, "auth", AuthFailed(
+                    f"the SMTP server {s.host} offers no login here", hint="leave "
+                    "mail.smtp.user empty if it needs none; some servers offer it only "
+                    "over TLS (mail.smtp.security starttls or tls)"))
                 smtp.login(s.user, s.password() if s.password else "")
         except smtplib.SMTPAuthenticationError as exc:
-            from rolodex.errors import AuthFailed
-
             raise AuthFailed(f"the SMTP server {s.host} refused the login "
                              f"({exc.smtp_code})") from None
         except ssl.SSLError as exc:
             from rolodex.errors import TLSFailed
 
             raise TLSFailed(f"TLS with {s.host} failed: {exc.reason or exc}") from None
-        except smtplib.SMTPNotSupportedError:
-            raise Unavailable(f"{s.host} does not offer STARTTLS",
-                              hint="rolodex config set mail.smtp.security tls (or none "
-                                   "for a server on this machine)") from None
         except (OSError, smtplib.SMTPException) as exc:
             raise Unreachable(f"cannot reach the SMTP server {s.host}:{s.port}: "
                               f"{_reason(exc)}") from None
@@ -174,12 +175,18 @@ def _answer(reply: tuple[int, bytes], what: str, smtp: smtplib.SMTP, *, expect: 
     raise Unavailable(f"the SMTP server cannot take mail now ({what}: {said})")
 
 
+def _offers(smtp: smtplib.SMTP, extension: str, missing: RolodexError) -> None:
+    """Raise ``missing`` (the connection closed) when the server's EHLO lacks it."""
+    if not smtp.has_extn(extension):
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            smtp.quit()
+        raise missing
+
+
 def _sender_refused(code: int, said: str) -> None:
     """A 5xx to MAIL FROM is about the sender, the same for every recipient: the run
     stops with nothing recorded (not a failed send per person)."""
     if code == 530:
-        from rolodex.errors import AuthFailed
-
         raise AuthFailed(f"the SMTP server wants a login before it takes mail ({said})",
                          hint="rolodex config set mail.smtp.user NAME (and "
                               "mail.smtp.password_command)")
