@@ -131,6 +131,27 @@ def test_a_hostile_name_cannot_add_a_header(customers, rolodex, server, tmp_path
     assert not [h for h in headers if h.lower().startswith((b"bcc", b"x-evil"))]
 
 
+def test_an_address_smtp_cannot_carry_fails_alone_and_a_domain_goes_as_idna(
+        customers, rolodex, server, tmp_path):
+    """Accents before the @ would need SMTPUTF8: that send fails with the reason, and
+    the run goes on (it used to stop every run at that person); an international domain
+    is sent in its xn-- form."""
+    for name, address in (("Zoë Accent", "zoë@example.com"), ("Jo Idn", "jo@exämple.com")):
+        added = ok(rolodex(["add", name, "-e", address, "-t", "customer"])).stdout.strip()
+        ok(rolodex(["privacy", "consent", added, "marketing", "--grant"]))
+    point_at(rolodex, server)
+    plan(rolodex, tmp_path, "winter-offer")
+    rows = ok(run(rolodex)).json()
+    assert [(r["contact"], r["status"]) for r in rows][5:] == [
+        ("Zoë Accent", "failed"), ("Jo Idn", "sent")]
+    assert rows[5]["detail"] == "zoë@example.com: accents before the @ need SMTPUTF8, " \
+        "not supported"
+    assert recipients(server.delivered()) == [*ADDRESSES, "jo@xn--exmple-cua.com"]
+    to = server.delivered()[5].parsed()["To"].addresses[0]
+    assert (to.display_name, to.addr_spec) == ("Jo Idn", "jo@xn--exmple-cua.com")
+    assert ok(run(rolodex)).json() == []
+
+
 # -- a server failing mid-run --------------------------------------------------------------
 
 @pytest.mark.parametrize("at", ["rcpt", "end"])
