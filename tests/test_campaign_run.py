@@ -131,6 +131,15 @@ def test_a_hostile_name_cannot_add_a_header(customers, rolodex, server, tmp_path
     assert not [h for h in headers if h.lower().startswith((b"bcc", b"x-evil"))]
 
 
+def test_lines_of_dots_arrive_as_written(customers, rolodex, server, tmp_path):
+    """A line that is one dot would end the DATA early if not doubled on the wire."""
+    text = "Subject: Dots\n\nFirst\n.\n..two\n.end\nLast\n"
+    point_at(rolodex, server)
+    plan(rolodex, tmp_path, "dots", template=text)
+    ok(run(rolodex, "--limit", "1"))
+    assert body(server.delivered()[0].parsed()).startswith("First\n.\n..two\n.end\nLast\n")
+
+
 def test_an_address_smtp_cannot_carry_fails_alone_and_a_domain_goes_as_idna(
         customers, rolodex, server, tmp_path):
     """Accents before the @ would need SMTPUTF8: that send fails with the reason, and
