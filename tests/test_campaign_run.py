@@ -1,15 +1,12 @@
 """``campaign run`` against a real SMTP server (aiosmtpd, ``tests/smtp_server.py``): every
 message as the server received it, read by the standard library's parser; a server that
 fails mid-run (4xx, 5xx, a dropped connection, none at all) and the run after it; the rate
-and the limit; SMTP login; a sendmail-compatible command (msmtp) in front of the same
-server. The kill -9 tests are in ``test_campaign_run_kills.py``; consent, letters and
-tasks in ``test_campaign_run_people.py``."""
+and the limit; SMTP login. Elsewhere: the kill -9 tests (``test_campaign_run_kills.py``),
+consent, letters and tasks (``_people``), TLS (``_tls``), msmtp (``_sendmail``)."""
 
 from __future__ import annotations
 
 import itertools
-import os
-import shutil
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -340,46 +337,6 @@ def test_a_wrong_password_exits_12_and_claims_nothing(customers, rolodex, auth_s
     ok(run(rolodex))
     assert recipients(auth_server.delivered()) == ADDRESSES
     _no_password_anywhere(result, isolated)
-
-
-# -- a sendmail-compatible command ------------------------------------------------------------
-
-def _msmtp(server) -> str:
-    if shutil.which("msmtp") is None:
-        if os.environ.get("CI"):
-            pytest.fail("msmtp is missing (CI must have it: .ci/run installs it)")
-        pytest.skip("msmtp is not installed")
-    return (f"msmtp --host={server.host} --port={server.port} --from={SENDER_ADDRESS} "
-            "--auth=off --tls=off")
-
-
-def test_msmtp_delivers_to_the_same_server(customers, rolodex, server, tmp_path, isolated):
-    point_at(rolodex, server, **{"mail.sendmail": _msmtp(server)})
-    server.fail("550 5.1.1 no such mailbox", recipient="mary@example.com", at="rcpt")
-    plan(rolodex, tmp_path, "winter-offer")
-    rows = ok(run(rolodex)).json()
-    assert [r["status"] for r in rows] == ["sent", "sent", "sent", "failed", "sent"]
-    assert "msmtp exited with" in rows[3]["detail"]
-    got = server.delivered()
-    assert recipients(got) == [a for a in ADDRESSES if a != "mary@example.com"]
-    first = got[0].parsed()
-    assert first["To"].addresses[0].display_name == "Zoë Müller"
-    assert first["Message-ID"] == rows[0]["message_id"]
-    assert body(first).startswith("Dear Zoë,\n")
-    assert {e["message_id"] for e in mails_logged(isolated)} == {
-        m.parsed()["Message-ID"] for m in got}
-
-
-def test_msmtp_told_to_try_later_stops_the_run(customers, rolodex, server, tmp_path,
-                                               isolated):
-    point_at(rolodex, server, **{"mail.sendmail": _msmtp(server)})
-    server.fail("451 4.3.0 try again later", nth=2, at="end")
-    plan(rolodex, tmp_path, "winter-offer")
-    result = run(rolodex)
-    assert result.exit_code == 15, result.stderr
-    assert [s["address"] for s in sends(isolated)] == ADDRESSES[:1]
-    ok(run(rolodex))
-    assert Counter(recipients(server.delivered())) == Counter(ADDRESSES)
 
 
 def test_the_date_follows_the_clock(ready, rolodex, server, monkeypatch):
