@@ -24,22 +24,22 @@ def _outcome(campaign: Any, step: Any, record: dict, **values: Any) -> Outcome:
 def mail(run: Runner, campaign: Any, step: Any, contact_id: int) -> Outcome | None:
     """Claim, hand over (ledger marked just before the last byte), record: see
     ``store/campaigns/ledger.py`` for what a crash between them leaves."""
-    from rolodex.campaigns.transport import NotTaken, Refused
+    from rolodex.campaigns.transport import Refused
     from rolodex.errors import RolodexError, ServerError
     from rolodex.formats.campaign_mail import Mail, build, unsubscribe_mailto
 
     db, o = run.db, run.o
     record = compose.person(db, contact_id)
-    address = record.get("email")
+    address, problem = _smtp_address(record.get("email"))
     sender = run.sender()
-    if not address:
+    if problem:
         if not o.dry_run:
             send_id = ledger.claim(db, campaign["id"], step["id"], contact_id, address=None,
                                    message_id=None)
             with db.transaction():
-                ledger.record_outcome(db, send_id, "failed", error="no email address")
+                ledger.record_outcome(db, send_id, "failed", error=problem)
         return _outcome(campaign, step, record, status="would fail" if o.dry_run else
-                        "failed", detail="no email address")
+                        "failed", detail=problem)
     message_id = run.message_id(step, contact_id)
     mail_ = Mail(sender.sender, record["name"], address, "", "", message_id, now(),
                  sender.address, sender.unsubscribe_url, campaign["name"])
@@ -57,19 +57,29 @@ def mail(run: Runner, campaign: Any, step: Any, contact_id: int) -> Outcome | No
     run.pace()
     send_id = ledger.claim(db, campaign["id"], step["id"], contact_id, address=address,
                            message_id=message_id)
+    handed = False
+
+    def handing_over() -> None:
+        nonlocal handed
+        ledger.mark_sending(db, send_id)
+        handed = True
+
     try:
-        transport.send(sender.address, address, build(mail_),
-                       lambda: ledger.mark_sending(db, send_id))
+        transport.send(sender.address, address, build(mail_), handing_over)
     except Refused as exc:
         with db.transaction():
             ledger.record_outcome(db, send_id, "failed", error=str(exc))
         return _outcome(campaign, step, record, address=address, status="failed",
                         detail=str(exc), message_id=message_id)
-    except (RolodexError, NotTaken) as exc:
+    except RolodexError as exc:  # not taken now (4xx, dropped before the end): released
         ledger.release(db, send_id)
         run.halt(exc)
         return None
-    except Exception as exc:  # handed over, no answer: the server may have it
+    except Exception as exc:
+        if not handed:  # broke before anything left (a bug): nothing to leave unconfirmed
+            ledger.release(db, send_id)
+            raise
+        # handed over, no answer: the server may have it
         run.halt(ServerError(f"no answer from the mail server after a mail to {address} "
                              f"({type(exc).__name__}); it is left unconfirmed"))
         return _outcome(campaign, step, record, address=address, status="unconfirmed",
@@ -78,6 +88,23 @@ def mail(run: Runner, campaign: Any, step: Any, contact_id: int) -> Outcome | No
                       f"{mail_.subject} (campaign {campaign['name']})", message_id)
     return _outcome(campaign, step, record, address=address, status="sent",
                     detail=mail_.subject, message_id=message_id, history_id=history_id)
+
+
+def _smtp_address(email: str | None) -> tuple[str | None, str | None]:
+    """(the address as SMTP carries it without SMTPUTF8, or why it cannot be sent to): an
+    international domain goes in its ``xn--`` form; accents before the @ would need
+    SMTPUTF8, which campaign mail does not speak, so that send fails with the reason
+    rather than stopping every run at that person."""
+    if not email:
+        return None, "no email address"
+    local, _, domain = email.rpartition("@")
+    if not local.isascii():
+        return None, f"{email}: accents before the @ need SMTPUTF8, not supported"
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None, f"{email}: its domain has no ASCII (IDNA) form"
+    return f"{local}@{domain}", None
 
 
 def _log(db: Any, send_id: int, people: list[int], kind: str, text: str,
