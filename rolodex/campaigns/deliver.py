@@ -41,9 +41,7 @@ def mail(run: Runner, campaign: Any, step: Any, contact_id: int) -> Outcome | No
         return _outcome(campaign, step, record, status="would fail" if o.dry_run else
                         "failed", detail=problem)
     message_id = run.message_id(step, contact_id)
-    mail_ = Mail(sender.sender, record["name"], address, "", "", message_id, now(),
-                 sender.address, sender.unsubscribe_url, campaign["name"])
-    link = unsubscribe_mailto(mail_)
+    link = unsubscribe_mailto(sender.address, campaign["name"])
     text = compose.render(db, campaign, step, record, today=o.today, zone=o.zone,
                           unsubscribe=link, closing=sender.unsubscribe_line)
     if o.dry_run:

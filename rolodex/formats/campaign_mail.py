@@ -58,10 +58,12 @@ def new_message_id(sender: str, token: str) -> str:
     return f"<{token}@{domain}>"
 
 
-def unsubscribe_mailto(mail: Mail) -> str:
+def unsubscribe_mailto(address: str, campaign: str) -> str:
+    """The link a reader follows to unsubscribe: a mail to ``address`` whose subject
+    names the campaign (``log-mail`` reads it as an opt-out)."""
     from urllib.parse import quote
 
-    return f"mailto:{mail.unsubscribe_address}?subject={quote('unsubscribe ' + mail.campaign)}"
+    return f"mailto:{address}?subject={quote('unsubscribe ' + campaign)}"
 
 
 def build(mail: Mail) -> bytes:
@@ -79,7 +81,7 @@ def build(mail: Mail) -> bytes:
     msg["Subject"] = one_line(mail.subject)
     msg["Date"] = format_datetime(mail.date)
     msg["Message-ID"] = mail.message_id
-    links = [f"<{unsubscribe_mailto(mail)}>"]
+    links = [f"<{unsubscribe_mailto(mail.unsubscribe_address, mail.campaign)}>"]
     if mail.unsubscribe_url:
         links.insert(0, f"<{mail.unsubscribe_url}>")
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
