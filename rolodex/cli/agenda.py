@@ -11,7 +11,7 @@ import typer
 from rolodex.cli._context import state
 from rolodex.cli._options import ColumnsOption, FormatOption
 from rolodex.cli._output import Column, Format, emit
-from rolodex.cli.followups import late
+from rolodex.cli.followups import SHOWN, late
 from rolodex.errors import InvalidInput
 
 TYPE_MARK = {"event": "◆", "task": "☐", "followup": "☎", "birthday": "✱", "anniversary": "♥",
@@ -39,19 +39,37 @@ def _note(item: dict) -> str:
 def agenda(
     days: Annotated[int, typer.Option("--days", "-d", min=0, help="How many days after today.")]
     = 7,
+    all_: Annotated[bool, typer.Option(
+        "--all", help=f"Every late task and person in the table, not only the {SHOWN} most "
+        "urgent (json, jsonl, csv and tsv always list every one).")] = False,
     format: FormatOption = Format.table,
     columns: ColumnsOption = None,
 ) -> None:
     """Today and the next N days: events, tasks, follow-ups, birthdays, campaign steps.
 
+    Late tasks and people past their cadence are shown on today; the table shows the 50
+    most urgent of them and says how many more there are ('rolodex followups --all'
+    lists them); the other formats list every one.
+
     \b
     Example: rolodex agenda --days 14 --format json
     """
     from rolodex.memory import gc_paused
-    from rolodex.reports.agenda import KEYS
+    from rolodex.reports.agenda import KEYS, agenda_for_people
     from rolodex.reports.agenda import agenda as build
 
     today = state.today()
+    if format is Format.table and not all_:
+        from rolodex.cli._output import message
+
+        items, hidden = agenda_for_people(state.db(), today, today + timedelta(days=days),
+                                          state.zone(), today, SHOWN)
+        emit(items, format, AGENDA_COLUMNS, keys=KEYS, empty="nothing on the agenda",
+             pick=columns)
+        if hidden:
+            message(f"and {hidden} more late tasks and people: --all shows them, "
+                    "'rolodex followups --all' lists them by urgency")
+        return
     with gc_paused():  # tens of thousands of items at 100,000 contacts, none in a cycle
         items = build(state.db(), today, today + timedelta(days=days), state.zone(), today)
         emit(items, format, AGENDA_COLUMNS, keys=KEYS, empty="nothing on the agenda", pick=columns)

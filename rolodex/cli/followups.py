@@ -31,17 +31,27 @@ def late(days: int) -> str:
     return "today" if days == 0 else f"in {-days} d"
 
 
+SHOWN = 50  # rows of the table on a terminal: the most urgent; --all for every one
+
+
 def followups(
     due: Annotated[str, typer.Option("--due", help="today (and overdue) or week.")] = "today",
+    all_: Annotated[bool, typer.Option(
+        "--all", help=f"Every one in the table, not only the {SHOWN} most urgent (json, "
+        "jsonl, csv and tsv always list every one).")] = False,
     format: FormatOption = Format.table,
     columns: ColumnsOption = None,
 ) -> None:
     """People past their stay-in-touch cadence and tasks due, most urgent first.
 
+    The table shows the 50 most urgent and says how many more there are (--all shows
+    every one); the other formats list every one, for scripts.
+
     \b
     Example: rolodex followups --due today --format json | mail -s "Follow-ups" me@example.org
     """
-    from rolodex.reports.followups import KEYS
+    from rolodex.cli._output import message
+    from rolodex.reports.followups import KEYS, most_urgent
     from rolodex.reports.followups import followups as build
 
     if due not in ("today", "week"):
@@ -50,6 +60,13 @@ def followups(
 
     today = state.today()
     horizon = today if due == "today" else today + timedelta(days=6)
+    if format is Format.table and not all_:
+        items, total = most_urgent(state.db(), horizon, state.zone(), SHOWN)
+        emit(items, format, FOLLOWUP_COLUMNS, keys=KEYS, empty="nothing to follow up",
+             pick=columns)
+        if total > len(items):
+            message(f"the {len(items)} most urgent of {total}; --all shows every one")
+        return
     with gc_paused():  # tens of thousands of items at 100,000 contacts, none in a cycle
         emit(build(state.db(), horizon, state.zone()), format, FOLLOWUP_COLUMNS, keys=KEYS,
              empty="nothing to follow up", pick=columns)

@@ -52,6 +52,33 @@ def agenda(db: Database, first: date, last: date, tz: tzinfo, today: date) -> li
 
     Each item is built with every key of ``KEYS`` in order (tens of thousands of them at
     100,000 contacts: no second pass to reshape them)."""
+    return _agenda(db, first, last, tz, today, None)[0]
+
+
+def agenda_for_people(db: Database, first: date, last: date, tz: tzinfo, today: date,
+                      most_late: int) -> tuple[list[dict], int]:
+    """``agenda`` as a person reads it: of the tasks and people already late, only the
+    ``most_late`` most urgent (as ``followups`` orders them); returns the items and how
+    many late ones were left out."""
+    return _agenda(db, first, last, tz, today, most_late)
+
+
+def _late(db: Database, today: date, tz: tzinfo, most: int) -> tuple[set, set, int]:
+    """The ids of the ``most`` most urgent late tasks and people, and how many late ones
+    there are beyond them."""
+    from rolodex.reports.followups import most_urgent
+
+    if most == 0:  # none wanted (the dashboard's agenda): nothing to work out
+        return set(), set(), 0
+    yesterday = today - timedelta(days=1)
+    items, total = most_urgent(db, yesterday, tz, most)
+    tasks_kept = {i["id"] for i in items if i["type"] == "task"}
+    people_kept = {i["id"] for i in items if i["type"] == "followup"}
+    return tasks_kept, people_kept, total - len(items)
+
+
+def _agenda(db: Database, first: date, last: date, tz: tzinfo, today: date,
+            most_late: int | None) -> tuple[list[dict], int]:
     items: list[dict[str, Any]] = []
     for occ in events.occurrences(db, first, last, tz):
         for day, clock in _event_days(occ, tz):
@@ -61,7 +88,16 @@ def agenda(db: Database, first: date, last: date, tz: tzinfo, today: date) -> li
                                    location=occ["location"]))
     overdue_first = first <= today <= last
     today_text = today.isoformat()
-    for task in tasks.due_brief(db, first=None if overdue_first else first, last=last, tz=tz):
+    hidden = 0
+    late_tasks: set[int] | None = None
+    late_people: set[int] | None = None
+    if overdue_first and most_late is not None:
+        late_tasks, late_people, hidden = _late(db, today, tz, most_late)
+    window = today if late_tasks is not None else (None if overdue_first else first)
+    late = tasks.due_brief(db, first=None, last=today - timedelta(days=1), tz=tz,
+                           most=most_late) if late_tasks is not None else []
+    for task in [t for t in late if t["id"] in late_tasks] + \
+            tasks.due_brief(db, first=window, last=last, tz=tz):
         if len(task["due"]) == 10:  # a day, 'YYYY-MM-DD': its text orders as the day does
             clock, text = None, max(task["due"], today_text) if overdue_first else task["due"]
         else:
@@ -76,6 +112,8 @@ def agenda(db: Database, first: date, last: date, tz: tzinfo, today: date) -> li
     current = now().astimezone(tz).date()  # how late: as of now, whatever ``today`` says
     for contact_id, name, _last, _every, day in due_rows(db, last, tz):
         if day < first and not overdue_first:
+            continue
+        if late_people is not None and day < today and contact_id not in late_people:
             continue
         due = day.isoformat()
         shown = (today_text if day < today else due) if overdue_first else due
@@ -94,7 +132,7 @@ def agenda(db: Database, first: date, last: date, tz: tzinfo, today: date) -> li
               for c in planned(db, first, last, tz, today)]
     items.sort(key=lambda i: (i["date"], i["time"] is not None, i["time"] or "",
                               TYPE_ORDER[i["type"]], i["title"].casefold()))
-    return items
+    return items, hidden
 
 
 def _item(kind: str, day: str, clock: str | None, title: str, item_id: int,

@@ -7,13 +7,14 @@ from datetime import date, timedelta, tzinfo
 
 from rolodex.dates import from_utc_iso
 from rolodex.report_model import Report, Section
-from rolodex.reports.agenda import agenda
-from rolodex.reports.followups import followups
+from rolodex.reports.agenda import agenda_for_people
+from rolodex.reports.followups import followups, most_urgent
 from rolodex.reports.pipeline import Period, pipeline, quarter
 from rolodex.store.activity.history import list_entries
 from rolodex.store.db import Database
 
 RECENT = 10
+DUE = 20  # follow-ups on the dashboard: the most urgent; 'rolodex followups' has them all
 
 
 def _names(people: list[dict]) -> str:
@@ -51,13 +52,18 @@ def dashboard(db: Database, today: date, tz: tzinfo, *, days: int = 7,
     upcoming = [
         {"date": i["date"], "time": i["time"], "type": i["type"], "title": i["title"],
          "with": _names(i["contacts"])}
-        for i in agenda(db, today, today + timedelta(days=days), tz, today)
+        for i in agenda_for_people(db, today, today + timedelta(days=days), tz, today, 0)[0]
         if i["type"] != "followup" and not (i["type"] == "task" and i["overdue"])
         and mine.has(i)]
+    if owner is None:
+        urgent, total = most_urgent(db, today, tz, DUE)
+    else:
+        everyone = [i for i in followups(db, today, tz) if mine.has(i)]
+        urgent, total = everyone[:DUE], len(everyone)
     due = [
         {"type": i["type"], "id": i["id"], "title": i["title"], "due": i["due"],
          "days_overdue": i["days_overdue"], "with": _names(i["contacts"])}
-        for i in followups(db, today, tz) if mine.has(i)]
+        for i in urgent]
     money = pipeline(db, Period.of(*quarter(today), tz), owner=owner)
     stages = money.section("stages")
     open_rows = [r for r in stages.rows if r["stage"] not in ("won", "lost")]
@@ -70,7 +76,9 @@ def dashboard(db: Database, today: date, tz: tzinfo, *, days: int = 7,
         Section("agenda", f"Next {days} days", [
             ("date", "Date"), ("time", "Time"), ("type", "Type"), ("title", "What"),
             ("with", "With")], upcoming, empty="nothing on the agenda"),
-        Section("followups", "Overdue and due today", [
+        Section("followups", "Overdue and due today" + (
+            f": the {len(due)} most urgent of {total} (rolodex followups)"
+            if total > len(due) else ""), [
             ("type", "Kind"), ("id", "ID"), ("title", "Who / what"), ("due", "Due"),
             ("days_overdue", "Days late"), ("with", "With")], due,
             empty="nothing to follow up"),

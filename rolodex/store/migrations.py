@@ -795,12 +795,20 @@ def m021_campaigns(db: SqliteUtilsDatabase) -> None:
     _run(db, M021_SCHEMA)
 
 
+def m022_cadence_index(db: SqliteUtilsDatabase) -> None:
+    """An index of the contacts with a cadence of their own (#18): the follow-ups list
+    reads them and the members of tags with a cadence through indexes, instead of
+    scanning every contact (a full scan of a million rows for a few hundred thousand)."""
+    db.execute("CREATE INDEX contacts_own_cadence ON contacts(cadence_days)"
+               " WHERE cadence_days IS NOT NULL")
+
+
 MIGRATIONS: list[Callable[[SqliteUtilsDatabase], None]] = [
     m001_initial, m002_time_management, m003_cards_and_mail, m004_calendar_fidelity,
     m005_pipeline, m006_undo_and_privacy, m007_fast_reads, m008_merged_uids,
     m009_contact_groups, m010_dates_people_use, m011_import_fingerprints, m014_url_keys,
     m015_sync, m018_history_in_calendars, m019_stage_reasons,
-    m020_companies_and_groups_sync, m021_campaigns,
+    m020_companies_and_groups_sync, m021_campaigns, m022_cadence_index,
 ]
 MIGRATION_COUNT = len(MIGRATIONS)
 

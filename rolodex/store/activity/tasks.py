@@ -227,22 +227,28 @@ def list_ids(db: Database, *, status: str | None = "open", first: date | None = 
 _PRIORITY_RANK = {"high": 0, "normal": 1}  # as list_ids orders them; anything else is 2
 
 
-def due_brief(db: Database, *, first: date | None, last: date, tz: tzinfo
-              ) -> list[dict[str, Any]]:
+def due_brief(db: Database, *, first: date | None, last: date, tz: tzinfo,
+              most: int | None = None) -> list[dict[str, Any]]:
     """Open tasks due from ``first`` (None: any time before) to ``last``, in the order of
     ``list_ids``, with only what the agenda and follow-ups show of them: id, title, due,
     priority, overdue, contacts. Two queries in all, for the tens of thousands of tasks
-    those lists can hold."""
+    those lists can hold; with ``most``, only the ``most`` due soonest (and the others
+    due the same local day), read through the index in due order and no further."""
     sql, values = when.window_sql("due", first, last, tz)
     where = f"status = 'open' AND due IS NOT NULL AND {sql}"
-    rows = records.tuples(db, f"SELECT id, title, due, priority FROM tasks WHERE {where}",
-                          values).fetchall()
+    query = f"SELECT id, title, due, priority FROM tasks WHERE {where}"
+    if most is None:
+        rows = records.tuples(db, query, values).fetchall()
+    else:
+        rows = _soonest(records.tuples(db, query + " ORDER BY due", values), most, tz)
     rows.sort(key=lambda r: (r[2], _PRIORITY_RANK.get(r[3], 2), r[0]))
     people: dict[int, list[dict]] = {}
+    chosen = f"SELECT id FROM tasks WHERE {where}" if most is None else \
+        "SELECT value FROM json_each(?)"
+    params = values if most is None else [json.dumps([r[0] for r in rows])]
     for task_id, contact_id, name in records.tuples(
             db, f"SELECT l.task_id, c.id, c.display_name FROM task_contacts l JOIN contacts c"
-            f" ON c.id = l.contact_id WHERE l.task_id IN (SELECT id FROM tasks WHERE {where})"
-            f" ORDER BY l.id", values):
+            f" ON c.id = l.contact_id WHERE l.task_id IN ({chosen}) ORDER BY l.id", params):
         people.setdefault(task_id, []).append({"id": contact_id, "name": name})
     current = now()
     today = current.astimezone(tz).date().isoformat()  # days compare as their text
@@ -250,6 +256,38 @@ def due_brief(db: Database, *, first: date | None, last: date, tz: tzinfo
              "overdue": due < today if len(due) == 10 else from_utc_iso(due) < current,
              "contacts": people.get(task_id, [])}
             for task_id, title, due, priority in rows]
+
+
+def _soonest(cursor: Any, most: int, tz: tzinfo) -> list[tuple]:
+    """The first ``most`` rows of a cursor in due order, and every later one due on the
+    same local day as the last of them. A due instant's local day is within a day of its
+    UTC date, so reading stops two days of text past it."""
+    local = when.LocalDays(tz)
+    rows: list[tuple] = []
+    last_day: date | None = None
+    for row in cursor:
+        due = row[2]
+        if last_day is not None and due[:10] > (last_day + timedelta(days=2)).isoformat():
+            break
+        rows.append(row)
+        if last_day is None and len(rows) >= most:
+            last_day = max(_local_day(r[2], local) for r in rows)
+    if last_day is None:
+        return rows
+    ordered = sorted(rows, key=lambda r: _local_day(r[2], local))
+    cut = _local_day(ordered[most - 1][2], local)
+    return [r for r in rows if _local_day(r[2], local) <= cut]
+
+
+def _local_day(due: str, local: Any) -> date:
+    return date.fromisoformat(due) if len(due) == 10 else local(due)
+
+
+def count_due(db: Database, *, last: date, tz: tzinfo) -> int:
+    """How many open tasks are due by ``last`` (overdue ones included): the index counts."""
+    sql, values = when.window_sql("due", None, last, tz)
+    return db.execute(f"SELECT count(*) FROM tasks WHERE status = 'open' AND due IS NOT"
+                      f" NULL AND {sql}", values).fetchone()[0]
 
 
 KEYS = ("id", "uid", "title", "kind", "due", "all_day", "status", "priority", "overdue",
