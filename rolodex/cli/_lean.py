@@ -1,4 +1,5 @@
-"""The lean path: ``rolodex mutt-query`` answered without loading Typer, Click or Rich.
+"""The lean path: ``rolodex mutt-query`` and ``--help`` answered without loading Typer,
+Click or Rich.
 
 Mail clients run ``mutt-query`` on every address completion, so its whole-process time
 is what the user waits for; importing the Typer app alone costs more than the lookup.
@@ -88,9 +89,40 @@ def _mutt_query_args(args: list[str]) -> tuple[str, bool] | None:
     return positional[0], plain
 
 
+def lean_help(argv: list[str]) -> Callable[[], int] | None:
+    """``rolodex [COMMAND...] --help`` printed from the texts ``docs/reference.py`` stored,
+    byte for byte what Typer prints at 80 columns: Typer builds every command to print
+    the root's help, which took most of the time. Only where the text is the same: no
+    other words on the line, and a terminal at least 80 columns wide (click wraps help
+    to the terminal's width, capped at 80), or no terminal at all."""
+    if not argv or argv[-1] not in ("--help", "-h") or os.environ.get("_ROLODEX_COMPLETE"):
+        return None
+    path = tuple(argv[:-1])
+    if any(word.startswith("-") for word in path) or not _wide_enough():
+        return None
+    from rolodex.cli._help_texts import TEXTS
+
+    text = TEXTS.get(path)
+    if text is None:
+        return None
+
+    def show() -> int:
+        sys.stdout.write(text)
+        return 0
+
+    return show
+
+
+def _wide_enough() -> bool:
+    """Whether click would wrap help at its cap of 80 columns here."""
+    import shutil
+
+    return shutil.get_terminal_size().columns >= 80
+
+
 def run_lean(argv: list[str]) -> bool:
     """Run ``argv`` on the lean path if it has one (exiting with its code); False if not."""
-    command = lean_command(argv)
+    command = lean_help(argv) or lean_command(argv)
     if command is None:
         return False
     code = command()
