@@ -23,10 +23,10 @@ from rolodex.cli._options import (
     parse_fields,
     typed_tags,
 )
-from rolodex.cli._output import Format, emit, emit_one
-from rolodex.cli._views import COMPANY_COLUMNS, company_card
+from rolodex.cli._output import Format, emit
+from rolodex.cli._views import COMPANY_COLUMNS
 from rolodex.cli.completion import complete_company
-from rolodex.store.people import companies, contact_queries
+from rolodex.store.people import companies
 from rolodex.store.records import delete_each
 from rolodex.store.refs import resolve_company
 
@@ -106,10 +106,9 @@ def show(ref: CompanyRef, format: ShowFormatOption = Format.table) -> None:
     \b
     Example: rolodex company show acme
     """
-    db = state.db()
-    record = companies.fetch(db, [resolve_company(db, ref)])[0]
-    people = contact_queries.fetch(db, companies.people(db, record["id"]))
-    emit_one(record, format, lambda r: company_card(r, people))
+    from rolodex.cli._instant import company_show
+
+    company_show(ref, format)
 
 
 @app.command("edit")

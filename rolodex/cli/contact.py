@@ -33,11 +33,10 @@ from rolodex.cli._options import (
     parse_partial,
     typed_tags,
 )
-from rolodex.cli._output import Format, emit_one, emit_records, query_limit
-from rolodex.cli._views import CONTACT_COLUMNS, contact_card
+from rolodex.cli._output import Format, emit_records, query_limit
+from rolodex.cli._views import CONTACT_COLUMNS
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.cli.contact_edit import edit
-from rolodex.errors import InvalidInput
 from rolodex.models import display_name
 from rolodex.store.people import contact_json, contact_queries, contacts
 from rolodex.store.people.contact_refs import resolve_contact
@@ -46,8 +45,6 @@ from rolodex.store.refs import resolve_company
 
 app = typer.Typer(help="Add, find, show and change contacts.", no_args_is_help=True,
                   cls=HelpGroup)
-CARD_HISTORY = 5  # history entries (and upcoming events) on a contact card
-CARD_EVENT_DAYS = 30  # how far ahead a contact card looks for events with them
 
 def add(
     name: Annotated[str, typer.Argument(metavar="NAME", callback=one_line_text,
@@ -145,36 +142,9 @@ def show(ref: RefArg, format: ShowFormatOption = Format.table) -> None:
     \b
     Example: rolodex contact show jane --format json
     """
-    db = state.db()
-    refs = expand_refs([ref])
-    if len(refs) != 1:
-        raise InvalidInput(f"show takes one contact; that names {len(refs)}",
-                           hint="use 'contact list' or 'search' for several")
-    record = contact_queries.fetch(db, [resolve_contact(db, refs[0])])[0]
-    emit_one(record, format, lambda c: contact_card(c, _activity(c)))
+    from rolodex.cli._instant import contact_show
 
-
-def _activity(contact: dict) -> dict:
-    """What the card shows beside the record (only drawn, never in the JSON): recent
-    history, open tasks and deals, the next weeks' events, and the stay-in-touch cadence
-    in effect (the contact's own, else its tags')."""
-    from datetime import timedelta
-
-    from rolodex.store.activity import cadence, deals, events, history, tasks
-
-    db, zone, today = state.db(), state.zone(), state.today()
-    contact_id = contact["id"]
-    upcoming = events.occurrences(db, today, today + timedelta(days=CARD_EVENT_DAYS), zone,
-                                  contact_id=contact_id)
-    return {
-        "recent": history.list_entries(db, contact_ids=[contact_id], limit=CARD_HISTORY),
-        "open_tasks": tasks.fetch(db, tasks.list_ids(db, contact_id=contact_id, tz=zone),
-                                  tz=zone),
-        "deals": deals.fetch(db, deals.list_ids(db, contact_id=contact_id)),
-        "events": upcoming[:CARD_HISTORY],
-        "cadence": cadence.effective(contact["cadence_days"], contact["tags"],
-                                     cadence.tag_cadences(db)),
-    }
+    contact_show(ref, format)
 
 
 @app.command("rm")

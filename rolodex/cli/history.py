@@ -8,25 +8,15 @@ import typer
 
 from rolodex.cli._context import expand_refs, say, state
 from rolodex.cli._options import ColumnsOption, FormatOption, LimitOption
-from rolodex.cli._output import Column, Format, emit_records, query_limit
-from rolodex.cli._views import local_time, when_text
+from rolodex.cli._output import Format
+from rolodex.cli._views import when_text
 from rolodex.cli.completion import complete_company, complete_contact
-from rolodex.errors import InvalidInput, NotFound
+from rolodex.errors import InvalidInput
 from rolodex.store import settings
-from rolodex.store.activity import history, tasks
+from rolodex.store.activity import tasks
 from rolodex.store.people import companies
 from rolodex.store.people.contact_refs import resolve_contact
 from rolodex.store.refs import resolve_company
-
-HISTORY_COLUMNS = (
-    Column("id", "ID", style="dim", no_wrap=True, priority=0),
-    Column("at", "When", show=lambda r: local_time(r["at"]), no_wrap=True, priority=1),
-    Column("kind", "Kind", style="cyan", priority=3),
-    Column("contacts", "With", show=lambda r: ", ".join(c["name"] for c in r["contacts"])
-           or (r["company"] or ""), priority=2),
-    Column("text", "What", priority=0, min_width=28, max_width=60),
-    Column("outcome", "Outcome", priority=4),
-)
 
 
 def _split(words: list[str], kinds: list[str], company: bool = False
@@ -132,21 +122,7 @@ def history_(
     \b
     Example: rolodex history jane --kind call --from "30 days ago" --format json
     """
-    from rolodex.dates import as_instant
+    from rolodex.cli._instant import history_listing
 
-    db = state.db()
-    contact_ids = company_id = None
-    if company:
-        company_id = resolve_company(db, company)
-    elif ref:
-        try:
-            contact_ids = [resolve_contact(db, ref)]
-        except NotFound:
-            company_id = resolve_company(db, ref)
-    zone = state.zone()
-    since = as_instant(state.when(from_), zone) if from_ else None
-    until = as_instant(state.when(to), zone, end=True) if to else None
-    ids = history.entry_ids(db, contact_ids=contact_ids, company_id=company_id, kind=kind,
-                            since=since, until=until, limit=query_limit(limit, format))
-    emit_records(ids, lambda i: history.fetch_entries(db, i), format, HISTORY_COLUMNS,
-                 keys=history.KEYS, limit=limit, empty="no history", pick=columns)
+    history_listing(ref, company=company, kind=kind, from_=from_, to=to, limit=limit,
+                    format=format, columns=columns)

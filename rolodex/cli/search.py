@@ -12,8 +12,7 @@ import typer
 from rolodex.cli._context import say, state
 from rolodex.cli._help import PlainUsageCommand
 from rolodex.cli._options import ColumnsOption, FormatOption, LimitOption
-from rolodex.cli._output import Column, Format, emit, emit_records, query_limit
-from rolodex.cli._views import CONTACT_COLUMNS
+from rolodex.cli._output import Column, Format, emit
 from rolodex.cli.completion import complete_saved_search
 from rolodex.errors import InvalidInput
 
@@ -83,15 +82,9 @@ def search(
                                 "for the word, quote it: rolodex search \"saved \"")
     if rm is not None:
         raise InvalidInput("--rm goes with 'rolodex search saved --rm NAME'")
-    from rolodex.store.people import contact_json, contact_queries
-    from rolodex.store.search.filters import query_from_args
-    from rolodex.store.search.query import search_contacts
+    from rolodex.cli._instant import search_listing
 
-    db = state.db()
-    ids = search_contacts(db, query_from_args(words), limit=query_limit(limit, format))
-    emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
-                 keys=contact_queries.KEYS, limit=limit,
-                 json_lines=lambda i: contact_json.lines(db, i), empty="no matches", pick=columns)
+    search_listing(words, limit=limit, format=format, columns=columns)
 
 
 def _save(words: list[str], rm: str | None) -> None:
