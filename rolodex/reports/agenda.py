@@ -63,15 +63,16 @@ def agenda_for_people(db: Database, first: date, last: date, tz: tzinfo, today: 
     return _agenda(db, first, last, tz, today, most_late)
 
 
-def _late(db: Database, today: date, tz: tzinfo, most: int) -> tuple[set, set, int]:
-    """The ids of the ``most`` most urgent late tasks and people, and how many late ones
-    there are beyond them."""
+def _late(db: Database, today: date, tz: tzinfo, most: int, people: list[tuple]
+          ) -> tuple[set, set, int]:
+    """The ids of the ``most`` most urgent late tasks and people (``people``: the
+    agenda's ``due_rows``), and how many late ones there are beyond them."""
     from rolodex.reports.followups import most_urgent
 
     if most == 0:  # none wanted (the dashboard's agenda): nothing to work out
         return set(), set(), 0
     yesterday = today - timedelta(days=1)
-    items, total = most_urgent(db, yesterday, tz, most)
+    items, total = most_urgent(db, yesterday, tz, most, people)
     tasks_kept = {i["id"] for i in items if i["type"] == "task"}
     people_kept = {i["id"] for i in items if i["type"] == "followup"}
     return tasks_kept, people_kept, total - len(items)
@@ -91,8 +92,9 @@ def _agenda(db: Database, first: date, last: date, tz: tzinfo, today: date,
     hidden = 0
     late_tasks: set[int] | None = None
     late_people: set[int] | None = None
+    people = list(due_rows(db, last, tz))
     if overdue_first and most_late is not None:
-        late_tasks, late_people, hidden = _late(db, today, tz, most_late)
+        late_tasks, late_people, hidden = _late(db, today, tz, most_late, people)
     window = today if late_tasks is not None else (None if overdue_first else first)
     late = tasks.due_brief(db, first=None, last=today - timedelta(days=1), tz=tz,
                            most=most_late) if late_tasks is not None else []
@@ -110,7 +112,7 @@ def _agenda(db: Database, first: date, last: date, tz: tzinfo, today: date,
                       "days_overdue": None, "years": None, "campaign": None, "step": None,
                       "step_kind": None, "people": None, "paused": None})
     current = now().astimezone(tz).date()  # how late: as of now, whatever ``today`` says
-    for contact_id, name, _last, _every, day in due_rows(db, last, tz):
+    for contact_id, name, _last, _every, day in people:
         if day < first and not overdue_first:
             continue
         if late_people is not None and day < today and contact_id not in late_people:

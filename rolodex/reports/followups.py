@@ -42,13 +42,16 @@ def followups(db: Database, horizon: date, tz: tzinfo) -> list[dict[str, Any]]:
     return _ordered(people_due(db, horizon, tz) + tasks_due(db, horizon, tz))
 
 
-def most_urgent(db: Database, horizon: date, tz: tzinfo, most: int
-                ) -> tuple[list[dict[str, Any]], int]:
+def most_urgent(db: Database, horizon: date, tz: tzinfo, most: int,
+                people: list[tuple] | None = None) -> tuple[list[dict[str, Any]], int]:
     """The first ``most`` of ``followups`` and how many there are in all, without
     building the others: what a person reads on a terminal, where 20,000 overdue rows
     at 100,000 contacts would be no list at all. Tasks come through the due index, the
-    ``most`` soonest only; people due are few enough to order as tuples."""
-    people = sorted(due_rows(db, horizon, tz), key=lambda r: r[4])
+    ``most`` soonest only; people due are few enough to order as tuples (``people``:
+    ``due_rows`` already read for a horizon at least as late, read once by the agenda)."""
+    rows = due_rows(db, horizon, tz) if people is None else \
+        (r for r in people if r[4] <= horizon)  # ``due_rows`` of a later horizon, given
+    people = sorted(rows, key=lambda r: r[4])
     soonest = people[:most]
     soonest += [r for r in people[most:most * 2] if soonest and r[4] == soonest[-1][4]]
     items = _ordered(shape_due(soonest, tz) + tasks_due(db, horizon, tz, most=most))[:most]
