@@ -58,8 +58,8 @@ def agenda(db: Database, first: date, last: date, tz: tzinfo, today: date) -> li
 def agenda_for_people(db: Database, first: date, last: date, tz: tzinfo, today: date,
                       most_late: int) -> tuple[list[dict], int]:
     """``agenda`` as a person reads it: of the tasks and people already late, only the
-    ``most_late`` most urgent (as ``followups`` orders them); returns the items and how
-    many late ones were left out."""
+    ``most_late`` most urgent (as ``followups`` orders them; 0: no follow-ups at all, nor
+    late tasks); returns the items and how many late ones were left out."""
     return _agenda(db, first, last, tz, today, most_late)
 
 
@@ -92,7 +92,8 @@ def _agenda(db: Database, first: date, last: date, tz: tzinfo, today: date,
     hidden = 0
     late_tasks: set[int] | None = None
     late_people: set[int] | None = None
-    people = list(due_rows(db, last, tz))
+    # most_late 0: no follow-ups at all (the dashboard lists them in a section of its own)
+    people = list(due_rows(db, last, tz)) if most_late != 0 else []
     if overdue_first and most_late is not None:
         late_tasks, late_people, hidden = _late(db, today, tz, most_late, people)
     window = today if late_tasks is not None else (None if overdue_first else first)
