@@ -75,7 +75,9 @@ def test_start_up_path_stays_light(args, rolodex, isolated):
 
 
 @pytest.mark.parametrize(("args", "module"), [
-    (["history", "jane"], "rolodex.cli.history"), (["contact", "show", "1"], "rolodex.cli.contact"),
+    # forms the lean path leaves to Typer (test_lean_instant has the plain ones)
+    (["history", "jane", "-n", "5"], "rolodex.cli.history"),
+    (["contact", "list", "-n", "1"], "rolodex.cli.contact"),
     (["--db", "{db}", "report", "pipeline"], "rolodex.cli.report")])
 def test_a_command_loads_its_own_module_only(args, module, rolodex, isolated):
     """Only the command's module of rolodex.cli (and the shared _ helpers) is imported."""
