@@ -15,6 +15,7 @@ of an aware time is named as icalendar names it (``zone_label``, asked once per 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -39,6 +40,7 @@ _ALWAYS_QUOTED = frozenset({"ALTREP", "DELEGATED-FROM", "DELEGATED-TO", "DIR", "
                             "SENT-BY", "X-ADDRESS", "X-TITLE", "LINKREL"})
 _QUOTE_ALSO = {"CN": " '"}
 _QUOTABLE = re.compile("[,;:\u2019]")
+_TEXT_SPECIAL = re.compile(r"[\\;,\r\n]")
 _RFC6868 = re.compile(r'\^|\r\n|\r|\n|"')
 _RFC6868_AS = {"^": "^^", "\n": "^n", "\r": "^n", "\r\n": "^n", '"': "^'"}
 # RRULE parts in icalendar's order; a part it does not know follows, by name.
@@ -55,6 +57,8 @@ class Recur(str):
 def text(value: str) -> str:
     r"""TEXT escaping (RFC 5545 3.3.11) as icalendar does it: ``\N`` read as a newline,
     then backslash, semicolon, comma, and every line break as ``\n``."""
+    if not _TEXT_SPECIAL.search(value):
+        return value
     return (value.replace(r"\N", "\n").replace("\\", "\\\\").replace(";", r"\;")
             .replace(",", r"\,").replace("\r\n", r"\n").replace("\n", r"\n")
             .replace("\r", r"\n"))
@@ -83,6 +87,7 @@ def fold(line: str) -> str:
     return "\r\n ".join(pieces)
 
 
+@functools.lru_cache(maxsize=4096)  # the same people and roles on many items
 def parameter(name: str, value: str) -> str:
     """``NAME=value``, RFC 6868-escaped and double-quoted where icalendar quotes it."""
     quote = name in _ALWAYS_QUOTED or any(c in value for c in _QUOTE_ALSO.get(name, ""))
@@ -165,7 +170,16 @@ def _unknown(value: str) -> str:
 def _dates(name: str, value: Any, params: dict[str, str]) -> str:
     """DATE, DATE-TIME and DURATION values: VALUE=DATE when every one is a date, the
     TZID of the last zoned one (icalendar writes one per line)."""
-    values = value if isinstance(value, list) else [value]
+    if not isinstance(value, list):  # one value, the usual case: no lists to build
+        if name in _UTC_ONLY:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        body, tzid, is_date = _when(value)
+        if is_date:
+            params.setdefault("VALUE", "DATE")
+        elif tzid:
+            params["TZID"] = tzid
+        return body
+    values = value
     if name in _UTC_ONLY:
         values = [v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
                   for v in values]
@@ -209,6 +223,23 @@ def render(name: str, value: Any, params: dict[str, str] | None = None
     return f"{name};{shown}:{body}", params.get("TZID")
 
 
+_DATE_LINES: dict[tuple[str, Any, Any], tuple[str, str | None]] = {}
+_DATE_LINES_KEPT = 20_000
+
+
+def _date_line(name: str, value: Any) -> tuple[str, str | None]:
+    """``render`` of one date or time, remembered: an export writes the same DTSTAMP on
+    every item and the same few hundred days on 50,000 birthdays. The zone is part of the
+    key, since equal instants in two zones are written differently."""
+    key = (name, value, getattr(value, "tzinfo", None))
+    found = _DATE_LINES.get(key)
+    if found is None:
+        if len(_DATE_LINES) >= _DATE_LINES_KEPT:
+            _DATE_LINES.clear()
+        found = _DATE_LINES[key] = render(name, value)
+    return found
+
+
 class Component:
     """A VEVENT, VTODO, VJOURNAL or VALARM being written: its properties by name (each
     name's lines in the order added) and its subcomponents, as text."""
@@ -225,8 +256,17 @@ class Component:
         """A property from a Python value (str, int, date, datetime, timedelta, a list
         for CATEGORIES, EXDATE and RDATE, ``Recur`` for RRULE)."""
         name = name.upper()
-        line, zone = render(name, value, parameters)
-        self.add_line(name, line, value, zone)
+        if parameters is None and name in _DATES:
+            line, zone = _date_line(name, value)
+        else:
+            line, zone = render(name, value, parameters)
+        found = self._props.get(name)
+        if found is None:
+            self._props[name] = [(line, value)]
+        else:
+            found.append((line, value))
+        if zone:
+            self.zones.add(zone)
 
     def add_line(self, name: str, line: str, value: Any, zone: str | None = None) -> None:
         """A property already written as an unfolded line (a kept raw line), naming the
@@ -267,7 +307,7 @@ class Component:
                 n for n in names if n not in _EVENT_HEAD]
         for name in names:
             for line, _value in props[name]:
-                yield fold(line)
+                yield line if len(line) < LIMIT and line.isascii() else fold(line)
         for sub in self._subs:
             if isinstance(sub, Component):
                 yield from sub.lines()
