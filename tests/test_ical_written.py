@@ -116,3 +116,16 @@ def test_zones_are_those_the_items_use(world, rolodex):
     assert calendar.get_missing_tzids() == set()
     berlin = next(e for e in calendar.walk("VEVENT") if e["UID"] == "world-weekly")
     assert berlin.decoded("DTSTART").tzinfo.key == ZoneInfo("Europe/Berlin").key
+
+
+def test_a_line_break_in_an_x_property_is_escaped_not_a_crash(rolodex):
+    """icalendar could not write an outcome typed over two lines (it stopped the whole
+    export); it is written with the TEXT escape for a line break."""
+    for args in (["add", "Jane Doe", "-e", "jane@acme.example"],
+                 ["log", "jane", "call", "hello", "--outcome", "sent\nquote"]):
+        result = rolodex(args)
+        assert result.exit_code == 0, result.stderr
+    result = rolodex(["export", "-f", "ical", "--what", "history"])
+    assert result.exit_code == 0, result.stderr
+    assert "X-ROLODEX-OUTCOME:sent\\nquote\r\n" in result.stdout
+    assert icalendar.Calendar.from_ical(result.stdout).walk("VJOURNAL")
