@@ -18,7 +18,10 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from rolodex.formats.ical_write import fold, parameter, text
 from rolodex.store.opening import open_db
 from rolodex.sync.calendar_export import item_texts
 from rolodex.sync.journal_export import journal_texts
@@ -129,3 +132,30 @@ def test_a_line_break_in_an_x_property_is_escaped_not_a_crash(rolodex):
     assert result.exit_code == 0, result.stderr
     assert "X-ROLODEX-OUTCOME:sent\\nquote\r\n" in result.stdout
     assert icalendar.Calendar.from_ical(result.stdout).walk("VJOURNAL")
+
+
+# Hostile text: every escape, quote and caret, line breaks, control characters, 2- to
+# 4-byte UTF-8 characters, so folds land inside characters and right after escapes.
+_TRICKY = list("ab ,;:\\^\"'\u2019\r\n\t\x01\x1bN\u00e9\u00df\u20ac\u4f1a\U0001f389")
+HOSTILE = st.text(st.sampled_from(_TRICKY) | st.characters(exclude_categories=("Cs",)),
+                  max_size=300)
+
+
+@given(HOSTILE)
+@settings(max_examples=300, deadline=None)
+def test_folding_and_text_escaping_are_icalendars(value):
+    from icalendar.parser.string import _foldline
+    from icalendar.prop import vText
+
+    assert text(value) == vText(value).to_ical().decode("utf-8")
+    line = "DESCRIPTION:" + text(value)
+    assert fold(line) == _foldline(line)
+
+
+@given(HOSTILE.filter(lambda v: v.strip()), st.sampled_from(["CN", "ROLE", "X-ROLODEX-UID",
+                                                             "MEMBER"]))
+@settings(max_examples=300, deadline=None)
+def test_parameters_are_quoted_as_icalendar_quotes_them(value, name):
+    from icalendar import Parameters
+
+    assert parameter(name, value) == Parameters({name: value}).to_ical().decode("utf-8")

@@ -328,8 +328,3 @@ def calendar_head(prodid: str) -> str:
 
 CALENDAR_END = "END:VCALENDAR\r\n"
 
-
-def calendar(prodid: str, zones: Iterable[str], components: Iterable[Component]) -> str:
-    """One VCALENDAR: head, the VTIMEZONEs (already written), the components."""
-    return (calendar_head(prodid) + "".join(zones)
-            + "".join(c.to_ical() for c in components) + CALENDAR_END)
