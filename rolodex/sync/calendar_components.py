@@ -180,10 +180,10 @@ def _tasks(db: Database, first: date | None, last: date | None, ctx: Context
         ids = [i for i in ids if i in chosen]
     for start in range(0, len(ids), BATCH):
         records = tasks.fetch(db, ids[start:start + BATCH], tz=ctx.tz)
+        raws = tasks.raw_lines(db, ids[start:start + BATCH])  # not in the task JSON shape
         ctx.load(records)
         for record in records:
-            raw = tasks.get_row(db, record["id"])["raw"]  # not part of the task JSON shape
-            yield record["uid"], [_task(record, raw, ctx)]
+            yield record["uid"], [_task(record, raws.get(record["id"]), ctx)]
 
 
 def _yearly(contact: dict[str, Any], kind: str, ctx: Context) -> Component:
@@ -298,11 +298,12 @@ def records_by_id(db: Database, kind: str, ids: list[int], tz: tzinfo
         chunk = ids[start:start + BATCH]
         records = events.fetch(db, chunk) if kind == "events" else tasks.fetch(db, chunk,
                                                                                 tz=tz)
+        raws = tasks.raw_lines(db, chunk) if kind == "tasks" else {}
         ctx.load(records)
         for record in records:
             ctx.stamp = from_utc_iso(record["updated"])
             if kind == "events":
                 yield record["id"], record["uid"], _event(record, ctx)
             else:
-                raw = tasks.get_row(db, record["id"])["raw"]
-                yield record["id"], record["uid"], [_task(record, raw, ctx)]
+                yield record["id"], record["uid"], [_task(record, raws.get(record["id"]),
+                                                          ctx)]
