@@ -1,7 +1,7 @@
 """Rolodex's records as iCalendar components: events (with their moved and cancelled
 occurrences and the lines rolodex does not model), tasks, birthdays and anniversaries,
-follow-ups, campaign steps. ``calendar_export`` writes them as one calendar or a folder of
-them. ``icalendar`` is imported inside the functions, never at module level.
+follow-ups, campaign steps, as ``formats.ical_write`` components (written directly, not
+through icalendar). ``calendar_export`` writes them as one calendar or a folder of them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from rolodex.dates import PartialDate, from_utc_iso
 from rolodex.errors import InvalidInput
+from rolodex.formats.ical_write import Component, Recur
 from rolodex.store import when
 from rolodex.store.activity import events, history, tasks
 from rolodex.store.activity.anniversaries import anniversaries
@@ -27,6 +28,7 @@ from rolodex.sync.journal_components import journal_components
 
 WHAT = ("events", "tasks", "history", "birthdays", "followups", "campaigns")
 BATCH = 500  # records fetched at once: memory stays flat, queries stay few
+PEOPLE_BATCH = 5000  # birthdays' people read at once (a few columns each)
 PRIORITY = {"high": 1, "normal": 5, "low": 9}  # RFC 5545: 1 highest, 5 medium, 9 lowest
 TASK_STATUS = {"open": "NEEDS-ACTION", "done": "COMPLETED", "cancelled": "CANCELLED"}
 FOLLOWUP_DAYS = 30  # how far ahead follow-ups are exported when no window end is given
@@ -34,39 +36,35 @@ FOLLOWUP_DAYS = 30  # how far ahead follow-ups are exported when no window end i
 # in it and matches the "last day of February" rule that carries it into common years.
 YEARLESS = 2000
 
-Item = tuple[str, list[Any]]  # a UID and its components (a master plus moved instances)
+Item = tuple[str, list[Component]]  # a UID and its components (a master plus moved instances)
 
 
 
 
-def _recur(text: str, start: date | datetime, zone: tzinfo | None) -> Any:
+def _recur(text: str, start: date | datetime, zone: tzinfo | None) -> Recur:
     """The stored RRULE with UNTIL in the form RFC 5545 demands for this DTSTART: a date
     for all-day series, UTC for zoned ones (dateutil and khal reject anything else)."""
-    import icalendar
-
     from rolodex.recurrence_rules import until_as_rfc
 
-    return icalendar.vRecur.from_ical(until_as_rfc(text, start, zone))
+    return Recur(until_as_rfc(text, start, zone))
 
 
-def _details(component: Any, record: dict[str, Any], ctx: Context, summary: str,
+def _details(component: Component, record: dict[str, Any], ctx: Context, summary: str,
              location: str | None) -> None:
     """What a master event and its moved instances share: an instance replaces the whole
     occurrence (RFC 5545), so it repeats these rather than inheriting them."""
-    import icalendar
-
     put(component, ("location", location), ("description", record["notes"]),
          ("categories", record["categories"]), ("status", (record["status"] or "").upper()))
     ctx.attend(component, record["contacts"])
     for minutes in record["alarms"]:
-        alarm = icalendar.Alarm()
+        alarm = Component("VALARM")
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary)
         alarm.add("trigger", timedelta(minutes=-int(minutes)))
         component.add_component(alarm)
 
 
-def _event(record: dict[str, Any], ctx: Context) -> list[Any]:
+def _event(record: dict[str, Any], ctx: Context) -> list[Component]:
     """The master VEVENT plus one VEVENT per moved occurrence (same UID, RECURRENCE-ID)."""
     zone = ctx.zone(record["tz"]) if not record["all_day"] else ctx.fallback
     if when.is_floating(record["start"]):
@@ -150,7 +148,7 @@ def _events(db: Database, first: date | None, last: date | None, ctx: Context
             yield record["uid"], _event(record, ctx)
 
 
-def _task(record: dict[str, Any], raw: str | None, ctx: Context) -> Any:
+def _task(record: dict[str, Any], raw: str | None, ctx: Context) -> Component:
     todo = new_component("VTODO", record["uid"], ctx, record)
     due = when.decode(record["due"], ctx.fallback)
     put(todo, ("summary", record["title"]), ("due", due),
@@ -183,16 +181,14 @@ def _tasks(db: Database, first: date | None, last: date | None, ctx: Context
         ids = [i for i in ids if i in chosen]
     for start in range(0, len(ids), BATCH):
         records = tasks.fetch(db, ids[start:start + BATCH], tz=ctx.tz)
+        raws = tasks.raw_lines(db, ids[start:start + BATCH])  # not in the task JSON shape
         ctx.load(records)
         for record in records:
-            raw = tasks.get_row(db, record["id"])["raw"]  # not part of the task JSON shape
-            yield record["uid"], [_task(record, raw, ctx)]
+            yield record["uid"], [_task(record, raws.get(record["id"]), ctx)]
 
 
-def _yearly(contact: dict[str, Any], kind: str, ctx: Context) -> Any:
+def _yearly(contact: dict[str, Any], kind: str, ctx: Context) -> Component:
     """One all-day VEVENT repeating every year on a birthday or anniversary."""
-    import icalendar
-
     partial = PartialDate.from_iso(contact[kind])
     start = date(partial.year or YEARLESS, partial.month, partial.day)
     rule = "FREQ=YEARLY"
@@ -201,7 +197,7 @@ def _yearly(contact: dict[str, Any], kind: str, ctx: Context) -> Any:
         rule += ";BYMONTH=2;BYMONTHDAY=-1"
     event = new_component("VEVENT", f"{contact['uid']}-{kind}", ctx)
     put(event, ("summary", f"{contact['name']}'s {kind}"), ("dtstart", start),
-         ("dtend", start + timedelta(days=1)), ("rrule", icalendar.vRecur.from_ical(rule)),
+         ("dtend", start + timedelta(days=1)), ("rrule", Recur(rule)),
          ("transp", "TRANSPARENT"),  # a birthday does not make anyone busy
          ("categories", [kind]))
     mark(event, kind)
@@ -219,18 +215,20 @@ def _birthdays(db: Database, first: date | None, last: date | None, ctx: Context
     # from a contact's birthday and anniversary.
     pairs = list(dict.fromkeys((item["id"], item["type"]) for item in found
                                if item["label"] is None))
-    ids = list(dict.fromkeys(contact_id for contact_id, _ in pairs))
-    people = {c["id"]: c for start in range(0, len(ids), BATCH)
-              for c in contact_queries.fetch(db, ids[start:start + BATCH])}
-    for contact_id, kind in pairs:
-        contact = people[contact_id]
-        try:
-            event = _yearly(contact, kind, ctx)
-        except (OverflowError, ValueError):  # 9999-12-31: the day after it is no date
-            ctx.left_out.append(f"#{contact_id} {contact['name']}: {kind} {contact[kind]} is"
-                                " too close to the year 9999 to repeat: left out")
-            continue
-        yield f"{contact['uid']}-{kind}", [event]
+    del found
+    for start in range(0, len(pairs), PEOPLE_BATCH):  # at 1,000,000 contacts, 500,000
+        batch = pairs[start:start + PEOPLE_BATCH]       # people at once took 300 MB
+        people = contact_queries.calendar_people(db, list(dict.fromkeys(i for i, _ in batch)))
+        for contact_id, kind in batch:
+            contact = people[contact_id]
+            try:
+                event = _yearly(contact, kind, ctx)
+            except (OverflowError, ValueError):  # 9999-12-31: the day after it is no date
+                ctx.left_out.append(f"#{contact_id} {contact['name']}: {kind}"
+                                    f" {contact[kind]} is too close to the year 9999 to"
+                                    " repeat: left out")
+                continue
+            yield f"{contact['uid']}-{kind}", [event]
 
 
 def _followups(db: Database, first: date | None, last: date | None, ctx: Context
@@ -239,7 +237,7 @@ def _followups(db: Database, first: date | None, last: date | None, ctx: Context
     however early the window starts, because they are still to be done."""
     today = ctx.stamp.astimezone(ctx.tz).date()
     due = people_due(db, last or today + timedelta(days=FOLLOWUP_DAYS), ctx.tz)
-    people = {c["id"]: c for c in contact_queries.fetch(db, [d["id"] for d in due])}
+    people = contact_queries.calendar_people(db, [d["id"] for d in due])
     for item in sorted(due, key=lambda d: (d["due"], d["title"].casefold())):
         uid = f"{people[item['id']]['uid']}-followup-{item['due']}"
         todo = new_component("VTODO", uid, ctx)
@@ -295,7 +293,7 @@ def components_by_uid(db: Database, what: set[str], first: date | None, last: da
 
 
 def records_by_id(db: Database, kind: str, ids: list[int], tz: tzinfo
-                  ) -> Iterator[tuple[int, str, list[Any]]]:
+                  ) -> Iterator[tuple[int, str, list[Component]]]:
     """(id, UID, components) of these events or tasks (``kind``), each stamped with its
     own last change (DTSTAMP = LAST-MODIFIED, as RFC 5545 allows outside iTIP), so a
     record gives the same text until it changes: what a sync compares and sends."""
@@ -304,11 +302,12 @@ def records_by_id(db: Database, kind: str, ids: list[int], tz: tzinfo
         chunk = ids[start:start + BATCH]
         records = events.fetch(db, chunk) if kind == "events" else tasks.fetch(db, chunk,
                                                                                 tz=tz)
+        raws = tasks.raw_lines(db, chunk) if kind == "tasks" else {}
         ctx.load(records)
         for record in records:
             ctx.stamp = from_utc_iso(record["updated"])
             if kind == "events":
                 yield record["id"], record["uid"], _event(record, ctx)
             else:
-                raw = tasks.get_row(db, record["id"])["raw"]
-                yield record["id"], record["uid"], [_task(record, raw, ctx)]
+                yield record["id"], record["uid"], [_task(record, raws.get(record["id"]),
+                                                          ctx)]

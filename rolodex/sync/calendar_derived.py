@@ -13,9 +13,9 @@ mark existed are recognised by their UID, ``<contact UID>-birthday`` (``-anniver
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from rolodex.formats.ical_read import Item
+from rolodex.formats.ical_write import Component
 from rolodex.formats.incoming import Problem
 from rolodex.store import lookups
 from rolodex.store.db import Database
@@ -26,7 +26,7 @@ _UID = re.compile(r"^(?P<contact>.+)-(?:(?P<kind>birthday|anniversary)"
 _KIND = re.compile(r"[a-z-]{1,20}")
 
 
-def mark(component: Any, kind: str) -> None:
+def mark(component: Component, kind: str) -> None:
     """Say in the component that rolodex derives it (``birthday``, ``followup``...)."""
     component.add(PROPERTY, kind)
 

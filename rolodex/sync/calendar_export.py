@@ -2,112 +2,142 @@
 
 One calendar for a stream or a file (what a calendar app subscribes to), or a vdir-style
 folder with one .ics per item (what khal, todoman and vdirsyncer read); the components
-come from ``calendar_components``. ``icalendar`` is imported inside the functions that use it,
-never at module level, so commands that do not export do not pay for it at start-up.
+come from ``calendar_components`` and are written directly by ``formats.ical_write``.
+``icalendar`` makes only the VTIMEZONE blocks (a few per file, remembered per zone), and is
+imported inside the function that does, so commands that do not export do not pay for it.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from rolodex.atomic_write import replacing
+from rolodex.formats.ical_write import CALENDAR_END, Component, calendar_head
 from rolodex.store.db import Database
 from rolodex.sync.calendar_components import Item, components_by_uid, records_by_id
-from rolodex.sync.ical_build import put
 from rolodex.sync.vdir import CALENDAR_KINDS, write_items
 
 if TYPE_CHECKING:
     import icalendar
 
 PRODID = "-//rolodex//rolodex//EN"
-
-
-def calendar_of(components: Iterable[Any]) -> icalendar.Calendar:
-    """A VCALENDAR holding components, with a VTIMEZONE for every TZID they use."""
-    import icalendar
-
-    calendar = icalendar.Calendar()
-    put(calendar, ("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"))
-    years = []
-    for component in components:
-        calendar.add_component(component)
-        years += _years(component)
-    _add_zones(calendar, calendar.get_missing_tzids(), years)
-    return calendar
-
-
 ZONE_HORIZON = 2200  # the last year a VTIMEZONE written by export spells out
+SPOOL_CHUNK = 1 << 20  # characters copied at once from the spooled components
 
 
-def _years(component: Any) -> list[int]:
-    start = component.get("dtstart")
-    return [start.dt.year] if start is not None and isinstance(start.dt, datetime) else []
+class _Span:
+    """The years of the timed starts written, for how far the VTIMEZONEs must reach."""
+
+    def __init__(self) -> None:
+        self.first: int | None = None
+        self.last: int | None = None
+
+    def note(self, component: Component) -> None:
+        year = component.start_year()
+        if year is not None:
+            self.first = year if self.first is None else min(self.first, year)
+            self.last = year if self.last is None else max(self.last, year)
+
+    def dates(self) -> tuple[date, date]:
+        """icalendar writes zone transitions for 1970-2038 by default; widen that to what
+        is exported (plus room for series that go on), so an app that trusts the VTIMEZONE
+        over its own zone data still gets summer time right. No further than ZONE_HORIZON:
+        a series from 9999-12-31 would overflow the year, and transitions to 9999 are 270 KB
+        a zone; past the tz database's rules it is all guesswork."""
+        first = min(1970, self.first) if self.first is not None else 1970
+        last = max(2038, self.last + 10) if self.last is not None else 2038
+        return date(first, 1, 1), date(min(ZONE_HORIZON, last), 1, 1)
 
 
-def _add_zones(calendar: Any, tzids: set[str], years: list[int]) -> None:
-    """A VTIMEZONE for each TZID, in name order, first in the calendar. icalendar writes
-    zone transitions for 1970-2038 by default; widen that to what is exported (plus room
-    for series that go on), so an app that trusts the VTIMEZONE over its own zone data
-    still gets summer time right."""
+@functools.lru_cache(maxsize=64)
+def _zone_text(tzid: str, first: date, last: date) -> str:
+    """One VTIMEZONE as text, made by icalendar from the tz database; empty for a zone it
+    does not know (the TZID is then written as it is)."""
     from icalendar import Timezone
 
-    first_date = date(min([1970, *years]), 1, 1)
-    # No further than ZONE_HORIZON: a series from 9999-12-31 would overflow the year, and
-    # transitions to 9999 are 270 KB a zone; past the tz database's rules it is all guesswork.
-    last_date = date(min(ZONE_HORIZON, max([2038, *(y + 10 for y in years)])), 1, 1)
-    zones = []
-    for tzid in sorted(tzids):
-        try:
-            zones.append(Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date))
-        except ValueError:  # a zone icalendar does not know: the TZID is written as it is
-            continue
-    calendar.subcomponents[:0] = zones
+    try:
+        return Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical().decode()
+    except ValueError:
+        return ""
+
+
+def _zones(tzids: Iterable[str], span: _Span) -> str:
+    """A VTIMEZONE for each TZID, in name order."""
+    first, last = span.dates()
+    return "".join(_zone_text(tzid, first, last) for tzid in sorted(tzids))
+
+
+def item_calendar(components: list[Component]) -> str:
+    """A VCALENDAR holding components, with a VTIMEZONE for every TZID they use: one
+    item's file in a folder, or what a sync sends."""
+    span = _Span()
+    tzids: set[str] = set()
+    for component in components:
+        span.note(component)
+        tzids |= component.zones
+    return (calendar_head(PRODID) + _zones(tzids - {"UTC"}, span)
+            + "".join(c.to_ical() for c in components) + CALENDAR_END)
 
 
 def calendar_text(db: Database, *, what: set[str], first: date | None, last: date | None,
                   tz: tzinfo) -> bytes:
     """Everything chosen by ``what`` as one .ics: a feed, a backup, a mail attachment."""
-    return b"".join(_serialise(components_by_uid(db, what, first, last, tz))[0])
+    out = io.StringIO()
+    _write_one_calendar(components_by_uid(db, what, first, last, tz), out, None)
+    return out.getvalue().encode("utf-8")
 
 
-def _serialise(items: Iterable[Item]) -> tuple[list[bytes], int]:
-    """One VCALENDAR of ``items`` as pieces of text, and how many items there were.
+def _write_one_calendar(items: Iterable[Item], out: IO[str], spool_in: Path | None) -> int:
+    """Write one VCALENDAR of ``items`` to ``out``; returns how many items there were.
 
-    Each component is serialised as soon as it is made, so 130,000 of them cost their
-    text (60 MB), not a calendar of objects (1.2 GB). The VTIMEZONEs, which must come
-    first, are made at the end, from the zones the components used."""
-    import icalendar
-
-    parts: list[bytes] = []
+    The VTIMEZONEs must come first but are known only at the end (from the zones the
+    components used), so the components go to a temporary file as they are made (130,000
+    of them are 60 MB of text, never held in memory) and are copied after the zones.
+    Nothing reaches ``out`` before every component is made: a record that fails leaves
+    the output untouched."""
+    span = _Span()
     tzids: set[str] = set()
-    years: list[int] = []
     count = 0
-    for _uid, components in items:
-        count += 1
-        for component in components:
-            tzids.update(value.params["TZID"] for _name, value in
-                         component.property_items(sorted=False)
-                         if hasattr(value, "params") and value.params.get("TZID"))
-            years += _years(component)
-            parts.append(component.to_ical())
-    shell = icalendar.Calendar()
-    put(shell, ("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"))
-    _add_zones(shell, tzids, years)
-    head, end = shell.to_ical().rsplit(b"END:VCALENDAR", 1)
-    return [head, *parts, b"END:VCALENDAR" + end], count
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=spool_in) as body:
+        for _uid, components in items:
+            count += 1
+            for component in components:
+                span.note(component)
+                tzids |= component.zones
+                body.write(component.to_ical())
+        out.write(calendar_head(PRODID))
+        out.write(_zones(tzids, span))
+        body.seek(0)
+        shutil.copyfileobj(body, out, SPOOL_CHUNK)
+        out.write(CALENDAR_END)
+    return count
 
 
 def calendar_items(db: Database, *, what: set[str], first: date | None, last: date | None,
                    tz: tzinfo, left_out: list[str] | None = None
                    ) -> Iterator[tuple[str, icalendar.Calendar]]:
-    """(UID, a calendar of that one item) pairs, made as they are asked for: a vdir keeps
-    one item per file, and a moved occurrence must share the file of its series."""
-    return ((uid, calendar_of(parts))
+    """(UID, that item's calendar as icalendar reads it), for a caller that wants objects
+    rather than text; a moved occurrence shares the calendar of its series."""
+    import icalendar
+
+    return ((uid, icalendar.Calendar.from_ical(text))
+            for uid, text in _item_texts(db, what, first, last, tz, left_out))
+
+
+def _item_texts(db: Database, what: set[str], first: date | None, last: date | None,
+                tz: tzinfo, left_out: list[str] | None = None) -> Iterator[tuple[str, str]]:
+    """(UID, the text of a calendar of that one item), made as they are asked for: a vdir
+    keeps one item per file, and a moved occurrence must share the file of its series."""
+    return ((uid, item_calendar(parts))
             for uid, parts in components_by_uid(db, what, first, last, tz, left_out))
 
 
@@ -118,19 +148,22 @@ def write_calendar(db: Database, output: str, *, what: set[str], first: date | N
     could not be written is named in ``left_out``, for the caller to say."""
     target = Path(output).expanduser() if output != "-" else None
     if target is not None and (target.is_dir() or output.endswith(os.sep)):
-        items = calendar_items(db, what=what, first=first, last=last, tz=tz,
-                               left_out=left_out)
-        return write_items(((uid, calendar.to_ical()) for uid, calendar in items), target,
+        items = _item_texts(db, what, first, last, tz, left_out)
+        return write_items(((uid, text.encode("utf-8")) for uid, text in items), target,
                            suffix=".ics", kinds=CALENDAR_KINDS)
-    # everything is made before anything is opened or written
-    chunks, count = _serialise(components_by_uid(db, what, first, last, tz, left_out))
+    components = components_by_uid(db, what, first, last, tz, left_out)
     if target is None:
-        for chunk in chunks:
-            sys.stdout.write(chunk.decode("utf-8"))
-        return count
-    with replacing(target, binary=True) as out:
-        out.writelines(chunks)
-    return count
+        return _write_one_calendar(components, sys.stdout, None)
+    with replacing(target) as out:
+        return _write_one_calendar(components, out, _spool_folder(target))
+
+
+def _spool_folder(target: Path) -> Path | None:
+    """Where the components wait for their zones: beside a regular file they become (the
+    disk it goes to, not a /tmp that may be memory), else the system's temporary folder."""
+    folder = Path(os.path.realpath(target)).parent
+    regular = not target.exists() or target.is_file()
+    return folder if regular and os.access(folder, os.W_OK | os.X_OK) else None
 
 
 def item_texts(db: Database, kind: str, ids: list[int]) -> Iterator[tuple[int, str, str]]:
@@ -143,4 +176,4 @@ def item_texts(db: Database, kind: str, ids: list[int]) -> Iterator[tuple[int, s
     name = settings.get(db, "timezone")
     zone = get_zone(name) if name else system_zone()
     for record_id, uid, parts in records_by_id(db, kind, ids, zone):
-        yield record_id, uid, calendar_of(parts).to_ical().decode("utf-8")
+        yield record_id, uid, item_calendar(parts)

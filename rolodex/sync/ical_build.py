@@ -2,7 +2,8 @@
 instant, zones, the linked people as ATTENDEEs), ``put`` for values that may be empty, a
 new component with the properties every item carries, and ``add_raw`` for the lines rolodex
 keeps but does not model. Shared by events and tasks (``calendar_components``) and history
-entries (``journal_components``). ``icalendar`` is imported inside the functions.
+entries (``journal_components``). Components are ``formats.ical_write``'s, written
+directly; ``icalendar`` is imported only to read kept lines, inside ``add_raw``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from rolodex.dates import from_utc_iso, get_zone, now
 from rolodex.errors import BadDate
+from rolodex.formats.ical_write import Component
 from rolodex.store import settings
 from rolodex.store.db import Database
 from rolodex.store.people import contact_queries
@@ -47,11 +49,12 @@ class Context:
     def load(self, records: Iterable[dict[str, Any]]) -> None:
         """Fetch the linked contacts of a batch at once, not one query per attendee."""
         ids = [c["id"] for r in records for c in r["contacts"] if c["id"] not in self.people]
-        for person in contact_queries.fetch(self.db, list(dict.fromkeys(ids))):
+        for person in contact_queries.calendar_people(self.db,
+                                                      list(dict.fromkeys(ids))).values():
             self.people[person["id"]] = (person["name"], person["email"])
             self.uids[person["id"]] = person["uid"]
 
-    def attend(self, component: Any, contacts: list[dict[str, Any]]) -> None:
+    def attend(self, component: Component, contacts: list[dict[str, Any]]) -> None:
         """ATTENDEE per linked contact with an address; ORGANIZER (the user) if any."""
         added = False
         for contact in contacts:
@@ -64,21 +67,18 @@ class Context:
             component.add("organizer", f"mailto:{self.organizer}")
 
 
-def put(component: Any, *pairs: tuple[str, Any]) -> None:
+def put(component: Component, *pairs: tuple[str, Any]) -> None:
     """Add each (name, value) that has a value: iCalendar has no empty properties."""
     for name, value in pairs:
         if value not in (None, "", []):
             component.add(name, value)
 
 
-def new_component(kind: str, uid: str, ctx: Context, record: dict[str, Any] | None = None) -> Any:
+def new_component(kind: str, uid: str, ctx: Context,
+                  record: dict[str, Any] | None = None) -> Component:
     """A VEVENT, VTODO or VJOURNAL with the properties every item carries; CREATED and
     LAST-MODIFIED from a stored record, so a sync tool can tell which copy is newer."""
-    import icalendar
-
-    makers = {"VEVENT": icalendar.Event, "VTODO": icalendar.Todo,
-              "VJOURNAL": icalendar.Journal}
-    component = makers[kind]()
+    component = Component(kind)
     put(component, ("uid", uid), ("dtstamp", ctx.stamp))
     if record is not None:
         put(component, ("created", from_utc_iso(record["created"])),
@@ -92,18 +92,23 @@ def new_component(kind: str, uid: str, ctx: Context, record: dict[str, Any] | No
 _REPEATABLE = {"ATTENDEE", "ATTACH", "COMMENT", "CONTACT", "RELATED-TO", "RESOURCES"}
 
 
-def _values(component: Any, name: str) -> set[str]:
-    found = component.get(name)
-    items = found if isinstance(found, list) else [found] if found is not None else []
-    return {str(v).lower() for v in items}
+def _values(component: Component, name: str) -> set[str]:
+    return {str(v).lower() for v in component.values(name)}
 
 
-def add_raw(component: Any, raw: str | None) -> None:
+def _zones_of(parsed: Any) -> set[str]:
+    """The TZIDs a kept property or subcomponent names (its VTIMEZONE must be written)."""
+    return {value.params["TZID"] for _name, value in parsed.property_items(sorted=False)
+            if hasattr(value, "params") and value.params.get("TZID")}
+
+
+def add_raw(component: Component, raw: str | None) -> None:
     """Put back the iCalendar lines rolodex does not model (X- properties, ATTACH...).
 
-    They are parsed inside a small wrapper of the same kind, so icalendar keeps their
-    parameters and value types; a property the export already wrote wins, so a stale copy
-    cannot make DTSTART or UID appear twice. icalendar drops unreadable lines itself.
+    They are read with icalendar inside a small wrapper of the same kind, and written as
+    icalendar writes what it read, so their parameters and value types survive; a property
+    the export already wrote wins, so a stale copy cannot make DTSTART or UID appear
+    twice. icalendar drops unreadable lines itself.
     """
     lines = [line for line in (raw or "").splitlines() if line.strip()]
     if not lines:
@@ -119,9 +124,10 @@ def add_raw(component: Any, raw: str | None) -> None:
     for name, value in parsed.property_items(recursive=False, sorted=False):
         if name in ("BEGIN", "END"):
             continue
-        if name not in taken:
-            component.add(name, value, encode=False)
-        elif name in _REPEATABLE and str(value).lower() not in _values(component, name):
-            component.add(name, value, encode=False)  # an attendee rolodex does not know
+        if name not in taken or (name in _REPEATABLE
+                                 and str(value).lower() not in _values(component, name)):
+            # an attendee rolodex does not know is added beside the linked ones
+            component.add_line(name, str(parsed.content_line(name, value)), value,
+                               zone=getattr(value, "params", {}).get("TZID"))
     for sub in parsed.subcomponents:
-        component.add_component(sub)
+        component.add_component(sub.to_ical().decode("utf-8"), zones=_zones_of(sub))

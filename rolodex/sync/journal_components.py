@@ -27,6 +27,7 @@ from typing import Any
 from uuid import UUID
 
 from rolodex.dates import from_utc_iso
+from rolodex.formats.ical_write import Component
 from rolodex.store.activity import history
 from rolodex.store.db import Database
 from rolodex.sync.ical_build import Context, add_raw, new_component, put
@@ -67,7 +68,8 @@ def safe_param(value: str) -> bool:
     return not re.search(r'["\x00-\x1f\x7f]', value)
 
 
-def journal_component(entry: dict[str, Any], extra: dict[str, Any], ctx: Context) -> Any:
+def journal_component(entry: dict[str, Any], extra: dict[str, Any], ctx: Context
+                      ) -> Component:
     """One history entry (``history.fetch_entries``' shape, plus ``history.export_fields``)
     as a VJOURNAL."""
     journal = new_component("VJOURNAL", entry["uid"], ctx,
@@ -101,7 +103,7 @@ def journal_component(entry: dict[str, Any], extra: dict[str, Any], ctx: Context
 
 
 def journals(db: Database, ids: list[int], ctx: Context, *, own_stamps: bool = False
-             ) -> Iterator[tuple[int, str, Any]]:
+             ) -> Iterator[tuple[int, str, Component]]:
     """(id, UID, VJOURNAL) of the entries ``ids``, in that order, a batch at a time.
     ``own_stamps``: each entry's DTSTAMP is its CREATED (an entry has no later change to
     stamp it with, RFC 5545 allows it outside iTIP), so an entry gives the same text until
@@ -119,7 +121,7 @@ def journals(db: Database, ids: list[int], ctx: Context, *, own_stamps: bool = F
 
 
 def journal_components(db: Database, ids: list[int], ctx: Context
-                       ) -> Iterator[tuple[str, list[Any]]]:
+                       ) -> Iterator[tuple[str, list[Component]]]:
     """(UID, [VJOURNAL]) of the entries ``ids``: ``components_by_uid``'s shape."""
     for _, uid, journal in journals(db, ids, ctx):
         yield uid, [journal]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC
 
 from rolodex.store.db import Database
-from rolodex.sync.calendar_export import calendar_of
+from rolodex.sync.calendar_export import item_calendar
 from rolodex.sync.ical_build import Context
 from rolodex.sync.journal_components import journals
 
@@ -19,4 +19,4 @@ def journal_texts(db: Database, ids: list[int]) -> Iterator[tuple[int, str, str]
     what a sync compares and sends."""
     ctx = Context(db, UTC)  # entries are instants: written in UTC, no zone needed
     for entry_id, uid, journal in journals(db, ids, ctx, own_stamps=True):
-        yield entry_id, uid, calendar_of([journal]).to_ical().decode("utf-8")
+        yield entry_id, uid, item_calendar([journal])

@@ -320,6 +320,16 @@ def fetch(db: Database, ids: list[int], *, tz: tzinfo) -> list[dict[str, Any]]:
     return [_shape(rows[i], people[i], current, today, campaigns.get(i)) for i in ids]
 
 
+def raw_lines(db: Database, ids: list[int]) -> dict[int, str]:
+    """The kept iCalendar lines (``raw``) of those of ``ids`` that have any, by id: not
+    part of the task JSON shape, read a batch at a time for an export."""
+    out: dict[int, str] = {}
+    for chunk in records.chunks(ids):
+        out.update(records.tuples(db, f"SELECT id, raw FROM tasks WHERE raw != '' AND id IN"
+                                      f" ({', '.join('?' * len(chunk))})", chunk))
+    return out
+
+
 def _shape(row: tuple, people: list[dict], current: datetime, today: date,
            campaign: str | None) -> dict[str, Any]:
     (task_id, uid, title, kind, due, status, priority, rrule, notes, owner, completed,

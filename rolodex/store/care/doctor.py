@@ -262,10 +262,10 @@ FIXES: dict[str, Check] = {
 }
 
 
-def _run(db: Database, checks: dict[str, Check]) -> list[dict]:
+def run_checks(db: Database, checks: dict[str, Check]) -> list[dict]:
     """Run ``checks`` on one read snapshot, so a concurrent writer cannot make the tables
     and the index disagree half-way through; a check SQLite cannot run is a problem row."""
-    if "search_index" in checks:
+    if checks.get("search_index") is check_search_index:
         damaged = _fts_damaged(db)
         checks = {**checks, "search_index": lambda db: check_search_index(db, damaged=damaged)}
     own = not db.conn.in_transaction
@@ -282,8 +282,19 @@ def _run(db: Database, checks: dict[str, Check]) -> list[dict]:
                 out.append(finding(name, PROBLEM, 1, f"could not be checked: {exc}"))
     finally:
         if own and db.conn.in_transaction:
-            db.execute("COMMIT")
+            _end_snapshot(db)
     return out
+
+
+def _end_snapshot(db: Database) -> None:
+    """End the read snapshot. On a damaged file SQLite may refuse even that, after the
+    checks said why: nothing was written, so it is let go rather than hiding them."""
+    try:
+        db.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        if _is_busy(exc):
+            raise
+        db.conn.rollback()
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -293,7 +304,7 @@ def _is_busy(exc: sqlite3.Error) -> bool:
 
 def examine(db: Database) -> list[dict]:
     """Every check, changing nothing: the rows ``rolodex doctor`` prints."""
-    return _run(db, CHECKS)
+    return run_checks(db, CHECKS)
 
 
 def healthy(findings: list[dict]) -> bool:
@@ -323,7 +334,7 @@ def repair(db: Database) -> list[dict]:
                 if _is_busy(exc):
                     raise
                 repaired[name] = [finding(name, PROBLEM, 1, f"could not be repaired: {exc}")]
-    after = _run(db, {k: v for k, v in CHECKS.items() if k != "integrity"})
+    after = run_checks(db, {k: v for k, v in CHECKS.items() if k != "integrity"})
     out = [f for f in before if f["check"] == "integrity"]
     for name in CHECKS:
         if name == "integrity":

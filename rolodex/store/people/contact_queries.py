@@ -196,6 +196,34 @@ def iter_fetch(db: Database, ids: list[int]) -> Iterator[dict[str, Any]]:
         yield from _records(db, ids, bulk=use_bulk(db, ids))
 
 
+def calendar_people(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What a calendar export writes of each person in ``ids`` that exists (an attendee's
+    name and address, a birthday's UID, name and date), by id: ``fetch``'s ``id``, ``uid``,
+    ``name``, ``email`` (the preferred one), ``birthday`` and ``anniversary`` without the
+    rest of the record, which costs ten times as much to read for 100,000 people."""
+    bulk = use_bulk(db, ids)
+    wanted = set(ids)
+    out: dict[int, dict[str, Any]] = {}
+    for rows in rows_for(db, "SELECT id, uid, display_name, birthday, anniversary"
+                         " FROM contacts", "id", ids, bulk=bulk):
+        for contact_id, uid, name, birthday, anniversary in rows:
+            if contact_id in wanted:
+                out[contact_id] = {"id": contact_id, "uid": uid, "name": name, "email": None,
+                                   "birthday": birthday, "anniversary": anniversary}
+    settled: set[int] = set()  # has its preferred address, or its only one
+    for rows in rows_for(db, "SELECT contact_id, address, preferred FROM contact_emails",
+                         "contact_id", list(out), bulk=bulk, order="position, id"):
+        for contact_id, address, preferred in rows:
+            person = out.get(contact_id)
+            if person is None or contact_id in settled:
+                continue
+            if person["email"] is None or preferred:  # the first, unless one is preferred
+                person["email"] = address
+            if preferred:
+                settled.add(contact_id)
+    return out
+
+
 def _records(db: Database, ids: list[int], bulk: bool) -> Iterator[dict[str, Any]]:
     if not ids:
         return
