@@ -11,7 +11,7 @@ import getpass
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableSequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,7 +61,7 @@ class Database:
         self.next_ids: dict[str, int] = {}  # per table, for the current operation
         self.row_shapes: dict[str, object] = {}  # journal: per table, for the current operation
         self.dependents: dict[str, list] | None = None  # journal: foreign keys, per operation
-        self.index_later: list[int] | None = None  # search: contacts to reindex at a flush
+        self.index_later: MutableSequence[int] | None = None  # search: to reindex at a flush
         self.journal_rows: list[tuple] = []  # journal: rows noted, not yet written
 
     def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
