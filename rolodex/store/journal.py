@@ -1,8 +1,9 @@
 """Every row write goes through here, so the change journal cannot be forgotten.
 
 Each helper performs one INSERT, UPDATE or DELETE and records the row's before and after
-images as JSON under the current operation (see ``Database.write``). Undo, redo and the
-audit trail read these records; privacy erasure rewrites them.
+images as JSON under the current operation (see ``Database.write``); a new row of a table
+that only copies data from elsewhere (a kept card) by its keys alone (``_IMAGE_KEYS``). Undo,
+redo and the audit trail read these records; privacy erasure rewrites them.
 """
 
 from __future__ import annotations
@@ -40,20 +41,16 @@ def current_row(db: Database, table: str, row_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-_RECORD = ("INSERT INTO changes (operation_id, table_name, row_id, action, before, after,"
-           " contact_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
-
-
 def _record(db: Database, table: str, row_id: int, action: str,
             before: dict | None, after: dict | None) -> None:
     if db.operation_id is None:
         raise RuntimeError("journalled writes must run inside Database.write()")
     image = after if after is not None else before
     contact_id = row_id if table == "contacts" else (image or {}).get("contact_id")
-    db.execute(_RECORD, (db.operation_id, table, row_id, action,
-                         _to_json(before) if before is not None else None,
-                         _to_json(after) if after is not None else None,
-                         contact_id))
+    db.note((db.operation_id, table, row_id, action,
+             _to_json(before) if before is not None else None,
+             _to_json(after) if after is not None else None,
+             contact_id))
 
 
 def describe(db: Database, summary: str) -> None:
@@ -85,6 +82,9 @@ def insert(db: Database, table: str, values: dict[str, Any]) -> int:
     cur = db.execute(_insert_sql(table, tuple(values)), tuple(values.values()))
     row_id = cur.lastrowid
     assert row_id is not None
+    if table in _IMAGE_KEYS:
+        _record(db, table, row_id, "insert", None, _key_image(row_id, values, table))
+        return row_id
     # The row as SQLite stored it, defaults filled in: made from ``values`` when they
     # cannot have been converted on the way in, else read back. (An import inserts
     # hundreds of thousands of rows; INSERT ... RETURNING * measured slower than either.)
@@ -93,6 +93,19 @@ def insert(db: Database, table: str, values: dict[str, Any]) -> int:
         after = current_row(db, table, row_id)
     _record(db, table, row_id, "insert", None, after)
     return row_id
+
+
+# Tables whose new rows are journalled by their keys alone: what they hold is a copy made
+# from elsewhere (a kept card is the vCard an import read, 1.2 KB a contact, which the
+# journal would hold a second time). Undo needs no more of a new row than its id (it
+# deletes it, journalling the whole row as it goes, so redo puts it back whole); the
+# audit trail says only that such a row was added.
+_IMAGE_KEYS: dict[str, tuple[str, ...]] = {"contact_cards": ("contact_id",)}
+
+
+def _key_image(row_id: int, values: dict[str, Any], table: str) -> dict[str, Any]:
+    """The journal's image of a new row of an ``_IMAGE_KEYS`` table: its id and keys."""
+    return {"id": row_id, **{key: values.get(key) for key in _IMAGE_KEYS[table]}}
 
 
 # Python types SQLite stores unchanged under each column affinity; any other value may be

@@ -11,7 +11,7 @@ from rolodex.dates import now, to_utc_iso
 from rolodex.errors import InvalidInput
 from rolodex.models import check_tag
 from rolodex.store import journal
-from rolodex.store.db import Database
+from rolodex.store.db import Database, reads_journal
 
 # (link table, owner column, custom-field table) per record kind
 KINDS = {
@@ -188,6 +188,8 @@ def rows_for(db: Database, select: str, column: str, ids: list[int], *, bulk: bo
 def tuples(db: Database, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
     """The rows of a query as plain tuples: for the loops over many thousands of rows,
     where ``sqlite3.Row`` and its lookups by name cost more than the query."""
+    if reads_journal(sql):
+        db.write_journal()
     cursor = db.conn.cursor()
     cursor.row_factory = None
     return cursor.execute(sql, params)

@@ -14,7 +14,6 @@ from rolodex.formats.incoming import Item, Problem
 from rolodex.memory import gc_paused
 from rolodex.store import lookups
 from rolodex.store.db import Database
-from rolodex.store.search import fulltext
 from rolodex.sync.contact_apply import apply_item
 from rolodex.sync.report import ContactReport
 
@@ -30,6 +29,10 @@ class Writer:
     One that fails after writing rewinds its batch, ids and all, and the batch is written
     again card by card, each in its own savepoint, as every import once was: the same rows,
     ids and report either way.
+
+    The search index is written once, when ``apply``'s ``reindexing_later`` ends: nothing
+    an import does reads it, and FTS5 writes a segment of its index at every savepoint
+    that touched it, so rows written batch by batch cost more to write and to merge.
     """
 
     BATCH = 500
@@ -80,7 +83,6 @@ class Writer:
             if progress is not None:
                 progress()
             if len(batch) >= self.BATCH or not batch:
-                fulltext.flush_index(db)
                 db.release("cards")
                 batch = []
                 mark = self._begin()
