@@ -83,7 +83,7 @@ def search(
                                 "for the word, quote it: rolodex search \"saved \"")
     if rm is not None:
         raise InvalidInput("--rm goes with 'rolodex search saved --rm NAME'")
-    from rolodex.store.people import contact_json, contact_queries
+    from rolodex.store.people import contact_queries, contact_text
     from rolodex.store.search.filters import query_from_args
     from rolodex.store.search.query import search_contacts
 
@@ -91,7 +91,7 @@ def search(
     ids = search_contacts(db, query_from_args(words), limit=query_limit(limit, format))
     emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
                  keys=contact_queries.KEYS, limit=limit,
-                 json_lines=lambda i: contact_json.lines(db, i), empty="no matches", pick=columns)
+                 texts=lambda *a: contact_text.texts(db, *a), empty="no matches", pick=columns)
 
 
 def _save(words: list[str], rm: str | None) -> None:
