@@ -185,7 +185,7 @@ class Sink(io.RawIOBase):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_listing_holds_one_batch_never_the_whole_list(tmp_path, template_copy, monkeypatch,
                                                         fmt):
-    """Memory measured around writing 1,500 hostile contacts a batch of 50 at a time: the
+    """Memory measured around writing 1,500 hostile contacts a batch of 25 at a time: the
     peak stays under a quarter of what is written, where the records held at once (as
     before #18) took more than all of it."""
     import tracemalloc
@@ -195,7 +195,7 @@ def test_a_listing_holds_one_batch_never_the_whole_list(tmp_path, template_copy,
     db = open_db(template_copy(tmp_path / "r.db"))
     try:
         ids = build(db, count=1500)
-        monkeypatch.setattr(contact_text, "BATCH", 50)
+        monkeypatch.setattr(contact_text, "BATCH", 25)
         sink = Sink()
         out = io.TextIOWrapper(io.BufferedWriter(sink, buffer_size=4096), encoding="utf-8")
         def listing(ids: list[int]) -> None:
