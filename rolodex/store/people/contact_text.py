@@ -93,15 +93,17 @@ class Cells:
     quoted: tuple[str, ...] = (",", '"', "\n")
 
 
-_FORMULA = "('=', '+', '-', '@', char(9), char(13))"
+# The cells ``neutralise`` guards (``'*[=+\-@\t\r]`` at the start) as a GLOB pattern,
+# which looks at the first character only.
+_FORMULA = "'[-=+@\t\r]*'"  # a literal: the tab and carriage return as they are
 
 
 def _cell(value: str, how: Cells) -> str:
     """SQL of one cell from SQL ``value`` (text, never null), as it goes into the line."""
     guard = "''"
     if how.guard:  # neutralise: ``'*[=+\-@\t\r]`` at the start
-        guard = (f"iif(substr({value}, 1, 1) IN {_FORMULA} OR (substr({value}, 1, 1) = ''''"
-                 f" AND substr(ltrim({value}, ''''), 1, 1) IN {_FORMULA}), '''', '')")
+        guard = (f"iif({value} GLOB {_FORMULA} OR ({value} GLOB '''*'"
+                 f" AND ltrim({value}, '''') GLOB {_FORMULA}), '''', '')")
     if how.tsv:
         escaped = value
         for char, text in (("'\\'", "'\\\\'"), ("char(9)", "'\\t'"), ("char(10)", "'\\n'"),
