@@ -99,18 +99,21 @@ _FORMULA = "'[-=+@\t\r]*'"  # a literal: the tab and carriage return as they are
 
 
 def _cell(value: str, how: Cells) -> str:
-    """SQL of one cell from SQL ``value`` (text, never null), as it goes into the line."""
+    """SQL of one cell from SQL ``value`` (text, never null), as it goes into the line.
+    Tabs, newlines and carriage returns are written into the SQL as they are: ``char(9)``
+    is called again for every cell of every row."""
     guard = "''"
     if how.guard:  # neutralise: ``'*[=+\-@\t\r]`` at the start
         guard = (f"iif({value} GLOB {_FORMULA} OR ({value} GLOB '''*'"
                  f" AND ltrim({value}, '''') GLOB {_FORMULA}), '''', '')")
     if how.tsv:
         escaped = value
-        for char, text in (("'\\'", "'\\\\'"), ("char(9)", "'\\t'"), ("char(10)", "'\\n'"),
-                           ("char(13)", "'\\r'")):
+        for char, text in (("'\\'", "'\\\\'"), ("'\t'", "'\\t'"), ("'\n'", "'\\n'"),
+                           ("'\r'", "'\\r'")):
             escaped = f"replace({escaped}, {char}, {text})"
         return f"{guard} || {escaped}" if how.guard else escaped
-    tests = " OR ".join(f"instr({value}, char({ord(c)}))" for c in how.quoted)
+    tests = " OR ".join(f"instr({value}, '{c * (2 if c == chr(39) else 1)}')"
+                        for c in how.quoted)
     plain = f"{guard} || {value}" if how.guard else value
     return (f"CASE WHEN {tests} THEN '\"' || {guard} || replace({value}, '\"', '\"\"') || '\"'"
             f" ELSE {plain} END")
@@ -139,7 +142,7 @@ def _cell_of(key: str, how: Cells) -> str:
 
 def cells_record(keys: Sequence[str], how: Cells) -> str:
     """SQL of one CSV or TSV line (without its end) of a record's ``keys``."""
-    separator = "char(9)" if how.tsv else "','"
+    separator = "'\t'" if how.tsv else "','"
     return f" || {separator} || ".join(_cell_of(key, how) for key in keys)
 
 
