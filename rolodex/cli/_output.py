@@ -11,7 +11,6 @@ shown, never acted on by the terminal. The machine formats keep the data exact.
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
 import re
@@ -197,10 +196,14 @@ def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], f
         sys.stdout.writelines(f"{i}\n" for i in ids)
         return
     if texts is not None and fmt in (Format.json, Format.jsonl, Format.csv, Format.tsv):
+        from rolodex.cli import _texts
         from rolodex.formats.csv_export import guarding
 
         wanted = chosen or list(keys)
-        _write_texts(texts(ids, fmt.value, wanted, guarding(), _csv_quoted()), fmt, wanted)
+        if fmt in (Format.csv, Format.tsv):
+            _delimited(sys.stdout, (), wanted, fmt)  # the header, as every csv/tsv writes it
+        _texts.write(texts(ids, fmt.value, wanted, guarding(), _texts.csv_quoted()),
+                     fmt.value, len(wanted))
         return
     cut = limit is None and fmt is Format.table and len(ids) > TABLE_LIMIT
     from rolodex.memory import gc_paused
@@ -284,83 +287,10 @@ def json_safe(text: str) -> str:
     return text.translate(_JSON_CONTROLS)
 
 
-# The same characters in UTF-8: DEL is the byte 7F, U+0080-U+009F are C2 80 to C2 9F, and
-# neither 7F nor C2 is ever part of another character's encoding.
-_JSON_CONTROL_BYTES = re.compile(rb"\x7f|\xc2[\x80-\x9f]")
-
-
-def _escaped_control(match: re.Match[bytes]) -> bytes:
-    return b"\\u%04x" % ord(match[0].decode())
-
-
-def json_safe_bytes(data: bytes) -> bytes:
-    """``json_safe`` of UTF-8 JSON text: the two byte searches run at memory speed, where
-    ``str.translate`` of text with accents took 7 s of a 100,000-contact listing."""
-    if b"\x7f" in data or b"\xc2" in data:
-        return _JSON_CONTROL_BYTES.sub(_escaped_control, data)
-    return data
-
-
-def _csv_quoted() -> tuple[str, ...]:
-    """The characters for which this Python's ``csv.writer`` quotes a cell (with ``\\n``
-    ending lines, 3.11 leaves a lone ``\\r`` unquoted; later versions quote it)."""
-    found = []
-    for char in ",\"\n\r":
-        probe = io.StringIO()
-        csv.writer(probe, lineterminator="\n").writerow([f"a{char}b", ""])
-        if probe.getvalue().startswith('"'):
-            found.append(char)
-    return tuple(found)
-
-
-def _binary(out: TextIO) -> Callable[[bytes], object]:
-    """Where UTF-8 bytes go to come out as ``out.write`` of their text would: the stream's
-    buffer when it encodes UTF-8 and keeps newlines, else through the text stream."""
-    import codecs
-    import os
-
-    buffer = getattr(out, "buffer", None)
-    encoding = getattr(out, "encoding", None) or ""
-    try:
-        utf8 = codecs.lookup(encoding).name == "utf-8"
-    except LookupError:
-        utf8 = False
-    if buffer is not None and utf8 and os.linesep == "\n":
-        out.flush()
-        return buffer.write
-    return lambda data: out.write(data.decode())
-
-
-def _write_texts(batches: Iterable[list[bytes]], fmt: Format, keys: Sequence[str]) -> None:
-    """The records of a listing as ``texts`` wrote them (``emit_records``), with what
-    surrounds them in ``fmt``: the JSON array's brackets, the csv/tsv header row."""
-    out = sys.stdout
-    if fmt in (Format.csv, Format.tsv):
-        _delimited(out, (), keys, fmt)  # the header, as every csv/tsv writes it
-    write = _binary(out)
-    if fmt is Format.json:
-        opening = b"[\n"
-        for batch in batches:
-            if batch:
-                write(opening + json_safe_bytes(b",\n".join(batch)))
-                opening = b",\n"
-        write(b"[]\n" if opening == b"[\n" else b"\n]\n")
-    elif fmt is Format.jsonl:
-        for batch in batches:
-            if batch:
-                write(json_safe_bytes(b"\n".join(batch)) + b"\n")
-    else:
-        lone = fmt is Format.csv and len(keys) == 1  # csv.writer quotes a lone empty cell
-        for batch in batches:
-            if batch:
-                write(b"\n".join([line or b'""' for line in batch] if lone else batch)
-                      + b"\n")
-
-
 def _line_encoder() -> Callable[[Any], str]:
     """``json.dumps(row, ensure_ascii=False)`` without spaces, made once: the records are
     trees built here, so the check for reference cycles (a tenth of the time) can never
-    fire. Compact, as SQLite writes the contact lines (``store/people/contact_json``)."""
+    fire. Compact, as SQLite writes the contact lines (``store/people/contact_text``)."""
     return json.JSONEncoder(ensure_ascii=False, check_circular=False,
                             separators=(",", ":")).encode
 
