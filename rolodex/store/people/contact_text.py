@@ -143,7 +143,20 @@ def _cell_of(key: str, how: Cells) -> str:
 def cells_record(keys: Sequence[str], how: Cells) -> str:
     """SQL of one CSV or TSV line (without its end) of a record's ``keys``."""
     separator = "'\t'" if how.tsv else "','"
-    return f" || {separator} || ".join(_cell_of(key, how) for key in keys)
+    pieces = [_cell_of(keys[0], how)]
+    for key in keys[1:]:
+        pieces += [separator, _cell_of(key, how)]
+    return _concatenated(pieces)
+
+
+def _concatenated(pieces: list[str]) -> str:
+    """``||`` of the pieces as a balanced tree: each ``||`` copies both sides into a new
+    string, so a chain of 71 copies the start of the line 70 times (``printf``, which
+    copies once, stops at a NUL, which a cell may hold)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    half = len(pieces) // 2
+    return f"({_concatenated(pieces[:half])} || {_concatenated(pieces[half:])})"
 
 
 def record_sql(fmt: str, keys: Sequence[str] = KEYS, how: Cells = Cells()) -> str:
