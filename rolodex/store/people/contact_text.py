@@ -106,11 +106,13 @@ def _cell(value: str, how: Cells) -> str:
     if how.guard:  # neutralise: ``'*[=+\-@\t\r]`` at the start
         guard = (f"iif({value} GLOB {_FORMULA} OR ({value} GLOB '''*'"
                  f" AND ltrim({value}, '''') GLOB {_FORMULA}), '''', '')")
-    if how.tsv:
-        escaped = value
+    if how.tsv:  # four searches cost less than four copies, and most cells need none
+        escaped, found = value, []
         for char, text in (("'\\'", "'\\\\'"), ("'\t'", "'\\t'"), ("'\n'", "'\\n'"),
                            ("'\r'", "'\\r'")):
             escaped = f"replace({escaped}, {char}, {text})"
+            found.append(f"instr({value}, {char})")
+        escaped = f"CASE WHEN {' OR '.join(found)} THEN {escaped} ELSE {value} END"
         return f"{guard} || {escaped}" if how.guard else escaped
     tests = " OR ".join(f"instr({value}, '{c * (2 if c == chr(39) else 1)}')"
                         for c in how.quoted)
