@@ -176,57 +176,5 @@ def texts(db: Database, ids: list[int], fmt: str, keys: Sequence[str] = KEYS,
     UTF-8 bytes ``fmt`` writes for each (see ``record_sql``; ``Cells`` for the rest)."""
     sql = (f"SELECT CAST({record_sql(fmt, keys, Cells(guard=guard, quoted=quoted))} AS BLOB)"
            f" {FROM} ORDER BY j.key")
-    batches = list(chunks(ids, BATCH))
-    if len(batches) < 4 or db.conn.in_transaction:
-        for chunk in batches:
-            yield [row[0] for row in tuples(db, sql, (json.dumps(chunk),))]
-        return
-    yield from _two_at_once(db, sql, batches)
-
-
-def _two_at_once(db: Database, sql: str, batches: list[list[int]]) -> Iterator[list[bytes]]:
-    """The batches in order, every other one read by a helper thread on a connection of
-    its own: SQLite writes the text without holding Python's lock, so a second core does
-    half the work. One batch is asked of the helper at a time, so no more than two are
-    ever held; the helper stops and closes its connection when the listing ends."""
-    import queue
-    import threading
-
-    from rolodex.store.db import connect
-
-    asked: queue.Queue[list[int] | None] = queue.Queue()
-    done: queue.Queue[list | BaseException] = queue.Queue()
-
-    def helper() -> None:
-        try:
-            conn = connect(db.path, readonly=True)
-        except BaseException as exc:  # handed to the listing, which raises it
-            done.put(exc)
-            return
-        try:
-            conn.row_factory = None
-            while (chunk := asked.get()) is not None:
-                try:
-                    done.put(conn.execute(sql, (json.dumps(chunk),)).fetchall())
-                except BaseException as exc:
-                    done.put(exc)
-        finally:
-            conn.close()
-
-    thread = threading.Thread(target=helper, name="rolodex-listing", daemon=True)
-    thread.start()
-    try:
-        mine_all, theirs_all = batches[::2], batches[1::2]
-        theirs_all += [None] * (len(mine_all) - len(theirs_all))
-        for mine, theirs in zip(mine_all, theirs_all, strict=True):
-            if theirs is not None:
-                asked.put(theirs)
-            yield [row[0] for row in tuples(db, sql, (json.dumps(mine),))]
-            if theirs is not None:
-                rows = done.get()
-                if isinstance(rows, BaseException):
-                    raise rows
-                yield [row[0] for row in rows]
-    finally:
-        asked.put(None)
-        thread.join()
+    for chunk in chunks(ids, BATCH):
+        yield [row[0] for row in tuples(db, sql, (json.dumps(chunk),))]
