@@ -30,7 +30,7 @@ def search_listing(words: list[str], *, limit: int | None, format: Format,
                    columns: str | None) -> None:
     """The contacts a query finds (``rolodex search WORDS...``), in ``format``."""
     from rolodex.cli._views import CONTACT_COLUMNS
-    from rolodex.store.people import contact_json, contact_queries
+    from rolodex.store.people import contact_queries, contact_text
     from rolodex.store.search.filters import query_from_args
     from rolodex.store.search.query import search_contacts
 
@@ -38,7 +38,7 @@ def search_listing(words: list[str], *, limit: int | None, format: Format,
     ids = search_contacts(db, query_from_args(words), limit=query_limit(limit, format))
     emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
                  keys=contact_queries.KEYS, limit=limit,
-                 json_lines=lambda i: contact_json.lines(db, i), empty="no matches",
+                 texts=lambda *a: contact_text.texts(db, *a), empty="no matches",
                  pick=columns)
 
 

@@ -175,25 +175,35 @@ def query_limit(limit: int | None, fmt: Format) -> int | None:
     return limit
 
 
+Texts = Callable[[list[int], str, Sequence[str], bool, tuple[str, ...]],
+                Iterable[list[bytes]]]
+
+
 def emit_records(ids: list[int], fetch: Callable[[list[int]], Iterable[dict]], fmt: Format,
                  columns: Sequence[Column], *, keys: Sequence[str], limit: int | None,
-                 empty: str, json_lines: Callable[[list[int]], Iterable[str]] | None = None,
-                 pick: str | None = None) -> None:
+                 empty: str, texts: Texts | None = None, pick: str | None = None) -> None:
     """A listing of records by id: ``ids`` format needs no fetch, a long table is cut.
 
     ``fetch`` may return an iterator: jsonl, csv and tsv write each record as it comes.
-    ``json_lines``, where given, makes the jsonl lines itself (the same records as text).
-    ``pick`` is ``--columns``, as for ``emit``."""
+    ``texts``, where given, writes the machine formats' records itself, as the bytes they
+    print, a batch at a time (``store/people/contact_text``): called with the ids, the
+    format's name, the csv/tsv keys, whether cells are guarded, and the characters
+    ``csv.writer`` quotes a cell for. ``pick`` is ``--columns``, as for ``emit``."""
     chosen = None
     if pick is not None:
         columns, chosen = _picked(pick, fmt, columns, keys or [c.key for c in columns])
     if fmt is Format.ids:
         sys.stdout.writelines(f"{i}\n" for i in ids)
         return
-    if fmt is Format.jsonl and json_lines is not None:
-        lines = iter(json_lines(ids))
-        for batch in iter(lambda: list(itertools.islice(lines, 1000)), []):
-            sys.stdout.write(json_safe("\n".join(batch)) + "\n")
+    if texts is not None and fmt in (Format.json, Format.jsonl, Format.csv, Format.tsv):
+        from rolodex.cli import _texts
+        from rolodex.formats.csv_export import guarding
+
+        wanted = chosen or list(keys)
+        if fmt in (Format.csv, Format.tsv):
+            _delimited(sys.stdout, (), wanted, fmt)  # the header, as every csv/tsv writes it
+        _texts.write(texts(ids, fmt.value, wanted, guarding(), _texts.csv_quoted()),
+                     fmt.value, len(wanted))
         return
     cut = limit is None and fmt is Format.table and len(ids) > TABLE_LIMIT
     from rolodex.memory import gc_paused
@@ -280,7 +290,7 @@ def json_safe(text: str) -> str:
 def _line_encoder() -> Callable[[Any], str]:
     """``json.dumps(row, ensure_ascii=False)`` without spaces, made once: the records are
     trees built here, so the check for reference cycles (a tenth of the time) can never
-    fire. Compact, as SQLite writes the contact lines (``store/people/contact_json``)."""
+    fire. Compact, as SQLite writes the contact lines (``store/people/contact_text``)."""
     return json.JSONEncoder(ensure_ascii=False, check_circular=False,
                             separators=(",", ":")).encode
 

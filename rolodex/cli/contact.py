@@ -38,7 +38,7 @@ from rolodex.cli._views import CONTACT_COLUMNS
 from rolodex.cli.completion import complete_company, complete_contact
 from rolodex.cli.contact_edit import edit
 from rolodex.models import display_name
-from rolodex.store.people import contact_json, contact_queries, contacts
+from rolodex.store.people import contact_queries, contact_text, contacts
 from rolodex.store.people.contact_refs import resolve_contact
 from rolodex.store.records import delete_each
 from rolodex.store.refs import resolve_company
@@ -132,7 +132,7 @@ def list_(
                                    limit=query_limit(limit, format))
     emit_records(ids, lambda i: contact_queries.iter_fetch(db, i), format, CONTACT_COLUMNS,
                  keys=contact_queries.KEYS, limit=limit,
-                 json_lines=lambda i: contact_json.lines(db, i), empty="no contacts", pick=columns)
+                 texts=lambda *a: contact_text.texts(db, *a), empty="no contacts", pick=columns)
 
 
 @app.command("show")

@@ -46,10 +46,15 @@ def _as_stored(cell: str) -> str:
     return cell
 
 
+def guarding() -> bool:
+    """Whether csv/tsv cells are guarded (``neutralise``): unless ``ROLODEX_CSV_RAW=1``."""
+    return os.environ.get(RAW_VARIABLE) != "1"
+
+
 def cell_guard() -> Callable[[str], str]:
     """What every csv/tsv cell rolodex writes goes through: ``neutralise``, or the cell
     as stored when ``ROLODEX_CSV_RAW=1`` (a pipeline that feeds no spreadsheet)."""
-    return _as_stored if os.environ.get(RAW_VARIABLE) == "1" else neutralise
+    return neutralise if guarding() else _as_stored
 
 
 def unneutralise(cell: str) -> str:

@@ -1,33 +1,59 @@
-"""``contact list``/``search --format jsonl`` lines are written by SQLite (``contact_json``);
-they must be the records every other format shows, value for value, whatever the text
-holds and whichever way the rows are read (per id, or whole tables for many ids)."""
+"""``contact list`` and ``search`` in json, jsonl, csv and tsv are written by SQLite
+(``contact_text``): the bytes must be those the Python encoders write for the records
+``contact_queries`` builds (``_output._stream``, which every other listing uses),
+whatever the text holds, whichever keys ``--columns`` picks, guarded or raw."""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import io
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rolodex.cli import _output, _texts
+from rolodex.cli._output import Format
 from rolodex.store.opening import open_db
-from rolodex.store.people import contact_json, contact_queries
+from rolodex.store.people import contact_queries, contact_text
 
 # Text as users and imports leave it: quotes, backslashes, controls, NUL, line and
 # paragraph separators, combining marks, astral characters, plain words.
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12) | st.sampled_from(
     ["", "Zoë", "\"quoted\"", "back\\slash", "tab\tnew\nline", "nul\x00here", "\u2028",
-     "😀 emoji", "e\u0301", "</script>", "1.5", "null", "[]", "{}"])
+     "😀 emoji", "e\u0301", "</script>", "1.5", "null", "[]", "{}", "=1+2", "+49 30", "-x",
+     "@a", "'=x", "''-y", "'", "\tx", "\rx", "a,b", "a\rb", "del\x7f", "c1\x9b", "\x85"])
 MAYBE = st.none() | TEXT
 CHILD = st.tuples(TEXT, MAYBE, st.integers(0, 2), st.integers(-1, 3))  # value, label,
 # preferred (2 is truthy too), position (ties broken by id)
 
 
-def records_by_both_paths(db, ids):
-    """(records as ``fetch`` builds them, records parsed back from the jsonl lines)."""
-    lines = list(contact_json.lines(db, ids))
-    assert all("\n" not in line for line in lines)
-    return contact_queries.fetch(db, ids), [json.loads(line) for line in lines]
+def written(write) -> bytes:
+    """What ``write()`` prints on a UTF-8 stdout, as bytes."""
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
+    with contextlib.redirect_stdout(out):
+        write()
+        out.flush()
+        return out.buffer.getvalue()
+
+
+FORMATS = [Format.json, Format.jsonl, Format.csv, Format.tsv]
+
+
+def both_paths(db, ids, fmt, keys, *, guard=True):
+    """(the listing as SQLite writes it, the listing as Python encodes the records)."""
+    def fast_listing() -> None:
+        if fmt in (Format.csv, Format.tsv):
+            _output._delimited(sys.stdout, (), keys, fmt)
+        _texts.write(contact_text.texts(db, ids, fmt.value, keys, guard, _texts.csv_quoted()),
+                     fmt.value, len(keys))
+
+    fast = written(fast_listing)
+    chosen = None if list(keys) == list(contact_queries.KEYS) else list(keys)
+    slow = written(lambda: _output._stream(
+        iter(contact_queries.iter_fetch(db, ids)), fmt, contact_queries.KEYS, chosen))
+    return fast, slow
 
 
 @pytest.mark.slow
@@ -46,8 +72,11 @@ def records_by_both_paths(db, ids):
     "company": MAYBE, "birthday_text": MAYBE, "deathdate": MAYBE,
     "dates": st.lists(st.tuples(MAYBE, st.sampled_from(["2020-01-02", "--03-04"]),
                                 st.integers(0, 2)), max_size=3),
-}), min_size=1, max_size=6), bulk=st.booleans())
-def test_lines_are_the_records(tmp_path_factory, template_copy, monkeypatch, people, bulk):
+}), min_size=1, max_size=6), bulk=st.booleans(), batch=st.sampled_from([1, 2, 1000]),
+    guard=st.booleans(), picked=st.none() | st.lists(
+        st.sampled_from(contact_queries.KEYS), min_size=1, max_size=5, unique=True))
+def test_sqlite_writes_what_python_writes(tmp_path_factory, template_copy, monkeypatch, people,
+                                          bulk, batch, guard, picked):
     db = open_db(template_copy(tmp_path_factory.mktemp("j") / "rolodex.db"))
     conn = db.conn
     try:
@@ -104,9 +133,14 @@ def test_lines_are_the_records(tmp_path_factory, template_copy, monkeypatch, peo
         if bulk:
             monkeypatch.setattr(contact_queries, "BULK", 1)
         ids = [*range(count, 0, -1), 1, count + 7]  # reversed, one twice, one missing
-        fetched, parsed = records_by_both_paths(db, ids)
-        assert parsed == fetched
-        assert [list(record) for record in parsed] == [list(contact_queries.KEYS)] * len(parsed)
+        monkeypatch.setattr(contact_text, "BATCH", batch)
+        if not guard:
+            monkeypatch.setenv("ROLODEX_CSV_RAW", "1")
+        keys = list(contact_queries.KEYS) if picked is None else picked
+        for fmt in FORMATS:
+            fast, slow = both_paths(db, ids, fmt, keys if fmt in (Format.csv, Format.tsv)
+                                    else contact_queries.KEYS, guard=guard)
+            assert fast == slow, fmt
     finally:
         db.close()
         monkeypatch.undo()
@@ -137,3 +171,54 @@ def test_an_empty_jsonl_listing_is_empty(rolodex, args):
     result = rolodex([*args, "--format", "jsonl"])
     assert result.exit_code == 0
     assert result.stdout == ""
+
+
+class Sink(io.RawIOBase):
+    """A binary stdout that counts what it is given and keeps nothing."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        return len(data)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_listing_holds_one_batch_never_the_whole_list(tmp_path, template_copy, monkeypatch,
+                                                        fmt):
+    """Memory measured around writing 1,500 hostile contacts a batch of 25 at a time: the
+    peak stays under a quarter of what is written, where the records held at once (as
+    before #18) took more than all of it."""
+    import tracemalloc
+
+    from listing_world import build
+
+    db = open_db(template_copy(tmp_path / "r.db"))
+    try:
+        ids = build(db, count=1500)
+        monkeypatch.setattr(contact_text, "BATCH", 25)
+        sink = Sink()
+        out = io.TextIOWrapper(io.BufferedWriter(sink, buffer_size=4096), encoding="utf-8")
+        def listing(ids: list[int]) -> None:
+            _texts.write(contact_text.texts(db, ids, fmt.value, contact_queries.KEYS, True,
+                                            ("\n",)), fmt.value, len(contact_queries.KEYS))
+
+        with contextlib.redirect_stdout(out):
+            listing(ids[:5])  # imports and compiled statements are not what is measured
+            out.flush()
+            sink.size = 0
+            tracemalloc.start()
+            try:
+                listing(ids)
+                peak = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+            out.flush()
+    finally:
+        db.close()
+    assert sink.size > 500_000
+    assert peak < sink.size / 4, (peak, sink.size)
