@@ -7,12 +7,10 @@ the server is reached, so a run with nothing to send asks for nothing.
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
 from typing import Any
 
-from rolodex.errors import AuthFailed, InvalidInput
+from rolodex.errors import InvalidInput
 from rolodex.store.db import Database
 from rolodex.store.settings import get
 
@@ -64,20 +62,8 @@ def transport(db: Database, *, password_command: str | None = None) -> Any:
 
 
 def password(host: str, command: str | None) -> str:
-    from rolodex.sync.credentials import run_password_command
+    from rolodex.sync.credentials import obtain
 
-    if command:
-        return run_password_command(f"SMTP server {host}", command)
-    value = os.environ.get(PASSWORD_ENV)
-    if value:
-        return value
-    if sys.stdin.isatty() and sys.stderr.isatty():
-        import getpass
-
-        try:
-            return getpass.getpass(f"password for the SMTP server {host}: ")
-        except (EOFError, KeyboardInterrupt):
-            pass
-    raise AuthFailed(f"no password for the SMTP server {host}",
-                     hint=f"rolodex config set mail.smtp.password_command 'pass show smtp', "
-                          f"or set {PASSWORD_ENV}")
+    return obtain(f"the SMTP server {host}", command, (PASSWORD_ENV,),
+                  hint="rolodex config set mail.smtp.password_command 'pass show smtp', "
+                       f"or set {PASSWORD_ENV}")

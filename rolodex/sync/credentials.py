@@ -30,9 +30,19 @@ def env_name(account: str) -> str:
 
 def password(account: str, command: str | None, *, prompt: bool = True) -> str:
     """The password of ``account``; AuthFailed when none can be had."""
+    return obtain(f"sync account {account}", command,
+                  (env_name(account), "ROLODEX_SYNC_PASSWORD"), prompt=prompt,
+                  hint=f"set --password-command, or {env_name(account)}")
+
+
+def obtain(what: str, command: str | None, env: tuple[str, ...], *, hint: str,
+           prompt: bool = True) -> str:
+    """A password for ``what`` (``sync account team``, ``SMTP server smtp.example.com``):
+    its command's first line, else the first of the ``env`` variables set, else a prompt
+    when stdin and stderr are a terminal; AuthFailed with ``hint`` when none can be had."""
     if command:
-        return run_password_command(f"sync account {account}", command)
-    for name in (env_name(account), "ROLODEX_SYNC_PASSWORD"):
+        return run_password_command(what, command)
+    for name in env:
         value = os.environ.get(name)
         if value:
             return value
@@ -40,11 +50,10 @@ def password(account: str, command: str | None, *, prompt: bool = True) -> str:
         import getpass
 
         try:
-            return getpass.getpass(f"password for sync account {account}: ")
+            return getpass.getpass(f"password for {what}: ")
         except (EOFError, KeyboardInterrupt):
             pass
-    raise AuthFailed(f"no password for sync account {account}",
-                     hint=f"set --password-command, or {env_name(account)}")
+    raise AuthFailed(f"no password for {what}", hint=hint)
 
 
 def run_password_command(what: str, command: str) -> str:
